@@ -1,0 +1,190 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// noLimit stands for a bound that the model does not set.
+const noLimit = -1
+
+// Violation is one broken constraint, phrased the way AWS phrases it.
+type Violation struct {
+	Path       string // lowerCamel, 1-based list indexes: tags.2.member.key
+	Value      string // the value as AWS renders it
+	Null       bool   // the value is absent
+	Constraint string // "Member must not be null", ...
+}
+
+func (v Violation) String() string {
+	if v.Null {
+		return fmt.Sprintf("Value null at '%s' failed to satisfy constraint: %s", v.Path, v.Constraint)
+	}
+	return fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Constraint)
+}
+
+// Violations collects every broken constraint of one input.
+type Violations struct {
+	List []Violation
+}
+
+// Err returns nil, or a *ValidationException whose message lists every violation.
+func (vs *Violations) Err() error {
+	if len(vs.List) == 0 {
+		return nil
+	}
+	parts := make([]string, len(vs.List))
+	for i, v := range vs.List {
+		parts[i] = v.String()
+	}
+	noun := "errors"
+	if len(parts) == 1 {
+		noun = "error"
+	}
+	msg := fmt.Sprintf("%d validation %s detected: %s", len(parts), noun, strings.Join(parts, "; "))
+	return &ValidationException{Message: &msg}
+}
+
+func (vs *Violations) add(path string, value any, constraint string) {
+	vs.List = append(vs.List, Violation{Path: path, Value: render(value), Constraint: constraint})
+}
+
+func (vs *Violations) null(path string) {
+	vs.List = append(vs.List, Violation{Path: path, Null: true, Constraint: "Member must not be null"})
+}
+
+func (vs *Violations) length(path string, value any, n int, min, max int64) {
+	if min != noLimit && int64(n) < min {
+		vs.add(path, value, fmt.Sprintf("Member must have length greater than or equal to %d", min))
+	}
+	if max != noLimit && int64(n) > max {
+		vs.add(path, value, fmt.Sprintf("Member must have length less than or equal to %d", max))
+	}
+}
+
+func (vs *Violations) value(path string, v float64, min, max int64) {
+	if min != noLimit && v < float64(min) {
+		vs.add(path, v, fmt.Sprintf("Member must have value greater than or equal to %d", min))
+	}
+	if max != noLimit && v > float64(max) {
+		vs.add(path, v, fmt.Sprintf("Member must have value less than or equal to %d", max))
+	}
+}
+
+func (vs *Violations) pattern(path, v string, re *regexp.Regexp, pattern string) {
+	if !re.MatchString(v) {
+		vs.add(path, v, "Member must satisfy regular expression pattern: "+pattern)
+	}
+}
+
+func (vs *Violations) enum(path, v string, allowed any) {
+	vals := reflect.ValueOf(allowed)
+	names := make([]string, vals.Len())
+	for i := range names {
+		names[i] = vals.Index(i).String()
+		if names[i] == v {
+			return
+		}
+	}
+	vs.add(path, v, "Member must satisfy enum value set: ["+strings.Join(names, ", ")+"]")
+}
+
+func (vs *Violations) union(path string, set ...bool) {
+	n := 0
+	for _, s := range set {
+		if s {
+			n++
+		}
+	}
+	if n != 1 {
+		p := path
+		if p == "" {
+			p = "input"
+		}
+		vs.List = append(vs.List, Violation{Path: p, Null: n == 0,
+			Value: fmt.Sprintf("%d members set", n), Constraint: "Member must have exactly one member set"})
+	}
+}
+
+// stringLength counts UTF-16 code units, as AWS's length constraints do.
+func stringLength(s string) int {
+	n := 0
+	for _, r := range s {
+		n += len(utf16.Encode([]rune{r}))
+	}
+	return n
+}
+
+func joinPath(path, member string) string {
+	if path == "" {
+		return member
+	}
+	return path + "." + member
+}
+
+func elemPath(path string, i int) string {
+	return path + "." + strconv.Itoa(i+1) + ".member"
+}
+
+// render writes a value the way AWS echoes it in a validation message:
+// lists as [a, b], structures as {Key=value}, blobs by size.
+func render(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case []byte:
+		return fmt.Sprintf("[%d bytes]", len(t))
+	}
+	return renderValue(reflect.ValueOf(v))
+}
+
+func renderValue(rv reflect.Value) string {
+	switch rv.Kind() {
+	case reflect.Invalid:
+		return "null"
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return "null"
+		}
+		return renderValue(rv.Elem())
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return fmt.Sprintf("[%d bytes]", rv.Len())
+		}
+		parts := make([]string, rv.Len())
+		for i := range parts {
+			parts[i] = renderValue(rv.Index(i))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case reflect.Map:
+		keys := rv.MapKeys()
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, renderValue(k)+"="+renderValue(rv.MapIndex(k)))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case reflect.Struct:
+		if rv.Type() == reflect.TypeFor[Time]() {
+			return rv.Interface().(Time).T().String()
+		}
+		var parts []string
+		for i := 0; i < rv.NumField(); i++ {
+			f := rv.Field(i)
+			if f.IsZero() {
+				continue
+			}
+			parts = append(parts, rv.Type().Field(i).Name+"="+renderValue(f))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case reflect.String:
+		return rv.String()
+	default:
+		return fmt.Sprint(rv.Interface())
+	}
+}
