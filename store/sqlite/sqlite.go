@@ -1,0 +1,183 @@
+// Package sqlite is the embedded store: one SQLite file (or an in-memory
+// database) through the pure-Go modernc.org/sqlite driver, so wslocal needs
+// no cgo and no server.
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/sqlstore"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a SQLite-backed store.Store.
+type Store struct {
+	// write has one connection and begins IMMEDIATE transactions: writers
+	// queue in Go instead of failing with SQLITE_BUSY.
+	write *sql.DB
+	// read serves read-only transactions; WAL lets them run beside a writer.
+	// For an in-memory database it is the same pool as write.
+	read *sql.DB
+	path string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and applies the
+// migrations it lacks. The path ":memory:" opens a private in-memory database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == ":memory:" {
+		// A named in-memory database exists while a connection is open;
+		// with one connection the same code serves reads and writes.
+		name := "file:wslocal-" + rand.Text() + "?mode=memory&_txlock=immediate&_pragma=foreign_keys(1)"
+		db, err := sql.Open("sqlite", name)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxIdleTime(0)
+		db.SetConnMaxLifetime(0)
+		s := &Store{write: db, read: db, path: path}
+		return s, s.migrate(ctx)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create the directory of %s: %w", path, err)
+		}
+	}
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	s := &Store{write: write, path: path}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	s.read = read
+	return s, nil
+}
+
+// migrate applies, in order and each in its own transaction, the embedded
+// migrations that the database has not seen.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.inTx(ctx, s.write, func(tx *sql.Tx) error {
+			var seen int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, base).Scan(&seen); err != nil {
+				return err
+			}
+			if seen > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) (err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	return tx.Commit()
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// Read implements store.Store.
+func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return s.inTx(ctx, s.read, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+}
+
+// Write implements store.Store.
+func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+}
+
+// Reset implements store.Store.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
+		for _, table := range []string{"tags", "associations", "resources"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Kind implements store.Store.
+func (s *Store) Kind() string { return "sqlite" }
+
+// Close implements store.Store: it checkpoints the WAL into the main file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.read != nil && s.read != s.write {
+		errs = append(errs, s.read.Close())
+	}
+	if s.path != ":memory:" {
+		_, err := s.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		errs = append(errs, err)
+	}
+	errs = append(errs, s.write.Close())
+	return errors.Join(errs...)
+}

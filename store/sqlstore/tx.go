@@ -1,0 +1,309 @@
+// Package sqlstore is the SQL behind store.Tx, shared by the SQL backends.
+// Queries are written with ? placeholders; a backend that numbers its
+// placeholders supplies a Rebind.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// Tx implements store.Tx on a database/sql transaction.
+type Tx struct {
+	Tx     *sql.Tx
+	Rebind func(string) string // nil: ? placeholders as written
+}
+
+var _ store.Tx = (*Tx)(nil)
+
+func (t *Tx) q(query string) string {
+	if t.Rebind == nil {
+		return query
+	}
+	return t.Rebind(query)
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.Tx.ExecContext(ctx, t.q(query), args...)
+	return err
+}
+
+// RebindDollar turns ? placeholders into $1, $2, ... (PostgreSQL).
+func RebindDollar(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+const resourceCols = `account, region, kind, id, state, created_at, due_at, doc`
+
+func scanResources(rows *sql.Rows) ([]store.Resource, error) {
+	defer rows.Close()
+	var out []store.Resource
+	for rows.Next() {
+		var r store.Resource
+		var created, due int64
+		if err := rows.Scan(&r.Account, &r.Region, &r.Kind, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
+			return nil, err
+		}
+		r.Created, r.DueAt = fromMS(created), fromMS(due)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// GetResource implements store.Tx.
+func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
+	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+resourceCols+` FROM resources
+		WHERE account = ? AND region = ? AND kind = ? AND id = ?`), p.Account, p.Region, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := scanResources(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, store.ErrNotFound
+	}
+	return &rs[0], nil
+}
+
+// ListResources implements store.Tx.
+func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID string, limit int) ([]store.Resource, error) {
+	query := `SELECT ` + resourceCols + ` FROM resources WHERE account = ? AND region = ? AND kind = ? AND id > ? ORDER BY id`
+	args := []any{p.Account, p.Region, kind, afterID}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := t.Tx.QueryContext(ctx, t.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanResources(rows)
+}
+
+// CountResources implements store.Tx.
+func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string) (int, error) {
+	var n int
+	err := t.Tx.QueryRowContext(ctx, t.q(`SELECT COUNT(*) FROM resources WHERE account = ? AND region = ? AND kind = ?`),
+		p.Account, p.Region, kind).Scan(&n)
+	return n, err
+}
+
+// PutResource implements store.Tx.
+func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
+	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account, region, kind, id) DO UPDATE SET
+		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
+		r.Account, r.Region, r.Kind, r.ID, r.State, ms(r.Created), ms(r.DueAt), r.Doc)
+}
+
+// DeleteResource implements store.Tx.
+func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id string) error {
+	return t.exec(ctx, `DELETE FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?`,
+		p.Account, p.Region, kind, id)
+}
+
+const assocCols = `account, region, application_id, resource_type, resource_id, state, reason_code, reason_message, created_at, updated_at, due_at`
+
+func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
+	defer rows.Close()
+	var out []store.Association
+	for rows.Next() {
+		var a store.Association
+		var created, updated, due int64
+		if err := rows.Scan(&a.Account, &a.Region, &a.ApplicationID, &a.ResourceType, &a.ResourceID, &a.State,
+			&a.ReasonCode, &a.ReasonMessage, &created, &updated, &due); err != nil {
+			return nil, err
+		}
+		a.Created, a.Updated, a.DueAt = fromMS(created), fromMS(updated), fromMS(due)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Associations implements store.Tx.
+func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]store.Association, error) {
+	var where strings.Builder
+	where.WriteString(`account = ? AND region = ?`)
+	args := []any{q.Account, q.Region}
+	if q.ApplicationID != "" {
+		where.WriteString(` AND application_id = ?`)
+		args = append(args, q.ApplicationID)
+	}
+	if q.ResourceType != "" {
+		where.WriteString(` AND resource_type = ?`)
+		args = append(args, q.ResourceType)
+	}
+	if len(q.ResourceTypes) > 0 {
+		where.WriteString(` AND resource_type IN (?` + strings.Repeat(`, ?`, len(q.ResourceTypes)-1) + `)`)
+		for _, rt := range q.ResourceTypes {
+			args = append(args, rt)
+		}
+	}
+	if q.ResourceID != "" {
+		where.WriteString(` AND resource_id = ?`)
+		args = append(args, q.ResourceID)
+	}
+	if k := q.After; k != nil {
+		where.WriteString(` AND (application_id > ? OR (application_id = ? AND (resource_type > ? OR (resource_type = ? AND resource_id > ?))))`)
+		args = append(args, k.ApplicationID, k.ApplicationID, k.ResourceType, k.ResourceType, k.ResourceID)
+	}
+	query := `SELECT ` + assocCols + ` FROM associations WHERE ` + where.String() +
+		` ORDER BY application_id, resource_type, resource_id`
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	rows, err := t.Tx.QueryContext(ctx, t.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAssociations(rows)
+}
+
+// PutAssociation implements store.Tx.
+func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
+	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
+		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
+		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at`,
+		a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
+		ms(a.Created), ms(a.Updated), ms(a.DueAt))
+}
+
+// DeleteAssociation implements store.Tx.
+func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.AssociationKey) error {
+	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND application_id = ? AND resource_type = ? AND resource_id = ?`,
+		p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID)
+}
+
+// DeleteAssociationsOf implements store.Tx.
+func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resourceType, resourceID string) error {
+	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
+		p.Account, p.Region, resourceType, resourceID)
+}
+
+// Tags implements store.Tx.
+func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]store.Tag, error) {
+	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource_id = ? ORDER BY key`),
+		p.Account, p.Region, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Tag
+	for rows.Next() {
+		var tag store.Tag
+		if err := rows.Scan(&tag.Key, &tag.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, tag)
+	}
+	return out, rows.Err()
+}
+
+// PutTags implements store.Tx: new keys are added, existing keys overwritten.
+func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
+	for _, tag := range tags {
+		if err := t.exec(ctx, `INSERT INTO tags (account, region, resource_id, key, value) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`,
+			p.Account, p.Region, resourceID, tag.Key, tag.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteTags implements store.Tx.
+func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID string, keys []string) error {
+	for _, k := range keys {
+		if err := t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ? AND key = ?`,
+			p.Account, p.Region, resourceID, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteAllTags implements store.Tx.
+func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID string) error {
+	return t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ?`, p.Account, p.Region, resourceID)
+}
+
+func partitionFilter(p *store.Partition) (string, []any) {
+	if p == nil {
+		return "", nil
+	}
+	return ` AND account = ? AND region = ?`, []any{p.Account, p.Region}
+}
+
+// AnyDue implements store.Tx.
+func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
+	filter, args := partitionFilter(p)
+	for _, table := range []string{"resources", "associations"} {
+		var one int
+		err := t.Tx.QueryRowContext(ctx, t.q(`SELECT 1 FROM `+table+` WHERE due_at > 0 AND due_at <= ?`+filter+` LIMIT 1`),
+			append([]any{ms(now)}, args...)...).Scan(&one)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("due %s: %w", table, err)
+		}
+	}
+	return false, nil
+}
+
+// DueResources implements store.Tx.
+func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
+	filter, args := partitionFilter(p)
+	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`),
+		append([]any{ms(now)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanResources(rows)
+}
+
+// DueAssociations implements store.Tx.
+func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
+	filter, args := partitionFilter(p)
+	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`),
+		append([]any{ms(now)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAssociations(rows)
+}

@@ -1,0 +1,120 @@
+// Package store is wslocal's storage contract. The service runs every
+// operation as one transaction against a Store; store/sqlite implements it
+// (and store/postgres will, with the same SQL in store/sqlstore).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a row asked for by key does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Partition is the account and region a row belongs to. Nothing crosses it
+// except what the service shares on purpose.
+type Partition struct {
+	Account string
+	Region  string
+}
+
+// Resource is an image, bundle, WorkSpace or directory. The store indexes
+// its key, state and due time; Doc is the service's own JSON for the rest,
+// so new resource kinds need no migration.
+type Resource struct {
+	Partition
+	Kind    string
+	ID      string
+	State   string
+	Created time.Time
+	// DueAt is when the next lifecycle step of the resource is due; zero
+	// when nothing is in flight.
+	DueAt time.Time
+	Doc   []byte
+}
+
+// Association links an application to an image, bundle or WorkSpace.
+type Association struct {
+	Partition
+	ResourceType  string // IMAGE, BUNDLE or WORKSPACE
+	ResourceID    string
+	ApplicationID string
+	State         string
+	ReasonCode    string
+	ReasonMessage string
+	Created       time.Time
+	Updated       time.Time
+	// DueAt is when the association's next step is due; zero when none is.
+	DueAt time.Time
+}
+
+// AssociationQuery selects associations of one partition. Empty fields
+// match everything; results are ordered by (ApplicationID, ResourceType,
+// ResourceID) and start after After when it is set.
+type AssociationQuery struct {
+	Partition
+	ResourceType  string
+	ResourceTypes []string
+	ResourceID    string
+	ApplicationID string
+	After         *AssociationKey
+	Limit         int // 0: no limit
+}
+
+// AssociationKey orders associations for pagination.
+type AssociationKey struct {
+	ApplicationID string
+	ResourceType  string
+	ResourceID    string
+}
+
+// Tag is one tag of a resource.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Tx is one transaction. Every method is scoped to the partition it is given.
+type Tx interface {
+	GetResource(ctx context.Context, p Partition, kind, id string) (*Resource, error)
+	// ListResources returns resources of a kind ordered by ID, after the
+	// given ID, at most limit (0: all).
+	ListResources(ctx context.Context, p Partition, kind, afterID string, limit int) ([]Resource, error)
+	CountResources(ctx context.Context, p Partition, kind string) (int, error)
+	// PutResource inserts or replaces a resource.
+	PutResource(ctx context.Context, r *Resource) error
+	DeleteResource(ctx context.Context, p Partition, kind, id string) error
+
+	Associations(ctx context.Context, q AssociationQuery) ([]Association, error)
+	// PutAssociation inserts or replaces an association.
+	PutAssociation(ctx context.Context, a *Association) error
+	DeleteAssociation(ctx context.Context, p Partition, key AssociationKey) error
+	DeleteAssociationsOf(ctx context.Context, p Partition, resourceType, resourceID string) error
+
+	Tags(ctx context.Context, p Partition, resourceID string) ([]Tag, error)
+	PutTags(ctx context.Context, p Partition, resourceID string, tags []Tag) error
+	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
+	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
+
+	// AnyDue reports whether a lifecycle step is due at now, in p or, when
+	// p is nil, anywhere.
+	AnyDue(ctx context.Context, p *Partition, now time.Time) (bool, error)
+	// DueResources and DueAssociations return what has a step due at now.
+	DueResources(ctx context.Context, p *Partition, now time.Time) ([]Resource, error)
+	DueAssociations(ctx context.Context, p *Partition, now time.Time) ([]Association, error)
+}
+
+// Store runs transactions.
+type Store interface {
+	// Read runs fn in a read-only transaction.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a read-write transaction, committed only if fn
+	// returns nil. Write transactions are serialised.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Reset deletes every row.
+	Reset(ctx context.Context) error
+	// Kind names the backend, for the health endpoint ("sqlite", ...).
+	Kind() string
+	Close() error
+}
