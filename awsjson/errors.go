@@ -1,0 +1,75 @@
+package awsjson
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/wslocal/wslocal/api"
+)
+
+// StatusOf is the HTTP status an error is sent with.
+func StatusOf(err error) int {
+	var fe *frameworkError
+	var ni *api.NotImplementedError
+	var apiErr api.Error
+	switch {
+	case errors.As(err, &fe):
+		return fe.status
+	case errors.As(err, &ni):
+		return http.StatusNotImplemented
+	case errors.As(err, &apiErr):
+		return http.StatusBadRequest
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError writes the awsJson1.1 error envelope: {"__type": code,
+// "message": ...} plus the error shape's own members, with the code also in
+// the x-amzn-ErrorType header. An error that is not an API error is logged
+// and sent as InternalFailure, never with its text.
+func (h *Handler) writeError(w http.ResponseWriter, err error) (int, string) {
+	var apiErr api.Error
+	if !errors.As(err, &apiErr) {
+		h.logger().Error("internal error", "err", err)
+		apiErr = internalFailure().(api.Error)
+	}
+	status := StatusOf(apiErr)
+	body := encodeError(apiErr)
+	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("x-amzn-ErrorType", apiErr.ErrorCode())
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	return status, apiErr.ErrorCode()
+}
+
+func encodeError(e api.Error) []byte {
+	fields := map[string]any{}
+	switch t := e.(type) {
+	case *frameworkError:
+		fields["message"] = t.message
+	case *api.NotImplementedError:
+		fields["message"] = t.Error()
+	default:
+		// A generated error shape: its members are its JSON.
+		b, err := json.Marshal(e)
+		if err == nil {
+			_ = json.Unmarshal(b, &fields)
+		}
+	}
+	fields["__type"] = e.ErrorCode()
+	b, _ := json.Marshal(fields)
+	return b
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

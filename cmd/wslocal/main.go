@@ -1,0 +1,121 @@
+// Command wslocal runs a local, wire-compatible Amazon WorkSpaces API.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/workspaces"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "wslocal:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	addr       string
+	store      string
+	clock      string
+	importStep time.Duration
+	logLevel   string
+}
+
+// parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
+// when that is set, so the flag wins over the environment.
+func parseFlags(args []string, getenv func(string) string, out io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("wslocal", flag.ContinueOnError)
+	fs.SetOutput(out)
+	env := func(name, def string) string {
+		if v := getenv("WSLOCAL_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&o.addr, "addr", env("addr", "127.0.0.1:4599"), "address to listen on (env WSLOCAL_ADDR)")
+	fs.StringVar(&o.store, "store", env("store", "sqlite:.wslocal/state.db"),
+		"where state lives: sqlite:<path> (durable) or memory (env WSLOCAL_STORE)")
+	fs.StringVar(&o.clock, "clock", env("clock", "real"),
+		"real, or manual: lifecycles move only when POST /_wslocal/clock advances time (env WSLOCAL_CLOCK)")
+	step, err := time.ParseDuration(env("import-step", "1s"))
+	if err != nil {
+		return nil, fmt.Errorf("WSLOCAL_IMPORT_STEP: %w", err)
+	}
+	fs.DurationVar(&o.importStep, "import-step", step, "how long an image import takes on the clock (env WSLOCAL_IMPORT_STEP)")
+	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (see wslocal --help)", fs.Arg(0))
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	o, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: use debug, info, warn or error", o.logLevel)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	cfg := workspaces.DefaultConfig()
+	cfg.ImportStep = o.importStep
+	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr)", o.addr, err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.Version, endpoint, o.store, o.clock)
+	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
+
+	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		srv.Close()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shutdownCtx)
+	return errors.Join(err, srv.Close())
+}

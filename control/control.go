@@ -1,0 +1,128 @@
+// Package control is wslocal's own API under /_wslocal/: health, reset and
+// the clock. It speaks plain JSON, not the AWS protocol.
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wslocal/wslocal/sim"
+)
+
+// Prefix is where the control API lives.
+const Prefix = "/_wslocal/"
+
+// Handler serves the control API.
+type Handler struct {
+	Version   string
+	StoreKind string
+	Clock     sim.Clock
+	// Reset empties every store of state.
+	Reset func(context.Context) error
+	// Sweep applies the lifecycle steps due on the clock.
+	Sweep func(context.Context) error
+
+	mux *http.ServeMux
+}
+
+// New returns the control API handler.
+func New(h Handler) *Handler {
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
+	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
+	h.mux.HandleFunc("GET "+Prefix+"clock", h.getClock)
+	h.mux.HandleFunc("POST "+Prefix+"clock", h.moveClock)
+	return &h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+func (h *Handler) clockMode() string {
+	if _, ok := h.Clock.(*sim.ManualClock); ok {
+		return "manual"
+	}
+	return "real"
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": "ok", "version": h.Version, "store": h.StoreKind,
+		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
+	})
+}
+
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
+	if err := h.Reset(r.Context()); err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
+}
+
+type clockState struct {
+	Mode string `json:"mode"`
+	Now  string `json:"now"`
+}
+
+func (h *Handler) getClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, clockState{Mode: h.clockMode(), Now: h.Clock.Now().Format(time.RFC3339Nano)})
+}
+
+// moveClock takes {"advance": "90s"} or {"set": "2026-01-02T03:04:05Z"},
+// moves the manual clock and applies what has become due before answering,
+// so the next request already sees it.
+func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
+	manual, ok := h.Clock.(*sim.ManualClock)
+	if !ok {
+		writeErr(w, http.StatusBadRequest, sim.ErrNotManual)
+		return
+	}
+	var req struct {
+		Advance string `json:"advance"`
+		Set     string `json:"set"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body must be {"advance": "90s"} or {"set": "<RFC 3339 time>"}: %w`, err))
+		return
+	}
+	var err error
+	switch {
+	case req.Advance != "" && req.Set == "":
+		var d time.Duration
+		if d, err = time.ParseDuration(req.Advance); err == nil {
+			_, err = manual.Advance(d)
+		}
+	case req.Set != "" && req.Advance == "":
+		var t time.Time
+		if t, err = time.Parse(time.RFC3339Nano, req.Set); err == nil {
+			_, err = manual.Set(t)
+		}
+	default:
+		err = errors.New(`give exactly one of "advance" and "set"`)
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := h.Sweep(r.Context()); err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	h.getClock(w, r)
+}

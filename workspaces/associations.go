@@ -1,0 +1,117 @@
+package workspaces
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+func stateReason(a *store.Association) *api.AssociationStateReason {
+	if a.ReasonCode == "" {
+		return nil
+	}
+	return &api.AssociationStateReason{ErrorCode: api.AssociationErrorCode(a.ReasonCode), ErrorMessage: api.String(a.ReasonMessage)}
+}
+
+// DescribeImageAssociations lists the applications associated with an image.
+func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.DescribeImageAssociationsRequest) (*api.DescribeImageAssociationsResult, error) {
+	if err := distinct("AssociatedResourceTypes", in.AssociatedResourceTypes); err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeImageAssociationsResult{Associations: []api.ImageResourceAssociation{}}
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, err := tx.GetResource(ctx, p, kindImage, *in.ImageId)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
+		}
+		if err != nil {
+			return err
+		}
+		img, err := loadImage(r)
+		if err != nil {
+			return err
+		}
+		if !isWindows(img.OSName) {
+			return notSupported("UnsupportedOperatingSystem",
+				"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
+		}
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p,
+			ResourceType: string(api.ApplicationAssociatedResourceTypeImage), ResourceID: r.ID})
+		if err != nil {
+			return err
+		}
+		for i := range assocs {
+			a := &assocs[i]
+			out.Associations = append(out.Associations, api.ImageResourceAssociation{
+				AssociatedResourceId:   api.String(a.ApplicationID),
+				AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
+				Created:                api.TimeOf(a.Created),
+				LastUpdatedTime:        api.TimeOf(a.Updated),
+				ImageId:                api.String(r.ID),
+				State:                  api.AssociationState(a.State),
+				StateReason:            stateReason(a),
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DescribeApplicationAssociations lists the images, bundles and WorkSpaces
+// an application is associated with, a page at a time in a stable order.
+func (s *Service) DescribeApplicationAssociations(ctx context.Context, in *api.DescribeApplicationAssociationsRequest) (*api.DescribeApplicationAssociationsResult, error) {
+	if err := distinct("AssociatedResourceTypes", in.AssociatedResourceTypes); err != nil {
+		return nil, err
+	}
+	if _, ok := findApplication(*in.ApplicationId); !ok {
+		return nil, notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
+	}
+	after, err := decodeToken("DescribeApplicationAssociations", in.NextToken, 2)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	q := store.AssociationQuery{Partition: p, ApplicationID: *in.ApplicationId, Limit: pageSize(in.MaxResults) + 1}
+	for _, t := range in.AssociatedResourceTypes {
+		q.ResourceTypes = append(q.ResourceTypes, string(t))
+	}
+	if after != nil {
+		q.After = &store.AssociationKey{ApplicationID: *in.ApplicationId, ResourceType: after[0], ResourceID: after[1]}
+	}
+	out := &api.DescribeApplicationAssociationsResult{Associations: []api.ApplicationResourceAssociation{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		assocs, err := tx.Associations(ctx, q)
+		if err != nil {
+			return err
+		}
+		if len(assocs) == q.Limit {
+			assocs = assocs[:q.Limit-1]
+			last := assocs[len(assocs)-1]
+			out.NextToken = encodeToken("DescribeApplicationAssociations", last.ResourceType, last.ResourceID)
+		}
+		for i := range assocs {
+			a := &assocs[i]
+			out.Associations = append(out.Associations, api.ApplicationResourceAssociation{
+				ApplicationId:          api.String(a.ApplicationID),
+				AssociatedResourceId:   api.String(a.ResourceID),
+				AssociatedResourceType: api.ApplicationAssociatedResourceType(a.ResourceType),
+				Created:                api.TimeOf(a.Created),
+				LastUpdatedTime:        api.TimeOf(a.Updated),
+				State:                  api.AssociationState(a.State),
+				StateReason:            stateReason(a),
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

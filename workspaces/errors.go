@@ -1,0 +1,47 @@
+package workspaces
+
+import (
+	"fmt"
+
+	"github.com/wslocal/wslocal/api"
+)
+
+func notFound(id, format string, args ...any) error {
+	return &api.ResourceNotFoundException{Message: api.String(fmt.Sprintf(format, args...)), ResourceId: api.String(id)}
+}
+
+func invalidParameter(format string, args ...any) error {
+	return &api.InvalidParameterValuesException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func notSupported(reason, format string, args ...any) error {
+	return &api.OperationNotSupportedException{Message: api.String(fmt.Sprintf(format, args...)), Reason: api.String(reason)}
+}
+
+func limitExceeded(format string, args ...any) error {
+	return &api.ResourceLimitExceededException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func alreadyExists(format string, args ...any) error {
+	return &api.ResourceAlreadyExistsException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func invalidState(format string, args ...any) error {
+	return &api.InvalidResourceStateException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+// distinct refuses an empty list or one with a value twice: the model allows
+// both, but they make no sense as a filter.
+func distinct[T ~string](member string, vals []T) error {
+	if vals != nil && len(vals) == 0 {
+		return invalidParameter("%s must contain at least one value.", member)
+	}
+	seen := map[T]bool{}
+	for _, v := range vals {
+		if seen[v] {
+			return invalidParameter("%s contains the value %s more than once.", member, v)
+		}
+		seen[v] = true
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package workspaces
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// taggable maps an id prefix to the kind of resource it names.
+func taggableKind(id string) (string, bool) {
+	switch {
+	case strings.HasPrefix(id, "wsi-"):
+		return kindImage, true
+	}
+	return "", false
+}
+
+func storeTags(tags []api.Tag) []store.Tag {
+	out := make([]store.Tag, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, store.Tag{Key: *t.Key, Value: api.ToString(t.Value)})
+	}
+	return out
+}
+
+// checkNewTags refuses reserved keys, duplicate keys and more than max tags.
+func checkNewTags(tags []api.Tag, max int) error {
+	seen := map[string]bool{}
+	for _, t := range tags {
+		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
+			return invalidParameter("The tag key %s is reserved: keys cannot start with aws:.", *t.Key)
+		}
+		if seen[*t.Key] {
+			return invalidParameter("The tag key %s is given more than once.", *t.Key)
+		}
+		seen[*t.Key] = true
+	}
+	if len(tags) > max {
+		return limitExceeded("A resource can have at most %d tags.", max)
+	}
+	return nil
+}
+
+// requireTaggable returns ResourceNotFoundException unless id names a
+// resource of the caller that takes tags.
+func requireTaggable(ctx context.Context, tx store.Tx, p store.Partition, id string) error {
+	kind, ok := taggableKind(id)
+	if ok {
+		_, err := tx.GetResource(ctx, p, kind, id)
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return notFound(id, "The resource %s could not be found.", id)
+}
+
+// CreateTags adds or overwrites tags of a resource.
+func (s *Service) CreateTags(ctx context.Context, in *api.CreateTagsRequest) (*api.CreateTagsResult, error) {
+	if len(in.Tags) == 0 {
+		return nil, invalidParameter("Tags must contain at least one tag.")
+	}
+	if err := checkNewTags(in.Tags, s.cfg.MaxTags); err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		if err := requireTaggable(ctx, tx, p, *in.ResourceId); err != nil {
+			return err
+		}
+		have, err := tx.Tags(ctx, p, *in.ResourceId)
+		if err != nil {
+			return err
+		}
+		keys := map[string]bool{}
+		for _, t := range have {
+			keys[t.Key] = true
+		}
+		for _, t := range in.Tags {
+			keys[*t.Key] = true
+		}
+		if len(keys) > s.cfg.MaxTags {
+			return limitExceeded("A resource can have at most %d tags; %s would have %d.", s.cfg.MaxTags, *in.ResourceId, len(keys))
+		}
+		return tx.PutTags(ctx, p, *in.ResourceId, storeTags(in.Tags))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateTagsResult{}, nil
+}
+
+// DescribeTags lists the tags of a resource, ordered by key.
+func (s *Service) DescribeTags(ctx context.Context, in *api.DescribeTagsRequest) (*api.DescribeTagsResult, error) {
+	p := partition(ctx)
+	out := &api.DescribeTagsResult{TagList: []api.Tag{}}
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		if err := requireTaggable(ctx, tx, p, *in.ResourceId); err != nil {
+			return err
+		}
+		tags, err := tx.Tags(ctx, p, *in.ResourceId)
+		for _, t := range tags {
+			out.TagList = append(out.TagList, api.Tag{Key: api.String(t.Key), Value: api.String(t.Value)})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteTags removes tags by key; keys the resource does not have are ignored.
+func (s *Service) DeleteTags(ctx context.Context, in *api.DeleteTagsRequest) (*api.DeleteTagsResult, error) {
+	if len(in.TagKeys) == 0 {
+		return nil, invalidParameter("TagKeys must contain at least one key.")
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		if err := requireTaggable(ctx, tx, p, *in.ResourceId); err != nil {
+			return err
+		}
+		return tx.DeleteTags(ctx, p, *in.ResourceId, in.TagKeys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteTagsResult{}, nil
+}
