@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -93,6 +94,28 @@ func (vs *Violations) enum(path, v string, allowed any) {
 	vs.add(path, v, "Member must satisfy enum value set: ["+strings.Join(names, ", ")+"]")
 }
 
+// members reports a list of plain values (or a map's keys or values) once,
+// at the list's path, when any of its n members breaks a constraint.
+func (vs *Violations) members(path string, value any, n int, check func(e *Violations, i int), constraint string) {
+	for i := 0; i < n; i++ {
+		var e Violations
+		check(&e, i)
+		if len(e.List) > 0 {
+			vs.add(path, value, constraint)
+			return
+		}
+	}
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 func (vs *Violations) union(path string, set ...bool) {
 	n := 0
 	for _, s := range set {
@@ -164,6 +187,7 @@ func renderValue(rv reflect.Value) string {
 		return "[" + strings.Join(parts, ", ") + "]"
 	case reflect.Map:
 		keys := rv.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(renderValue(a), renderValue(b)) })
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
 			parts = append(parts, renderValue(k)+"="+renderValue(rv.MapIndex(k)))

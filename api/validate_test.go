@@ -39,6 +39,35 @@ const (
 	satisfyPattern         = "Member must satisfy regular expression pattern: "
 	satisfyEnum            = "Member must satisfy enum value set: "
 	exactlyOneMember       = "Member must have exactly one member set"
+	validDirectoryId       = "d-0123456789"
+	patDirectoryId         = `^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)`
+	patClientLocale        = `^[a-z]{2}_[A-Z]{2}$`
+	patClientLoginMessage  = `^.*$`
+)
+
+// membersMust is how AWS reports a list of plain values (strings, enums,
+// numbers): once, at the list's path, naming every constraint of the
+// member shape (enum set, max, min, pattern).
+func membersMust(constraints ...string) string {
+	return "Member must satisfy constraint: [" + strings.Join(constraints, ", ") + "]"
+}
+
+// mapKeysMust and mapValueMust report a map's keys or values, at the map's path.
+func mapKeysMust(constraints ...string) string {
+	return "Map keys must satisfy constraint: [" + strings.Join(constraints, ", ") + "]"
+}
+
+func mapValueMust(constraints ...string) string {
+	return "Map value must satisfy constraint: [" + strings.Join(constraints, ", ") + "]"
+}
+
+// Every constraint of the member shapes used below, in AWS's order.
+var (
+	directoryIdConstraints = []string{lengthAtMost + "65", lengthAtLeast + "10", satisfyPattern + patDirectoryId}
+	// ClientLocale: min 5, max 5, pattern.
+	clientLocaleConstraints = []string{lengthAtMost + "5", lengthAtLeast + "5", satisfyPattern + patClientLocale}
+	// ClientLoginMessage: min 0, max 2000, pattern.
+	clientLoginMessageConstraints = []string{lengthAtMost + "2000", lengthAtLeast + "0", satisfyPattern + patClientLoginMessage}
 )
 
 // violation phrases one broken constraint the way AWS does.
@@ -118,6 +147,50 @@ func importCustomImage(mod func(*ImportCustomWorkspaceImageRequest)) *ImportCust
 	return in
 }
 
+func describeDirectories(mod func(*DescribeWorkspaceDirectoriesRequest)) *DescribeWorkspaceDirectoriesRequest {
+	in := &DescribeWorkspaceDirectoriesRequest{}
+	if mod != nil {
+		mod(in)
+	}
+	return in
+}
+
+func importBranding(mod func(*ImportClientBrandingRequest)) *ImportClientBrandingRequest {
+	in := &ImportClientBrandingRequest{
+		ResourceId: String(validDirectoryId),
+		DeviceTypeWindows: &DefaultImportClientBrandingAttributes{
+			LoginMessage: map[string]string{"en_US": "Welcome", "fr_FR": "Bienvenue"},
+		},
+	}
+	if mod != nil {
+		mod(in)
+	}
+	return in
+}
+
+// badLoginMessage has one bad key (EN_us breaks the pattern) and one bad
+// value (a newline breaks ^.*$), among several good entries.
+func badLoginMessage() map[string]string {
+	return map[string]string{
+		"de_DE": "Willkommen",
+		"en_US": "Welcome",
+		"EN_us": "ok",
+		"fr_FR": "line one\nline two",
+		"ja_JP": "ようこそ",
+		"pt_BR": "Bem-vindo",
+	}
+}
+
+// badLoginMessageWant is what AWS says about badLoginMessage at path: the
+// keys first, then the values, with the whole map (entries by key) as the value.
+func badLoginMessageWant(path string) []string {
+	value := "{EN_us=ok, de_DE=Willkommen, en_US=Welcome, fr_FR=line one\nline two, ja_JP=ようこそ, pt_BR=Bem-vindo}"
+	return []string{
+		violation(value, path, mapKeysMust(clientLocaleConstraints...)),
+		violation(value, path, mapValueMust(clientLoginMessageConstraints...)),
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -140,6 +213,13 @@ func TestValidate(t *testing.T) {
 		}), ""},
 		{"valid/CreateTags", createTags(nil), ""},
 		{"valid/ImportCustomWorkspaceImage", importCustomImage(nil), ""},
+		{"valid/DescribeWorkspaceDirectories", describeDirectories(func(in *DescribeWorkspaceDirectoriesRequest) {
+			in.DirectoryIds = []string{validDirectoryId, "wsd-abcdefgh1"}
+		}), ""},
+		{"valid/ImportClientBranding", importBranding(nil), ""},
+		{"valid/ImportClientBranding empty login message", importBranding(func(in *ImportClientBrandingRequest) {
+			in.DeviceTypeWindows.LoginMessage = map[string]string{"en_US": ""}
+		}), ""},
 
 		// required
 		{"required/missing imageId", imageAssociations(func(in *DescribeImageAssociationsRequest) {
@@ -173,7 +253,7 @@ func TestValidate(t *testing.T) {
 		}), detected(violation("ami-0123abcd0", "ec2ImageId", satisfyPattern+patEc2ImageId))},
 		{"pattern/in a list", describeImages(func(in *DescribeWorkspaceImagesRequest) {
 			in.ImageIds = []string{validImageId, "wsi-"}
-		}), detected(violation("wsi-", "imageIds.2.member", satisfyPattern+patWorkspaceImageId))},
+		}), detected(violation("[wsi-123456789, wsi-]", "imageIds", membersMust(satisfyPattern+patWorkspaceImageId)))},
 
 		// enum
 		{"enum/top-level member", describeImages(func(in *DescribeWorkspaceImagesRequest) {
@@ -184,10 +264,10 @@ func TestValidate(t *testing.T) {
 		}), detected(violation("byol_regular", "ingestionProcess", satisfyEnum+enumIngestionProcess))},
 		{"enum/in a list, 1-based path", imageAssociations(func(in *DescribeImageAssociationsRequest) {
 			in.AssociatedResourceTypes = []ImageAssociatedResourceType{"APPLICATION", "BUNDLE"}
-		}), detected(violation("BUNDLE", "associatedResourceTypes.2.member", satisfyEnum+enumImageAssocType))},
+		}), detected(violation("[APPLICATION, BUNDLE]", "associatedResourceTypes", membersMust(satisfyEnum+enumImageAssocType)))},
 		{"enum/in a bounded list", importImage(func(in *ImportWorkspaceImageRequest) {
 			in.Applications = []Application{"Microsoft_Office_2021"}
-		}), detected(violation("Microsoft_Office_2021", "applications.1.member", satisfyEnum+enumApplication))},
+		}), detected(violation("[Microsoft_Office_2021]", "applications", membersMust(satisfyEnum+enumApplication)))},
 
 		// string length (WorkspaceImageName 1..64, WorkspaceImageDescription 1..256)
 		{"length/name at max", importImage(func(in *ImportWorkspaceImageRequest) {
@@ -266,8 +346,48 @@ func TestValidate(t *testing.T) {
 		}), detected(
 			violation("[A, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016]",
 				"applications", lengthAtMost+"5"),
-			violation("A", "applications.1.member", satisfyEnum+enumApplication),
+			violation("[A, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016, Microsoft_Office_2016]",
+				"applications", membersMust(satisfyEnum+enumApplication)),
 		)},
+		{"list/too many string members and a bad last one", describeImages(func(in *DescribeWorkspaceImagesRequest) {
+			for range 25 {
+				in.ImageIds = append(in.ImageIds, validImageId)
+			}
+			in.ImageIds = append(in.ImageIds, "wsi-")
+		}), detected(
+			violation("["+strings.Repeat(validImageId+", ", 25)+"wsi-]", "imageIds", lengthAtMost+"25"),
+			violation("["+strings.Repeat(validImageId+", ", 25)+"wsi-]", "imageIds", membersMust(satisfyPattern+patWorkspaceImageId)),
+		)},
+
+		// a list of plain values is reported once, however many members break it
+		{"members/two bad enum members, reported once", imageAssociations(func(in *DescribeImageAssociationsRequest) {
+			in.AssociatedResourceTypes = []ImageAssociatedResourceType{"BUNDLE", "APPLICATION", "application"}
+		}), detected(violation("[BUNDLE, APPLICATION, application]", "associatedResourceTypes", membersMust(satisfyEnum+enumImageAssocType)))},
+		{"members/two bad strings, reported once", describeImages(func(in *DescribeWorkspaceImagesRequest) {
+			in.ImageIds = []string{"wsi-", validImageId, "ami-0123abcd"}
+		}), detected(violation("[wsi-, wsi-123456789, ami-0123abcd]", "imageIds", membersMust(satisfyPattern+patWorkspaceImageId)))},
+		{"members/every constraint of the member shape is named", describeDirectories(func(in *DescribeWorkspaceDirectoriesRequest) {
+			in.DirectoryIds = []string{validDirectoryId, "d-123"} // breaks min length and pattern
+		}), detected(violation("[d-0123456789, d-123]", "directoryIds", membersMust(directoryIdConstraints...)))},
+		{"members/one broken constraint still names them all", describeDirectories(func(in *DescribeWorkspaceDirectoriesRequest) {
+			in.DirectoryIds = []string{"d-0123456789X"} // length fine, pattern broken
+		}), detected(violation("[d-0123456789X]", "directoryIds", membersMust(directoryIdConstraints...)))},
+
+		// maps (LoginMessage: ClientLocale keys, ClientLoginMessage values)
+		{"map/bad key", importBranding(func(in *ImportClientBrandingRequest) {
+			in.DeviceTypeWindows.LoginMessage = map[string]string{"en_US": "hi", "english": "hi"}
+		}), detected(violation("{en_US=hi, english=hi}", "deviceTypeWindows.loginMessage", mapKeysMust(clientLocaleConstraints...)))},
+		{"map/bad value", importBranding(func(in *ImportClientBrandingRequest) {
+			in.DeviceTypeWindows.LoginMessage = map[string]string{"en_US": strings.Repeat("m", 2001)}
+		}), detected(violation("{en_US="+strings.Repeat("m", 2001)+"}", "deviceTypeWindows.loginMessage", mapValueMust(clientLoginMessageConstraints...)))},
+		{"map/bad keys before bad values", importBranding(func(in *ImportClientBrandingRequest) {
+			in.DeviceTypeWindows.LoginMessage = badLoginMessage()
+		}), detected(badLoginMessageWant("deviceTypeWindows.loginMessage")...)},
+		{"map/in two members, in member order", importBranding(func(in *ImportClientBrandingRequest) {
+			in.DeviceTypeIos = &IosImportClientBrandingAttributes{LoginMessage: map[string]string{"xx": "hi"}}
+			in.DeviceTypeWindows.LoginMessage = badLoginMessage()
+		}), detected(append(badLoginMessageWant("deviceTypeWindows.loginMessage"),
+			violation("{xx=hi}", "deviceTypeIos.loginMessage", mapKeysMust(clientLocaleConstraints...)))...)},
 
 		// structures nested in lists
 		{"nested/missing key in second tag", createTags(func(in *CreateTagsRequest) {
@@ -302,15 +422,14 @@ func TestValidate(t *testing.T) {
 			violation("NOPE", "ingestionProcess", satisfyEnum+enumIngestionProcess),
 			nullViolation("imageDescription", mustNotBeNull),
 			nullViolation("tags.2.member.key", mustNotBeNull),
-			violation("X", "applications.1.member", satisfyEnum+enumApplication),
+			violation("[X]", "applications", membersMust(satisfyEnum+enumApplication)),
 		)},
-		{"several/pattern then list element", imageAssociations(func(in *DescribeImageAssociationsRequest) {
+		{"several/pattern then list", imageAssociations(func(in *DescribeImageAssociationsRequest) {
 			in.ImageId = String("abc")
 			in.AssociatedResourceTypes = []ImageAssociatedResourceType{"A", "APPLICATION", "B"}
 		}), detected(
 			violation("abc", "imageId", satisfyPattern+patWorkspaceImageId),
-			violation("A", "associatedResourceTypes.1.member", satisfyEnum+enumImageAssocType),
-			violation("B", "associatedResourceTypes.3.member", satisfyEnum+enumImageAssocType),
+			violation("[A, APPLICATION, B]", "associatedResourceTypes", membersMust(satisfyEnum+enumImageAssocType)),
 		)},
 
 		// union (ImageSourceIdentifier, the ImageSource of ImportCustomWorkspaceImage)
@@ -366,6 +485,28 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateMapIsStable guards against reporting a map in Go's random
+// iteration order: the message must not change from one call to the next.
+func TestValidateMapIsStable(t *testing.T) {
+	in := importBranding(func(in *ImportClientBrandingRequest) {
+		in.DeviceTypeWindows.LoginMessage = badLoginMessage()
+	})
+	want := detected(badLoginMessageWant("deviceTypeWindows.loginMessage")...)
+	if keys, values := strings.Index(want, "Map keys"), strings.Index(want, "Map value"); keys < 0 || values < keys {
+		t.Fatalf("want %q: keys should come before values", want)
+	}
+	for i := range 20 {
+		err := in.Validate()
+		var ve *ValidationException
+		if !errors.As(err, &ve) {
+			t.Fatalf("call %d: Validate() = %#v, want a *ValidationException", i+1, err)
+		}
+		if got := ToString(ve.Message); got != want {
+			t.Fatalf("call %d: message changed\n got: %q\nwant: %q", i+1, got, want)
+		}
+	}
+}
+
 // TestValidateDoesNotModifyInput guards against validators that normalise values.
 func TestValidateDoesNotModifyInput(t *testing.T) {
 	in := importImage(func(in *ImportWorkspaceImageRequest) {
@@ -395,6 +536,12 @@ func TestValidateFromJSON(t *testing.T) {
 		{"DescribeImageAssociations", `{"AssociatedResourceTypes":["APPLICATION"]}`, detected(valueNullAtImageId)},
 		{"DescribeImageAssociations", `{"ImageId":null,"AssociatedResourceTypes":[]}`, detected(valueNullAtImageId)},
 		{"DescribeWorkspaceImages", `{"MaxResults":26}`, detected(violation("26", "maxResults", valueAtMost+"25"))},
+		{"DescribeWorkspaceImages", `{"ImageIds":["wsi-","x"]}`, detected(violation("[wsi-, x]", "imageIds", membersMust(satisfyPattern+patWorkspaceImageId)))},
+		{"ImportClientBranding", `{"ResourceId":"` + validDirectoryId + `","DeviceTypeLinux":{"LoginMessage":{"en_US":"a\nb","EN":"c"}}}`,
+			detected(
+				violation("{EN=c, en_US=a\nb}", "deviceTypeLinux.loginMessage", mapKeysMust(clientLocaleConstraints...)),
+				violation("{EN=c, en_US=a\nb}", "deviceTypeLinux.loginMessage", mapValueMust(clientLoginMessageConstraints...)),
+			)},
 		{"CreateTags", `{"ResourceId":"r","Tags":[{"Key":"a"},{"Value":"v"}]}`, detected(nullViolation("tags.2.member.key", mustNotBeNull))},
 		{"ImportCustomWorkspaceImage", `{"ImageName":"n","ImageDescription":"d","ComputeType":"BASE","Protocol":"DCV","ImageSource":{},` +
 			`"InfrastructureConfigurationArn":"` + validInfraConfigArn + `","Platform":"WINDOWS","OsVersion":"Windows_10"}`,

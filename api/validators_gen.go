@@ -82,16 +82,12 @@ func checkApplicationAssociatedResourceType(vs *Violations, path string, v strin
 }
 
 func checkApplicationAssociatedResourceTypeList(vs *Violations, path string, v []ApplicationAssociatedResourceType) {
-	for i := range v {
-		checkApplicationAssociatedResourceType(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplicationAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [WORKSPACE, BUNDLE, IMAGE]]")
 }
 
 func checkApplicationList(vs *Violations, path string, v []Application) {
 	vs.length(path, v, len(v), 1, 5)
-	for i := range v {
-		checkApplication(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplication(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [Microsoft_Office_2016, Microsoft_Office_2019]]")
 }
 
 func checkApplicationSettingsStatusEnum(vs *Violations, path string, v string) {
@@ -109,9 +105,7 @@ func checkBundleAssociatedResourceType(vs *Violations, path string, v string) {
 }
 
 func checkBundleAssociatedResourceTypeList(vs *Violations, path string, v []BundleAssociatedResourceType) {
-	for i := range v {
-		checkBundleAssociatedResourceType(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
 var patternBundleId = regexp.MustCompile("^(?:wsb-[0-9a-z]{8,63})$")
@@ -122,9 +116,7 @@ func checkBundleId(vs *Violations, path string, v string) {
 
 func checkBundleIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkBundleId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsb-[0-9a-z]{8,63}$]")
 }
 
 var patternCertificateAuthorityArn = regexp.MustCompile("^(?:arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*)$")
@@ -144,9 +136,7 @@ func checkClientDeviceType(vs *Violations, path string, v string) {
 
 func checkClientDeviceTypeList(vs *Violations, path string, v []ClientDeviceType) {
 	vs.length(path, v, len(v), 1, 6)
-	for i := range v {
-		checkClientDeviceType(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkClientDeviceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [DeviceTypeWindows, DeviceTypeOsx, DeviceTypeAndroid, DeviceTypeIos, DeviceTypeLinux, DeviceTypeWeb]]")
 }
 
 var patternClientEmail = regexp.MustCompile("^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4})$")
@@ -188,9 +178,7 @@ func checkCompute(vs *Violations, path string, v string) {
 }
 
 func checkComputeList(vs *Violations, path string, v []Compute) {
-	for i := range v {
-		checkCompute(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkCompute(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [VALUE, STANDARD, PERFORMANCE, POWER, GRAPHICS, POWERPRO, GENERALPURPOSE_4XLARGE, GENERALPURPOSE_8XLARGE, GRAPHICSPRO, GRAPHICS_G4DN, GRAPHICSPRO_G4DN, GRAPHICS_G6_XLARGE, GRAPHICS_G6_2XLARGE, GRAPHICS_G6_4XLARGE, GRAPHICS_G6_8XLARGE, GRAPHICS_G6_16XLARGE, GRAPHICS_GR6_4XLARGE, GRAPHICS_GR6_8XLARGE, GRAPHICS_G6F_LARGE, GRAPHICS_G6F_XLARGE, GRAPHICS_G6F_2XLARGE, GRAPHICS_G6F_4XLARGE, GRAPHICS_GR6F_4XLARGE]]")
 }
 
 var patternConnectionAliasId = regexp.MustCompile("^(?:wsca-[0-9a-z]{8,63})$")
@@ -202,9 +190,7 @@ func checkConnectionAliasId(vs *Violations, path string, v string) {
 
 func checkConnectionAliasIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkConnectionAliasId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkConnectionAliasId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 13, Member must satisfy regular expression pattern: ^wsca-[0-9a-z]{8,63}$]")
 }
 
 var patternConnectionString = regexp.MustCompile("^(?:[.0-9a-zA-Z\\-]{1,255})$")
@@ -237,9 +223,7 @@ func checkDefaultLogo(vs *Violations, path string, v []byte) {
 }
 
 func checkDeletableCertificateBasedAuthPropertiesList(vs *Violations, path string, v []DeletableCertificateBasedAuthProperty) {
-	for i := range v {
-		checkDeletableCertificateBasedAuthProperty(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableCertificateBasedAuthProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN]]")
 }
 
 func checkDeletableCertificateBasedAuthProperty(vs *Violations, path string, v string) {
@@ -247,9 +231,7 @@ func checkDeletableCertificateBasedAuthProperty(vs *Violations, path string, v s
 }
 
 func checkDeletableSamlPropertiesList(vs *Violations, path string, v []DeletableSamlProperty) {
-	for i := range v {
-		checkDeletableSamlProperty(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableSamlProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [SAML_PROPERTIES_USER_ACCESS_URL, SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME]]")
 }
 
 func checkDeletableSamlProperty(vs *Violations, path string, v string) {
@@ -275,9 +257,7 @@ func checkDescribeWorkspaceDirectoriesFilterValue(vs *Violations, path string, v
 
 func checkDescribeWorkspaceDirectoriesFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkDescribeWorkspaceDirectoriesFilterValue(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspaceDirectoriesFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$]")
 }
 
 func checkDescribeWorkspacesPoolsFilterName(vs *Violations, path string, v string) {
@@ -297,9 +277,7 @@ func checkDescribeWorkspacesPoolsFilterValue(vs *Violations, path string, v stri
 
 func checkDescribeWorkspacesPoolsFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkDescribeWorkspacesPoolsFilterValue(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspacesPoolsFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^[A-Za-z0-9][A-Za-z0-9_.-]+$]")
 }
 
 func checkDescribeWorkspacesPoolsFilters(vs *Violations, path string, v []DescribeWorkspacesPoolsFilter) {
@@ -322,9 +300,7 @@ func checkDirectoryId(vs *Violations, path string, v string) {
 
 func checkDirectoryIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkDirectoryId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkDirectoryId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 65, Member must have length greater than or equal to 10, Member must satisfy regular expression pattern: ^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)]")
 }
 
 func checkDisconnectTimeoutInSeconds(vs *Violations, path string, v int32) {
@@ -363,9 +339,7 @@ func checkImageAssociatedResourceType(vs *Violations, path string, v string) {
 }
 
 func checkImageAssociatedResourceTypeList(vs *Violations, path string, v []ImageAssociatedResourceType) {
-	for i := range v {
-		checkImageAssociatedResourceType(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkImageAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
 var patternImageBuildVersionArn = regexp.MustCompile("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+)))$")
@@ -395,9 +369,7 @@ func checkInternetFallbackProtocol(vs *Violations, path string, v string) {
 }
 
 func checkInternetFallbackProtocolList(vs *Violations, path string, v []InternetFallbackProtocol) {
-	for i := range v {
-		checkInternetFallbackProtocol(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkInternetFallbackProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP]]")
 }
 
 func checkIos2XLogo(vs *Violations, path string, v []byte) {
@@ -419,9 +391,7 @@ func checkIpGroupId(vs *Violations, path string, v string) {
 }
 
 func checkIpGroupIdList(vs *Violations, path string, v []string) {
-	for i := range v {
-		checkIpGroupId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkIpGroupId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsipg-[0-9a-z]{8,63}$]")
 }
 
 var patternIpv6Address = regexp.MustCompile("^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$")
@@ -445,9 +415,7 @@ func checkLinkId(vs *Violations, path string, v string) {
 }
 
 func checkLinkStatusFilterList(vs *Violations, path string, v []AccountLinkStatusEnum) {
-	for i := range v {
-		checkAccountLinkStatusEnum(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkAccountLinkStatusEnum(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [LINKED, LINKING_FAILED, LINK_NOT_FOUND, PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT, REJECTED]]")
 }
 
 func checkLogUploadEnum(vs *Violations, path string, v string) {
@@ -455,11 +423,9 @@ func checkLogUploadEnum(vs *Violations, path string, v string) {
 }
 
 func checkLoginMessage(vs *Violations, path string, v map[string]string) {
-	for k, e := range v {
-		checkClientLocale(vs, path+".key", k)
-		checkClientLoginMessage(vs, path+"."+string(k), e)
-		_, _ = k, e
-	}
+	keys := sortedKeys(v)
+	vs.members(path, v, len(keys), func(e *Violations, i int) { checkClientLocale(e, "", keys[i]) }, "Map keys must satisfy constraint: [Member must have length less than or equal to 5, Member must have length greater than or equal to 5, Member must satisfy regular expression pattern: ^[a-z]{2}_[A-Z]{2}$]")
+	vs.members(path, v, len(keys), func(e *Violations, i int) { checkClientLoginMessage(e, "", v[keys[i]]) }, "Map value must satisfy constraint: [Member must have length less than or equal to 2000, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ^.*$]")
 }
 
 var patternManagementCidrRangeConstraint = regexp.MustCompile("^(?:(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9])))$")
@@ -499,9 +465,7 @@ func checkOperatingSystemName(vs *Violations, path string, v string) {
 }
 
 func checkOperatingSystemNameList(vs *Violations, path string, v []OperatingSystemName) {
-	for i := range v {
-		checkOperatingSystemName(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkOperatingSystemName(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [AMAZON_LINUX_2, UBUNTU_18_04, UBUNTU_20_04, UBUNTU_22_04, UNKNOWN, WINDOWS_10, WINDOWS_11, WINDOWS_7, WINDOWS_SERVER_2016, WINDOWS_SERVER_2019, WINDOWS_SERVER_2022, WINDOWS_SERVER_2025, RHEL_8, ROCKY_8]]")
 }
 
 func checkPaginationToken(vs *Violations, path string, v string) {
@@ -521,9 +485,7 @@ func checkProtocol(vs *Violations, path string, v string) {
 }
 
 func checkProtocolList(vs *Violations, path string, v []Protocol) {
-	for i := range v {
-		checkProtocol(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP, WSP]]")
 }
 
 func checkRebootWorkspaceRequests(vs *Violations, path string, v []RebootRequest) {
@@ -553,9 +515,7 @@ func checkRegion(vs *Violations, path string, v string) {
 
 func checkResourceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkNonEmptyString(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
 }
 
 func checkRunningMode(vs *Violations, path string, v string) {
@@ -641,9 +601,7 @@ func checkSubnetId(vs *Violations, path string, v string) {
 
 func checkSubnetIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), noLimit, 2)
-	for i := range v {
-		checkSubnetId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkSubnetId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 24, Member must have length greater than or equal to 15, Member must satisfy regular expression pattern: ^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$]")
 }
 
 func checkTagKey(vs *Violations, path string, v string) {
@@ -651,9 +609,7 @@ func checkTagKey(vs *Violations, path string, v string) {
 }
 
 func checkTagKeyList(vs *Violations, path string, v []string) {
-	for i := range v {
-		checkNonEmptyString(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
 }
 
 func checkTagList(vs *Violations, path string, v []Tag) {
@@ -719,9 +675,7 @@ func checkWorkSpaceApplicationId(vs *Violations, path string, v string) {
 
 func checkWorkSpaceApplicationIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkWorkSpaceApplicationId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceApplicationId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsa-[0-9a-z]{8,63}$]")
 }
 
 func checkWorkSpaceApplicationLicenseType(vs *Violations, path string, v string) {
@@ -739,9 +693,7 @@ func checkWorkSpaceAssociatedResourceType(vs *Violations, path string, v string)
 }
 
 func checkWorkSpaceAssociatedResourceTypeList(vs *Violations, path string, v []WorkSpaceAssociatedResourceType) {
-	for i := range v {
-		checkWorkSpaceAssociatedResourceType(vs, elemPath(path, i), string(v[i]))
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
 var patternWorkspaceBundleDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
@@ -772,9 +724,7 @@ func checkWorkspaceDirectoryName(vs *Violations, path string, v string) {
 
 func checkWorkspaceDirectoryNameList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkWorkspaceDirectoryName(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceDirectoryName(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$]")
 }
 
 var patternWorkspaceId = regexp.MustCompile("^(?:ws-[0-9a-z]{8,63})$")
@@ -785,9 +735,7 @@ func checkWorkspaceId(vs *Violations, path string, v string) {
 
 func checkWorkspaceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkWorkspaceId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^ws-[0-9a-z]{8,63}$]")
 }
 
 var patternWorkspaceImageDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
@@ -805,9 +753,7 @@ func checkWorkspaceImageId(vs *Violations, path string, v string) {
 
 func checkWorkspaceImageIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkWorkspaceImageId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceImageId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsi-[0-9a-z]{9,63}$]")
 }
 
 func checkWorkspaceImageIngestionProcess(vs *Violations, path string, v string) {
@@ -846,9 +792,7 @@ func checkWorkspacesPoolId(vs *Violations, path string, v string) {
 
 func checkWorkspacesPoolIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	for i := range v {
-		checkWorkspacesPoolId(vs, elemPath(path, i), v[i])
-	}
+	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspacesPoolId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wspool-[0-9a-z]{9}$]")
 }
 
 var patternWorkspacesPoolName = regexp.MustCompile("^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")

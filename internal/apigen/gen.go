@@ -377,24 +377,35 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 		if s.Min != nil || s.Max != nil {
 			fmt.Fprintf(b, "\tvs.length(path, v, len(v), %s, %s)\n", int64Lit(s.Min), int64Lit(s.Max))
 		}
-		if g.hasChecks(s.Member.Shape) {
-			fmt.Fprintf(b, "\tfor i := range v {\n\t\t%s\n\t}\n", g.elemCheck(s.Member.Shape, "v[i]", "elemPath(path, i)"))
+		if elem := s.Member.Shape; g.hasChecks(elem) {
+			if g.m.Shapes[elem].Type == "structure" {
+				fmt.Fprintf(b, "\tfor i := range v {\n\t\tv[i].validate(vs, elemPath(path, i))\n\t}\n")
+			} else {
+				// AWS reports a list of plain values once, at the list's
+				// path, naming every constraint of its members.
+				fmt.Fprintf(b, "\tvs.members(path, v, len(v), func(e *Violations, i int) { %s }, %q)\n",
+					g.elemCheck(elem, "v[i]", `""`, "e"), "Member must satisfy constraint: ["+g.constraints(elem)+"]")
+			}
 		}
 		b.WriteString("}\n")
 	case "map":
+		if g.m.Shapes[s.Value.Shape].Type == "structure" || g.m.Shapes[s.Key.Shape].Type == "structure" {
+			panic("map of structures: not supported by the generator yet")
+		}
 		fmt.Fprintf(b, "\nfunc %s(vs *Violations, path string, v %s) {\n", fn, g.goType(name, false))
 		if s.Min != nil || s.Max != nil {
 			fmt.Fprintf(b, "\tvs.length(path, v, len(v), %s, %s)\n", int64Lit(s.Min), int64Lit(s.Max))
 		}
 		if g.hasChecks(s.Key.Shape) || g.hasChecks(s.Value.Shape) {
-			b.WriteString("\tfor k, e := range v {\n")
-			if g.hasChecks(s.Key.Shape) {
-				fmt.Fprintf(b, "\t\t%s\n", g.elemCheck(s.Key.Shape, "k", `path+".key"`))
-			}
-			if g.hasChecks(s.Value.Shape) {
-				fmt.Fprintf(b, "\t\t%s\n", g.elemCheck(s.Value.Shape, "e", `path+"."+string(k)`))
-			}
-			b.WriteString("\t\t_, _ = k, e\n\t}\n")
+			b.WriteString("\tkeys := sortedKeys(v)\n")
+		}
+		if g.hasChecks(s.Key.Shape) {
+			fmt.Fprintf(b, "\tvs.members(path, v, len(keys), func(e *Violations, i int) { %s }, %q)\n",
+				g.elemCheck(s.Key.Shape, "keys[i]", `""`, "e"), "Map keys must satisfy constraint: ["+g.constraints(s.Key.Shape)+"]")
+		}
+		if g.hasChecks(s.Value.Shape) {
+			fmt.Fprintf(b, "\tvs.members(path, v, len(keys), func(e *Violations, i int) { %s }, %q)\n",
+				g.elemCheck(s.Value.Shape, "v[keys[i]]", `""`, "e"), "Map value must satisfy constraint: ["+g.constraints(s.Value.Shape)+"]")
 		}
 		b.WriteString("}\n")
 	default:
@@ -402,17 +413,41 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 	}
 }
 
-// elemCheck validates a present list element or map entry.
-func (g *generator) elemCheck(shape, expr, path string) string {
+// elemCheck validates a present list element or map entry into vs.
+func (g *generator) elemCheck(shape, expr, path, vs string) string {
 	s := g.m.Shapes[shape]
 	switch {
 	case s.Type == "structure":
-		return fmt.Sprintf("%s.validate(vs, %s)", expr, path)
+		return fmt.Sprintf("%s.validate(%s, %s)", expr, vs, path)
 	case s.Type == "string" && len(s.Enum) > 0:
-		return fmt.Sprintf("check%s(vs, %s, string(%s))", exported(shape), path, expr)
+		return fmt.Sprintf("check%s(%s, %s, string(%s))", exported(shape), vs, path, expr)
 	default:
-		return fmt.Sprintf("check%s(vs, %s, %s)", exported(shape), path, expr)
+		return fmt.Sprintf("check%s(%s, %s, %s)", exported(shape), vs, path, expr)
 	}
+}
+
+// constraints lists every constraint of a plain shape the way AWS names
+// them inside "Member must satisfy constraint: [...]".
+func (g *generator) constraints(shape string) string {
+	s := g.m.Shapes[shape]
+	var cs []string
+	if len(s.Enum) > 0 {
+		cs = append(cs, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
+	}
+	what := "length"
+	if s.Type == "integer" || s.Type == "long" || s.Type == "float" || s.Type == "double" {
+		what = "value"
+	}
+	if s.Max != nil {
+		cs = append(cs, fmt.Sprintf("Member must have %s less than or equal to %d", what, *s.Max))
+	}
+	if s.Min != nil {
+		cs = append(cs, fmt.Sprintf("Member must have %s greater than or equal to %d", what, *s.Min))
+	}
+	if s.Pattern != nil {
+		cs = append(cs, "Member must satisfy regular expression pattern: "+*s.Pattern)
+	}
+	return strings.Join(cs, ", ")
 }
 
 func (g *generator) genValidate(b *bytes.Buffer, name string, s *Shape) {
