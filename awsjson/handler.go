@@ -87,6 +87,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, code = h.writeError(w, err)
 		return
 	}
+	if v := reflect.ValueOf(out); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+		// A service that answers (nil, nil) still gets an object on the wire.
+		out = struct{}{}
+	}
 	body, err := json.Marshal(out)
 	if err != nil {
 		h.logger().Error("encode output", "operation", op, "err", err)
@@ -180,6 +184,8 @@ func jsonKind(t reflect.Type) string {
 		return "a string"
 	case t.Kind() == reflect.Bool:
 		return "a boolean"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uintptr:
+		return "an integer"
 	default:
 		return "a number"
 	}

@@ -1,0 +1,102 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/sim"
+)
+
+func BenchmarkDescribeImageAssociations(b *testing.B) {
+	benchDescribeImageAssociations(b, "memory")
+}
+
+func BenchmarkDescribeImageAssociationsSQLite(b *testing.B) {
+	benchDescribeImageAssociations(b, "sqlite:"+b.TempDir()+"/state.db")
+}
+
+// benchDescribeImageAssociations measures DescribeImageAssociations through
+// the whole stack: HTTP, awsJson1.1, service, store.
+func benchDescribeImageAssociations(b *testing.B, store string) {
+	ctx := context.Background()
+	srv, err := server.New(ctx, server.Config{Store: store, Clock: "manual"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if err := srv.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
+	ts := httptest.NewServer(srv.Handler)
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	defer client.CloseIdleConnections()
+
+	status, body := post(b, client, ts.URL, "ImportWorkspaceImage",
+		`{"Ec2ImageId":"ami-12345678","IngestionProcess":"BYOL_REGULAR","ImageName":"bench",`+
+			`"ImageDescription":"bench","Applications":["Microsoft_Office_2019"]}`)
+	if status != http.StatusOK {
+		b.Fatalf("ImportWorkspaceImage: %d %s", status, body)
+	}
+	var imported struct{ ImageId string }
+	if err := json.Unmarshal(body, &imported); err != nil || imported.ImageId == "" {
+		b.Fatalf("ImportWorkspaceImage answered %s (%v)", body, err)
+	}
+
+	if _, err := srv.Clock.(*sim.ManualClock).Advance(time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Service.Sweep(ctx); err != nil {
+		b.Fatal(err)
+	}
+
+	req := `{"ImageId":"` + imported.ImageId + `","AssociatedResourceTypes":["APPLICATION"]}`
+	status, body = post(b, client, ts.URL, "DescribeImageAssociations", req)
+	if status != http.StatusOK {
+		b.Fatalf("DescribeImageAssociations: %d %s", status, body)
+	}
+	var out struct {
+		Associations []struct{ AssociatedResourceId, State string }
+	}
+	if err := json.Unmarshal(body, &out); err != nil || len(out.Associations) != 1 {
+		b.Fatalf("DescribeImageAssociations answered %s (%v)", body, err)
+	}
+	b.Logf("association after the import: %+v", out.Associations[0])
+
+	b.ReportAllocs()
+	for b.Loop() {
+		if status, body := post(b, client, ts.URL, "DescribeImageAssociations", req); status != http.StatusOK {
+			b.Fatalf("DescribeImageAssociations: %d %s", status, body)
+		}
+	}
+}
+
+// post sends one awsJson1.1 request and reads the whole answer, so that the
+// keep-alive connection is reused.
+func post(b *testing.B, client *http.Client, url, op, body string) (int, []byte) {
+	b.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("X-Amz-Target", "WorkspacesService."+op)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	res, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.StatusCode, out
+}
