@@ -1,0 +1,154 @@
+// Package clients_test drives the built wslocal binary with the clients
+// users have: boto3 (python/*.py), the AWS CLI v1 and aws-sdk-go-v2. Each
+// test starts its own process through internal/proctest; the boto3 and CLI
+// tests skip when their tool is not installed, nothing else does.
+//
+//	go test ./conformance/clients/                          # everything
+//	WSLOCAL_MEASURE=1 go test -run ColdStart -v ./conformance/clients/
+//	python3 conformance/clients/python/story.py http://127.0.0.1:4599   # by hand,
+//	    # against `wslocal --store memory --clock manual`
+package clients_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces"
+
+	"github.com/wslocal/wslocal/internal/proctest"
+)
+
+func TestMain(m *testing.M) { proctest.Main(m) }
+
+// clientEnv is the environment of a client process: the test's, without any
+// AWS_* or WSLOCAL_* variable of the machine, with fixed credentials and
+// region, and config files that do not exist, so no profile of the machine
+// changes what the client does.
+func clientEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var env []string
+	for _, kv := range proctest.Env() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env,
+		"AWS_ACCESS_KEY_ID=000000000000",
+		"AWS_SECRET_ACCESS_KEY=wslocal-secret",
+		"AWS_DEFAULT_REGION=us-east-1",
+		"AWS_CONFIG_FILE="+filepath.Join(dir, "no-config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_MAX_ATTEMPTS=1",
+		"PYTHONDONTWRITEBYTECODE=1",
+		"PYTHONUNBUFFERED=1",
+	)
+	return append(env, extra...)
+}
+
+// run runs a client command and returns its stdout, stderr and exit code;
+// it fails the test when the command cannot start or outlives timeout.
+func run(t *testing.T, timeout time.Duration, env []string, name string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %s: no answer within %v\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), timeout, out.String(), errb.String())
+	}
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+}
+
+// sdk is an aws-sdk-go-v2 client of p for an account and region, without
+// retries (a retry would hide a failure) and with a deadline per request.
+func sdk(p *proctest.Proc, account, region string) *workspaces.Client {
+	return workspaces.New(workspaces.Options{
+		Region:           region,
+		Credentials:      credentials.NewStaticCredentialsProvider(account, "wslocal-secret", ""),
+		BaseEndpoint:     aws.String(p.URL),
+		RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Timeout: 10 * time.Second,
+			Transport: bufferedBody{&http.Transport{MaxIdleConnsPerHost: 8}}},
+	})
+}
+
+// bufferedBody hands net/http each request body as a bytes.Reader.
+//
+// Without it, and without the SDK's retries, a fast server makes
+// aws-sdk-go-v2 fail now and then with "StatusCode: 200 ... failed to decode
+// response body ... use of closed network connection": net/http sends an
+// opaque body straight to the socket, the server answers before the
+// transport's writeLoop finishes with the body, smithy-go closes the body
+// once it has the response, its safeReadCloser then answers the writeLoop's
+// trailing read with io.EOF, and the writeLoop closes the connection under
+// the response still being read. It is a client race, not a wire problem:
+// aws/aws-sdk-go-v2#2737 and #1825; the SDK retries net.ErrClosed by
+// default since #2949. A bytes.Reader body is written with the headers in
+// one flush and never fails, so these tests can keep RetryMaxAttempts 1.
+type bufferedBody struct{ rt http.RoundTripper }
+
+func (b bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := io.ReadAll(r.Body)
+		_ = r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return b.rt.RoundTrip(r)
+}
+
+// advance moves the manual clock of p.
+func advance(t *testing.T, p *proctest.Proc, d string) {
+	t.Helper()
+	resp, err := http.Post(p.URL+"/_wslocal/clock", "application/json", strings.NewReader(fmt.Sprintf(`{"advance":%q}`, d)))
+	if err != nil {
+		t.Fatalf("POST /_wslocal/clock: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /_wslocal/clock advance %s: %s", d, resp.Status)
+	}
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// requireTool skips the test when a command is missing or does not work.
+func requireTool(t *testing.T, what string, name string, args ...string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Skipf("%s is not installed (%s not on PATH): skipping", what, name)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = proctest.Env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("%s is not usable (`%s %s`: %v): skipping\n%s", what, name, strings.Join(args, " "), err, out)
+	}
+}

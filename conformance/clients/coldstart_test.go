@@ -1,0 +1,82 @@
+package clients_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wslocal/wslocal/internal/proctest"
+)
+
+// TestColdStart measures, for a report, how long the built binary takes from
+// exec to the first 200 answer to DescribeApplications, on a fresh SQLite
+// file each time. It runs only with WSLOCAL_MEASURE=1.
+func TestColdStart(t *testing.T) {
+	if os.Getenv("WSLOCAL_MEASURE") != "1" {
+		t.Skip("a measurement, not a test: set WSLOCAL_MEASURE=1 to run it")
+	}
+	const runs = 5
+	bin := proctest.Build(t)
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	var times []time.Duration
+	for i := range runs {
+		addr := proctest.FreeAddr(t)
+		dir := t.TempDir()
+		var stderr strings.Builder
+		cmd := exec.Command(bin, "--addr", addr, "--store", "sqlite:"+filepath.Join(dir, "state.db"), "--clock", "real")
+		cmd.Env = proctest.Env()
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		elapsed, err := firstDescribeApplications(client, "http://"+addr, start)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		waitErr := cmd.Wait()
+		if err != nil {
+			t.Fatalf("run %d: %v\n--- wslocal stderr ---\n%s", i+1, err, stderr.String())
+		}
+		if waitErr != nil {
+			t.Fatalf("run %d: wslocal did not exit cleanly on SIGTERM: %v\n%s", i+1, waitErr, stderr.String())
+		}
+		times = append(times, elapsed)
+		t.Logf("run %d: %v", i+1, elapsed.Round(10*time.Microsecond))
+	}
+	sorted := slices.Clone(times)
+	slices.Sort(sorted)
+	t.Logf("cold start, exec to first 200 of DescribeApplications (fresh SQLite, %d runs): median %v (min %v, max %v)",
+		runs, sorted[runs/2].Round(10*time.Microsecond), sorted[0].Round(10*time.Microsecond), sorted[runs-1].Round(10*time.Microsecond))
+}
+
+// firstDescribeApplications polls in a tight loop (a connection refused
+// returns at once) until DescribeApplications answers 200, and returns the
+// time since start.
+func firstDescribeApplications(client *http.Client, url string, start time.Time) (time.Duration, error) {
+	deadline := start.Add(10 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "WorkspacesService.DescribeApplications")
+		resp, err := client.Do(req)
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `"Applications"`) {
+			return time.Since(start), nil
+		}
+		last = resp.Status + " " + string(body)
+	}
+	return 0, fmt.Errorf("no 200 from DescribeApplications within 10s; last: %s", last)
+}
