@@ -195,8 +195,9 @@ func TestCallerContext(t *testing.T) {
 	if got := CallerFrom(ctx); got != c {
 		t.Fatalf("CallerFrom = %+v, want %+v", got, c)
 	}
-	// An unrelated value under a string key must not be mistaken for a Caller.
-	ctx = context.WithValue(context.Background(), "caller", c) //nolint:staticcheck // deliberately colliding key
+	// An unrelated value under another package's key must not be mistaken for a Caller.
+	type foreignKey struct{}
+	ctx = context.WithValue(context.Background(), foreignKey{}, c)
 	if got := CallerFrom(ctx); got.Account != DefaultAccount {
 		t.Fatalf("CallerFrom picked up a foreign key: %+v", got)
 	}

@@ -26,7 +26,9 @@ import (
 // otherwise it is the module version or "dev".
 var Version = ""
 
-func version() string {
+// VersionString is the version wslocal reports: Version, the module
+// version, or "dev".
+func VersionString() string {
 	if Version != "" {
 		return Version
 	}
@@ -105,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log})
 	mux.Handle(control.Prefix, control.New(control.Handler{
-		Version: version(), StoreKind: st.Kind(), Clock: clock,
+		Version: VersionString(), StoreKind: st.Kind(), Clock: clock,
 		Reset: st.Reset, Sweep: svc.Sweep,
 	}))
 	sweepCtx, stop := context.WithCancel(context.Background())

@@ -81,7 +81,7 @@ func (s *Server) AWSConfigFor(account, region string) aws.Config {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(account, "wslocal-secret", ""),
 		BaseEndpoint: aws.String(s.URL),
-		HTTPClient:   s.hs.Client(),
+		HTTPClient:   &http.Client{Transport: BufferBodies(s.hs.Client().Transport)},
 	}
 }
 

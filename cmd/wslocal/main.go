@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr)", o.addr, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.Version, endpoint, o.store, o.clock)
+	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, o.store, o.clock)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}

@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 
 	"github.com/wslocal/wslocal/internal/proctest"
+	"github.com/wslocal/wslocal/wslocaltest"
 )
 
 func TestMain(m *testing.M) { proctest.Main(m) }
@@ -78,7 +78,8 @@ func run(t *testing.T, timeout time.Duration, env []string, name string, args ..
 }
 
 // sdk is an aws-sdk-go-v2 client of p for an account and region, without
-// retries (a retry would hide a failure) and with a deadline per request.
+// retries (a retry would hide a failure), with a deadline per request and
+// bodies buffered (see wslocaltest.BufferBodies).
 func sdk(p *proctest.Proc, account, region string) *workspaces.Client {
 	return workspaces.New(workspaces.Options{
 		Region:           region,
@@ -86,37 +87,8 @@ func sdk(p *proctest.Proc, account, region string) *workspaces.Client {
 		BaseEndpoint:     aws.String(p.URL),
 		RetryMaxAttempts: 1,
 		HTTPClient: &http.Client{Timeout: 10 * time.Second,
-			Transport: bufferedBody{&http.Transport{MaxIdleConnsPerHost: 8}}},
+			Transport: wslocaltest.BufferBodies(&http.Transport{MaxIdleConnsPerHost: 8})},
 	})
-}
-
-// bufferedBody hands net/http each request body as a bytes.Reader.
-//
-// Without it, and without the SDK's retries, a fast server makes
-// aws-sdk-go-v2 fail now and then with "StatusCode: 200 ... failed to decode
-// response body ... use of closed network connection": net/http sends an
-// opaque body straight to the socket, the server answers before the
-// transport's writeLoop finishes with the body, smithy-go closes the body
-// once it has the response, its safeReadCloser then answers the writeLoop's
-// trailing read with io.EOF, and the writeLoop closes the connection under
-// the response still being read. It is a client race, not a wire problem:
-// aws/aws-sdk-go-v2#2737 and #1825; the SDK retries net.ErrClosed by
-// default since #2949. A bytes.Reader body is written with the headers in
-// one flush and never fails, so these tests can keep RetryMaxAttempts 1.
-type bufferedBody struct{ rt http.RoundTripper }
-
-func (b bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		body, err := io.ReadAll(r.Body)
-		_ = r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	}
-	return b.rt.RoundTrip(r)
 }
 
 // advance moves the manual clock of p.

@@ -165,8 +165,14 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
-// Kind implements store.Store.
-func (s *Store) Kind() string { return "sqlite" }
+// Kind implements store.Store: "sqlite", or "memory" for a database that
+// is gone when wslocal stops.
+func (s *Store) Kind() string {
+	if s.path == ":memory:" {
+		return "memory"
+	}
+	return "sqlite"
+}
 
 // Close implements store.Store: it checkpoints the WAL into the main file.
 func (s *Store) Close() error {
