@@ -26,7 +26,7 @@ type FaultRule struct {
 
 // APIErrorEffect answers a request with an error instead of serving it.
 type APIErrorEffect struct {
-	Code    string `json:"code"`             // e.g. ThrottlingException, InternalFailure
+	Code    string `json:"code"` // e.g. ThrottlingException, InternalFailure
 	Message string `json:"message,omitempty"`
 	Status  int    `json:"status,omitempty"` // HTTP status; 400 (500 for InternalFailure) when zero
 }

@@ -81,7 +81,7 @@ type Tag struct {
 // Share is an image of one partition shared with another account of the
 // same region.
 type Share struct {
-	Partition            // the owner's
+	Partition     // the owner's
 	ImageID       string
 	SharedAccount string
 }

@@ -169,7 +169,7 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	w := &workspace{ImageID: api.ToString(b.ImageId), Workspace: api.Workspace{
 		WorkspaceId: api.String(id), DirectoryId: api.String(dirID), UserName: req.UserName,
 		IpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
-		BundleId: req.BundleId, SubnetId: api.String(subnet),
+		BundleId:  req.BundleId, SubnetId: api.String(subnet),
 		ComputerName:        api.String("WSAMZN-" + strings.ToUpper(rand.Text()[:8])),
 		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: req.UserVolumeEncryptionEnabled,
 		RootVolumeEncryptionEnabled: req.RootVolumeEncryptionEnabled, WorkspaceName: req.WorkspaceName,

@@ -50,7 +50,7 @@ const (
 
 // Pseudo-states of the table.
 const (
-	none        = ""             // the row does not exist (yet, or any more)
+	none        = ""              // the row does not exist (yet, or any more)
 	failedStep  = "<failed-step>" // a forced retry resumes the step that failed
 	sameAsStart = "<unchanged>"   // the event is accepted and changes nothing
 )

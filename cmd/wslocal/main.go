@@ -30,13 +30,13 @@ func main() {
 }
 
 type options struct {
-	addr       string
-	store      string
-	clock      string
-	step       time.Duration
-	durations  string
-	quotas     string
-	logLevel   string
+	addr      string
+	store     string
+	clock     string
+	step      time.Duration
+	durations string
+	quotas    string
+	logLevel  string
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
