@@ -20,6 +20,7 @@ import (
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/auth"
+	"github.com/wslocal/wslocal/sim"
 )
 
 // ContentType is the media type of awsJson1.1 bodies.
@@ -36,6 +37,8 @@ type Handler struct {
 	MaxBodyBytes int64
 	// Caller resolves who sent a request (auth.FromRequest when nil).
 	Caller func(*http.Request) auth.Caller
+	// Faults, when set, may answer a request with an injected error.
+	Faults *sim.Faults
 }
 
 // frameworkError is an error of the protocol itself rather than of an
@@ -56,6 +59,22 @@ func serializationError(msg string) error {
 
 func unknownOperation(msg string) error {
 	return &frameworkError{http.StatusBadRequest, "UnknownOperationException", msg}
+}
+
+// injected is the error a fault rule answers with.
+func injected(f *sim.APIErrorEffect) error {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+		if f.Code == "InternalFailure" || f.Code == "InternalServerError" || f.Code == "ServiceUnavailable" {
+			status = http.StatusInternalServerError
+		}
+	}
+	msg := f.Message
+	if msg == "" {
+		msg = "Injected by a wslocal fault rule."
+	}
+	return &frameworkError{status, f.Code, msg}
 }
 
 func internalFailure() error {
@@ -125,6 +144,11 @@ func (h *Handler) serve(ctx context.Context, r *http.Request, name string) (any,
 	}
 	if int64(len(body)) > limit {
 		return nil, serializationError(fmt.Sprintf("The request body is larger than %d bytes.", limit))
+	}
+	if h.Faults != nil {
+		if f := h.Faults.APIFault(name, body); f != nil {
+			return nil, injected(f)
+		}
 	}
 	in := op.NewInput()
 	if err := decode(body, in); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/workspaces"
 )
 
 // Prefix is where the control API lives.
@@ -25,6 +26,10 @@ type Handler struct {
 	Reset func(context.Context) error
 	// Sweep applies the lifecycle steps due on the clock.
 	Sweep func(context.Context) error
+	// Faults are the fault rules in force.
+	Faults *sim.Faults
+	// Service owns the lifecycle step durations.
+	Service *workspaces.Service
 
 	mux *http.ServeMux
 }
@@ -36,6 +41,12 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
 	h.mux.HandleFunc("GET "+Prefix+"clock", h.getClock)
 	h.mux.HandleFunc("POST "+Prefix+"clock", h.moveClock)
+	h.mux.HandleFunc("GET "+Prefix+"faults", h.listFaults)
+	h.mux.HandleFunc("POST "+Prefix+"faults", h.addFault)
+	h.mux.HandleFunc("DELETE "+Prefix+"faults", h.clearFaults)
+	h.mux.HandleFunc("DELETE "+Prefix+"faults/{id}", h.clearFaults)
+	h.mux.HandleFunc("GET "+Prefix+"durations", h.getDurations)
+	h.mux.HandleFunc("PUT "+Prefix+"durations", h.setDurations)
 	return &h
 }
 
@@ -125,4 +136,11 @@ func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.getClock(w, r)
+}
+
+// decodeBody reads a small JSON body strictly.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }

@@ -59,6 +59,7 @@ type Server struct {
 	Service *workspaces.Service
 	Store   store.Store
 	Clock   sim.Clock
+	Faults  *sim.Faults
 
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -103,15 +104,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := workspaces.New(st, clock, cfg.Workspaces, log)
+	faults := sim.NewFaults()
+	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
 	mux := http.NewServeMux()
-	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log})
+	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults})
 	mux.Handle(control.Prefix, control.New(control.Handler{
-		Version: VersionString(), StoreKind: st.Kind(), Clock: clock,
-		Reset: st.Reset, Sweep: svc.Sweep,
+		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
+		Reset: st.Reset, Sweep: svc.Sweep, Service: svc,
 	}))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond

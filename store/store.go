@@ -47,6 +47,9 @@ type Association struct {
 	Updated       time.Time
 	// DueAt is when the association's next step is due; zero when none is.
 	DueAt time.Time
+	// FailedStep is the state the association failed in (State is ERROR),
+	// where a forced deployment resumes.
+	FailedStep string
 }
 
 // AssociationQuery selects associations of one partition. Empty fields
@@ -75,6 +78,14 @@ type Tag struct {
 	Value string
 }
 
+// Share is an image of one partition shared with another account of the
+// same region.
+type Share struct {
+	Partition     // the owner's
+	ImageID       string
+	SharedAccount string
+}
+
 // Tx is one transaction. Every method is scoped to the partition it is given.
 type Tx interface {
 	GetResource(ctx context.Context, p Partition, kind, id string) (*Resource, error)
@@ -96,6 +107,14 @@ type Tx interface {
 	PutTags(ctx context.Context, p Partition, resourceID string, tags []Tag) error
 	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
 	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
+
+	// Shares lists the accounts an image is shared with.
+	Shares(ctx context.Context, p Partition, imageID string) ([]Share, error)
+	// SharedWith lists the images shared with account in region.
+	SharedWith(ctx context.Context, account, region string) ([]Share, error)
+	PutShare(ctx context.Context, s Share) error
+	DeleteShare(ctx context.Context, s Share) error
+	DeleteSharesOf(ctx context.Context, p Partition, imageID string) error
 
 	// AnyDue reports whether a lifecycle step is due at now, in p or, when
 	// p is nil, anywhere.

@@ -27,6 +27,10 @@ type Application struct {
 	// ImportName is the ImportWorkspaceImage Applications value that
 	// subscribes an imported image to this application, if any.
 	ImportName api.Application
+	// DiskGiB and MemoryGiB are what the installer checks on the WorkSpace
+	// (root volume, compute type): not published by AWS, chosen by wslocal.
+	DiskGiB   int
+	MemoryGiB int
 }
 
 // catalogueCreated is the Created time of every AWS-owned application.
@@ -52,9 +56,16 @@ var catalogue = func() []Application {
 	all := api.Compute("").Values()
 	noValue := slices.DeleteFunc(slices.Clone(all), func(c api.Compute) bool { return c == api.ComputeValue })
 	app := func(name, desc, family string, state api.WorkSpaceApplicationState, computes []api.Compute, imp api.Application) Application {
-		return Application{ID: appID(name), Name: name, Description: desc, State: state,
+		a := Application{ID: appID(name), Name: name, Description: desc, State: state,
 			License: api.WorkSpaceApplicationLicenseTypeLicensed, Computes: computes, Systems: windowsSystems,
-			Family: family, ImportName: imp}
+			Family: family, ImportName: imp, DiskGiB: 10, MemoryGiB: 2}
+		switch name {
+		case "Microsoft Visual Studio Professional 2022":
+			a.DiskGiB, a.MemoryGiB = 90, 4
+		case "Microsoft Visual Studio Enterprise 2022":
+			a.DiskGiB, a.MemoryGiB = 90, 8
+		}
+		return a
 	}
 	avail, uninstall := api.WorkSpaceApplicationStateAvailable, api.WorkSpaceApplicationStateUninstallOnly
 	apps := []Application{
@@ -91,6 +102,18 @@ func applicationForImport(name api.Application) (Application, bool) {
 		}
 	}
 	return Application{}, false
+}
+
+// conflicts reports whether two applications cannot be associated with one
+// WorkSpace: the Professional and Standard editions of one product.
+func (a Application) conflicts(b Application) bool {
+	return a.ID != b.ID && a.Family == b.Family && a.Family != "office-old"
+}
+
+// needsOldOfficeGone reports whether the installer refuses to run while
+// Office 2016 or 2019 is installed: every Office-family 2021 product.
+func (a Application) needsOldOfficeGone() bool {
+	return a.Family == "office" || a.Family == "visio" || a.Family == "project"
 }
 
 func isWindows(os api.OperatingSystemName) bool {

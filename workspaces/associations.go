@@ -2,7 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -22,16 +21,13 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 		return nil, err
 	}
 	p := partition(ctx)
+	owner, err := s.ownerOf(ctx, p, *in.ImageId)
+	if err != nil {
+		return nil, err
+	}
 	out := &api.DescribeImageAssociationsResult{Associations: []api.ImageResourceAssociation{}}
-	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, err := tx.GetResource(ctx, p, kindImage, *in.ImageId)
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
-		}
-		if err != nil {
-			return err
-		}
-		img, err := loadImage(r)
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, img, err := s.findImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
@@ -39,8 +35,8 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 			return notSupported("UnsupportedOperatingSystem",
 				"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
 		}
-		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p,
-			ResourceType: string(api.ApplicationAssociatedResourceTypeImage), ResourceID: r.ID})
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: owner,
+			ResourceType: assocImage, ResourceID: r.ID})
 		if err != nil {
 			return err
 		}

@@ -45,3 +45,15 @@ func distinct[T ~string](member string, vals []T) error {
 	}
 	return nil
 }
+
+func inUse(id, format string, args ...any) error {
+	return &api.ResourceInUseException{Message: api.String(fmt.Sprintf(format, args...)), ResourceId: api.String(id)}
+}
+
+func associated(format string, args ...any) error {
+	return &api.ResourceAssociatedException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func unavailable(id, format string, args ...any) error {
+	return &api.ResourceUnavailableException{Message: api.String(fmt.Sprintf(format, args...)), ResourceId: api.String(id)}
+}

@@ -3,7 +3,6 @@ package workspaces
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -31,6 +30,9 @@ type image struct {
 	Ec2ImageID       string                  `json:"ec2ImageId,omitempty"`
 	IngestionProcess string                  `json:"ingestionProcess,omitempty"`
 	Applications     []api.Application       `json:"applications,omitempty"`
+	// Origin is the operation that made the image; fault rules match it.
+	Origin        string `json:"origin"`
+	SourceImageID string `json:"sourceImageId,omitempty"`
 }
 
 func osType(name api.OperatingSystemName) api.OperatingSystemType {
@@ -48,12 +50,18 @@ func loadImage(r *store.Resource) (*image, error) {
 	return &img, nil
 }
 
-func imageResource(p store.Partition, id, state string, created, due time.Time, img *image) *store.Resource {
-	doc, _ := json.Marshal(img)
-	return &store.Resource{Partition: p, Kind: kindImage, ID: id, State: state, Created: created, DueAt: due, Doc: doc}
+// updateAge is how old (on the clock) an AVAILABLE image is when AWS has
+// released newer WorkSpaces agents and drivers for it.
+const updateAge = 30 * 24 * time.Hour
+
+// updateAvailable reports whether CreateUpdatedWorkspaceImage has something
+// to apply to the image at now.
+func updateAvailable(r *store.Resource, now time.Time) bool {
+	return r.State == imAvailable && now.Sub(r.Created) >= updateAge
 }
 
-func (img *image) wire(r *store.Resource) api.WorkspaceImage {
+func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
+	update := updateAvailable(r, now)
 	out := api.WorkspaceImage{
 		ImageId:         api.String(r.ID),
 		Name:            api.String(img.Name),
@@ -63,7 +71,10 @@ func (img *image) wire(r *store.Resource) api.WorkspaceImage {
 		RequiredTenancy: api.WorkspaceImageRequiredTenancy(img.RequiredTenancy),
 		Created:         api.TimeOf(r.Created),
 		OwnerAccountId:  api.String(img.OwnerAccount),
-		Updates:         &api.UpdateResult{UpdateAvailable: api.Bool(false)},
+		Updates:         &api.UpdateResult{UpdateAvailable: api.Bool(update)},
+	}
+	if update {
+		out.Updates.Description = api.String("A newer WorkSpaces agent and drivers are available for this image.")
 	}
 	if img.ErrorCode != "" {
 		out.ErrorCode = api.String(img.ErrorCode)
@@ -72,11 +83,106 @@ func (img *image) wire(r *store.Resource) api.WorkspaceImage {
 	return out
 }
 
+// findImage returns an image of the caller's, or one shared with it.
+func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
+	r, err := tx.GetResource(ctx, p, kindImage, id)
+	if isNotFound(err) {
+		r, err = sharedImage(ctx, tx, p, id)
+	}
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The image %s could not be found.", id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	img, err := loadImage(r)
+	return r, img, err
+}
+
+// sharedImage returns an image another account shares with p's account.
+func sharedImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, error) {
+	shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+	if err != nil {
+		return nil, err
+	}
+	for _, sh := range shares {
+		if sh.ImageID == id {
+			return tx.GetResource(ctx, sh.Partition, kindImage, id)
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
+// ownerOf returns the partition an image visible to p lives in, after
+// applying the lifecycle steps due there, so shared images are current.
+func (s *Service) ownerOf(ctx context.Context, p store.Partition, id string) (store.Partition, error) {
+	owner := p
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		if _, err := tx.GetResource(ctx, p, kindImage, id); err == nil || !isNotFound(err) {
+			return err
+		}
+		r, err := sharedImage(ctx, tx, p, id)
+		if err == nil {
+			owner = r.Partition
+		}
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || owner == p {
+		return owner, err
+	}
+	return owner, s.catchUp(ctx, owner)
+}
+
+// newImage stores a PENDING image with its applications INSTALLING; both
+// finish when the step of duration d has passed.
+func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, img *image, apps []string, tags []api.Tag, d time.Duration, now time.Time) (*store.Resource, error) {
+	images, err := tx.ListResources(ctx, p, kindImage, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(images) >= s.quotas.Images {
+		return nil, limitExceeded("You have reached the quota of %d images in %s.", s.quotas.Images, p.Region)
+	}
+	for i := range images {
+		other, err := loadImage(&images[i])
+		if err != nil {
+			return nil, err
+		}
+		if other.Name == img.Name {
+			return nil, alreadyExists("An image named %s already exists.", img.Name)
+		}
+	}
+	state, err := next(kindImage, "", none, evCreate)
+	if err != nil {
+		return nil, err
+	}
+	img.OwnerAccount = p.Account
+	r := &store.Resource{Partition: p, Kind: kindImage, ID: newID("wsi-", 9), State: state, Created: now}
+	schedule(r, now, d)
+	if err := putDoc(ctx, tx, r, img); err != nil {
+		return nil, err
+	}
+	for _, app := range apps {
+		st, err := next(kindImageApp, r.ID, none, evCreate)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.PutAssociation(ctx, &store.Association{Partition: p, ResourceType: assocImage, ResourceID: r.ID,
+			ApplicationID: app, State: st, Created: now, Updated: now}); err != nil {
+			return nil, err
+		}
+	}
+	return r, tx.PutTags(ctx, p, r.ID, storeTags(tags))
+}
+
 // ImportWorkspaceImage registers a BYOL image. It is PENDING, with its
 // applications INSTALLING, until the import step has passed on the clock.
 func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorkspaceImageRequest) (*api.ImportWorkspaceImageResult, error) {
 	p := partition(ctx)
-	if err := checkNewTags(in.Tags, s.cfg.MaxTags); err != nil {
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
 	}
 	osName := api.OperatingSystemNameWindows10
@@ -88,7 +194,7 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 	if osName != api.OperatingSystemNameWindows10 && osName != api.OperatingSystemNameWindows11 {
 		return nil, invalidParameter("The tag %s must be WINDOWS_10 or WINDOWS_11: BYOL images run Windows 10 or 11.", OSTag)
 	}
-	var apps []Application
+	var apps []string
 	if in.Applications != nil {
 		if err := distinct("Applications", in.Applications); err != nil {
 			return nil, err
@@ -96,44 +202,24 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 		if len(in.Applications) > 1 {
 			return nil, invalidParameter("Only one application can be specified in Applications at this time.")
 		}
-		app, _ := applicationForImport(in.Applications[0])
 		if err := officeImportSupported(in.IngestionProcess, osName, in.Applications[0]); err != nil {
 			return nil, err
 		}
-		apps = append(apps, app)
+		app, _ := applicationForImport(in.Applications[0])
+		apps = append(apps, app.ID)
 	}
-	id := newID("wsi-", 9)
+	var id string
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		images, err := tx.ListResources(ctx, p, kindImage, "", 0)
+		img := &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
+			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
+			Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
+			Origin: "ImportWorkspaceImage"}
+		r, err := s.newImage(ctx, tx, p, img, apps, in.Tags, s.Durations().Import, now)
 		if err != nil {
 			return err
 		}
-		if len(images) >= s.cfg.MaxImages {
-			return limitExceeded("You have reached the quota of %d images in %s.", s.cfg.MaxImages, p.Region)
-		}
-		for i := range images {
-			other, err := loadImage(&images[i])
-			if err != nil {
-				return err
-			}
-			if other.Name == *in.ImageName {
-				return alreadyExists("An image named %s already exists.", *in.ImageName)
-			}
-		}
-		img := &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
-			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated), OwnerAccount: p.Account,
-			Ec2ImageID: *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications}
-		if err := tx.PutResource(ctx, imageResource(p, id, string(api.WorkspaceImageStatePending), now, now.Add(s.cfg.ImportStep), img)); err != nil {
-			return err
-		}
-		for _, app := range apps {
-			a := &store.Association{Partition: p, ResourceType: string(api.ApplicationAssociatedResourceTypeImage), ResourceID: id,
-				ApplicationID: app.ID, State: string(api.AssociationStateInstalling), Created: now, Updated: now}
-			if err := tx.PutAssociation(ctx, a); err != nil {
-				return err
-			}
-		}
-		return tx.PutTags(ctx, p, id, storeTags(in.Tags))
+		id = r.ID
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -161,41 +247,178 @@ func officeImportSupported(process api.WorkspaceImageIngestionProcess, os api.Op
 	return nil
 }
 
-// DescribeWorkspaceImages lists the caller's images, ordered by id.
+// CreateWorkspaceImage builds an image from an AVAILABLE WorkSpace; the
+// image has the WorkSpace's installed applications.
+func (s *Service) CreateWorkspaceImage(ctx context.Context, in *api.CreateWorkspaceImageRequest) (*api.CreateWorkspaceImageResult, error) {
+	p := partition(ctx)
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	var out api.CreateWorkspaceImageResult
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		wr, w, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		if wr.State != wsAvailable {
+			return invalidState("The WorkSpace %s is %s; an image can be made only from an AVAILABLE WorkSpace.", wr.ID, wr.State)
+		}
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: wr.ID})
+		if err != nil {
+			return err
+		}
+		var apps []string
+		for _, a := range assocs {
+			if a.State == asCompleted {
+				apps = append(apps, a.ApplicationID)
+			}
+		}
+		img := &image{Name: *in.Name, Description: *in.Description, OSName: w.os(),
+			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDefault), Origin: "CreateWorkspaceImage"}
+		r, err := s.newImage(ctx, tx, p, img, apps, in.Tags, s.Durations().Image, now)
+		if err != nil {
+			return err
+		}
+		wi := img.wire(r, now)
+		out = api.CreateWorkspaceImageResult{ImageId: wi.ImageId, Name: wi.Name, Description: wi.Description,
+			OperatingSystem: wi.OperatingSystem, State: wi.State, RequiredTenancy: wi.RequiredTenancy,
+			Created: wi.Created, OwnerAccountId: wi.OwnerAccountId}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// deriveImage makes a new image in p from an AVAILABLE source image (of
+// the caller, or shared with it), carrying its applications.
+func (s *Service) deriveImage(ctx context.Context, tx store.Tx, p store.Partition, src *store.Resource, srcImg *image,
+	name, desc, origin string, tags []api.Tag, now time.Time) (string, error) {
+	if src.State != imAvailable {
+		return "", unavailable(src.ID, "The image %s is %s; it must be AVAILABLE.", src.ID, src.State)
+	}
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: src.Partition, ResourceType: assocImage, ResourceID: src.ID})
+	if err != nil {
+		return "", err
+	}
+	var apps []string
+	for _, a := range assocs {
+		if a.State == asCompleted {
+			apps = append(apps, a.ApplicationID)
+		}
+	}
+	img := &image{Name: name, Description: desc, OSName: srcImg.OSName, RequiredTenancy: srcImg.RequiredTenancy,
+		Applications: srcImg.Applications, Origin: origin, SourceImageID: src.ID}
+	r, err := s.newImage(ctx, tx, p, img, apps, tags, s.Durations().Image, now)
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
+}
+
+// CopyWorkspaceImage copies an image of the caller's (or shared with it,
+// from any region) into the caller's region.
+func (s *Service) CopyWorkspaceImage(ctx context.Context, in *api.CopyWorkspaceImageRequest) (*api.CopyWorkspaceImageResult, error) {
+	p := partition(ctx)
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	src := store.Partition{Account: p.Account, Region: *in.SourceRegion}
+	owner, err := s.ownerOf(ctx, src, *in.SourceImageId)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.catchUp(ctx, owner); err != nil {
+		return nil, err
+	}
+	var id string
+	err = s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, img, err := s.findImage(ctx, tx, src, *in.SourceImageId)
+		if err != nil {
+			return err
+		}
+		id, err = s.deriveImage(ctx, tx, p, r, img, *in.Name, api.ToString(in.Description), "CopyWorkspaceImage", in.Tags, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CopyWorkspaceImageResult{ImageId: api.String(id)}, nil
+}
+
+// CreateUpdatedWorkspaceImage makes a copy of an image with the latest
+// WorkSpaces agent, when the image has an update available.
+func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.CreateUpdatedWorkspaceImageRequest) (*api.CreateUpdatedWorkspaceImageResult, error) {
+	p := partition(ctx)
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	var id string
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, img, err := getDoc[image](ctx, tx, p, kindImage, *in.SourceImageId)
+		if isNotFound(err) {
+			return notFound(*in.SourceImageId, "The image %s could not be found.", *in.SourceImageId)
+		}
+		if err != nil {
+			return err
+		}
+		if r.State != imAvailable {
+			return invalidState("The image %s is %s; it must be AVAILABLE.", r.ID, r.State)
+		}
+		if !updateAvailable(r, now) {
+			return notSupported("NoUpdateAvailable", "The image %s is up to date; there is no update to apply.", r.ID)
+		}
+		id, err = s.deriveImage(ctx, tx, p, r, img, *in.Name, *in.Description, "CreateUpdatedWorkspaceImage", in.Tags, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateUpdatedWorkspaceImageResult{ImageId: api.String(id)}, nil
+}
+
+// DescribeWorkspaceImages lists the caller's images and those shared with
+// it, ordered by id.
 func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeWorkspaceImagesRequest) (*api.DescribeWorkspaceImagesResult, error) {
 	p := partition(ctx)
+	if err := distinct("ImageIds", in.ImageIds); err != nil {
+		return nil, err
+	}
 	after, err := decodeToken("DescribeWorkspaceImages", in.NextToken, 1)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.catchUpShared(ctx, p); err != nil {
+		return nil, err
+	}
 	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
 	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		if in.ImageType == api.ImageTypeShared {
-			return nil // nothing is shared with anyone yet
-		}
 		var rs []store.Resource
-		if in.ImageIds != nil {
-			for _, id := range in.ImageIds {
-				r, err := tx.GetResource(ctx, p, kindImage, id)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
+		if in.ImageType != api.ImageTypeShared {
+			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
+			if err != nil {
+				return err
+			}
+			rs = append(rs, own...)
+		}
+		if in.ImageType != api.ImageTypeOwned {
+			shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+			if err != nil {
+				return err
+			}
+			for _, sh := range shares {
+				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ImageID)
 				if err != nil {
 					return err
 				}
 				rs = append(rs, *r)
 			}
-		} else {
-			var err error
-			if rs, err = tx.ListResources(ctx, p, kindImage, "", 0); err != nil {
-				return err
-			}
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		rs = slices.CompactFunc(rs, func(a, b store.Resource) bool { return a.ID == b.ID })
 		limit := pageSize(in.MaxResults)
 		for i := range rs {
-			if after != nil && rs[i].ID <= after[0] {
+			if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
 				continue
 			}
 			if len(out.Images) == limit {
@@ -206,7 +429,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if err != nil {
 				return err
 			}
-			out.Images = append(out.Images, img.wire(&rs[i]))
+			out.Images = append(out.Images, img.wire(&rs[i], now))
 		}
 		return nil
 	})
@@ -216,31 +439,183 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	return out, nil
 }
 
-// DeleteWorkspaceImage deletes an image with its associations and tags.
-// Deleting an image that does not exist succeeds, as deletes are idempotent.
+// catchUpShared applies the due steps of the accounts that share images
+// with p, so their images read as current.
+func (s *Service) catchUpShared(ctx context.Context, p store.Partition) error {
+	var owners []store.Partition
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+		for _, sh := range shares {
+			if !slices.Contains(owners, sh.Partition) {
+				owners = append(owners, sh.Partition)
+			}
+		}
+		return err
+	})
+	for _, o := range owners {
+		if err == nil {
+			err = s.catchUp(ctx, o)
+		}
+	}
+	return err
+}
+
+// DeleteWorkspaceImage deletes an image with its associations, tags and
+// shares, unless a bundle uses it. Deleting an image that does not exist
+// succeeds, as deletes are idempotent.
 func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorkspaceImageRequest) (*api.DeleteWorkspaceImageResult, error) {
 	p := partition(ctx)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		r, err := tx.GetResource(ctx, p, kindImage, *in.ImageId)
-		if errors.Is(err, store.ErrNotFound) {
+		if isNotFound(err) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if r.State == string(api.WorkspaceImageStatePending) {
+		if r.State == imPending {
 			return invalidState("The image %s is %s; it can be deleted once it is AVAILABLE or ERROR.", r.ID, r.State)
 		}
-		if err := tx.DeleteAssociationsOf(ctx, p, string(api.ApplicationAssociatedResourceTypeImage), r.ID); err != nil {
+		bundles, err := tx.ListResources(ctx, p, kindBundle, "", 0)
+		if err != nil {
 			return err
 		}
-		if err := tx.DeleteAllTags(ctx, p, r.ID); err != nil {
+		for i := range bundles {
+			b, err := loadDoc[bundle](&bundles[i])
+			if err != nil {
+				return err
+			}
+			if api.ToString(b.ImageId) == r.ID {
+				return associated("The image %s is used by bundle %s.", r.ID, bundles[i].ID)
+			}
+		}
+		if err := tx.DeleteSharesOf(ctx, p, r.ID); err != nil {
 			return err
 		}
-		return tx.DeleteResource(ctx, p, kindImage, r.ID)
+		return deleteResource(ctx, tx, r, assocImage)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &api.DeleteWorkspaceImageResult{}, nil
 }
+
+// UpdateWorkspaceImagePermission shares an AVAILABLE image with another
+// account of the same region, or stops sharing it.
+func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.UpdateWorkspaceImagePermissionRequest) (*api.UpdateWorkspaceImagePermissionResult, error) {
+	p := partition(ctx)
+	if *in.SharedAccountId == p.Account {
+		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
+	}
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, err := tx.GetResource(ctx, p, kindImage, *in.ImageId)
+		if isNotFound(err) {
+			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
+		}
+		if err != nil {
+			return err
+		}
+		if r.State != imAvailable {
+			return unavailable(r.ID, "The image %s is %s; only AVAILABLE images can be shared.", r.ID, r.State)
+		}
+		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
+		if *in.AllowCopyImage {
+			return tx.PutShare(ctx, share)
+		}
+		return tx.DeleteShare(ctx, share)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateWorkspaceImagePermissionResult{}, nil
+}
+
+// DescribeWorkspaceImagePermissions lists the accounts an image is shared with.
+func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api.DescribeWorkspaceImagePermissionsRequest) (*api.DescribeWorkspaceImagePermissionsResult, error) {
+	after, err := decodeToken("DescribeWorkspaceImagePermissions", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: []api.ImagePermission{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		if _, err := tx.GetResource(ctx, p, kindImage, *in.ImageId); isNotFound(err) {
+			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
+		} else if err != nil {
+			return err
+		}
+		shares, err := tx.Shares(ctx, p, *in.ImageId)
+		limit := pageSize(in.MaxResults)
+		for _, sh := range shares {
+			if after != nil && sh.SharedAccount <= after[0] {
+				continue
+			}
+			if len(out.ImagePermissions) == limit {
+				out.NextToken = encodeToken("DescribeWorkspaceImagePermissions", *out.ImagePermissions[limit-1].SharedAccountId)
+				break
+			}
+			out.ImagePermissions = append(out.ImagePermissions, api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stepImage finishes building an image: AVAILABLE with its applications
+// COMPLETED, or ERROR with them ERROR when a fault rule says so.
+func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	at := r.DueAt
+	img, err := loadImage(r)
+	if err != nil {
+		return err
+	}
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition, ResourceType: assocImage, ResourceID: r.ID})
+	if err != nil {
+		return err
+	}
+	var fault *faultReason
+	for _, a := range assocs {
+		if f := s.faults.StepFault(img.Origin, a.ApplicationID, r.ID); f != nil {
+			fault = &faultReason{f.Code, f.Message}
+			break
+		}
+	}
+	if fault == nil {
+		if f := s.faults.StepFault(img.Origin, "", r.ID); f != nil {
+			fault = &faultReason{f.Code, f.Message}
+		}
+	}
+	ev := evStepDone
+	if fault != nil {
+		ev = evStepFailed
+		img.ErrorCode, img.ErrorMessage = fault.code, fault.message
+	}
+	state, err := next(kindImage, r.ID, r.State, ev)
+	if err != nil {
+		return err
+	}
+	r.State, r.DueAt = state, time.Time{}
+	if err := putDoc(ctx, tx, r, img); err != nil {
+		return err
+	}
+	for i := range assocs {
+		a := &assocs[i]
+		to, err := next(kindImageApp, r.ID, a.State, ev)
+		if err != nil {
+			continue // only the applications being installed move with the image
+		}
+		a.State, a.Updated = to, at
+		if fault != nil {
+			a.FailedStep, a.ReasonCode, a.ReasonMessage = asInstalling, fault.code, fault.message
+		}
+		if err := tx.PutAssociation(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type faultReason struct{ code, message string }

@@ -3,6 +3,7 @@ package workspaces
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -14,17 +15,47 @@ import (
 // (view/update), and the sweeper does the same in the background, so the
 // outcome is the same with one process or several, and across restarts.
 
-// event is what moves a state machine.
+// event is what moves a state machine: a call, or a step's end.
 type event string
 
 const (
-	// stepDone: the step in progress finished (the due time passed).
-	stepDone event = "step-done"
-	// stepFailed: the step in progress failed.
-	stepFailed event = "step-failed"
+	evStepDone   event = "step-done"   // the step in progress finished
+	evStepFailed event = "step-failed" // the step in progress failed
+	evExpire     event = "expire"      // a finished row's retention ended
+
+	evCreate    event = "create"
+	evStart     event = "start"
+	evStop      event = "stop"
+	evReboot    event = "reboot"
+	evRebuild   event = "rebuild"
+	evTerminate event = "terminate"
+	evMaintain  event = "admin-maintenance" // ModifyWorkspaceState ADMIN_MAINTENANCE
+	evResume    event = "available"         // ModifyWorkspaceState AVAILABLE
+
+	evAssociate    event = "associate"
+	evDisassociate event = "disassociate"
+	evDeploy       event = "deploy"
+	evDeployForce  event = "deploy-force"
+
+	evDeregister event = "deregister"
 )
 
-// transition is one edge of a state machine.
+const (
+	kindDirectory   = "directory"
+	kindBundle      = "bundle"
+	kindWorkspace   = "workspace"
+	kindAssociation = "association" // a WorkSpace's application
+	kindImageApp    = "image-app"   // an image's application, moved by the image
+)
+
+// Pseudo-states of the table.
+const (
+	none        = ""              // the row does not exist (yet, or any more)
+	failedStep  = "<failed-step>" // a forced retry resumes the step that failed
+	sameAsStart = "<unchanged>"   // the event is accepted and changes nothing
+)
+
+// transition is one allowed edge of a state machine.
 type transition struct {
 	kind  string
 	from  string
@@ -32,78 +63,245 @@ type transition struct {
 	to    string
 }
 
-// transitions is every allowed edge. What is not here is refused.
+// State names, short.
+const (
+	wsPending     = string(api.WorkspaceStatePending)
+	wsAvailable   = string(api.WorkspaceStateAvailable)
+	wsStopping    = string(api.WorkspaceStateStopping)
+	wsStopped     = string(api.WorkspaceStateStopped)
+	wsStarting    = string(api.WorkspaceStateStarting)
+	wsRebooting   = string(api.WorkspaceStateRebooting)
+	wsRebuilding  = string(api.WorkspaceStateRebuilding)
+	wsTerminating = string(api.WorkspaceStateTerminating)
+	wsTerminated  = string(api.WorkspaceStateTerminated)
+	wsMaintenance = string(api.WorkspaceStateAdminMaintenance)
+	wsError       = string(api.WorkspaceStateError)
+	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
+
+	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
+	asPendingInstall             = string(api.AssociationStatePendingInstall)
+	asInstalling                 = string(api.AssociationStateInstalling)
+	asCompleted                  = string(api.AssociationStateCompleted)
+	asError                      = string(api.AssociationStateError)
+	asPendingUninstallDeployment = string(api.AssociationStatePendingUninstallDeployment)
+	asPendingUninstall           = string(api.AssociationStatePendingUninstall)
+	asUninstalling               = string(api.AssociationStateUninstalling)
+	asRemoved                    = string(api.AssociationStateRemoved)
+
+	imPending   = string(api.WorkspaceImageStatePending)
+	imAvailable = string(api.WorkspaceImageStateAvailable)
+	imError     = string(api.WorkspaceImageStateError)
+
+	dirRegistering   = string(api.WorkspaceDirectoryStateRegistering)
+	dirRegistered    = string(api.WorkspaceDirectoryStateRegistered)
+	dirDeregistering = string(api.WorkspaceDirectoryStateDeregistering)
+)
+
+// transitions is every allowed edge; what is not here is refused with the
+// error refusal names.
 var transitions = []transition{
-	{kindImage, string(api.WorkspaceImageStatePending), stepDone, string(api.WorkspaceImageStateAvailable)},
-	{kindImage, string(api.WorkspaceImageStatePending), stepFailed, string(api.WorkspaceImageStateError)},
-	{kindAssociation, string(api.AssociationStateInstalling), stepDone, string(api.AssociationStateCompleted)},
-	{kindAssociation, string(api.AssociationStateInstalling), stepFailed, string(api.AssociationStateError)},
+	// Images: import, create, copy.
+	{kindImage, none, evCreate, imPending},
+	{kindImage, imPending, evStepDone, imAvailable},
+	{kindImage, imPending, evStepFailed, imError},
+	{kindImageApp, none, evCreate, asInstalling},
+	{kindImageApp, asInstalling, evStepDone, asCompleted},
+	{kindImageApp, asInstalling, evStepFailed, asError},
+
+	// Directories.
+	{kindDirectory, none, evCreate, dirRegistering},
+	{kindDirectory, dirRegistering, evStepDone, dirRegistered},
+	{kindDirectory, dirRegistering, evDeregister, dirDeregistering},
+	{kindDirectory, dirRegistered, evDeregister, dirDeregistering},
+	{kindDirectory, dirDeregistering, evStepDone, none},
+
+	// WorkSpaces.
+	{kindWorkspace, none, evCreate, wsPending},
+	{kindWorkspace, wsPending, evStepDone, wsAvailable},
+	{kindWorkspace, wsPending, evStepFailed, wsError},
+	{kindWorkspace, wsAvailable, evStop, wsStopping},
+	{kindWorkspace, wsStopping, evStepDone, wsStopped},
+	{kindWorkspace, wsStopped, evStart, wsStarting},
+	{kindWorkspace, wsStarting, evStepDone, wsAvailable},
+	{kindWorkspace, wsAvailable, evReboot, wsRebooting},
+	{kindWorkspace, wsUnhealthy, evReboot, wsRebooting},
+	{kindWorkspace, wsRebooting, evStepDone, wsAvailable},
+	{kindWorkspace, wsAvailable, evRebuild, wsRebuilding},
+	{kindWorkspace, wsError, evRebuild, wsRebuilding},
+	{kindWorkspace, wsUnhealthy, evRebuild, wsRebuilding},
+	{kindWorkspace, wsStopped, evRebuild, wsRebuilding},
+	{kindWorkspace, wsRebuilding, evStepDone, wsAvailable},
+	{kindWorkspace, wsAvailable, evMaintain, wsMaintenance},
+	{kindWorkspace, wsMaintenance, evResume, wsAvailable},
+	{kindWorkspace, wsAvailable, evResume, sameAsStart},
+	{kindWorkspace, wsMaintenance, evMaintain, sameAsStart},
+	{kindWorkspace, wsTerminating, evStepDone, wsTerminated},
+	{kindWorkspace, wsTerminated, evExpire, none},
+
+	// A WorkSpace's applications.
+	{kindAssociation, none, evAssociate, asPendingInstallDeployment},
+	{kindAssociation, asRemoved, evAssociate, asPendingInstallDeployment},
+	{kindAssociation, asPendingInstallDeployment, evDisassociate, none},
+	{kindAssociation, asPendingInstallDeployment, evDeploy, asPendingInstall},
+	{kindAssociation, asPendingInstallDeployment, evDeployForce, asPendingInstall},
+	{kindAssociation, none, evCreate, asPendingInstall}, // launched from a bundle with applications
+	{kindAssociation, asPendingInstall, evStepDone, asInstalling},
+	{kindAssociation, asPendingInstall, evStepFailed, asError},
+	{kindAssociation, asInstalling, evStepDone, asCompleted},
+	{kindAssociation, asInstalling, evStepFailed, asError},
+	{kindAssociation, asCompleted, evDisassociate, asPendingUninstallDeployment},
+	{kindAssociation, asPendingUninstallDeployment, evDeploy, asPendingUninstall},
+	{kindAssociation, asPendingUninstallDeployment, evDeployForce, asPendingUninstall},
+	{kindAssociation, asPendingUninstall, evStepDone, asUninstalling},
+	{kindAssociation, asPendingUninstall, evStepFailed, asError},
+	{kindAssociation, asUninstalling, evStepDone, asRemoved},
+	{kindAssociation, asUninstalling, evStepFailed, asError},
+	{kindAssociation, asError, evDeployForce, failedStep},
+	{kindAssociation, asError, evDeploy, sameAsStart}, // without Force an ERROR stays
+	{kindAssociation, asError, evDisassociate, asPendingUninstallDeployment},
+	{kindAssociation, asRemoved, evExpire, none},
 }
 
-const kindAssociation = "association"
+// workspace terminate is allowed from every state but these.
+func init() {
+	for _, st := range api.WorkspaceState("").Values() {
+		switch s := string(st); s {
+		case wsTerminating, wsTerminated:
+		default:
+			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
+		}
+	}
+}
 
-// next returns the state that ev moves a kind in state from to.
-func next(kind, from string, ev event) (string, error) {
+// refusal is the error an event gets where the table has no edge. The
+// message names the resource and its state.
+func refusal(kind, id, state string, ev event) error {
+	switch kind {
+	case kindAssociation:
+		switch ev {
+		case evAssociate:
+			return alreadyExists("The application is already associated with %s (state %s).", id, state)
+		case evDisassociate:
+			if state == none {
+				return notFound(id, "The application is not associated with %s.", id)
+			}
+			if state == asRemoved || state == asPendingUninstallDeployment {
+				return invalidParameter("The application is already being removed from %s (state %s).", id, state)
+			}
+			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
+		case evDeploy, evDeployForce:
+			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
+		}
+	case kindDirectory:
+		if ev == evDeregister {
+			return invalidState("The directory %s is %s and cannot be deregistered.", id, state)
+		}
+	case kindWorkspace:
+		if ev == evMaintain || ev == evResume {
+			return invalidState("The WorkSpace %s is %s; its state can be changed only between AVAILABLE and ADMIN_MAINTENANCE.", id, state)
+		}
+		return invalidState("The WorkSpace %s is %s and cannot %s.", id, state, ev)
+	}
+	return fmt.Errorf("no %s transition from %q on %s", kind, state, ev)
+}
+
+// next returns the state that ev moves a kind in state from to, or the
+// documented refusal.
+func next(kind, id, from string, ev event) (string, error) {
 	for _, t := range transitions {
 		if t.kind == kind && t.from == from && t.event == ev {
 			return t.to, nil
 		}
 	}
-	return "", fmt.Errorf("no %s transition from %s on %s", kind, from, ev)
+	return "", refusal(kind, id, from, ev)
 }
 
-// advance applies every lifecycle step due at now, in p or (nil) everywhere.
-// Each step happens at its own due time, so catching up after a long pause
-// gives the same timestamps as running live.
+// dueItem is a resource or an association with a step due.
+type dueItem struct {
+	at    time.Time
+	res   *store.Resource
+	assoc *store.Association
+}
+
+// advance applies every lifecycle step due at now, in p or (nil) everywhere,
+// in due order. Each step happens at its own due time, so catching up after
+// a long pause gives the same result and timestamps as running live.
 func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time) error {
-	due, err := tx.DueResources(ctx, p, now)
-	if err != nil {
-		return err
-	}
-	for i := range due {
-		r := &due[i]
-		switch r.Kind {
-		case kindImage:
-			err = s.finishImport(ctx, tx, r)
-		default:
-			err = fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
+	for round := 0; ; round++ {
+		if round > 10000 {
+			return fmt.Errorf("lifecycle did not settle at %v", now)
 		}
+		res, err := tx.DueResources(ctx, p, now)
 		if err != nil {
 			return err
 		}
+		assocs, err := tx.DueAssociations(ctx, p, now)
+		if err != nil {
+			return err
+		}
+		if len(res) == 0 && len(assocs) == 0 {
+			return nil
+		}
+		items := make([]dueItem, 0, len(res)+len(assocs))
+		for i := range res {
+			items = append(items, dueItem{at: res[i].DueAt, res: &res[i]})
+		}
+		for i := range assocs {
+			items = append(items, dueItem{at: assocs[i].DueAt, assoc: &assocs[i]})
+		}
+		// Resources before associations at the same instant: a WorkSpace
+		// becomes AVAILABLE before its applications' step looks at it.
+		sort.SliceStable(items, func(i, j int) bool {
+			if !items[i].at.Equal(items[j].at) {
+				return items[i].at.Before(items[j].at)
+			}
+			return items[i].res != nil && items[j].res == nil
+		})
+		// Apply only the earliest instant, then look again: a step may
+		// schedule another that is also due, or change what a later one sees.
+		first := items[0].at
+		for _, it := range items {
+			if !it.at.Equal(first) {
+				break
+			}
+			if it.res != nil {
+				err = s.stepResource(ctx, tx, it.res)
+			} else {
+				err = s.stepAssociation(ctx, tx, it.assoc)
+			}
+			if err != nil {
+				return err
+			}
+		}
 	}
-	return nil
 }
 
-// finishImport completes an image import: the image becomes AVAILABLE and
-// its applications COMPLETED, at the time the import was due.
-func (s *Service) finishImport(ctx context.Context, tx store.Tx, r *store.Resource) error {
-	at := r.DueAt
-	state, err := next(kindImage, r.State, stepDone)
-	if err != nil {
+func (s *Service) stepResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	switch r.Kind {
+	case kindImage:
+		return s.stepImage(ctx, tx, r)
+	case kindDirectory:
+		return s.stepDirectory(ctx, tx, r)
+	case kindWorkspace:
+		return s.stepWorkspace(ctx, tx, r)
+	}
+	return fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
+}
+
+// catchUp applies what is due in p in its own transaction, so that an
+// operation that then fails does not roll the world back.
+func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
+	now := s.clock.Now()
+	var due bool
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		var err error
+		due, err = tx.AnyDue(ctx, &p, now)
+		return err
+	})
+	if err != nil || !due {
 		return err
 	}
-	r.State, r.DueAt = state, time.Time{}
-	if err := tx.PutResource(ctx, r); err != nil {
-		return err
-	}
-	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition,
-		ResourceType: string(api.ApplicationAssociatedResourceTypeImage), ResourceID: r.ID})
-	if err != nil {
-		return err
-	}
-	for i := range assocs {
-		a := &assocs[i]
-		to, err := next(kindAssociation, a.State, stepDone)
-		if err != nil {
-			continue // only the associations being installed move with the image
-		}
-		a.State, a.Updated = to, at
-		if err := tx.PutAssociation(ctx, a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.store.Write(ctx, func(tx store.Tx) error { return s.advance(ctx, tx, &p, s.clock.Now()) })
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -16,49 +17,57 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-// Config holds the durations and quotas of the simulated service.
-type Config struct {
-	// ImportStep is how long an image import takes on the clock.
-	ImportStep time.Duration
-	// MaxImages is the images quota of one account in one region.
-	MaxImages int
-	// MaxTags is the tags quota of one resource.
-	MaxTags int
-}
-
-// DefaultConfig is AWS's quotas with lifecycle steps of about a second.
-func DefaultConfig() Config {
-	return Config{ImportStep: time.Second, MaxImages: 40, MaxTags: 50}
-}
-
 // Service implements api.Service.
 type Service struct {
 	api.Unimplemented
-	store store.Store
-	clock sim.Clock
-	cfg   Config
-	log   *slog.Logger
+	store  store.Store
+	clock  sim.Clock
+	quotas Quotas
+	// durations can change while serving (control API), hence atomic.
+	durations atomic.Pointer[Durations]
+	faults    *sim.Faults
+	log       *slog.Logger
 }
 
 var _ api.Service = (*Service)(nil)
 
-// New returns a Service on st, timed by clock. Zero fields of cfg take
-// their DefaultConfig values.
-func New(st store.Store, clock sim.Clock, cfg Config, log *slog.Logger) *Service {
-	def := DefaultConfig()
-	if cfg.ImportStep <= 0 {
-		cfg.ImportStep = def.ImportStep
-	}
-	if cfg.MaxImages <= 0 {
-		cfg.MaxImages = def.MaxImages
-	}
-	if cfg.MaxTags <= 0 {
-		cfg.MaxTags = def.MaxTags
-	}
+// New returns a Service on st, timed by clock, failing where faults say.
+// Zero fields of cfg take their DefaultConfig values.
+func New(st store.Store, clock sim.Clock, cfg Config, faults *sim.Faults, log *slog.Logger) *Service {
+	cfg = cfg.withDefaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, cfg: cfg, log: log}
+	if faults == nil {
+		faults = sim.NewFaults()
+	}
+	s := &Service{store: st, clock: clock, quotas: cfg.Quotas, faults: faults, log: log}
+	s.durations.Store(&cfg.Durations)
+	return s
+}
+
+// Durations returns the lifecycle step durations in force.
+func (s *Service) Durations() Durations { return *s.durations.Load() }
+
+// SetDurations changes the step durations; zero fields keep their value.
+// Steps already scheduled keep their due time.
+func (s *Service) SetDurations(d Durations) Durations {
+	cfg := Config{Durations: d}
+	cur := s.Durations()
+	fill := func(v *time.Duration, old time.Duration) {
+		if *v <= 0 {
+			*v = old
+		}
+	}
+	fill(&cfg.Durations.Import, cur.Import)
+	fill(&cfg.Durations.Image, cur.Image)
+	fill(&cfg.Durations.Workspace, cur.Workspace)
+	fill(&cfg.Durations.Deploy, cur.Deploy)
+	fill(&cfg.Durations.Directory, cur.Directory)
+	fill(&cfg.Durations.Removed, cur.Removed)
+	fill(&cfg.Durations.Terminated, cur.Terminated)
+	s.durations.Store(&cfg.Durations)
+	return cfg.Durations
 }
 
 // partition is the caller's account and region.

@@ -15,6 +15,12 @@ func taggableKind(id string) (string, bool) {
 	switch {
 	case strings.HasPrefix(id, "wsi-"):
 		return kindImage, true
+	case strings.HasPrefix(id, "wsb-"):
+		return kindBundle, true
+	case strings.HasPrefix(id, "ws-"):
+		return kindWorkspace, true
+	case strings.HasPrefix(id, "d-"), strings.HasPrefix(id, "wsd-"):
+		return kindDirectory, true
 	}
 	return "", false
 }
@@ -63,7 +69,7 @@ func (s *Service) CreateTags(ctx context.Context, in *api.CreateTagsRequest) (*a
 	if len(in.Tags) == 0 {
 		return nil, invalidParameter("Tags must contain at least one tag.")
 	}
-	if err := checkNewTags(in.Tags, s.cfg.MaxTags); err != nil {
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
 	}
 	p := partition(ctx)
@@ -82,8 +88,8 @@ func (s *Service) CreateTags(ctx context.Context, in *api.CreateTagsRequest) (*a
 		for _, t := range in.Tags {
 			keys[*t.Key] = true
 		}
-		if len(keys) > s.cfg.MaxTags {
-			return limitExceeded("A resource can have at most %d tags; %s would have %d.", s.cfg.MaxTags, *in.ResourceId, len(keys))
+		if len(keys) > s.quotas.Tags {
+			return limitExceeded("A resource can have at most %d tags; %s would have %d.", s.quotas.Tags, *in.ResourceId, len(keys))
 		}
 		return tx.PutTags(ctx, p, *in.ResourceId, storeTags(in.Tags))
 	})

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/server"
-	"github.com/wslocal/wslocal/workspaces"
 )
 
 func main() {
@@ -31,11 +30,13 @@ func main() {
 }
 
 type options struct {
-	addr       string
-	store      string
-	clock      string
-	importStep time.Duration
-	logLevel   string
+	addr      string
+	store     string
+	clock     string
+	step      time.Duration
+	durations string
+	quotas    string
+	logLevel  string
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -55,11 +56,15 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 		"where state lives: sqlite:<path> (durable) or memory (env WSLOCAL_STORE)")
 	fs.StringVar(&o.clock, "clock", env("clock", "real"),
 		"real, or manual: lifecycles move only when POST /_wslocal/clock advances time (env WSLOCAL_CLOCK)")
-	step, err := time.ParseDuration(env("import-step", "1s"))
+	step, err := time.ParseDuration(env("step", "1s"))
 	if err != nil {
-		return nil, fmt.Errorf("WSLOCAL_IMPORT_STEP: %w", err)
+		return nil, fmt.Errorf("WSLOCAL_STEP: %w", err)
 	}
-	fs.DurationVar(&o.importStep, "import-step", step, "how long an image import takes on the clock (env WSLOCAL_IMPORT_STEP)")
+	fs.DurationVar(&o.step, "step", step, "how long each lifecycle step takes on the clock (env WSLOCAL_STEP)")
+	fs.StringVar(&o.durations, "durations", env("durations", ""),
+		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h\n(import, image, workspace, deploy, directory, removed, terminated; env WSLOCAL_DURATIONS)")
+	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
+		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
@@ -88,8 +93,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	cfg := workspaces.DefaultConfig()
-	cfg.ImportStep = o.importStep
+	cfg, err := serviceConfig(o)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log})
 	if err != nil {
 		return err

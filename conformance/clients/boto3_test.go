@@ -13,7 +13,7 @@ func runPython(t *testing.T, script string) {
 	t.Helper()
 	requireTool(t, "python3 with boto3", "python3", "-c", "import boto3")
 	t.Parallel()
-	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--import-step", "1s")
+	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
 	start := time.Now()
 	stdout, stderr, code := run(t, 60*time.Second, clientEnv(t, "AWS_ENDPOINT_URL="+p.URL), "python3", script, p.URL)
 	if code != 0 || lastLine(stdout) != "OK" {

@@ -91,7 +91,7 @@ func millis(t *testing.T, n json.Number) int64 {
 func TestCLIStory(t *testing.T) {
 	requireTool(t, "the AWS CLI", "aws", "--version")
 	t.Parallel()
-	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--import-step", "1s")
+	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
 	cli := &awsCLI{t: t, url: p.URL, env: clientEnv(t)}
 	start := time.Now()
 

@@ -155,7 +155,7 @@ func TestDurableAcrossGracefulRestart(t *testing.T) {
 	bin := proctest.Build(t)
 	ctx := context.Background()
 	store := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-	args := []string{"--store", store, "--clock", "real", "--import-step", "1s"}
+	args := []string{"--store", store, "--clock", "real", "--step", "1s"}
 
 	p := proctest.Start(t, bin, args...)
 	c := sdk(p, "000000000000", "us-east-1")
@@ -194,7 +194,7 @@ func TestDurableAcrossSIGKILL(t *testing.T) {
 	bin := proctest.Build(t)
 	ctx := context.Background()
 	store := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-	args := []string{"--store", store, "--clock", "real", "--import-step", "1s"}
+	args := []string{"--store", store, "--clock", "real", "--step", "1s"}
 
 	p := proctest.Start(t, bin, args...)
 	c := sdk(p, "000000000000", "us-east-1")
@@ -248,7 +248,7 @@ func TestRestartDuringImport(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			store := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-			args := []string{"--store", store, "--clock", "real", "--import-step", step.String()}
+			args := []string{"--store", store, "--clock", "real", "--durations", "import=" + step.String()}
 
 			p := proctest.Start(t, bin, args...)
 			c := sdk(p, "000000000000", "us-east-1")

@@ -93,7 +93,7 @@ func start(t *testing.T, opts ...wslocaltest.Option) *wslocaltest.Server {
 // It is the only place these tests touch workspaces.Config.
 func withMaxImages(n int) wslocaltest.Option {
 	cfg := wsl.DefaultConfig()
-	cfg.MaxImages = n
+	cfg.Quotas.Images = n
 	return wslocaltest.WithConfig(cfg)
 }
 

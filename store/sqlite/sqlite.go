@@ -156,7 +156,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-		for _, table := range []string{"tags", "associations", "resources"} {
+		for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return err
 			}

@@ -135,7 +135,7 @@ func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id str
 		p.Account, p.Region, kind, id)
 }
 
-const assocCols = `account, region, application_id, resource_type, resource_id, state, reason_code, reason_message, created_at, updated_at, due_at`
+const assocCols = `account, region, application_id, resource_type, resource_id, state, reason_code, reason_message, created_at, updated_at, due_at, failed_step`
 
 func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 	defer rows.Close()
@@ -144,7 +144,7 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 		var a store.Association
 		var created, updated, due int64
 		if err := rows.Scan(&a.Account, &a.Region, &a.ApplicationID, &a.ResourceType, &a.ResourceID, &a.State,
-			&a.ReasonCode, &a.ReasonMessage, &created, &updated, &due); err != nil {
+			&a.ReasonCode, &a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
 			return nil, err
 		}
 		a.Created, a.Updated, a.DueAt = fromMS(created), fromMS(updated), fromMS(due)
@@ -195,12 +195,13 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
-	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
-		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at`,
+		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at,
+		failed_step = excluded.failed_step`,
 		a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
-		ms(a.Created), ms(a.Updated), ms(a.DueAt))
+		ms(a.Created), ms(a.Updated), ms(a.DueAt), a.FailedStep)
 }
 
 // DeleteAssociation implements store.Tx.
@@ -260,6 +261,51 @@ func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID strin
 // DeleteAllTags implements store.Tx.
 func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID string) error {
 	return t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ?`, p.Account, p.Region, resourceID)
+}
+
+// Shares implements store.Tx.
+func (t *Tx) Shares(ctx context.Context, p store.Partition, imageID string) ([]store.Share, error) {
+	return t.shares(ctx, `account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+}
+
+// SharedWith implements store.Tx.
+func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Share, error) {
+	return t.shares(ctx, `shared_account = ? AND region = ?`, account, region)
+}
+
+func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
+	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT account, region, image_id, shared_account FROM image_shares
+		WHERE `+where+` ORDER BY account, image_id, shared_account`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Share
+	for rows.Next() {
+		var s store.Share
+		if err := rows.Scan(&s.Account, &s.Region, &s.ImageID, &s.SharedAccount); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PutShare implements store.Tx.
+func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
+	return t.exec(ctx, `INSERT INTO image_shares (account, region, image_id, shared_account) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account, region, image_id, shared_account) DO NOTHING`, s.Account, s.Region, s.ImageID, s.SharedAccount)
+}
+
+// DeleteShare implements store.Tx.
+func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
+	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ? AND shared_account = ?`,
+		s.Account, s.Region, s.ImageID, s.SharedAccount)
+}
+
+// DeleteSharesOf implements store.Tx.
+func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, imageID string) error {
+	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
 }
 
 func partitionFilter(p *store.Partition) (string, []any) {

@@ -3,7 +3,7 @@
 
 Usage: story.py [ENDPOINT]   (default: $AWS_ENDPOINT_URL)
 
-The server must be a fresh wslocal with --clock manual and --import-step 1s.
+The server must be a fresh wslocal with --clock manual and --step 1s.
 Every check is an assert, so a failure exits non-zero with a traceback; the
 last line printed on success is OK.
 """

@@ -1,0 +1,146 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// A FaultRule makes wslocal fail on purpose: an API call answers an error,
+// or an application (un)install or image build ends in ERROR.
+type FaultRule struct {
+	ID string `json:"id"`
+	// Match: every field that is set must match.
+	Operation     string `json:"operation,omitempty"`     // e.g. DeployWorkspaceApplications
+	ApplicationID string `json:"applicationId,omitempty"` // wsa-...
+	ResourceID    string `json:"resourceId,omitempty"`    // ws-..., wsi-..., wsb-...
+	// Effect: exactly one of the two.
+	APIError         *APIErrorEffect         `json:"apiError,omitempty"`
+	AssociationError *AssociationErrorEffect `json:"associationError,omitempty"`
+	// Count is how many times the rule fires; 0 fires until it is removed.
+	Count int `json:"count,omitempty"`
+	// Fired counts how often the rule has fired.
+	Fired int `json:"fired"`
+}
+
+// APIErrorEffect answers a request with an error instead of serving it.
+type APIErrorEffect struct {
+	Code    string `json:"code"` // e.g. ThrottlingException, InternalFailure
+	Message string `json:"message,omitempty"`
+	Status  int    `json:"status,omitempty"` // HTTP status; 400 (500 for InternalFailure) when zero
+}
+
+// AssociationErrorEffect ends a lifecycle step in ERROR with this reason.
+type AssociationErrorEffect struct {
+	Code    string `json:"code"` // an AssociationErrorCode, e.g. DeploymentError.InternalServerError
+	Message string `json:"message,omitempty"`
+}
+
+// Faults holds the rules in force. Rules live in memory: each replica of a
+// shared deployment has its own.
+type Faults struct {
+	mu    sync.Mutex
+	rules []*FaultRule
+	next  int
+}
+
+// NewFaults returns an empty rule set.
+func NewFaults() *Faults { return &Faults{} }
+
+// Add validates and adds a rule, giving it an id.
+func (f *Faults) Add(r FaultRule) (FaultRule, error) {
+	if (r.APIError == nil) == (r.AssociationError == nil) {
+		return FaultRule{}, errors.New("a fault rule needs exactly one effect: apiError or associationError")
+	}
+	if r.APIError != nil && r.APIError.Code == "" {
+		return FaultRule{}, errors.New("apiError.code is required")
+	}
+	if r.AssociationError != nil && r.AssociationError.Code == "" {
+		return FaultRule{}, errors.New("associationError.code is required")
+	}
+	if r.Count < 0 {
+		return FaultRule{}, errors.New("count must be 0 (until removed) or more")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.next++
+	r.ID = fmt.Sprintf("fault-%d", f.next)
+	r.Fired = 0
+	f.rules = append(f.rules, &r)
+	return r, nil
+}
+
+// List returns a copy of the rules in force.
+func (f *Faults) List() []FaultRule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]FaultRule, 0, len(f.rules))
+	for _, r := range f.rules {
+		out = append(out, *r)
+	}
+	return out
+}
+
+// Clear removes every rule, or the one with the given id (false if none).
+func (f *Faults) Clear(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id == "" {
+		f.rules = nil
+		return true
+	}
+	for i, r := range f.rules {
+		if r.ID == id {
+			f.rules = append(f.rules[:i], f.rules[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// fire returns the first matching rule with the wanted effect and counts it.
+func (f *Faults) fire(match func(*FaultRule) bool) *FaultRule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, r := range f.rules {
+		if !match(r) {
+			continue
+		}
+		r.Fired++
+		out := *r
+		if r.Count > 0 && r.Fired >= r.Count {
+			f.rules = append(f.rules[:i], f.rules[i+1:]...)
+		}
+		return &out
+	}
+	return nil
+}
+
+// APIFault returns the API error to answer a call of operation with, if a
+// rule says so. A rule's ids match when the request body names them.
+func (f *Faults) APIFault(operation string, body []byte) *APIErrorEffect {
+	r := f.fire(func(r *FaultRule) bool {
+		return r.APIError != nil && (r.Operation == "" || r.Operation == operation) &&
+			(r.ApplicationID == "" || strings.Contains(string(body), r.ApplicationID)) &&
+			(r.ResourceID == "" || strings.Contains(string(body), r.ResourceID))
+	})
+	if r == nil {
+		return nil
+	}
+	return r.APIError
+}
+
+// StepFault returns the reason a lifecycle step fails with, if a rule says
+// so. operation is the call that started the lifecycle.
+func (f *Faults) StepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
+	r := f.fire(func(r *FaultRule) bool {
+		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
+			(r.ApplicationID == "" || r.ApplicationID == applicationID) &&
+			(r.ResourceID == "" || r.ResourceID == resourceID)
+	})
+	if r == nil {
+		return nil
+	}
+	return r.AssociationError
+}

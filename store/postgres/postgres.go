@@ -1,0 +1,182 @@
+// Package postgres is the shared store: several wslocal replicas on one
+// PostgreSQL database, through pgx. It runs the same SQL as the SQLite
+// store (store/sqlstore) with numbered placeholders.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// writeLock is the advisory lock every write transaction holds: writes are
+// serialised across all replicas, as they are on SQLite, so a lifecycle
+// step is read and applied by one transaction at a time and never twice.
+const writeLock = 0x77736c6f63616c // "wslocal"
+
+// Store is a PostgreSQL-backed store.Store.
+type Store struct {
+	db *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database the URL names (postgres://...; a
+// search_path parameter selects a schema, created if missing) and applies
+// the migrations it lacks.
+func Open(ctx context.Context, url string) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrate applies the embedded migrations in order, under a session lock
+// so that replicas starting together do not race.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var schema string
+	if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil || schema == "" {
+		// The search_path names a schema that does not exist yet.
+		var path string
+		if err := conn.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
+			return err
+		}
+		schema = strings.TrimSpace(strings.Split(path, ",")[0])
+		if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(schema)); err != nil {
+			return fmt.Errorf("create schema %s: %w", schema, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, writeLock); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, writeLock) //nolint:errcheck
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		var seen int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, base).Scan(&seen)
+		if err == nil && seen == 0 {
+			if _, err = tx.ExecContext(ctx, string(body)); err == nil {
+				_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, base)
+			}
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(store.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if lock {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+	}
+	if err := fn(&sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar}); err != nil {
+		rb := tx.Rollback()
+		if errors.Is(rb, sql.ErrTxDone) {
+			rb = nil
+		}
+		return errors.Join(err, rb)
+	}
+	return tx.Commit()
+}
+
+// Read implements store.Store: a read-only snapshot.
+func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, false, fn)
+}
+
+// Write implements store.Store.
+func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return s.inTx(ctx, nil, true, fn)
+}
+
+// Reset implements store.Store.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.inTx(ctx, nil, true, func(tx store.Tx) error {
+		_, err := tx.(*sqlstore.Tx).Tx.ExecContext(ctx, `TRUNCATE image_shares, tags, associations, resources`)
+		return err
+	})
+}
+
+// Kind implements store.Store.
+func (s *Store) Kind() string { return "postgres" }
+
+// Close implements store.Store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DropSchema drops a schema and everything in it: for tests that made
+// their own.
+func DropSchema(ctx context.Context, url, schema string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+quoteIdent(schema)+` CASCADE`)
+	return err
+}

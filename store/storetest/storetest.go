@@ -1,0 +1,443 @@
+// Package storetest is the behaviour every store.Store must have, as one
+// suite that each backend runs against a real database.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// Run runs the suite; open returns an empty store, closed by the test.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"Resources", testResources},
+		{"ResourcesArePartitioned", testPartitions},
+		{"Associations", testAssociations},
+		{"AssociationPages", testAssociationPages},
+		{"Tags", testTags},
+		{"Shares", testShares},
+		{"Due", testDue},
+		{"FailedWriteLeavesNothing", testRollback},
+		{"WritesAreSerialised", testSerialised},
+		{"Reset", testReset},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := open(t)
+			tc.fn(t, st)
+		})
+	}
+}
+
+var (
+	ctx = context.Background()
+	p1  = store.Partition{Account: "111111111111", Region: "us-east-1"}
+	p2  = store.Partition{Account: "222222222222", Region: "us-east-1"}
+	p3  = store.Partition{Account: "111111111111", Region: "eu-west-1"}
+	t0  = time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
+)
+
+func write(t *testing.T, st store.Store, fn func(store.Tx) error) {
+	t.Helper()
+	if err := st.Write(ctx, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, st store.Store, fn func(store.Tx) error) {
+	t.Helper()
+	if err := st.Read(ctx, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func res(p store.Partition, kind, id, state string) *store.Resource {
+	return &store.Resource{Partition: p, Kind: kind, ID: id, State: state, Created: t0, Doc: []byte(`{"id":"` + id + `"}`)}
+}
+
+func testResources(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		for _, id := range []string{"wsi-c", "wsi-a", "wsi-b"} {
+			if err := tx.PutResource(ctx, res(p1, "image", id, "PENDING")); err != nil {
+				return err
+			}
+		}
+		r := res(p1, "image", "wsi-a", "AVAILABLE")
+		r.DueAt = t0.Add(time.Second)
+		return tx.PutResource(ctx, r) // replaces
+	})
+	read(t, st, func(tx store.Tx) error {
+		r, err := tx.GetResource(ctx, p1, "image", "wsi-a")
+		if err != nil {
+			return err
+		}
+		if r.State != "AVAILABLE" || !r.Created.Equal(t0) || !r.DueAt.Equal(t0.Add(time.Second)) || string(r.Doc) != `{"id":"wsi-a"}` {
+			t.Errorf("GetResource = %+v", r)
+		}
+		if _, err := tx.GetResource(ctx, p1, "bundle", "wsi-a"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("another kind: %v, want ErrNotFound", err)
+		}
+		all, err := tx.ListResources(ctx, p1, "image", "", 0)
+		if err != nil {
+			return err
+		}
+		if ids(all) != "wsi-a,wsi-b,wsi-c" {
+			t.Errorf("ListResources = %s, want ordered by id", ids(all))
+		}
+		page, err := tx.ListResources(ctx, p1, "image", "wsi-a", 1)
+		if err != nil {
+			return err
+		}
+		if ids(page) != "wsi-b" {
+			t.Errorf("ListResources after wsi-a, limit 1 = %s", ids(page))
+		}
+		n, err := tx.CountResources(ctx, p1, "image")
+		if n != 3 {
+			t.Errorf("CountResources = %d", n)
+		}
+		return err
+	})
+	write(t, st, func(tx store.Tx) error { return tx.DeleteResource(ctx, p1, "image", "wsi-b") })
+	read(t, st, func(tx store.Tx) error {
+		_, err := tx.GetResource(ctx, p1, "image", "wsi-b")
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("after delete: %v", err)
+		}
+		return nil
+	})
+}
+
+func ids(rs []store.Resource) string {
+	s := ""
+	for i, r := range rs {
+		if i > 0 {
+			s += ","
+		}
+		s += r.ID
+	}
+	return s
+}
+
+func testPartitions(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		for _, p := range []store.Partition{p1, p2, p3} {
+			if err := tx.PutResource(ctx, res(p, "image", "wsi-same", "PENDING")); err != nil {
+				return err
+			}
+			if err := tx.PutTags(ctx, p, "wsi-same", []store.Tag{{Key: "owner", Value: p.Account + p.Region}}); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteResource(ctx, p2, "image", "wsi-same")
+	})
+	read(t, st, func(tx store.Tx) error {
+		for _, p := range []store.Partition{p1, p3} {
+			if _, err := tx.GetResource(ctx, p, "image", "wsi-same"); err != nil {
+				t.Errorf("%v lost its image when %v deleted its own: %v", p, p2, err)
+			}
+			tags, _ := tx.Tags(ctx, p, "wsi-same")
+			if len(tags) != 1 || tags[0].Value != p.Account+p.Region {
+				t.Errorf("%v tags = %v", p, tags)
+			}
+		}
+		return nil
+	})
+}
+
+func assoc(p store.Partition, app, typ, id, state string) *store.Association {
+	return &store.Association{Partition: p, ApplicationID: app, ResourceType: typ, ResourceID: id, State: state,
+		Created: t0, Updated: t0}
+}
+
+func testAssociations(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		a := assoc(p1, "wsa-1", "WORKSPACE", "ws-1", "ERROR")
+		a.ReasonCode, a.ReasonMessage, a.FailedStep, a.DueAt = "ValidationError.InsufficientMemory", "too small", "PENDING_INSTALL", t0.Add(time.Minute)
+		for _, x := range []*store.Association{a, assoc(p1, "wsa-1", "IMAGE", "wsi-1", "COMPLETED"),
+			assoc(p1, "wsa-2", "WORKSPACE", "ws-1", "COMPLETED"), assoc(p2, "wsa-1", "WORKSPACE", "ws-1", "COMPLETED")} {
+			if err := tx.PutAssociation(ctx, x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, st, func(tx store.Tx) error {
+		got, err := tx.Associations(ctx, store.AssociationQuery{Partition: p1, ResourceType: "WORKSPACE", ResourceID: "ws-1"})
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got[0].ApplicationID != "wsa-1" || got[1].ApplicationID != "wsa-2" {
+			t.Fatalf("associations of ws-1 = %+v", got)
+		}
+		a := got[0]
+		if a.State != "ERROR" || a.ReasonCode != "ValidationError.InsufficientMemory" || a.ReasonMessage != "too small" ||
+			a.FailedStep != "PENDING_INSTALL" || !a.DueAt.Equal(t0.Add(time.Minute)) || !a.Created.Equal(t0) {
+			t.Errorf("round trip = %+v", a)
+		}
+		byApp, err := tx.Associations(ctx, store.AssociationQuery{Partition: p1, ApplicationID: "wsa-1", ResourceTypes: []string{"IMAGE", "WORKSPACE"}})
+		if len(byApp) != 2 || byApp[0].ResourceType != "IMAGE" {
+			t.Errorf("by application = %+v", byApp)
+		}
+		return err
+	})
+	write(t, st, func(tx store.Tx) error {
+		if err := tx.DeleteAssociation(ctx, p1, store.AssociationKey{ApplicationID: "wsa-2", ResourceType: "WORKSPACE", ResourceID: "ws-1"}); err != nil {
+			return err
+		}
+		return tx.DeleteAssociationsOf(ctx, p1, "IMAGE", "wsi-1")
+	})
+	read(t, st, func(tx store.Tx) error {
+		got, err := tx.Associations(ctx, store.AssociationQuery{Partition: p1})
+		if len(got) != 1 || got[0].ResourceID != "ws-1" || got[0].ApplicationID != "wsa-1" {
+			t.Errorf("after deletes = %+v", got)
+		}
+		other, _ := tx.Associations(ctx, store.AssociationQuery{Partition: p2})
+		if len(other) != 1 {
+			t.Errorf("the other account's association was touched: %+v", other)
+		}
+		return err
+	})
+}
+
+// testAssociationPages walks keyset pages while rows are added behind and
+// ahead of the cursor: nothing is returned twice, nothing present from the
+// start is missed.
+func testAssociationPages(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		for i := 0; i < 30; i++ {
+			if err := tx.PutAssociation(ctx, assoc(p1, "wsa-1", "WORKSPACE", fmt.Sprintf("ws-%03d", i*2), "COMPLETED")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	seen := map[string]int{}
+	var after *store.AssociationKey
+	for page := 0; ; page++ {
+		var got []store.Association
+		read(t, st, func(tx store.Tx) error {
+			var err error
+			got, err = tx.Associations(ctx, store.AssociationQuery{Partition: p1, ApplicationID: "wsa-1", After: after, Limit: 7})
+			return err
+		})
+		for _, a := range got {
+			seen[a.ResourceID]++
+		}
+		if len(got) < 7 {
+			break
+		}
+		last := got[len(got)-1]
+		after = &store.AssociationKey{ApplicationID: last.ApplicationID, ResourceType: last.ResourceType, ResourceID: last.ResourceID}
+		write(t, st, func(tx store.Tx) error { // one behind the cursor, one ahead
+			if err := tx.PutAssociation(ctx, assoc(p1, "wsa-1", "WORKSPACE", fmt.Sprintf("ws-%03d", page*14+1), "COMPLETED")); err != nil {
+				return err
+			}
+			return tx.PutAssociation(ctx, assoc(p1, "wsa-1", "WORKSPACE", fmt.Sprintf("ws-%03d", 100+page), "COMPLETED"))
+		})
+	}
+	for i := 0; i < 30; i++ {
+		if id := fmt.Sprintf("ws-%03d", i*2); seen[id] != 1 {
+			t.Errorf("%s seen %d times", id, seen[id])
+		}
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s seen %d times", id, n)
+		}
+	}
+}
+
+func testTags(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		if err := tx.PutTags(ctx, p1, "ws-1", []store.Tag{{Key: "b", Value: "1"}, {Key: "a", Value: "2"}}); err != nil {
+			return err
+		}
+		if err := tx.PutTags(ctx, p1, "ws-1", []store.Tag{{Key: "b", Value: "3"}}); err != nil {
+			return err
+		}
+		return tx.DeleteTags(ctx, p1, "ws-1", []string{"a", "missing"})
+	})
+	read(t, st, func(tx store.Tx) error {
+		tags, err := tx.Tags(ctx, p1, "ws-1")
+		if len(tags) != 1 || tags[0] != (store.Tag{Key: "b", Value: "3"}) {
+			t.Errorf("tags = %v", tags)
+		}
+		return err
+	})
+	write(t, st, func(tx store.Tx) error { return tx.DeleteAllTags(ctx, p1, "ws-1") })
+	read(t, st, func(tx store.Tx) error {
+		tags, err := tx.Tags(ctx, p1, "ws-1")
+		if len(tags) != 0 {
+			t.Errorf("after DeleteAllTags: %v", tags)
+		}
+		return err
+	})
+}
+
+func testShares(t *testing.T, st store.Store) {
+	sh := store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: p2.Account}
+	write(t, st, func(tx store.Tx) error {
+		if err := tx.PutShare(ctx, sh); err != nil {
+			return err
+		}
+		return tx.PutShare(ctx, sh) // idempotent
+	})
+	read(t, st, func(tx store.Tx) error {
+		with, err := tx.SharedWith(ctx, p2.Account, "us-east-1")
+		if len(with) != 1 || with[0] != sh {
+			t.Errorf("SharedWith = %v", with)
+		}
+		elsewhere, _ := tx.SharedWith(ctx, p2.Account, "eu-west-1")
+		if len(elsewhere) != 0 {
+			t.Errorf("a share leaked into another region: %v", elsewhere)
+		}
+		of, _ := tx.Shares(ctx, p1, "wsi-1")
+		if len(of) != 1 {
+			t.Errorf("Shares = %v", of)
+		}
+		return err
+	})
+	write(t, st, func(tx store.Tx) error { return tx.DeleteSharesOf(ctx, p1, "wsi-1") })
+	read(t, st, func(tx store.Tx) error {
+		with, err := tx.SharedWith(ctx, p2.Account, "us-east-1")
+		if len(with) != 0 {
+			t.Errorf("after DeleteSharesOf: %v", with)
+		}
+		return err
+	})
+}
+
+func testDue(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "PENDING")
+		r.DueAt = t0.Add(2 * time.Second)
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		a := assoc(p2, "wsa-1", "WORKSPACE", "ws-1", "PENDING_INSTALL")
+		a.DueAt = t0.Add(time.Second)
+		return tx.PutAssociation(ctx, a)
+	})
+	read(t, st, func(tx store.Tx) error {
+		for _, c := range []struct {
+			p    *store.Partition
+			at   time.Time
+			want bool
+		}{{nil, t0, false}, {nil, t0.Add(time.Second), true}, {&p1, t0.Add(time.Second), false}, {&p1, t0.Add(2 * time.Second), true}, {&p3, t0.Add(time.Hour), false}} {
+			got, err := tx.AnyDue(ctx, c.p, c.at)
+			if err != nil {
+				return err
+			}
+			if got != c.want {
+				t.Errorf("AnyDue(%v, +%v) = %v", c.p, c.at.Sub(t0), got)
+			}
+		}
+		rs, _ := tx.DueResources(ctx, nil, t0.Add(time.Hour))
+		as, err := tx.DueAssociations(ctx, nil, t0.Add(time.Hour))
+		if len(rs) != 1 || len(as) != 1 {
+			t.Errorf("due = %d resources, %d associations", len(rs), len(as))
+		}
+		return err
+	})
+}
+
+func testRollback(t *testing.T, st store.Store) {
+	boom := errors.New("boom")
+	err := st.Write(ctx, func(tx store.Tx) error {
+		if err := tx.PutResource(ctx, res(p1, "image", "wsi-half", "PENDING")); err != nil {
+			return err
+		}
+		if err := tx.PutTags(ctx, p1, "wsi-half", []store.Tag{{Key: "k", Value: "v"}}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Write = %v, want the function's error", err)
+	}
+	read(t, st, func(tx store.Tx) error {
+		if _, err := tx.GetResource(ctx, p1, "image", "wsi-half"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a failed write left its resource: %v", err)
+		}
+		tags, err := tx.Tags(ctx, p1, "wsi-half")
+		if len(tags) != 0 {
+			t.Errorf("a failed write left its tags: %v", tags)
+		}
+		return err
+	})
+}
+
+// testSerialised increments one counter from many goroutines: a lost
+// update would mean two writers read the same state, as two replicas
+// applying one lifecycle step would.
+func testSerialised(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error { return tx.PutResource(ctx, res(p1, "counter", "c", "0")) })
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				errs <- st.Write(ctx, func(tx store.Tx) error {
+					r, err := tx.GetResource(ctx, p1, "counter", "c")
+					if err != nil {
+						return err
+					}
+					var n int
+					fmt.Sscan(r.State, &n)
+					r.State = fmt.Sprint(n + 1)
+					return tx.PutResource(ctx, r)
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	read(t, st, func(tx store.Tx) error {
+		r, err := tx.GetResource(ctx, p1, "counter", "c")
+		if err == nil && r.State != fmt.Sprint(workers*each) {
+			t.Errorf("counter = %s, want %d: a write was lost", r.State, workers*each)
+		}
+		return err
+	})
+}
+
+func testReset(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		if err := tx.PutResource(ctx, res(p1, "image", "wsi-1", "PENDING")); err != nil {
+			return err
+		}
+		if err := tx.PutShare(ctx, store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: p2.Account}); err != nil {
+			return err
+		}
+		return tx.PutAssociation(ctx, assoc(p1, "wsa-1", "IMAGE", "wsi-1", "COMPLETED"))
+	})
+	if err := st.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	read(t, st, func(tx store.Tx) error {
+		rs, _ := tx.ListResources(ctx, p1, "image", "", 0)
+		as, _ := tx.Associations(ctx, store.AssociationQuery{Partition: p1})
+		sh, err := tx.SharedWith(ctx, p2.Account, p1.Region)
+		if len(rs)+len(as)+len(sh) != 0 {
+			t.Errorf("after Reset: %d resources, %d associations, %d shares", len(rs), len(as), len(sh))
+		}
+		return err
+	})
+}

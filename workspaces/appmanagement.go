@@ -1,0 +1,359 @@
+package workspaces
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// inFlight are the association states during which a WorkSpace's
+// applications cannot be changed (ResourceInUseException).
+var inFlight = []string{asPendingInstall, asInstalling, asPendingUninstall, asUninstalling}
+
+func wireWorkspaceAssociation(a *store.Association) api.WorkspaceResourceAssociation {
+	return api.WorkspaceResourceAssociation{
+		AssociatedResourceId: api.String(a.ApplicationID), AssociatedResourceType: api.WorkSpaceAssociatedResourceTypeApplication,
+		Created: api.TimeOf(a.Created), LastUpdatedTime: api.TimeOf(a.Updated),
+		State: api.AssociationState(a.State), StateReason: stateReason(a), WorkspaceId: api.String(a.ResourceID),
+	}
+}
+
+// manageable loads a WorkSpace whose applications may be changed: Windows,
+// AVAILABLE or STOPPED, and not in the middle of a deployment.
+func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, []store.Association, error) {
+	r, w, err := getWorkspace(ctx, tx, p, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !isWindows(w.os()) {
+		return nil, nil, nil, notSupported("UnsupportedOperatingSystem",
+			"Application management is available for Windows WorkSpaces only; %s runs %s.", id, w.os())
+	}
+	if r.State != wsAvailable && r.State != wsStopped {
+		return nil, nil, nil, notSupported("InvalidWorkspaceState",
+			"The WorkSpace %s is %s; its applications can be changed when it is AVAILABLE or STOPPED.", id, r.State)
+	}
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: id})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, a := range assocs {
+		if slices.Contains(inFlight, a.State) {
+			return nil, nil, nil, inUse(id, "The WorkSpace %s is deploying applications (%s is %s); wait for it to finish.", id, a.ApplicationID, a.State)
+		}
+	}
+	return r, w, assocs, nil
+}
+
+func findAssoc(assocs []store.Association, appID string) *store.Association {
+	for i := range assocs {
+		if assocs[i].ApplicationID == appID {
+			return &assocs[i]
+		}
+	}
+	return nil
+}
+
+// AssociateWorkspaceApplication associates an application with a WorkSpace;
+// it installs at the next DeployWorkspaceApplications.
+func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.AssociateWorkspaceApplicationRequest) (*api.AssociateWorkspaceApplicationResult, error) {
+	p := partition(ctx)
+	var out api.WorkspaceResourceAssociation
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, w, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		app, ok := findApplication(*in.ApplicationId)
+		if !ok {
+			return notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
+		}
+		if app.State != api.WorkSpaceApplicationStateAvailable {
+			return &api.ApplicationNotSupportedException{}
+		}
+		if !slices.Contains(app.Systems, w.os()) {
+			return &api.OperatingSystemNotCompatibleException{}
+		}
+		if !slices.Contains(app.Computes, w.WorkspaceProperties.ComputeTypeName) {
+			return &api.ComputeNotCompatibleException{}
+		}
+		for _, a := range assocs {
+			other, _ := findApplication(a.ApplicationID)
+			if a.State != asRemoved && app.conflicts(other) {
+				return &api.IncompatibleApplicationsException{}
+			}
+		}
+		a := findAssoc(assocs, app.ID)
+		from := none
+		if a != nil {
+			from = a.State
+		}
+		state, err := next(kindAssociation, *in.WorkspaceId, from, evAssociate)
+		if err != nil {
+			return err
+		}
+		a = &store.Association{Partition: p, ResourceType: assocWorkspace, ResourceID: *in.WorkspaceId,
+			ApplicationID: app.ID, State: state, Created: now, Updated: now}
+		out = wireWorkspaceAssociation(a)
+		return tx.PutAssociation(ctx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.AssociateWorkspaceApplicationResult{Association: &out}, nil
+}
+
+// DisassociateWorkspaceApplication removes an application: one never
+// deployed goes at once, an installed one uninstalls at the next deployment.
+func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.DisassociateWorkspaceApplicationRequest) (*api.DisassociateWorkspaceApplicationResult, error) {
+	p := partition(ctx)
+	var out api.WorkspaceResourceAssociation
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, _, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		if _, ok := findApplication(*in.ApplicationId); !ok {
+			return notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
+		}
+		a := findAssoc(assocs, *in.ApplicationId)
+		if a == nil {
+			return notFound(*in.ApplicationId, "The application %s is not associated with %s.", *in.ApplicationId, *in.WorkspaceId)
+		}
+		state, err := next(kindAssociation, *in.WorkspaceId, a.State, evDisassociate)
+		if err != nil {
+			return err
+		}
+		a.Updated, a.ReasonCode, a.ReasonMessage, a.FailedStep = now, "", "", ""
+		if state == none {
+			a.State = asRemoved
+			out = wireWorkspaceAssociation(a)
+			return tx.DeleteAssociation(ctx, p, assocKey(a))
+		}
+		a.State = state
+		out = wireWorkspaceAssociation(a)
+		return tx.PutAssociation(ctx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DisassociateWorkspaceApplicationResult{Association: &out}, nil
+}
+
+// DeployWorkspaceApplications installs and uninstalls what is pending on a
+// WorkSpace; with Force it also retries what failed, from the failed step.
+func (s *Service) DeployWorkspaceApplications(ctx context.Context, in *api.DeployWorkspaceApplicationsRequest) (*api.DeployWorkspaceApplicationsResult, error) {
+	p := partition(ctx)
+	ev := evDeploy
+	if api.ToBool(in.Force) {
+		ev = evDeployForce
+	}
+	out := &api.DeployWorkspaceApplicationsResult{Deployment: &api.WorkSpaceApplicationDeployment{
+		Associations: []api.WorkspaceResourceAssociation{}}}
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, _, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		if err := checkDeployConflicts(assocs); err != nil {
+			return err
+		}
+		for i := range assocs {
+			a := &assocs[i]
+			switch a.State {
+			case asPendingInstallDeployment, asPendingUninstallDeployment, asError:
+				state, err := next(kindAssociation, a.ResourceID, a.State, ev)
+				if err != nil {
+					return err
+				}
+				switch state {
+				case sameAsStart:
+				case failedStep:
+					state = a.FailedStep
+					fallthrough
+				default:
+					a.State, a.Updated, a.DueAt = state, now, now.Add(s.Durations().Deploy)
+					a.ReasonCode, a.ReasonMessage, a.FailedStep = "", "", ""
+					if err := tx.PutAssociation(ctx, a); err != nil {
+						return err
+					}
+				}
+			}
+			out.Deployment.Associations = append(out.Deployment.Associations, wireWorkspaceAssociation(a))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkDeployConflicts refuses to install an application whose other
+// edition is installed and staying.
+func checkDeployConflicts(assocs []store.Association) error {
+	for _, a := range assocs {
+		if a.State != asPendingInstallDeployment {
+			continue
+		}
+		app, _ := findApplication(a.ApplicationID)
+		for _, b := range assocs {
+			other, _ := findApplication(b.ApplicationID)
+			if b.State == asCompleted && app.conflicts(other) {
+				return &api.IncompatibleApplicationsException{}
+			}
+		}
+	}
+	return nil
+}
+
+// DescribeWorkspaceAssociations lists the applications of a WorkSpace.
+func (s *Service) DescribeWorkspaceAssociations(ctx context.Context, in *api.DescribeWorkspaceAssociationsRequest) (*api.DescribeWorkspaceAssociationsResult, error) {
+	if err := distinct("AssociatedResourceTypes", in.AssociatedResourceTypes); err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeWorkspaceAssociationsResult{Associations: []api.WorkspaceResourceAssociation{}}
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, w, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		if !isWindows(w.os()) {
+			return notSupported("UnsupportedOperatingSystem",
+				"Application management is available for Windows WorkSpaces only; %s runs %s.", *in.WorkspaceId, w.os())
+		}
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: *in.WorkspaceId})
+		for i := range assocs {
+			out.Associations = append(out.Associations, wireWorkspaceAssociation(&assocs[i]))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stepAssociation runs the step of a WorkSpace's application that is due:
+// it either moves on or fails with the reason the installer would give.
+func (s *Service) stepAssociation(ctx context.Context, tx store.Tx, a *store.Association) error {
+	at := a.DueAt
+	if a.State == asRemoved {
+		if _, err := next(kindAssociation, a.ResourceID, a.State, evExpire); err != nil {
+			return err
+		}
+		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
+	}
+	wr, w, err := getDoc[workspace](ctx, tx, a.Partition, kindWorkspace, a.ResourceID)
+	if isNotFound(err) {
+		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
+	}
+	if err != nil {
+		return err
+	}
+	code, msg, err := s.stepFailure(ctx, tx, a, wr, w)
+	if err != nil {
+		return err
+	}
+	if code != "" {
+		state, err := next(kindAssociation, a.ResourceID, a.State, evStepFailed)
+		if err != nil {
+			return err
+		}
+		a.FailedStep, a.State, a.ReasonCode, a.ReasonMessage = a.State, state, code, msg
+		a.Updated, a.DueAt = at, time.Time{}
+		return tx.PutAssociation(ctx, a)
+	}
+	state, err := next(kindAssociation, a.ResourceID, a.State, evStepDone)
+	if err != nil {
+		return err
+	}
+	a.State, a.Updated, a.DueAt = state, at, time.Time{}
+	switch state {
+	case asInstalling, asUninstalling:
+		a.DueAt = at.Add(s.Durations().Deploy)
+	case asRemoved:
+		a.DueAt = at.Add(s.Durations().Removed)
+	}
+	return tx.PutAssociation(ctx, a)
+}
+
+// stepFailure says why a step fails, if it does: the WorkSpace cannot be
+// reached, an injected fault, or (before installing) the installer's checks.
+func (s *Service) stepFailure(ctx context.Context, tx store.Tx, a *store.Association, wr *store.Resource, w *workspace) (string, string, error) {
+	switch wr.State {
+	case wsStopped, wsError, wsUnhealthy:
+		return string(api.AssociationErrorCodeDeploymentErrorWorkspaceUnreachable),
+			fmt.Sprintf("The WorkSpace %s is %s and cannot be reached.", wr.ID, wr.State), nil
+	}
+	fromBundle := contains(w.BundleApps, a.ApplicationID)
+	op := "DeployWorkspaceApplications"
+	if fromBundle {
+		op = "CreateWorkspaces"
+	}
+	if f := s.faults.StepFault(op, a.ApplicationID, a.ResourceID); f != nil {
+		return f.Code, f.Message, nil
+	}
+	if a.State != asPendingInstall || fromBundle {
+		return "", "", nil
+	}
+	app, _ := findApplication(a.ApplicationID)
+	props := w.WorkspaceProperties
+	oldOffice := false
+	if app.needsOldOfficeGone() {
+		var err error
+		if oldOffice, err = oldOfficeInstalled(ctx, tx, a); err != nil {
+			return "", "", err
+		}
+	}
+	var code api.AssociationErrorCode
+	var msg string
+	switch {
+	case !slices.Contains(app.Systems, props.OperatingSystemName):
+		code = api.AssociationErrorCodeValidationErrorUnsupportedOperatingSystem
+		msg = fmt.Sprintf("%s does not support %s.", app.Name, props.OperatingSystemName)
+	case oldOffice:
+		code = api.AssociationErrorCodeValidationErrorApplicationOldVersionExists
+		msg = fmt.Sprintf("%s cannot be installed while Microsoft Office 2016 or 2019 is installed; remove it first.", app.Name)
+	case int(api.ToInt32(props.RootVolumeSizeGib, 0)) < app.DiskGiB:
+		code = api.AssociationErrorCodeValidationErrorInsufficientDiskSpace
+		msg = fmt.Sprintf("%s needs a root volume of at least %d GiB; %s has %d GiB.", app.Name, app.DiskGiB, wr.ID, api.ToInt32(props.RootVolumeSizeGib, 0))
+	case memoryGiB[props.ComputeTypeName] < app.MemoryGiB:
+		code = api.AssociationErrorCodeValidationErrorInsufficientMemory
+		msg = fmt.Sprintf("%s needs at least %d GiB of memory; compute type %s has %d GiB.", app.Name, app.MemoryGiB, props.ComputeTypeName, memoryGiB[props.ComputeTypeName])
+	}
+	return string(code), msg, nil
+}
+
+// installed reports whether an association's application is on the
+// WorkSpace now.
+func installed(a *store.Association) bool {
+	switch a.State {
+	case asCompleted, asPendingUninstallDeployment, asPendingUninstall, asUninstalling:
+		return true
+	case asError:
+		return a.FailedStep == asPendingUninstall || a.FailedStep == asUninstalling
+	}
+	return false
+}
+
+// oldOfficeInstalled reports whether Office 2016 or 2019 is installed on
+// the WorkSpace of a.
+func oldOfficeInstalled(ctx context.Context, tx store.Tx, a *store.Association) (bool, error) {
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: a.Partition, ResourceType: assocWorkspace, ResourceID: a.ResourceID})
+	if err != nil {
+		return false, err
+	}
+	for i := range assocs {
+		app, _ := findApplication(assocs[i].ApplicationID)
+		if app.Family == "office-old" && installed(&assocs[i]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,382 @@
+package workspaces
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// bundle is a WorkSpace bundle: public ones come from the catalogue below,
+// custom ones are stored with this as their document.
+type bundle struct {
+	api.WorkspaceBundle
+	OSName api.OperatingSystemName `json:"wslocalOperatingSystemName"`
+}
+
+func (b *bundle) rootGiB() int  { return capacity(b.RootStorage) }
+func (b *bundle) userGiB() int  { n, _ := strconv.Atoi(api.ToString(b.UserStorage.Capacity)); return n }
+
+func capacity(r *api.RootStorage) int {
+	if r == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(api.ToString(r.Capacity))
+	return n
+}
+
+// stableID derives an id from a name: the same in every account, region
+// and run, like the ids of AWS's public resources.
+func stableID(prefix, name string) string {
+	sum := sha256.Sum256([]byte("wslocal " + prefix + name))
+	return prefix + new(big.Int).SetBytes(sum[:]).Text(36)[:9]
+}
+
+// publicCreated is the CreationTime of every public bundle.
+var publicCreated = time.Date(2024, 6, 3, 0, 0, 0, 0, time.UTC)
+
+// publicBundles is the AWS-owned catalogue, sorted by id.
+var publicBundles = func() []bundle {
+	type sys struct {
+		name string
+		os   api.OperatingSystemName
+	}
+	systems := []sys{
+		{"Windows 10 (Server 2016 based)", api.OperatingSystemNameWindowsServer2016},
+		{"Windows 10 (Server 2019 based)", api.OperatingSystemNameWindowsServer2019},
+		{"Windows Server 2022", api.OperatingSystemNameWindowsServer2022},
+		{"Windows 10 (BYOL)", api.OperatingSystemNameWindows10},
+		{"Windows 11 (BYOL)", api.OperatingSystemNameWindows11},
+		{"Amazon Linux 2", api.OperatingSystemNameAmazonLinux2},
+		{"Ubuntu 22.04", api.OperatingSystemNameUbuntu2204},
+	}
+	type size struct {
+		name       string
+		compute    api.Compute
+		root, user string
+	}
+	sizes := []size{
+		{"Value", api.ComputeValue, "80", "10"},
+		{"Standard", api.ComputeStandard, "80", "50"},
+		{"Performance", api.ComputePerformance, "80", "100"},
+		{"Power", api.ComputePower, "175", "100"},
+		{"PowerPro", api.ComputePowerpro, "175", "100"},
+	}
+	var out []bundle
+	for _, o := range systems {
+		for _, z := range sizes {
+			name := z.name + " with " + o.name
+			out = append(out, bundle{OSName: o.os, WorkspaceBundle: api.WorkspaceBundle{
+				BundleId:        api.String(stableID("wsb-", name)),
+				Name:            api.String(name),
+				Owner:           api.String("AMAZON"),
+				Description:     api.String(fmt.Sprintf("%s, %s GB root, %s GB user volume", name, z.root, z.user)),
+				ImageId:         api.String(stableID("wsi-", o.name)),
+				RootStorage:     &api.RootStorage{Capacity: api.String(z.root)},
+				UserStorage:     &api.UserStorage{Capacity: api.String(z.user)},
+				ComputeType:     &api.ComputeType{Name: z.compute},
+				LastUpdatedTime: api.TimeOf(publicCreated),
+				CreationTime:    api.TimeOf(publicCreated),
+				State:           api.WorkspaceBundleStateAvailable,
+				BundleType:      api.BundleTypeRegular,
+			}})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return *out[i].BundleId < *out[j].BundleId })
+	return out
+}()
+
+func publicBundle(id string) (*bundle, bool) {
+	i, ok := slices.BinarySearchFunc(publicBundles, id, func(b bundle, id string) int { return strings.Compare(*b.BundleId, id) })
+	if !ok {
+		return nil, false
+	}
+	b := publicBundles[i]
+	return &b, true
+}
+
+// findBundle returns a public bundle or one of the caller's.
+func findBundle(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *bundle, error) {
+	if b, ok := publicBundle(id); ok {
+		return nil, b, nil
+	}
+	r, b, err := getDoc[bundle](ctx, tx, p, kindBundle, id)
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The bundle %s could not be found.", id)
+	}
+	return r, b, err
+}
+
+func parseCapacity(member, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, invalidParameter("%s.Capacity must be a positive number of GiB, not %q.", member, v)
+	}
+	return n, nil
+}
+
+// CreateWorkspaceBundle makes a custom bundle from an AVAILABLE image; the
+// bundle carries the image's applications.
+func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorkspaceBundleRequest) (*api.CreateWorkspaceBundleResult, error) {
+	p := partition(ctx)
+	if in.ComputeType.Name == "" {
+		return nil, invalidParameter("ComputeType.Name is required.")
+	}
+	if _, err := parseCapacity("UserStorage", api.ToString(in.UserStorage.Capacity)); err != nil {
+		return nil, err
+	}
+	root := &api.RootStorage{Capacity: api.String("80")}
+	if in.RootStorage != nil {
+		if _, err := parseCapacity("RootStorage", api.ToString(in.RootStorage.Capacity)); err != nil {
+			return nil, err
+		}
+		root = in.RootStorage
+	}
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	var out api.WorkspaceBundle
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		if err != nil {
+			return err
+		}
+		rs, err := tx.ListResources(ctx, p, kindBundle, "", 0)
+		if err != nil {
+			return err
+		}
+		if len(rs) >= s.quotas.Bundles {
+			return limitExceeded("You have reached the quota of %d custom bundles in %s.", s.quotas.Bundles, p.Region)
+		}
+		for i := range rs {
+			other, err := loadDoc[bundle](&rs[i])
+			if err != nil {
+				return err
+			}
+			if api.ToString(other.Name) == *in.BundleName {
+				return alreadyExists("A bundle named %s already exists.", *in.BundleName)
+			}
+		}
+		id := newID("wsb-", 9)
+		b := &bundle{OSName: img.OSName, WorkspaceBundle: api.WorkspaceBundle{
+			BundleId: api.String(id), Name: in.BundleName, Owner: api.String(p.Account), Description: in.BundleDescription,
+			ImageId: api.String(imgRes.ID), RootStorage: root, UserStorage: in.UserStorage, ComputeType: in.ComputeType,
+			LastUpdatedTime: api.TimeOf(now), CreationTime: api.TimeOf(now),
+			State: api.WorkspaceBundleStateAvailable, BundleType: api.BundleTypeRegular,
+		}}
+		r := &store.Resource{Partition: p, Kind: kindBundle, ID: id, State: string(b.State), Created: now}
+		if err := putDoc(ctx, tx, r, b); err != nil {
+			return err
+		}
+		if err := s.copyImageApps(ctx, tx, imgRes, p, assocBundle, id, now); err != nil {
+			return err
+		}
+		out = b.WorkspaceBundle
+		return tx.PutTags(ctx, p, id, storeTags(in.Tags))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateWorkspaceBundleResult{WorkspaceBundle: &out}, nil
+}
+
+// usableImage returns an AVAILABLE image the caller owns or that is shared
+// with it.
+func (s *Service) usableImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
+	r, img, err := s.findImage(ctx, tx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.State != imAvailable {
+		return nil, nil, unavailable(id, "The image %s is %s; it must be AVAILABLE.", id, r.State)
+	}
+	return r, img, nil
+}
+
+// copyImageApps gives a bundle or image the applications of an image:
+// what is installed on the source, as the target's state says.
+func (s *Service) copyImageApps(ctx context.Context, tx store.Tx, src *store.Resource, p store.Partition, targetType, targetID string, now time.Time) error {
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: src.Partition, ResourceType: assocImage, ResourceID: src.ID})
+	if err != nil {
+		return err
+	}
+	state := asCompleted
+	if targetType == assocImage {
+		state = asInstalling // moves with the new image
+	}
+	for _, a := range assocs {
+		if a.State != asCompleted {
+			continue
+		}
+		if err := tx.PutAssociation(ctx, &store.Association{Partition: p, ResourceType: targetType, ResourceID: targetID,
+			ApplicationID: a.ApplicationID, State: state, Created: now, Updated: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateWorkspaceBundle points a custom bundle at another image; the
+// bundle's applications become the new image's. Existing WorkSpaces keep
+// theirs until rebuilt.
+func (s *Service) UpdateWorkspaceBundle(ctx context.Context, in *api.UpdateWorkspaceBundleRequest) (*api.UpdateWorkspaceBundleResult, error) {
+	if in.BundleId == nil || in.ImageId == nil {
+		return nil, invalidParameter("BundleId and ImageId are required.")
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, b, err := findBundle(ctx, tx, p, *in.BundleId)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return notSupported("AmazonOwnedBundle", "The bundle %s is owned by AMAZON and cannot be updated.", *in.BundleId)
+		}
+		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		if err != nil {
+			return err
+		}
+		b.ImageId, b.OSName, b.LastUpdatedTime = api.String(imgRes.ID), img.OSName, api.TimeOf(now)
+		if err := putDoc(ctx, tx, r, b); err != nil {
+			return err
+		}
+		if err := tx.DeleteAssociationsOf(ctx, p, assocBundle, r.ID); err != nil {
+			return err
+		}
+		return s.copyImageApps(ctx, tx, imgRes, p, assocBundle, r.ID, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateWorkspaceBundleResult{}, nil
+}
+
+// DeleteWorkspaceBundle deletes a custom bundle no WorkSpace uses.
+func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorkspaceBundleRequest) (*api.DeleteWorkspaceBundleResult, error) {
+	if in.BundleId == nil {
+		return nil, invalidParameter("BundleId is required.")
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, _, err := findBundle(ctx, tx, p, *in.BundleId)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return invalidParameter("The bundle %s is owned by AMAZON and cannot be deleted.", *in.BundleId)
+		}
+		wss, err := s.listWorkspaces(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, w := range wss {
+			if api.ToString(w.doc.BundleId) == r.ID && w.res.State != wsTerminated {
+				return associated("The bundle %s is used by WorkSpace %s.", r.ID, w.res.ID)
+			}
+		}
+		return deleteResource(ctx, tx, r, assocBundle)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteWorkspaceBundleResult{}, nil
+}
+
+// DescribeWorkspaceBundles lists bundles: by id (public or the caller's),
+// AWS's (Owner AMAZON), or the caller's own (no filter).
+func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.DescribeWorkspaceBundlesRequest) (*api.DescribeWorkspaceBundlesResult, error) {
+	if in.BundleIds != nil && in.Owner != nil {
+		return nil, invalidParameter("BundleIds and Owner cannot be combined.")
+	}
+	if err := distinct("BundleIds", in.BundleIds); err != nil {
+		return nil, err
+	}
+	after, err := decodeToken("DescribeWorkspaceBundles", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeWorkspaceBundlesResult{Bundles: []api.WorkspaceBundle{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		var all []api.WorkspaceBundle
+		owner := api.ToString(in.Owner)
+		if owner == "AMAZON" || in.BundleIds != nil {
+			for _, b := range publicBundles {
+				all = append(all, b.WorkspaceBundle)
+			}
+		}
+		if owner == "" || owner == p.Account || in.BundleIds != nil {
+			rs, err := tx.ListResources(ctx, p, kindBundle, "", 0)
+			if err != nil {
+				return err
+			}
+			for i := range rs {
+				b, err := loadDoc[bundle](&rs[i])
+				if err != nil {
+					return err
+				}
+				all = append(all, b.WorkspaceBundle)
+			}
+		}
+		sort.Slice(all, func(i, j int) bool { return *all[i].BundleId < *all[j].BundleId })
+		for _, b := range all {
+			if after != nil && *b.BundleId <= after[0] || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
+				continue
+			}
+			if len(out.Bundles) == defaultPageSize {
+				out.NextToken = encodeToken("DescribeWorkspaceBundles", *out.Bundles[defaultPageSize-1].BundleId)
+				break
+			}
+			out.Bundles = append(out.Bundles, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DescribeBundleAssociations lists the applications of a bundle.
+func (s *Service) DescribeBundleAssociations(ctx context.Context, in *api.DescribeBundleAssociationsRequest) (*api.DescribeBundleAssociationsResult, error) {
+	if err := distinct("AssociatedResourceTypes", in.AssociatedResourceTypes); err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeBundleAssociationsResult{Associations: []api.BundleResourceAssociation{}}
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, b, err := findBundle(ctx, tx, p, *in.BundleId)
+		if err != nil {
+			return err
+		}
+		if !isWindows(b.OSName) {
+			return notSupported("UnsupportedOperatingSystem",
+				"Application management is available for Windows bundles only; %s runs %s.", *in.BundleId, b.OSName)
+		}
+		if r == nil {
+			return nil // AWS's bundles come with no applications
+		}
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocBundle, ResourceID: r.ID})
+		for i := range assocs {
+			a := &assocs[i]
+			out.Associations = append(out.Associations, api.BundleResourceAssociation{
+				AssociatedResourceId: api.String(a.ApplicationID), AssociatedResourceType: api.BundleAssociatedResourceTypeApplication,
+				BundleId: api.String(r.ID), Created: api.TimeOf(a.Created), LastUpdatedTime: api.TimeOf(a.Updated),
+				State: api.AssociationState(a.State), StateReason: stateReason(a),
+			})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,72 @@
+package workspaces
+
+import "time"
+
+// Durations is how long each lifecycle step takes on the clock. Real
+// WorkSpaces take minutes to hours; the defaults keep a polling script fast.
+type Durations struct {
+	Import    time.Duration `json:"import"`    // ImportWorkspaceImage: PENDING -> AVAILABLE
+	Image     time.Duration `json:"image"`     // Create/Copy/CreateUpdatedWorkspaceImage
+	Workspace time.Duration `json:"workspace"` // each WorkSpace state change (PENDING, STOPPING, ...)
+	Deploy    time.Duration `json:"deploy"`    // each step of an application (un)install
+	Directory time.Duration `json:"directory"` // REGISTERING -> REGISTERED, DEREGISTERING -> gone
+	// Removed is how long a REMOVED association stays listed.
+	Removed time.Duration `json:"removed"`
+	// Terminated is how long a TERMINATED WorkSpace stays listed.
+	Terminated time.Duration `json:"terminated"`
+}
+
+// Quotas are AWS's default limits; users raise them with AWS, so they are
+// configurable here too.
+type Quotas struct {
+	Images      int `json:"images"`      // per account and region
+	Bundles     int `json:"bundles"`     // custom bundles per account and region
+	Directories int `json:"directories"` // registered directories per account and region
+	Tags        int `json:"tags"`        // per resource
+	PerCreate   int `json:"perCreate"`   // WorkSpaces per CreateWorkspaces call (the model allows 25)
+	Workspaces  int `json:"workspaces"`  // per account and region
+}
+
+// Config holds the durations and quotas of the simulated service.
+type Config struct {
+	Durations Durations
+	Quotas    Quotas
+}
+
+// DefaultConfig is AWS's quotas with lifecycle steps of about a second.
+func DefaultConfig() Config {
+	return Config{
+		Durations: Durations{Import: time.Second, Image: time.Second, Workspace: time.Second, Deploy: time.Second,
+			Directory: time.Second, Removed: time.Hour, Terminated: time.Hour},
+		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000},
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	fill := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&c.Durations.Import, d.Durations.Import)
+	fill(&c.Durations.Image, d.Durations.Image)
+	fill(&c.Durations.Workspace, d.Durations.Workspace)
+	fill(&c.Durations.Deploy, d.Durations.Deploy)
+	fill(&c.Durations.Directory, d.Durations.Directory)
+	fill(&c.Durations.Removed, d.Durations.Removed)
+	fill(&c.Durations.Terminated, d.Durations.Terminated)
+	fillInt := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fillInt(&c.Quotas.Images, d.Quotas.Images)
+	fillInt(&c.Quotas.Bundles, d.Quotas.Bundles)
+	fillInt(&c.Quotas.Directories, d.Quotas.Directories)
+	fillInt(&c.Quotas.Tags, d.Quotas.Tags)
+	fillInt(&c.Quotas.PerCreate, d.Quotas.PerCreate)
+	fillInt(&c.Quotas.Workspaces, d.Quotas.Workspaces)
+	return c
+}

@@ -1,0 +1,253 @@
+package workspaces
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// directory is the stored document of a registered directory: the wire
+// shape itself (its State lives in the resource row).
+type directory struct {
+	api.WorkspaceDirectory
+}
+
+func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
+	out := d.WorkspaceDirectory
+	out.State = api.WorkspaceDirectoryState(r.State)
+	return out
+}
+
+// RegisterWorkspaceDirectory registers a directory for WorkSpaces. wslocal
+// does not emulate AWS Directory Service: any well-formed d- id registers.
+// Without a DirectoryId, a WorkspaceDirectoryName registers an IAM Identity
+// Center or Entra directory under a new wsd- id.
+func (s *Service) RegisterWorkspaceDirectory(ctx context.Context, in *api.RegisterWorkspaceDirectoryRequest) (*api.RegisterWorkspaceDirectoryResult, error) {
+	p := partition(ctx)
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	id := api.ToString(in.DirectoryId)
+	dirType := api.WorkspaceDirectoryTypeSimpleAd
+	if id == "" {
+		if in.WorkspaceDirectoryName == nil {
+			return nil, invalidParameter("Either DirectoryId or WorkspaceDirectoryName is required.")
+		}
+		id = newID("wsd-", 9)
+		dirType = api.WorkspaceDirectoryTypeAwsIamIdentityCenter
+	}
+	if n := len(in.SubnetIds); n != 0 && n != 2 {
+		return nil, invalidParameter("SubnetIds must name two subnets in different Availability Zones; %d given.", n)
+	}
+	if err := distinct("SubnetIds", in.SubnetIds); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		if _, err := tx.GetResource(ctx, p, kindDirectory, id); err == nil {
+			return alreadyExists("The directory %s is already registered.", id)
+		} else if !isNotFound(err) {
+			return err
+		}
+		n, err := tx.CountResources(ctx, p, kindDirectory)
+		if err != nil {
+			return err
+		}
+		if n >= s.quotas.Directories {
+			return limitExceeded("You have reached the quota of %d registered directories in %s.", s.quotas.Directories, p.Region)
+		}
+		state, err := next(kindDirectory, id, none, evCreate)
+		if err != nil {
+			return err
+		}
+		d := newDirectory(p, id, dirType, in)
+		r := &store.Resource{Partition: p, Kind: kindDirectory, ID: id, State: state, Created: now}
+		schedule(r, now, s.Durations().Directory)
+		if err := putDoc(ctx, tx, r, d); err != nil {
+			return err
+		}
+		return tx.PutTags(ctx, p, id, storeTags(in.Tags))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.RegisterWorkspaceDirectoryResult{DirectoryId: api.String(id), State: api.WorkspaceDirectoryStateRegistering}, nil
+}
+
+func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryType, in *api.RegisterWorkspaceDirectoryRequest) *directory {
+	name := api.ToString(in.WorkspaceDirectoryName)
+	if name == "" {
+		name = id + ".wslocal.internal"
+	}
+	tenancy := in.Tenancy
+	if tenancy == "" {
+		tenancy = api.TenancyShared
+	}
+	identity := in.UserIdentityType
+	if identity == "" {
+		identity = api.UserIdentityTypeAwsDirectoryService
+	}
+	wsType := in.WorkspaceType
+	if wsType == "" {
+		wsType = api.WorkspaceTypePersonal
+	}
+	selfService := api.ReconnectEnumDisabled
+	if api.ToBool(in.EnableSelfService) {
+		selfService = api.ReconnectEnumEnabled
+	}
+	code := strings.ToUpper(rand.Text()[:6])
+	return &directory{api.WorkspaceDirectory{
+		DirectoryId:              api.String(id),
+		Alias:                    api.String(id),
+		DirectoryName:            api.String(name),
+		RegistrationCode:         api.String("WSpdx+" + code),
+		SubnetIds:                slices.Clone(in.SubnetIds),
+		DnsIpAddresses:           []string{"10.0.0.10", "10.0.1.10"},
+		CustomerUserName:         api.String("Administrator"),
+		IamRoleId:                api.String(fmt.Sprintf("arn:aws:iam::%s:role/workspaces_DefaultRole", p.Account)),
+		DirectoryType:            dirType,
+		WorkspaceSecurityGroupId: api.String(newHexID("sg-", 17)),
+		WorkspaceCreationProperties: &api.DefaultWorkspaceCreationProperties{
+			EnableInternetAccess: api.Bool(false), UserEnabledAsLocalAdministrator: api.Bool(true),
+			EnableMaintenanceMode: api.Bool(true),
+		},
+		WorkspaceAccessProperties: &api.WorkspaceAccessProperties{
+			DeviceTypeWindows: api.AccessPropertyValueAllow, DeviceTypeOsx: api.AccessPropertyValueAllow,
+			DeviceTypeWeb: api.AccessPropertyValueDeny, DeviceTypeIos: api.AccessPropertyValueAllow,
+			DeviceTypeAndroid: api.AccessPropertyValueAllow, DeviceTypeChromeOs: api.AccessPropertyValueAllow,
+			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueAllow,
+		},
+		Tenancy: tenancy,
+		SelfservicePermissions: &api.SelfservicePermissions{
+			RestartWorkspace: api.ReconnectEnumEnabled, IncreaseVolumeSize: selfService,
+			ChangeComputeType: selfService, SwitchRunningMode: selfService, RebuildWorkspace: selfService,
+		},
+		WorkspaceDirectoryName:        api.String(name),
+		WorkspaceDirectoryDescription: in.WorkspaceDirectoryDescription,
+		UserIdentityType:              identity,
+		WorkspaceType:                 wsType,
+	}}
+}
+
+// newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).
+func newHexID(prefix string, n int) string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = hex[int(b[i])%16]
+	}
+	return prefix + string(b)
+}
+
+// DescribeWorkspaceDirectories lists registered directories by id order.
+func (s *Service) DescribeWorkspaceDirectories(ctx context.Context, in *api.DescribeWorkspaceDirectoriesRequest) (*api.DescribeWorkspaceDirectoriesResult, error) {
+	if err := distinct("DirectoryIds", in.DirectoryIds); err != nil {
+		return nil, err
+	}
+	after, err := decodeToken("DescribeWorkspaceDirectories", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeWorkspaceDirectoriesResult{Directories: []api.WorkspaceDirectory{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		rs, err := tx.ListResources(ctx, p, kindDirectory, "", 0)
+		if err != nil {
+			return err
+		}
+		limit := pageSize(in.Limit)
+		for i := range rs {
+			r := &rs[i]
+			if after != nil && r.ID <= after[0] || in.DirectoryIds != nil && !slices.Contains(in.DirectoryIds, r.ID) {
+				continue
+			}
+			d, err := loadDoc[directory](r)
+			if err != nil {
+				return err
+			}
+			if in.WorkspaceDirectoryNames != nil && !slices.Contains(in.WorkspaceDirectoryNames, api.ToString(d.WorkspaceDirectoryName)) ||
+				!directoryMatches(d, in.Filters) {
+				continue
+			}
+			if len(out.Directories) == limit {
+				out.NextToken = encodeToken("DescribeWorkspaceDirectories", *out.Directories[limit-1].DirectoryId)
+				break
+			}
+			out.Directories = append(out.Directories, d.wire(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func directoryMatches(d *directory, filters []api.DescribeWorkspaceDirectoriesFilter) bool {
+	for _, f := range filters {
+		var have string
+		switch f.Name {
+		case api.DescribeWorkspaceDirectoriesFilterNameUserIdentityType:
+			have = string(d.UserIdentityType)
+		case api.DescribeWorkspaceDirectoriesFilterNameWorkspaceType:
+			have = string(d.WorkspaceType)
+		}
+		if !slices.Contains(f.Values, have) {
+			return false
+		}
+	}
+	return true
+}
+
+// DeregisterWorkspaceDirectory deregisters a directory no WorkSpace uses.
+func (s *Service) DeregisterWorkspaceDirectory(ctx context.Context, in *api.DeregisterWorkspaceDirectoryRequest) (*api.DeregisterWorkspaceDirectoryResult, error) {
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, err := tx.GetResource(ctx, p, kindDirectory, *in.DirectoryId)
+		if isNotFound(err) {
+			return notFound(*in.DirectoryId, "The directory %s is not registered.", *in.DirectoryId)
+		}
+		if err != nil {
+			return err
+		}
+		wss, err := s.listWorkspaces(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, w := range wss {
+			if api.ToString(w.doc.DirectoryId) == r.ID && w.res.State != wsTerminated {
+				return invalidState("The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
+			}
+		}
+		state, err := next(kindDirectory, r.ID, r.State, evDeregister)
+		if err != nil {
+			return err
+		}
+		r.State = state
+		schedule(r, now, s.Durations().Directory)
+		return tx.PutResource(ctx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeregisterWorkspaceDirectoryResult{}, nil
+}
+
+// stepDirectory finishes a registration or a deregistration.
+func (s *Service) stepDirectory(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	state, err := next(kindDirectory, r.ID, r.State, evStepDone)
+	if err != nil {
+		return err
+	}
+	if state == none {
+		return deleteResource(ctx, tx, r, "")
+	}
+	r.State, r.DueAt = state, time.Time{}
+	return tx.PutResource(ctx, r)
+}

@@ -1,0 +1,141 @@
+package workspaces
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/wslocal/wslocal/api"
+)
+
+// expected is the lifecycle of DOMAIN.md written out independently of the
+// transition table: every edge that must exist, and nothing else may.
+var expected = map[string]map[string]map[event]string{
+	kindImage: {
+		none:      {evCreate: imPending},
+		imPending: {evStepDone: imAvailable, evStepFailed: imError},
+	},
+	kindImageApp: {
+		none:         {evCreate: asInstalling},
+		asInstalling: {evStepDone: asCompleted, evStepFailed: asError},
+	},
+	kindDirectory: {
+		none:             {evCreate: dirRegistering},
+		dirRegistering:   {evStepDone: dirRegistered, evDeregister: dirDeregistering},
+		dirRegistered:    {evDeregister: dirDeregistering},
+		dirDeregistering: {evStepDone: none},
+	},
+	kindAssociation: {
+		none:                         {evAssociate: asPendingInstallDeployment, evCreate: asPendingInstall},
+		asPendingInstallDeployment:   {evDeploy: asPendingInstall, evDeployForce: asPendingInstall, evDisassociate: none},
+		asPendingInstall:             {evStepDone: asInstalling, evStepFailed: asError},
+		asInstalling:                 {evStepDone: asCompleted, evStepFailed: asError},
+		asCompleted:                  {evDisassociate: asPendingUninstallDeployment},
+		asPendingUninstallDeployment: {evDeploy: asPendingUninstall, evDeployForce: asPendingUninstall},
+		asPendingUninstall:           {evStepDone: asUninstalling, evStepFailed: asError},
+		asUninstalling:               {evStepDone: asRemoved, evStepFailed: asError},
+		asError:                      {evDeploy: sameAsStart, evDeployForce: failedStep, evDisassociate: asPendingUninstallDeployment},
+		asRemoved:                    {evAssociate: asPendingInstallDeployment, evExpire: none},
+	},
+	kindWorkspace: {
+		none:          {evCreate: wsPending},
+		wsPending:     {evStepDone: wsAvailable, evStepFailed: wsError},
+		wsAvailable:   {evStop: wsStopping, evReboot: wsRebooting, evRebuild: wsRebuilding, evMaintain: wsMaintenance, evResume: sameAsStart},
+		wsStopping:    {evStepDone: wsStopped},
+		wsStopped:     {evStart: wsStarting, evRebuild: wsRebuilding},
+		wsStarting:    {evStepDone: wsAvailable},
+		wsRebooting:   {evStepDone: wsAvailable},
+		wsRebuilding:  {evStepDone: wsAvailable},
+		wsMaintenance: {evResume: wsAvailable, evMaintain: sameAsStart},
+		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding},
+		wsError:       {evRebuild: wsRebuilding},
+		wsTerminating: {evStepDone: wsTerminated},
+		wsTerminated:  {evExpire: none},
+	},
+}
+
+var allEvents = []event{evStepDone, evStepFailed, evExpire, evCreate, evStart, evStop, evReboot, evRebuild,
+	evTerminate, evMaintain, evResume, evAssociate, evDisassociate, evDeploy, evDeployForce, evDeregister}
+
+// apiEvents are the calls that act on each kind: their refusals must be
+// errors of the model, which the caller receives.
+var apiEvents = map[string]map[event]bool{
+	kindAssociation: {evAssociate: true, evDisassociate: true, evDeploy: true, evDeployForce: true},
+	kindWorkspace:   {evStart: true, evStop: true, evReboot: true, evRebuild: true, evTerminate: true, evMaintain: true, evResume: true},
+	kindDirectory:   {evDeregister: true},
+}
+
+func statesOf(kind string) []string {
+	var out []string
+	add := func(vals ...string) { out = append(out, vals...) }
+	switch kind {
+	case kindImage:
+		for _, s := range api.WorkspaceImageState("").Values() {
+			add(string(s))
+		}
+	case kindDirectory:
+		for _, s := range api.WorkspaceDirectoryState("").Values() {
+			add(string(s))
+		}
+	case kindWorkspace:
+		for _, s := range api.WorkspaceState("").Values() {
+			add(string(s))
+		}
+	default:
+		for _, s := range api.AssociationState("").Values() {
+			add(string(s))
+		}
+	}
+	return append(out, none)
+}
+
+func TestTransitionsWalkEveryStateAndEvent(t *testing.T) {
+	for kind, edges := range expected {
+		for _, from := range statesOf(kind) {
+			for _, ev := range allEvents {
+				want, allowed := edges[from][ev]
+				if kind == kindWorkspace && ev == evTerminate && from != none && from != wsTerminating && from != wsTerminated {
+					want, allowed = wsTerminating, true // terminate works from every live state
+				}
+				got, err := next(kind, "id-1", from, ev)
+				switch {
+				case allowed && err != nil:
+					t.Errorf("%s %q on %s: refused (%v), want %q", kind, from, ev, err, want)
+				case allowed && got != want:
+					t.Errorf("%s %q on %s: went to %q, want %q", kind, from, ev, got, want)
+				case !allowed && err == nil:
+					t.Errorf("%s %q on %s: went to %q, want a refusal", kind, from, ev, got)
+				case !allowed && apiEvents[kind][ev]:
+					var apiErr api.Error
+					if !errors.As(err, &apiErr) {
+						t.Errorf("%s %q on %s: refusal %v is not an error of the model", kind, from, ev, err)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRefusalsNameTheDocumentedErrors(t *testing.T) {
+	cases := []struct {
+		kind, from string
+		ev         event
+		want       string
+	}{
+		{kindAssociation, asCompleted, evAssociate, "ResourceAlreadyExistsException"},
+		{kindAssociation, asPendingInstallDeployment, evAssociate, "ResourceAlreadyExistsException"},
+		{kindAssociation, none, evDisassociate, "ResourceNotFoundException"},
+		{kindAssociation, asInstalling, evDisassociate, "ResourceInUseException"},
+		{kindAssociation, asInstalling, evDeploy, "ResourceInUseException"},
+		{kindAssociation, asRemoved, evDisassociate, "InvalidParameterValuesException"},
+		{kindWorkspace, wsStopped, evMaintain, "InvalidResourceStateException"},
+		{kindWorkspace, wsPending, evStop, "InvalidResourceStateException"},
+		{kindDirectory, dirDeregistering, evDeregister, "InvalidResourceStateException"},
+	}
+	for _, c := range cases {
+		_, err := next(c.kind, "id-1", c.from, c.ev)
+		var apiErr api.Error
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != c.want {
+			t.Errorf("%s %q on %s: %v, want %s", c.kind, c.from, c.ev, err, c.want)
+		}
+	}
+}

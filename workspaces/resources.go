@@ -1,0 +1,66 @@
+package workspaces
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// A resource's document is its JSON in the store; these helpers load and
+// save one with its indexed fields.
+
+func loadDoc[T any](r *store.Resource) (*T, error) {
+	var doc T
+	if err := json.Unmarshal(r.Doc, &doc); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
+	}
+	return &doc, nil
+}
+
+// getDoc reads a resource and its document; store.ErrNotFound if absent.
+func getDoc[T any](ctx context.Context, tx store.Tx, p store.Partition, kind, id string) (*store.Resource, *T, error) {
+	r, err := tx.GetResource(ctx, p, kind, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := loadDoc[T](r)
+	return r, doc, err
+}
+
+// putDoc writes a resource with its document.
+func putDoc(ctx context.Context, tx store.Tx, r *store.Resource, doc any) error {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	r.Doc = b
+	return tx.PutResource(ctx, r)
+}
+
+// deleteResource deletes a resource with its tags and associations.
+func deleteResource(ctx context.Context, tx store.Tx, r *store.Resource, assocType string) error {
+	if assocType != "" {
+		if err := tx.DeleteAssociationsOf(ctx, r.Partition, assocType, r.ID); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteAllTags(ctx, r.Partition, r.ID); err != nil {
+		return err
+	}
+	return tx.DeleteResource(ctx, r.Partition, r.Kind, r.ID)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// schedule sets a resource's next step at from+d, or none when d is zero.
+func schedule(r *store.Resource, from time.Time, d time.Duration) {
+	if d <= 0 {
+		r.DueAt = time.Time{}
+		return
+	}
+	r.DueAt = from.Add(d)
+}

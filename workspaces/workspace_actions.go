@@ -1,0 +1,289 @@
+package workspaces
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// changeWorkspaces applies ev to each WorkSpace, collecting refusals as
+// FailedRequests the way AWS's batch calls report them.
+func (s *Service) changeWorkspaces(ctx context.Context, ids []string, ev event) ([]api.FailedWorkspaceChangeRequest, error) {
+	p := partition(ctx)
+	failed := []api.FailedWorkspaceChangeRequest{}
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		for _, id := range ids {
+			code, msg, err := s.changeWorkspace(ctx, tx, p, id, ev, now)
+			if err != nil {
+				return err
+			}
+			if code != "" {
+				failed = append(failed, api.FailedWorkspaceChangeRequest{WorkspaceId: api.String(id),
+					ErrorCode: api.String(code), ErrorMessage: api.String(msg)})
+			}
+		}
+		return nil
+	})
+	return failed, err
+}
+
+func (s *Service) changeWorkspace(ctx context.Context, tx store.Tx, p store.Partition, id string, ev event, now time.Time) (string, string, error) {
+	r, w, err := getDoc[workspace](ctx, tx, p, kindWorkspace, id)
+	if isNotFound(err) {
+		return "ResourceNotFound", fmt.Sprintf("The WorkSpace %s could not be found.", id), nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	// Only AUTO_STOP and MANUAL WorkSpaces can be stopped and started.
+	if (ev == evStop || ev == evStart) && w.WorkspaceProperties.RunningMode == api.RunningModeAlwaysOn {
+		return "UnsupportedWorkspaceConfiguration", fmt.Sprintf(
+			"The WorkSpace %s runs in ALWAYS_ON mode; only AUTO_STOP and MANUAL WorkSpaces can be stopped and started.", id), nil
+	}
+	state, err := next(kindWorkspace, id, r.State, ev)
+	if err != nil {
+		return "InvalidResourceState", err.Error(), nil
+	}
+	r.State = state
+	schedule(r, now, s.Durations().Workspace)
+	if ev == evRebuild {
+		if err := s.rebuildApps(ctx, tx, p, r, w, now); err != nil {
+			return "", "", err
+		}
+	}
+	return "", "", putDoc(ctx, tx, r, w)
+}
+
+// rebuildApps reinstalls a rebuilt WorkSpace's applications: those of its
+// bundle's current image, and those it had installed itself.
+func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partition, r *store.Resource, w *workspace, now time.Time) error {
+	_, b, err := findBundle(ctx, tx, p, api.ToString(w.BundleId))
+	if err != nil {
+		return err
+	}
+	w.ImageID = api.ToString(b.ImageId)
+	w.WorkspaceProperties.OperatingSystemName = b.OSName
+	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: r.ID})
+	if err != nil {
+		return err
+	}
+	for i := range assocs {
+		a := &assocs[i]
+		if contains(w.BundleApps, a.ApplicationID) {
+			if err := tx.DeleteAssociation(ctx, p, assocKey(a)); err != nil {
+				return err
+			}
+			continue
+		}
+		if a.State == asCompleted {
+			a.State, a.Updated, a.DueAt = asPendingInstall, now, now.Add(s.Durations().Deploy)
+			if err := tx.PutAssociation(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	w.BundleApps, err = s.installBundleApps(ctx, tx, p, api.ToString(w.BundleId), r.ID, now)
+	return err
+}
+
+func assocKey(a *store.Association) store.AssociationKey {
+	return store.AssociationKey{ApplicationID: a.ApplicationID, ResourceType: a.ResourceType, ResourceID: a.ResourceID}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// stepWorkspace finishes a WorkSpace's state change.
+func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	at := r.DueAt
+	ev := evStepDone
+	if r.State == wsTerminated {
+		ev = evExpire
+	}
+	state, err := next(kindWorkspace, r.ID, r.State, ev)
+	if err != nil {
+		return err
+	}
+	if state == none {
+		return deleteResource(ctx, tx, r, assocWorkspace)
+	}
+	r.State, r.DueAt = state, time.Time{}
+	if state == wsTerminated {
+		// A terminated WorkSpace stays listed a while; its applications go.
+		r.DueAt = at.Add(s.Durations().Terminated)
+		if err := tx.DeleteAssociationsOf(ctx, r.Partition, assocWorkspace, r.ID); err != nil {
+			return err
+		}
+	}
+	return tx.PutResource(ctx, r)
+}
+
+func workspaceIDs[T any](reqs []T, id func(T) *string) []string {
+	out := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		out = append(out, api.ToString(id(r)))
+	}
+	return out
+}
+
+// TerminateWorkspaces terminates WorkSpaces.
+func (s *Service) TerminateWorkspaces(ctx context.Context, in *api.TerminateWorkspacesRequest) (*api.TerminateWorkspacesResult, error) {
+	failed, err := s.changeWorkspaces(ctx, workspaceIDs(in.TerminateWorkspaceRequests, func(r api.TerminateRequest) *string { return r.WorkspaceId }), evTerminate)
+	if err != nil {
+		return nil, err
+	}
+	return &api.TerminateWorkspacesResult{FailedRequests: failed}, nil
+}
+
+// StartWorkspaces starts STOPPED WorkSpaces.
+func (s *Service) StartWorkspaces(ctx context.Context, in *api.StartWorkspacesRequest) (*api.StartWorkspacesResult, error) {
+	for _, r := range in.StartWorkspaceRequests {
+		if r.WorkspaceId == nil {
+			return nil, invalidParameter("Each StartRequest needs a WorkspaceId.")
+		}
+	}
+	failed, err := s.changeWorkspaces(ctx, workspaceIDs(in.StartWorkspaceRequests, func(r api.StartRequest) *string { return r.WorkspaceId }), evStart)
+	if err != nil {
+		return nil, err
+	}
+	return &api.StartWorkspacesResult{FailedRequests: failed}, nil
+}
+
+// StopWorkspaces stops AVAILABLE WorkSpaces.
+func (s *Service) StopWorkspaces(ctx context.Context, in *api.StopWorkspacesRequest) (*api.StopWorkspacesResult, error) {
+	for _, r := range in.StopWorkspaceRequests {
+		if r.WorkspaceId == nil {
+			return nil, invalidParameter("Each StopRequest needs a WorkspaceId.")
+		}
+	}
+	failed, err := s.changeWorkspaces(ctx, workspaceIDs(in.StopWorkspaceRequests, func(r api.StopRequest) *string { return r.WorkspaceId }), evStop)
+	if err != nil {
+		return nil, err
+	}
+	return &api.StopWorkspacesResult{FailedRequests: failed}, nil
+}
+
+// RebootWorkspaces reboots WorkSpaces.
+func (s *Service) RebootWorkspaces(ctx context.Context, in *api.RebootWorkspacesRequest) (*api.RebootWorkspacesResult, error) {
+	failed, err := s.changeWorkspaces(ctx, workspaceIDs(in.RebootWorkspaceRequests, func(r api.RebootRequest) *string { return r.WorkspaceId }), evReboot)
+	if err != nil {
+		return nil, err
+	}
+	return &api.RebootWorkspacesResult{FailedRequests: failed}, nil
+}
+
+// RebuildWorkspaces rebuilds WorkSpaces from their bundle's current image.
+func (s *Service) RebuildWorkspaces(ctx context.Context, in *api.RebuildWorkspacesRequest) (*api.RebuildWorkspacesResult, error) {
+	failed, err := s.changeWorkspaces(ctx, workspaceIDs(in.RebuildWorkspaceRequests, func(r api.RebuildRequest) *string { return r.WorkspaceId }), evRebuild)
+	if err != nil {
+		return nil, err
+	}
+	return &api.RebuildWorkspacesResult{FailedRequests: failed}, nil
+}
+
+// ModifyWorkspaceState moves a WorkSpace between AVAILABLE and ADMIN_MAINTENANCE.
+func (s *Service) ModifyWorkspaceState(ctx context.Context, in *api.ModifyWorkspaceStateRequest) (*api.ModifyWorkspaceStateResult, error) {
+	ev := evResume
+	if in.WorkspaceState == api.TargetWorkspaceStateAdminMaintenance {
+		ev = evMaintain
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, _, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		state, err := next(kindWorkspace, r.ID, r.State, ev)
+		if err != nil {
+			return err
+		}
+		if state == sameAsStart {
+			return nil
+		}
+		r.State = state
+		return tx.PutResource(ctx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.ModifyWorkspaceStateResult{}, nil
+}
+
+// ModifyWorkspaceProperties changes a WorkSpace's running mode, volumes,
+// compute type, protocols or operating system name. Volumes only grow.
+func (s *Service) ModifyWorkspaceProperties(ctx context.Context, in *api.ModifyWorkspacePropertiesRequest) (*api.ModifyWorkspacePropertiesResult, error) {
+	if in.WorkspaceProperties == nil && in.DataReplication == "" {
+		return nil, invalidParameter("WorkspaceProperties or DataReplication is required.")
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, w, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
+		if err != nil {
+			return err
+		}
+		if r.State != wsAvailable && r.State != wsStopped {
+			return invalidState("The WorkSpace %s is %s; its properties can be changed when it is AVAILABLE or STOPPED.", r.ID, r.State)
+		}
+		if err := modifyProperties(w.WorkspaceProperties, in.WorkspaceProperties); err != nil {
+			return err
+		}
+		if in.DataReplication != "" {
+			w.DataReplicationSettings = &api.DataReplicationSettings{DataReplication: in.DataReplication, RecoverySnapshotTime: api.TimeOf(now)}
+		}
+		return putDoc(ctx, tx, r, w)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.ModifyWorkspacePropertiesResult{}, nil
+}
+
+func modifyProperties(have, want *api.WorkspaceProperties) error {
+	if want == nil {
+		return nil
+	}
+	if want.RootVolumeSizeGib != nil {
+		if *want.RootVolumeSizeGib < api.ToInt32(have.RootVolumeSizeGib, 0) {
+			return invalidParameter("RootVolumeSizeGib can only grow: it is %d.", api.ToInt32(have.RootVolumeSizeGib, 0))
+		}
+		have.RootVolumeSizeGib = want.RootVolumeSizeGib
+	}
+	if want.UserVolumeSizeGib != nil {
+		if *want.UserVolumeSizeGib < api.ToInt32(have.UserVolumeSizeGib, 0) {
+			return invalidParameter("UserVolumeSizeGib can only grow: it is %d.", api.ToInt32(have.UserVolumeSizeGib, 0))
+		}
+		have.UserVolumeSizeGib = want.UserVolumeSizeGib
+	}
+	if want.RunningMode != "" {
+		have.RunningMode = want.RunningMode
+		have.RunningModeAutoStopTimeoutInMinutes = nil
+		if want.RunningMode == api.RunningModeAutoStop {
+			have.RunningModeAutoStopTimeoutInMinutes = api.Int32(60)
+		}
+	}
+	if want.RunningModeAutoStopTimeoutInMinutes != nil {
+		if have.RunningMode != api.RunningModeAutoStop {
+			return invalidParameter("RunningModeAutoStopTimeoutInMinutes applies to AUTO_STOP WorkSpaces only.")
+		}
+		have.RunningModeAutoStopTimeoutInMinutes = want.RunningModeAutoStopTimeoutInMinutes
+	}
+	if want.ComputeTypeName != "" {
+		have.ComputeTypeName = want.ComputeTypeName
+	}
+	if want.Protocols != nil {
+		have.Protocols = want.Protocols
+	}
+	if want.OperatingSystemName != "" {
+		have.OperatingSystemName = want.OperatingSystemName
+	}
+	return nil
+}
