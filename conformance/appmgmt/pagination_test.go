@@ -94,8 +94,14 @@ func TestPaginationApplicationAssociationsConcurrent(t *testing.T) {
 	}
 	// Every association listed exists now.
 	now := map[string]bool{}
-	for _, a := range page(0, nil).Associations {
-		now[key(a)] = true
+	for token := (*string)(nil); ; {
+		out := page(0, token) // 25 a page
+		for _, a := range out.Associations {
+			now[key(a)] = true
+		}
+		if token = out.NextToken; token == nil {
+			break
+		}
 	}
 	for k := range seen {
 		if !now[k] {

@@ -603,3 +603,57 @@ func TestRefusalStartStop(t *testing.T) {
 	wantFailed(start(auto), auto, "InvalidResourceState")
 	e.wantWS(always, types.WorkspaceStateAvailable)
 }
+
+// InvalidParameterValuesException: an AssociatedResourceTypes that is
+// empty, or names a type twice, on each Describe…Associations.
+func TestRefusalInvalidAssociatedResourceTypes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.winWorkspace("alice", nil)
+	img := e.image(w, "golden")
+	b := e.bundle(img, "office")
+	app := e.appID(officePro)
+	calls := map[string]func(n int) error{
+		"DescribeWorkspaceAssociations": func(n int) error {
+			in := &workspaces.DescribeWorkspaceAssociationsInput{WorkspaceId: aws.String(w), AssociatedResourceTypes: []types.WorkSpaceAssociatedResourceType{}}
+			if n == 2 {
+				in.AssociatedResourceTypes = []types.WorkSpaceAssociatedResourceType{"APPLICATION", "APPLICATION"}
+			}
+			_, err := e.c.DescribeWorkspaceAssociations(e.ctx, in)
+			return err
+		},
+		"DescribeImageAssociations": func(n int) error {
+			in := &workspaces.DescribeImageAssociationsInput{ImageId: aws.String(img), AssociatedResourceTypes: []types.ImageAssociatedResourceType{}}
+			if n == 2 {
+				in.AssociatedResourceTypes = []types.ImageAssociatedResourceType{"APPLICATION", "APPLICATION"}
+			}
+			_, err := e.c.DescribeImageAssociations(e.ctx, in)
+			return err
+		},
+		"DescribeBundleAssociations": func(n int) error {
+			in := &workspaces.DescribeBundleAssociationsInput{BundleId: aws.String(b), AssociatedResourceTypes: []types.BundleAssociatedResourceType{}}
+			if n == 2 {
+				in.AssociatedResourceTypes = []types.BundleAssociatedResourceType{"APPLICATION", "APPLICATION"}
+			}
+			_, err := e.c.DescribeBundleAssociations(e.ctx, in)
+			return err
+		},
+		"DescribeApplicationAssociations": func(n int) error {
+			in := &workspaces.DescribeApplicationAssociationsInput{ApplicationId: aws.String(app), AssociatedResourceTypes: []types.ApplicationAssociatedResourceType{}}
+			if n == 2 {
+				in.AssociatedResourceTypes = []types.ApplicationAssociatedResourceType{"BUNDLE", "IMAGE", "BUNDLE"}
+			}
+			_, err := e.c.DescribeApplicationAssociations(e.ctx, in)
+			return err
+		},
+	}
+	for name, call := range calls {
+		for _, n := range []int{0, 2} {
+			err := call(n)
+			if err == nil {
+				t.Fatalf("%s with %d-type list: accepted", name, n)
+			}
+			wantErr[*types.InvalidParameterValuesException](t, err, "InvalidParameterValuesException")
+		}
+	}
+}

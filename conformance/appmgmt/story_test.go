@@ -290,3 +290,50 @@ func TestStory(t *testing.T) {
 	e.ok(err)
 	e.wantAssoc(ws1, app, types.AssociationStatePendingInstallDeployment, e.now())
 }
+
+// Side paths of the lifecycle: an application never deployed leaves at
+// once when disassociated; an image takes only COMPLETED applications.
+func TestStorySidePaths(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.winWorkspace("alice", nil)
+	office, visio, project := e.appID(officePro), e.appID(visioPro), e.appID(projectPro)
+
+	_, err := e.associate(w, project)
+	e.ok(err)
+	dis, err := e.disassociate(w, project)
+	e.ok(err)
+	if dis.Association.State != types.AssociationStateRemoved && dis.Association.State != types.AssociationStatePendingInstallDeployment {
+		t.Fatalf("Disassociate of a never-deployed application answers %s", dis.Association.State)
+	}
+	if got := e.wsAssocs(w); len(got) != 0 {
+		t.Fatalf("a never-deployed application is still listed after Disassociate: %+v", got)
+	}
+	out, err := e.c.DescribeApplicationAssociations(e.ctx, &workspaces.DescribeApplicationAssociationsInput{ApplicationId: aws.String(project),
+		AssociatedResourceTypes: []types.ApplicationAssociatedResourceType{types.ApplicationAssociatedResourceTypeWorkspace}})
+	e.ok(err)
+	if len(out.Associations) != 0 {
+		t.Fatalf("DescribeApplicationAssociations lists the never-deployed application: %+v", out.Associations)
+	}
+
+	// Office COMPLETED, Visio ERROR, Project waiting for a deployment.
+	e.install(w, office)
+	e.addFault(map[string]any{"applicationId": visio, "count": 1,
+		"associationError": map[string]any{"code": "DeploymentError.InternalServerError", "message": "x"}})
+	_, err = e.associate(w, visio)
+	e.ok(err)
+	_, err = e.deploy(w, false)
+	e.ok(err)
+	e.advance(step)
+	e.wantAssoc(w, visio, types.AssociationStateError, e.now())
+	_, err = e.associate(w, project)
+	e.ok(err)
+	img := e.image(w, "only-completed")
+	e.wantImageApps(e.c, img, types.AssociationStateCompleted, e.now(), office)
+	ba, err := e.c.DescribeBundleAssociations(e.ctx, &workspaces.DescribeBundleAssociationsInput{BundleId: aws.String(e.bundle(img, "b")),
+		AssociatedResourceTypes: []types.BundleAssociatedResourceType{types.BundleAssociatedResourceTypeApplication}})
+	e.ok(err)
+	if len(ba.Associations) != 1 || *ba.Associations[0].AssociatedResourceId != office {
+		t.Fatalf("bundle of the image: %+v", ba.Associations)
+	}
+}
