@@ -517,3 +517,28 @@ func TestErrorCodeAPIFault(t *testing.T) {
 	_, err = e.associate(w, app)
 	e.ok(err)
 }
+
+// Applications that come with a bundle are not checked again on the new
+// WorkSpace (docs/behaviour.md): Visual Studio from a bundle installs on an
+// 80 GiB root, where a deployment would fail InsufficientDiskSpace.
+func TestErrorCodeBundleAppsNotRechecked(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.winWorkspace("alice", nil)
+	e.modify(w, types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(175)})
+	app := e.appID(vsPro)
+	e.install(w, app)
+	b := e.bundle(e.image(w, "vs"), "vs") // root 80
+	w2 := e.launch(dirID, b, "bob", nil)
+	if root := aws.ToInt32(e.describeWS(w2).WorkspaceProperties.RootVolumeSizeGib); root != 80 {
+		t.Fatalf("WorkSpace of the bundle has a %d GiB root", root)
+	}
+	tLaunch := e.now()
+	e.advance(2 * step)
+	e.wantAssoc(w2, app, types.AssociationStateCompleted, tLaunch.Add(2*step))
+	// A deployment of it on an 80 GiB root is checked.
+	w3 := e.winWorkspace("carol", nil)
+	at := e.deployToFailure(w3, app)
+	e.wantFailed(w3, app, at, types.AssociationErrorCodeInsufficientDiskspace,
+		fmt.Sprintf("Microsoft Visual Studio Professional 2022 needs a root volume of at least 90 GiB; %s has 80 GiB.", w3))
+}

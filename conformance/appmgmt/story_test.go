@@ -337,3 +337,42 @@ func TestStorySidePaths(t *testing.T) {
 		t.Fatalf("bundle of the image: %+v", ba.Associations)
 	}
 }
+
+// A WorkSpace terminated while an application installs: once TERMINATED it
+// has no applications (wslocal deletes a terminated WorkSpace's
+// associations), and none comes back as the clock moves.
+func TestStoryTerminateMidDeployment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.winWorkspace("alice", nil)
+	app := e.appID(officePro)
+	_, err := e.associate(w, app)
+	e.ok(err)
+	_, err = e.deploy(w, false)
+	e.ok(err)
+	tw, err := e.c.TerminateWorkspaces(e.ctx, &workspaces.TerminateWorkspacesInput{
+		TerminateWorkspaceRequests: []types.TerminateRequest{{WorkspaceId: aws.String(w)}}})
+	e.ok(err)
+	if len(tw.FailedRequests) != 0 {
+		t.Fatalf("TerminateWorkspaces: %+v", tw.FailedRequests)
+	}
+	e.wantWS(w, types.WorkspaceStateTerminating)
+	listed := func() []types.ApplicationResourceAssociation {
+		out, err := e.c.DescribeApplicationAssociations(e.ctx, &workspaces.DescribeApplicationAssociationsInput{ApplicationId: aws.String(app),
+			AssociatedResourceTypes: []types.ApplicationAssociatedResourceType{types.ApplicationAssociatedResourceTypeWorkspace}})
+		e.ok(err)
+		return out.Associations
+	}
+	e.advance(step)
+	e.wantWS(w, types.WorkspaceStateTerminated)
+	if got := listed(); len(got) != 0 {
+		bug(t, "an application deploying when its WorkSpace is terminated comes back after the WorkSpace is TERMINATED: "+
+			"the association step due at the same instant runs after stepWorkspace deleted the associations and "+
+			"PutAssociation re-creates it (%s, then COMPLETED a step later)", got[0].State)
+		t.Fatalf("TERMINATED WorkSpace still has %+v", got)
+	}
+	e.advance(step)
+	if got := listed(); len(got) != 0 {
+		t.Fatalf("TERMINATED WorkSpace has %+v a step later", got)
+	}
+}
