@@ -160,10 +160,6 @@ func TestErrorCodeNaturalCauses(t *testing.T) {
 		_, err := e.associate(w, app)
 		e.ok(err)
 		e.modify(w, types.WorkspaceProperties{OperatingSystemName: types.OperatingSystemNameWindows7})
-		bug(t, "DeployWorkspaceApplications (and DescribeWorkspaceAssociations) on a WorkSpace whose OperatingSystemName "+
-			"was changed to WINDOWS_7 after association answer OperationNotSupportedException (UnsupportedOperatingSystem) "+
-			"instead of deploying and failing the step with ValidationError.UnsupportedOperatingSystem, the cause "+
-			"docs/behaviour.md names")
 		e.wantAssoc(w, app, types.AssociationStatePendingInstallDeployment, e.now())
 		_, err = e.deploy(w, false)
 		e.ok(err)

@@ -6,7 +6,6 @@ package appmgmt_test
 import (
 	"context"
 	"errors"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -43,16 +42,6 @@ const (
 	office2016 = "Microsoft Office 2016"
 	office2019 = "Microsoft Office 2019"
 )
-
-// bug skips a test that asserts the correct behaviour of something wslocal
-// gets wrong. WSLOCAL_RUN_BUGS=1 runs it anyway, to see it fail (or pass
-// once fixed).
-func bug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("WSLOCAL_RUN_BUGS") == "" {
-		t.Skipf("BUG: "+format, args...)
-	}
-}
 
 // env is one wslocal and a client of account owner in us-east-1.
 type env struct {

@@ -145,9 +145,6 @@ func TestRefusalOperatingSystemNotCompatible(t *testing.T) {
 	if got := e.describeWS(w).WorkspaceProperties.OperatingSystemName; got != types.OperatingSystemNameWindows7 {
 		t.Fatalf("ModifyWorkspaceProperties: OperatingSystemName %s, want WINDOWS_7", got)
 	}
-	bug(t, "AssociateWorkspaceApplication on a WINDOWS_7 WorkSpace answers OperationNotSupportedException "+
-		"(reason UnsupportedOperatingSystem: isWindows() is the applications' supported list, so WINDOWS_7 counts as "+
-		"non-Windows) instead of OperatingSystemNotCompatibleException, which no cause can reach")
 	_, err := e.associate(w, e.appID(officePro))
 	wantErr[*types.OperatingSystemNotCompatibleException](t, err, "OperatingSystemNotCompatibleException")
 }

@@ -286,8 +286,6 @@ func TestSharingDeleteSharedImage(t *testing.T) {
 	imgAt := e.now()
 	share(e, img, friend, true)
 	friendC := clientOf(e.srv, friend, region)
-	bug(t, "DeleteWorkspaceImage of an image shared with another account succeeds and silently unshares it; "+
-		"the API reference says the image must be unshared first (want ResourceAssociatedException or InvalidResourceStateException)")
 	_, err := e.c.DeleteWorkspaceImage(e.ctx, &workspaces.DeleteWorkspaceImageInput{ImageId: aws.String(img)})
 	var assoc *types.ResourceAssociatedException
 	var state *types.InvalidResourceStateException
