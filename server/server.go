@@ -61,8 +61,10 @@ type Server struct {
 	Clock   sim.Clock
 	Faults  *sim.Faults
 
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // OpenStore opens the store a --store value names.
@@ -126,9 +128,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the sweeper and closes the store.
+// Close stops the sweeper and closes the store. Closing again does nothing.
 func (s *Server) Close() error {
-	s.stop()
-	s.wg.Wait()
-	return s.Store.Close()
+	s.closeOnce.Do(func() {
+		s.stop()
+		s.wg.Wait()
+		s.closeErr = s.Store.Close()
+	})
+	return s.closeErr
 }

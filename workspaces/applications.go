@@ -116,8 +116,11 @@ func (a Application) needsOldOfficeGone() bool {
 	return a.Family == "office" || a.Family == "visio" || a.Family == "project"
 }
 
+// isWindows reports whether an operating system is a Windows: application
+// management is for Windows only. Whether an application supports that
+// Windows is the application's SupportedOperatingSystemNames.
 func isWindows(os api.OperatingSystemName) bool {
-	return slices.Contains(windowsSystems, os)
+	return strings.HasPrefix(string(os), "WINDOWS")
 }
 
 func (a Application) wire() api.WorkSpaceApplication {

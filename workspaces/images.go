@@ -460,8 +460,8 @@ func (s *Service) catchUpShared(ctx context.Context, p store.Partition) error {
 	return err
 }
 
-// DeleteWorkspaceImage deletes an image with its associations, tags and
-// shares, unless a bundle uses it. Deleting an image that does not exist
+// DeleteWorkspaceImage deletes an image with its associations and tags,
+// unless a bundle uses it or it is shared (AWS asks to unshare first). Deleting an image that does not exist
 // succeeds, as deletes are idempotent.
 func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorkspaceImageRequest) (*api.DeleteWorkspaceImageResult, error) {
 	p := partition(ctx)
@@ -489,8 +489,13 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 				return associated("The image %s is used by bundle %s.", r.ID, bundles[i].ID)
 			}
 		}
-		if err := tx.DeleteSharesOf(ctx, p, r.ID); err != nil {
+		shares, err := tx.Shares(ctx, p, r.ID)
+		if err != nil {
 			return err
+		}
+		if len(shares) > 0 {
+			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
+				r.ID, shares[0].SharedAccount)
 		}
 		return deleteResource(ctx, tx, r, assocImage)
 	})

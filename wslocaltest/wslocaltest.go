@@ -41,6 +41,10 @@ func WithStore(spec string) Option { return func(c *server.Config) { c.Store = s
 // WithRealClock uses the wall clock instead of the manual one.
 func WithRealClock() Option { return func(c *server.Config) { c.Clock = "real" } }
 
+// WithClockStart starts the manual clock at t instead of 2026-01-01, e.g.
+// to reopen a store where an earlier server's clock stopped.
+func WithClockStart(t time.Time) Option { return func(c *server.Config) { c.ClockStart = t } }
+
 // WithConfig sets the service's durations and quotas.
 func WithConfig(cfg workspaces.Config) Option { return func(c *server.Config) { c.Workspaces = cfg } }
 
