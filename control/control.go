@@ -47,6 +47,7 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("DELETE "+Prefix+"faults/{id}", h.clearFaults)
 	h.mux.HandleFunc("GET "+Prefix+"durations", h.getDurations)
 	h.mux.HandleFunc("PUT "+Prefix+"durations", h.setDurations)
+	registerUI(h.mux)
 	return &h
 }
 
