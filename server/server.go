@@ -40,7 +40,7 @@ func version() string {
 type Config struct {
 	// Store is "memory" or "sqlite:<path>".
 	Store string
-	// Clock is "real" or "manual".
+	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
 	// ClockStart is where a manual clock starts (now when zero).
 	ClockStart time.Time
@@ -56,7 +56,7 @@ type Server struct {
 	Handler http.Handler
 	Service *workspaces.Service
 	Store   store.Store
-	Clock   sim.Clock
+	Clock   *sim.SwitchableClock
 	Faults  *sim.Faults
 
 	stop context.CancelFunc
@@ -85,18 +85,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	var clock sim.Clock
-	switch cfg.Clock {
-	case "", "real":
-		clock = sim.RealClock{}
-	case "manual":
-		start := cfg.ClockStart
-		if start.IsZero() {
-			start = time.Now()
-		}
-		clock = sim.NewManualClock(start)
-	default:
-		return nil, fmt.Errorf("--clock %q: use real or manual", cfg.Clock)
+	// The clock is switchable even when it starts real: the control API
+	// may freeze it later.
+	clock, err := sim.NewSwitchableClock(cfg.Clock, cfg.ClockStart)
+	if err != nil {
+		return nil, fmt.Errorf("--clock: %w", err)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/wslocal/wslocal/server"
-	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -40,6 +39,9 @@ func WithStore(spec string) Option { return func(c *server.Config) { c.Store = s
 
 // WithRealClock uses the wall clock instead of the manual one.
 func WithRealClock() Option { return func(c *server.Config) { c.Clock = "real" } }
+
+// WithClockStart sets where the clock starts (2026-01-01T00:00:00Z by default).
+func WithClockStart(t time.Time) Option { return func(c *server.Config) { c.ClockStart = t } }
 
 // WithConfig sets the service's durations and quotas.
 func WithConfig(cfg workspaces.Config) Option { return func(c *server.Config) { c.Workspaces = cfg } }
@@ -85,15 +87,11 @@ func (s *Server) AWSConfigFor(account, region string) aws.Config {
 	}
 }
 
-// Advance moves the manual clock forward by d and applies every lifecycle
-// step that has become due.
+// Advance moves the clock forward by d (with the real clock, its offset
+// from the wall clock) and applies every lifecycle step that has become due.
 func (s *Server) Advance(d time.Duration) {
 	s.t.Helper()
-	c, ok := s.Clock.(*sim.ManualClock)
-	if !ok {
-		s.t.Fatal("wslocaltest: Advance needs the manual clock")
-	}
-	if _, err := c.Advance(d); err != nil {
+	if _, err := s.Clock.Advance(d); err != nil {
 		s.t.Fatal(err)
 	}
 	if err := s.Service.Sweep(context.Background()); err != nil {
