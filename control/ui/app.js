@@ -148,8 +148,8 @@ function renderAssoc(a, appName) {
   return h("li", { class: `assoc tone-${tone(a.state)}`, "data-app": a.applicationId, "data-resource": a.resourceId, "data-state": a.state },
     h("div", { class: "assoc-line" },
       h("span", { class: "app-name", title: a.applicationId }, appName(a.applicationId)),
-      badge(a.state),
-      a.updated ? h("span", { class: "muted" }, when(a.updated)) : null),
+      badge(a.state)),
+    a.updated ? h("div", { class: "assoc-time" }, `since ${when(a.updated)}`) : null,
     a.reasonCode || a.reasonMessage
       ? h("div", { class: "reason" }, h("code", { class: "reason-code" }, a.reasonCode), " ", h("span", { class: "reason-message" }, a.reasonMessage))
       : null);
@@ -230,10 +230,11 @@ function renderGraph(state, apps) {
       d: `M${leftX},${y1} C${mid},${y1} ${mid},${y2} ${rightX},${y2}`,
     }, svg("title", null, `${appName(a.applicationId)} → ${a.resourceId}: ${a.state}${a.reasonCode ? ` (${a.reasonCode})` : ""}`));
   });
-  const node = (x, y, cls, attrs, line1, line2) =>
+  const node = (x, y, cls, attrs, line1, line2, status) =>
     svg("g", { class: `node ${cls}`, ...attrs },
       svg("rect", { x, y: y - NODE_H / 2, width: NODE_W, height: NODE_H, rx: 6 }),
-      svg("text", { x: x + 10, y: line2 ? y - 3 : y + 5, class: "l1" }, clip(line1, 44)),
+      svg("text", { x: x + 10, y: line2 ? y - 3 : y + 5, class: "l1" }, clip(line1, 44),
+        status ? svg("tspan", { class: `status tone-${tone(status)}`, dx: 8 }, status) : null),
       line2 ? svg("text", { x: x + 10, y: y + 12, class: "l2" }, clip(line2, 52)) : null);
   const appNodes = appIds.map((id) => node(4, appY.get(id), "app", { "data-app": id }, appName(id), id));
   const resNodes = resKeys.map((key) => {
@@ -242,7 +243,7 @@ function renderGraph(state, apps) {
     const name = r ? describe(r).name : "";
     const where = multi ? `${a.account} ${a.region}` : "";
     return node(rightX, resY.get(key), `res kind-${kind}`, { "data-resource": a.resourceId },
-      `${a.resourceId}${r && r.state ? `  ${r.state}` : ""}`, [kind, name, where].filter(Boolean).join(" · "));
+      a.resourceId, [kind, name, where].filter(Boolean).join(" · "), r && r.state);
   });
   return svg("svg", { viewBox: `0 0 ${W} ${height}`, width: "100%", role: "img", "aria-label": "applications to resources" },
     svg("g", { class: "edges" }, edges), appNodes, resNodes);
@@ -265,28 +266,41 @@ function renderRequests(data) {
   const reqs = (data && data.requests) || [];
   if (!reqs.length) return h("p", { class: "empty" }, "No requests yet.");
   return h("table", { class: "requests" },
-    h("thead", null, h("tr", null, ["Time", "Operation", "Status", "Error", "ms", "Account", "Region"].map((c) => h("th", null, c)))),
+    h("thead", null, h("tr", null, ["Time", "Operation", "Status", "Error", "ms", "Account · region"].map((c) => h("th", null, c)))),
     h("tbody", null, reqs.map((r) => h("tr", { class: r.status >= 400 ? "failed" : "", "data-operation": r.operation, title: `request ${r.requestId}` },
       h("td", { class: "muted" }, clockTime(r.time)),
       h("td", { class: "op" }, r.operation),
       h("td", null, String(r.status)),
       h("td", { class: "err" }, r.errorCode || ""),
       h("td", { class: "num" }, r.latencyMs === undefined ? "" : Number(r.latencyMs).toFixed(1)),
-      h("td", null, r.account || ""),
-      h("td", null, r.region || "")))));
+      h("td", { class: "muted" }, [r.account, r.region].filter(Boolean).join(" · "))))));
 }
 
 function renderApplications(apps) {
   if (!apps.length) return h("p", { class: "empty" }, "The catalogue is empty.");
   const sorted = [...apps].sort((x, y) => x.Name.localeCompare(y.Name));
+  const everyCompute = [...new Set(apps.flatMap((a) => a.SupportedComputeTypeNames || []))];
   return h("table", { class: "apps" },
-    h("thead", null, h("tr", null, ["Name", "Id", "State", "Owner", "License"].map((c) => h("th", null, c)))),
+    h("thead", null, h("tr", null, ["Name", "Id", "State", "Owner", "License", "Compute types"].map((c) => h("th", null, c)))),
     h("tbody", null, sorted.map((a) => h("tr", { "data-app": a.ApplicationId },
       h("td", null, a.Name),
       h("td", null, h("code", null, a.ApplicationId)),
       h("td", null, badge(a.State)),
       h("td", null, a.Owner || ""),
-      h("td", null, a.LicenseType || "")))));
+      h("td", null, a.LicenseType || ""),
+      h("td", { class: "muted", title: (a.SupportedComputeTypeNames || []).join(", ") }, computeSummary(a, everyCompute))))));
+}
+
+// computeSummary says which compute types an application supports
+// relative to the whole catalogue: the full lists are long and alike, and
+// what matters is the exception (Visual Studio is not for VALUE).
+function computeSummary(app, every) {
+  const have = new Set(app.SupportedComputeTypeNames || []);
+  const missing = every.filter((c) => !have.has(c));
+  if (!have.size) return "";
+  if (!missing.length) return "all";
+  if (missing.length <= 3) return `all but ${missing.join(", ")}`;
+  return [...have].join(", ");
 }
 
 function renderFacts(health) {
