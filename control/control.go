@@ -45,6 +45,9 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("DELETE "+Prefix+"faults/{id}", h.clearFaults)
 	h.mux.HandleFunc("GET "+Prefix+"durations", h.getDurations)
 	h.mux.HandleFunc("PUT "+Prefix+"durations", h.setDurations)
+	h.mux.HandleFunc("GET "+Prefix+"state", h.getState)
+	h.mux.HandleFunc("PUT "+Prefix+"state", h.putState)
+	h.mux.HandleFunc("GET "+Prefix+"applications", h.getApplications)
 	registerUI(h.mux)
 	return &h
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -97,6 +98,18 @@ func (s *Server) Advance(d time.Duration) {
 	if err := s.Service.Sweep(context.Background()); err != nil {
 		s.t.Fatalf("wslocaltest: sweep: %v", err)
 	}
+}
+
+// InjectFault adds a fault rule (an API error, or a lifecycle step ending
+// in ERROR) and returns it with its id. It fires Count times (0: until the
+// server stops); remove it earlier with Faults.Clear(rule.ID).
+func (s *Server) InjectFault(rule sim.FaultRule) sim.FaultRule {
+	s.t.Helper()
+	added, err := s.Faults.Add(rule)
+	if err != nil {
+		s.t.Fatalf("wslocaltest: InjectFault: %v", err)
+	}
+	return added
 }
 
 // Reset empties the server's state.
