@@ -269,7 +269,7 @@ function renderRequests(data) {
     h("thead", null, h("tr", null, ["Time", "Operation", "Status", "Error", "ms", "Account · region"].map((c) => h("th", null, c)))),
     h("tbody", null, reqs.map((r) => h("tr", { class: r.status >= 400 ? "failed" : "", "data-operation": r.operation, title: `request ${r.requestId}` },
       h("td", { class: "muted" }, clockTime(r.time)),
-      h("td", { class: "op" }, r.operation),
+      h("td", { class: "op" }, r.operation || h("span", { class: "muted" }, "(no operation)")),
       h("td", null, String(r.status)),
       h("td", { class: "err" }, r.errorCode || ""),
       h("td", { class: "num" }, r.latencyMs === undefined ? "" : Number(r.latencyMs).toFixed(1)),
