@@ -28,6 +28,8 @@ type Handler struct {
 	Faults *sim.Faults
 	// Service owns the lifecycle step durations.
 	Service *workspaces.Service
+	// Requests is the log of the latest AWS API requests.
+	Requests *RequestLog
 
 	mux *http.ServeMux
 }
@@ -48,6 +50,7 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("GET "+Prefix+"state", h.getState)
 	h.mux.HandleFunc("PUT "+Prefix+"state", h.putState)
 	h.mux.HandleFunc("GET "+Prefix+"applications", h.getApplications)
+	h.mux.HandleFunc("GET "+Prefix+"requests", h.getRequests)
 	registerUI(h.mux)
 	return &h
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/control"
+	"github.com/wslocal/wslocal/metrics"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlite"
@@ -58,6 +59,8 @@ type Server struct {
 	Store   store.Store
 	Clock   *sim.SwitchableClock
 	Faults  *sim.Faults
+	// Requests is the log of the latest AWS API requests.
+	Requests *control.RequestLog
 
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -97,14 +100,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
 	mux := http.NewServeMux()
-	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults})
+	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults, Recorder: func(r awsjson.Record) {
+		requests.Record(r)
+		m.Record(r)
+	}})
+	mux.Handle("GET /metrics", m.Handler())
 	mux.Handle(control.Prefix, control.New(control.Handler{
 		Version: version(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
-		Reset: st.Reset, Sweep: svc.Sweep, Service: svc,
+		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
 	}))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond

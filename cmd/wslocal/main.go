@@ -37,6 +37,7 @@ type options struct {
 	durations string
 	quotas    string
 	logLevel  string
+	logFormat string
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -66,6 +67,8 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
 		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
+	fs.StringVar(&o.logFormat, "log-format", env("log-format", "text"),
+		"text (key=value) or json (one object a line) for the access log (env WSLOCAL_LOG_FORMAT)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -88,7 +91,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: use debug, info, warn or error", o.logLevel)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var log *slog.Logger
+	switch opts := (&slog.HandlerOptions{Level: level}); o.logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(stderr, opts))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(stderr, opts))
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", o.logFormat)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
