@@ -25,6 +25,7 @@ const (
 	green = "rgb(31, 138, 76)"
 	red   = "rgb(200, 50, 45)"
 	amber = "rgb(184, 110, 0)"
+	grey  = "rgb(107, 114, 128)"
 )
 
 func assocSel(resource, app string) string { return assocIn("#resources", resource, app) }
@@ -174,5 +175,34 @@ func TestDashboard(t *testing.T) {
 		}
 	})
 	screenshot(t, ctx, dir, "dashboard.png")
+
+	t.Run("uninstall", func(t *testing.T) {
+		office := assocSel(s.workspace, s.officeNew)
+		_, err := c.DisassociateWorkspaceApplication(context.Background(), &workspaces.DisassociateWorkspaceApplicationInput{
+			WorkspaceId: aws.String(s.workspace), ApplicationId: aws.String(s.officeNew)})
+		if err != nil {
+			t.Fatalf("DisassociateWorkspaceApplication: %v", err)
+		}
+		waitFor(t, ctx, "Office 2021 waiting for a deployment", stateIs(office, "PENDING_UNINSTALL_DEPLOYMENT"))
+		if got := eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.querySelector(%s)).color`, js(office+" .badge"))); got != grey {
+			t.Errorf("PENDING_UNINSTALL_DEPLOYMENT is coloured %s, want grey %s", got, grey)
+		}
+		if _, err := c.DeployWorkspaceApplications(context.Background(), &workspaces.DeployWorkspaceApplicationsInput{
+			WorkspaceId: aws.String(s.workspace)}); err != nil {
+			t.Fatalf("DeployWorkspaceApplications: %v", err)
+		}
+		srv.Advance(5 * time.Second) // PENDING_UNINSTALL, UNINSTALLING, REMOVED
+		waitFor(t, ctx, "Office 2021 REMOVED", stateIs(office, "REMOVED"))
+		for _, sel := range []string{office + " .app-name", office + " .badge"} {
+			if got := eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.querySelector(%s)).textDecorationLine`, js(sel))); got != "line-through" {
+				t.Errorf("%s of a REMOVED association is decorated %q, want line-through", sel, got)
+			}
+		}
+		waitFor(t, ctx, "the Office 2021 edge REMOVED", stateIs(edgeSel(s.workspace, s.officeNew), "REMOVED"))
+		if got := eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.querySelector(%s)).strokeDasharray`, js(edgeSel(s.workspace, s.officeNew)))); got == "none" || got == "" {
+			t.Errorf("the REMOVED edge is drawn solid; want it dashed")
+		}
+	})
+	screenshot(t, ctx, dir, "dashboard-removed.png")
 	t.Logf("the browser test took %v", time.Since(began).Round(time.Millisecond))
 }
