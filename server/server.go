@@ -50,6 +50,8 @@ type Config struct {
 	SweepInterval time.Duration
 	Workspaces    workspaces.Config
 	Log           *slog.Logger
+	// SeedFile, if set, is a seed (YAML or JSON) applied at start.
+	SeedFile string
 }
 
 // Server is a running wslocal without its listener.
@@ -100,6 +102,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	if cfg.SeedFile != "" {
+		seed, err := workspaces.ReadSeedFile(cfg.SeedFile)
+		if err == nil {
+			err = svc.ApplySeed(ctx, seed)
+		}
+		if err != nil {
+			return nil, errors.Join(err, st.Close())
+		}
+	}
 	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
 	mux := http.NewServeMux()
 	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults, Recorder: func(r awsjson.Record) {

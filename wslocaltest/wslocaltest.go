@@ -112,6 +112,19 @@ func (s *Server) InjectFault(rule sim.FaultRule) sim.FaultRule {
 	return added
 }
 
+// Seed applies a seed document (YAML or JSON, the format of --seed and
+// docs/seed.example.yaml) in one transaction.
+func (s *Server) Seed(doc string) {
+	s.t.Helper()
+	seed, err := workspaces.ParseSeed("seed", []byte(doc))
+	if err == nil {
+		err = s.Service.ApplySeed(context.Background(), seed)
+	}
+	if err != nil {
+		s.t.Fatalf("wslocaltest: Seed: %v", err)
+	}
+}
+
 // Reset empties the server's state.
 func (s *Server) Reset() {
 	s.t.Helper()
