@@ -27,6 +27,10 @@ import (
 // otherwise it is the module version or "dev".
 var Version = ""
 
+// VersionString is the version wslocal reports: Version, the module's
+// version, or "dev".
+func VersionString() string { return version() }
+
 func version() string {
 	if Version != "" {
 		return Version
@@ -78,7 +82,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		if path == "" {
 			return nil, errors.New("--store sqlite: needs a file path, as in sqlite:.wslocal/state.db")
 		}
-		return sqlite.Open(ctx, path)
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("--store %s: %w (choose a writable path, or --store memory)", spec, err)
+		}
+		return st, nil
 	default:
 		return nil, fmt.Errorf("--store %q: use memory or sqlite:<path>", spec)
 	}
