@@ -196,7 +196,8 @@ func TestCallerContext(t *testing.T) {
 		t.Fatalf("CallerFrom = %+v, want %+v", got, c)
 	}
 	// An unrelated value under a string key must not be mistaken for a Caller.
-	ctx = context.WithValue(context.Background(), "caller", c) //nolint:staticcheck // deliberately colliding key
+	//lint:ignore SA1029 the key collides on purpose
+	ctx = context.WithValue(context.Background(), "caller", c)
 	if got := CallerFrom(ctx); got.Account != DefaultAccount {
 		t.Fatalf("CallerFrom picked up a foreign key: %+v", got)
 	}
