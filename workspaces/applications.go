@@ -137,6 +137,16 @@ func (a Application) wire() api.WorkSpaceApplication {
 	}
 }
 
+// Applications returns the applications catalogue as DescribeApplications
+// answers it, for callers that do not sign AWS requests (the control API).
+func Applications() []api.WorkSpaceApplication {
+	out := make([]api.WorkSpaceApplication, 0, len(catalogue))
+	for _, a := range catalogue {
+		out = append(out, a.wire())
+	}
+	return out
+}
+
 // DescribeApplications lists the catalogue. Filters combine with AND; the
 // values of one filter with OR (the application supports any of them).
 func (s *Service) DescribeApplications(ctx context.Context, in *api.DescribeApplicationsRequest) (*api.DescribeApplicationsResult, error) {

@@ -210,11 +210,7 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 	}
 	var id string
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		img := &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
-			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
-			Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
-			Origin: "ImportWorkspaceImage"}
-		r, err := s.newImage(ctx, tx, p, img, apps, in.Tags, s.Durations().Import, now)
+		r, err := s.newImage(ctx, tx, p, importedImage(in, osName), apps, in.Tags, s.Durations().Import, now)
 		if err != nil {
 			return err
 		}
@@ -225,6 +221,14 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 		return nil, err
 	}
 	return &api.ImportWorkspaceImageResult{ImageId: api.String(id)}, nil
+}
+
+// importedImage is the document of an image ImportWorkspaceImage registers.
+func importedImage(in *api.ImportWorkspaceImageRequest, osName api.OperatingSystemName) *image {
+	return &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
+		RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
+		Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
+		Origin: "ImportWorkspaceImage"}
 }
 
 // officeImportSupported applies the documented limits of Office on imported
