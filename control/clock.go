@@ -23,8 +23,6 @@ func (h *Handler) clockMode() string {
 	switch c := h.Clock.(type) {
 	case movableClock:
 		return c.Mode()
-	case *sim.ManualClock:
-		return sim.ModeManual
 	}
 	return sim.ModeReal
 }
