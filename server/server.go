@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/control"
 	"github.com/wslocal/wslocal/sim"
@@ -51,7 +52,24 @@ type Config struct {
 	SweepInterval time.Duration
 	Workspaces    workspaces.Config
 	Log           *slog.Logger
+
+	// Auth decides who sent an API request; the zero value is accept mode.
+	Auth auth.Authenticator
+	// ControlToken, when set, must come as "Authorization: Bearer <token>"
+	// with every control API request but GET /_wslocal/health.
+	ControlToken string
+	// MaxBodyBytes bounds a request body (awsjson.DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int64
+	// MaxInFlight bounds the API requests served at once; beyond it they
+	// are refused with ThrottlingException. DefaultMaxInFlight when zero,
+	// no bound when negative. The control API is not counted.
+	MaxInFlight int
 }
+
+// DefaultMaxInFlight is the default bound of concurrent API requests: far
+// above what a test suite sends, low enough that a runaway client cannot
+// pile up goroutines and store transactions without limit.
+const DefaultMaxInFlight = 256
 
 // Server is a running wslocal without its listener.
 type Server struct {
@@ -87,6 +105,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Auth.Mode == auth.Strict && cfg.Auth.Keys.Len() == 0 {
+		return nil, errors.New("--auth strict needs --credentials FILE: a JSON or YAML list of {accessKey, secretKey, account, allow, deny}")
+	}
 	var clock sim.Clock
 	switch cfg.Clock {
 	case "", "real":
@@ -106,12 +127,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	inFlight := cfg.MaxInFlight
+	if inFlight == 0 {
+		inFlight = DefaultMaxInFlight
+	}
+	authn := cfg.Auth
+	apiHandler := &awsjson.Handler{Service: svc, Log: log, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes}
 	mux := http.NewServeMux()
-	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults})
-	mux.Handle(control.Prefix, control.New(control.Handler{
+	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
+	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
 		Reset: st.Reset, Sweep: svc.Sweep, Service: svc,
-	}))
+	})))
 	sweepCtx, stop := context.WithCancel(context.Background())
 	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, stop: stop}
 	interval := cfg.SweepInterval

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/workspaces"
@@ -28,8 +29,9 @@ type Server struct {
 	// URL is the endpoint, e.g. http://127.0.0.1:41234.
 	URL string
 	*server.Server
-	t  testing.TB
-	hs *httptest.Server
+	t     testing.TB
+	hs    *httptest.Server
+	token string
 }
 
 // Option changes how Start builds the server.
@@ -43,6 +45,18 @@ func WithRealClock() Option { return func(c *server.Config) { c.Clock = "real" }
 
 // WithConfig sets the service's durations and quotas.
 func WithConfig(cfg workspaces.Config) Option { return func(c *server.Config) { c.Workspaces = cfg } }
+
+// WithAuth sets how API requests are authenticated. The default is accept
+// mode, which AWSConfig's signing clients satisfy; strict mode needs keys,
+// and AWSConfigFor's secret is "wslocal-secret".
+func WithAuth(a auth.Authenticator) Option { return func(c *server.Config) { c.Auth = a } }
+
+// WithControlToken requires the token on the control API; Control sends it.
+func WithControlToken(token string) Option { return func(c *server.Config) { c.ControlToken = token } }
+
+// WithServerConfig changes any part of the server's configuration, for
+// what the other options do not cover (limits, for example).
+func WithServerConfig(f func(*server.Config)) Option { return Option(f) }
 
 // Start runs wslocal with an in-memory store and a manual clock; it stops
 // when the test ends.
@@ -58,7 +72,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		t.Fatalf("wslocaltest: %v", err)
 	}
 	hs := httptest.NewServer(srv.Handler)
-	s := &Server{URL: hs.URL, Server: srv, t: t, hs: hs}
+	s := &Server{URL: hs.URL, Server: srv, t: t, hs: hs, token: cfg.ControlToken}
 	t.Cleanup(func() {
 		hs.Close()
 		if err := srv.Close(); err != nil {
@@ -122,6 +136,9 @@ func (s *Server) Control(method, path string, body, out any) int {
 	req, err := http.NewRequest(method, s.URL+path, &buf)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
 	resp, err := s.hs.Client().Do(req)
 	if err != nil {
