@@ -195,7 +195,9 @@ func TestStrictCLI(t *testing.T) {
 		return &awsCLI{t: t, url: p.URL, env: clientEnv(t, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret)}
 	}
 	admin := as(adminKey, adminSecret)
-	var apps struct{ Applications []struct{ ApplicationId string } }
+	var apps struct {
+		Applications []struct{ ApplicationId string }
+	}
 	admin.ok(&apps, "describe-applications")
 	if len(apps.Applications) != 10 {
 		t.Fatalf("describe-applications: %+v", apps)
