@@ -17,6 +17,7 @@ import (
 	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/control"
+	"github.com/wslocal/wslocal/metrics"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlite"
@@ -27,9 +28,11 @@ import (
 // otherwise it is the module version or "dev".
 var Version = ""
 
-// VersionString is the version wslocal reports: Version, the module
+// VersionString is the version wslocal reports: Version, the module's
 // version, or "dev".
-func VersionString() string {
+func VersionString() string { return version() }
+
+func version() string {
 	if Version != "" {
 		return Version
 	}
@@ -43,7 +46,7 @@ func VersionString() string {
 type Config struct {
 	// Store is "memory" or "sqlite:<path>".
 	Store string
-	// Clock is "real" or "manual".
+	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
 	// ClockStart is where a manual clock starts (now when zero).
 	ClockStart time.Time
@@ -52,6 +55,8 @@ type Config struct {
 	SweepInterval time.Duration
 	Workspaces    workspaces.Config
 	Log           *slog.Logger
+	// SeedFile, if set, is a seed (YAML or JSON) applied at start.
+	SeedFile string
 
 	// Auth decides who sent an API request; the zero value is accept mode.
 	Auth auth.Authenticator
@@ -76,11 +81,15 @@ type Server struct {
 	Handler http.Handler
 	Service *workspaces.Service
 	Store   store.Store
-	Clock   sim.Clock
+	Clock   *sim.SwitchableClock
 	Faults  *sim.Faults
+	// Requests is the log of the latest AWS API requests.
+	Requests *control.RequestLog
 
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // OpenStore opens the store a --store value names.
@@ -93,7 +102,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		if path == "" {
 			return nil, errors.New("--store sqlite: needs a file path, as in sqlite:.wslocal/state.db")
 		}
-		return sqlite.Open(ctx, path)
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("--store %s: %w (choose a writable path, or --store memory)", spec, err)
+		}
+		return st, nil
 	default:
 		return nil, fmt.Errorf("--store %q: use memory or sqlite:<path>", spec)
 	}
@@ -108,18 +121,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Auth.Mode == auth.Strict && cfg.Auth.Keys.Len() == 0 {
 		return nil, errors.New("--auth strict needs --credentials FILE: a JSON or YAML list of {accessKey, secretKey, account, allow, deny}")
 	}
-	var clock sim.Clock
-	switch cfg.Clock {
-	case "", "real":
-		clock = sim.RealClock{}
-	case "manual":
-		start := cfg.ClockStart
-		if start.IsZero() {
-			start = time.Now()
-		}
-		clock = sim.NewManualClock(start)
-	default:
-		return nil, fmt.Errorf("--clock %q: use real or manual", cfg.Clock)
+	// The clock is switchable even when it starts real: the control API
+	// may freeze it later.
+	clock, err := sim.NewSwitchableClock(cfg.Clock, cfg.ClockStart)
+	if err != nil {
+		return nil, fmt.Errorf("--clock: %w", err)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
@@ -127,20 +133,35 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	if cfg.SeedFile != "" {
+		seed, err := workspaces.ReadSeedFile(cfg.SeedFile)
+		if err == nil {
+			err = svc.ApplySeed(ctx, seed)
+		}
+		if err != nil {
+			return nil, errors.Join(err, st.Close())
+		}
+	}
 	inFlight := cfg.MaxInFlight
 	if inFlight == 0 {
 		inFlight = DefaultMaxInFlight
 	}
 	authn := cfg.Auth
-	apiHandler := &awsjson.Handler{Service: svc, Log: log, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes}
+	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
+	apiHandler := &awsjson.Handler{Service: svc, Log: log, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes,
+		Recorder: func(r awsjson.Record) {
+			requests.Record(r)
+			m.Record(r)
+		}}
 	mux := http.NewServeMux()
 	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
+	mux.Handle("GET /metrics", m.Handler())
 	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
-		Reset: st.Reset, Sweep: svc.Sweep, Service: svc,
+		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
 	})))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond
@@ -153,9 +174,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the sweeper and closes the store.
+// Close stops the sweeper and closes the store. Closing again does nothing.
 func (s *Server) Close() error {
-	s.stop()
-	s.wg.Wait()
-	return s.Store.Close()
+	s.closeOnce.Do(func() {
+		s.stop()
+		s.wg.Wait()
+		s.closeErr = s.Store.Close()
+	})
+	return s.closeErr
 }

@@ -79,6 +79,18 @@ func authenticator(o *options) (auth.Authenticator, error) {
 	return a, nil
 }
 
+// authBanner says in the banner what the auth mode means for a client.
+func authBanner(a auth.Authenticator, credentials string) string {
+	switch a.Mode {
+	case auth.Off:
+		return "off: unsigned requests are account " + auth.DefaultAccount + " in " + auth.DefaultRegion
+	case auth.Strict:
+		return fmt.Sprintf("strict: signatures verified against the %d keys of %s", a.Keys.Len(), credentials)
+	default:
+		return "accept: requests must be SigV4-signed, with any credentials (the signature is not checked)"
+	}
+}
+
 // checkExposure refuses to serve the control API beyond this machine
 // without a token: POST /_wslocal/reset deletes every account's state.
 func checkExposure(addr, token string) error {

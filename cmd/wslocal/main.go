@@ -39,6 +39,8 @@ type options struct {
 	durations string
 	quotas    string
 	logLevel  string
+	logFormat string
+	seed      string
 
 	auth         string
 	credentials  string
@@ -81,6 +83,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
 		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
+	fs.StringVar(&o.seed, "seed", env("seed", ""),
+		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")
+	fs.StringVar(&o.logFormat, "log-format", env("log-format", "text"),
+		"text (key=value) or json (one object a line) for the access log (env WSLOCAL_LOG_FORMAT)")
 	fs.StringVar(&o.auth, "auth", env("auth", string(auth.Accept)),
 		"off: no signature needed; accept: a SigV4 Authorization header is required, its signature is not checked;\nstrict: signatures verified against --credentials (env WSLOCAL_AUTH)")
 	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
@@ -122,7 +128,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: use debug, info, warn or error", o.logLevel)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var log *slog.Logger
+	switch opts := (&slog.HandlerOptions{Level: level}); o.logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(stderr, opts))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(stderr, opts))
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", o.logFormat)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -139,21 +153,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	// Before listening: the control API must not be reachable even for a moment.
 	if err := checkExposure(o.addr, o.controlToken); err != nil {
 		return err
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log,
-		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
-	if err != nil {
-		return err
-	}
+	// Listen first: a taken port is the commonest start-up failure, and
+	// it should not wait for a store to open or a seed to be applied.
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		srv.Close()
-		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr)", o.addr, err)
+		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
+	}
+	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
+		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	endpoint := "http://" + ln.Addr().String()
-	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s, auth %s)\n", server.VersionString(), endpoint, o.store, o.clock, authn.Mode)
+	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, o.store, o.clock)
+	fmt.Fprintf(stderr, "  auth %s\n", authBanner(authn, o.credentials))
+	if o.seed != "" {
+		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
+	}
+	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: o.readHeader, ReadTimeout: o.readTimeout,

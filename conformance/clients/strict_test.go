@@ -55,8 +55,13 @@ func startStrict(t *testing.T) *proctest.Proc {
 		t.Fatal(err)
 	}
 	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--auth", "strict", "--credentials", path)
-	if !strings.Contains(p.Stderr(), "auth strict") {
-		t.Errorf("the banner does not say auth strict:\n%s", p.Stderr())
+	// The banner reaches p.Stderr through a pipe: give it a moment.
+	for deadline := time.Now().Add(2 * time.Second); !strings.Contains(p.Stderr(), "auth strict: signatures verified against the 2 keys of"); {
+		if time.Now().After(deadline) {
+			t.Errorf("the banner does not say auth strict:\n%s", p.Stderr())
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return p
 }

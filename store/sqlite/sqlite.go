@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlstore"
@@ -34,6 +35,9 @@ type Store struct {
 	// For an in-memory database it is the same pool as write.
 	read *sql.DB
 	path string
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ store.Store = (*Store)(nil)
@@ -175,7 +179,13 @@ func (s *Store) Kind() string {
 }
 
 // Close implements store.Store: it checkpoints the WAL into the main file.
+// Closing again does nothing.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	var errs []error
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
