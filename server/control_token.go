@@ -22,10 +22,11 @@ func requireToken(token string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		// The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="wslocal control API"`)
+		if !tokenGiven(r, token) {
+			// Basic too: a browser asks for it, so the dashboard works
+			// (any user name, the token as the password).
+			w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal control API"`)
+			w.Header().Add("WWW-Authenticate", `Basic realm="wslocal control API", charset="UTF-8"`)
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusUnauthorized)
 			_ = json.NewEncoder(w).Encode(map[string]string{
@@ -34,4 +35,19 @@ func requireToken(token string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tokenGiven reports whether r carries the token, as "Bearer <token>" or
+// as the password of HTTP Basic authentication.
+func tokenGiven(r *http.Request, token string) bool {
+	got := ""
+	if _, pass, ok := r.BasicAuth(); ok {
+		got = pass
+	} else if scheme, rest, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Bearer") {
+		// The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+		got = rest
+	} else {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,6 +53,21 @@ func TestControlToken(t *testing.T) {
 	}
 	if res := do("POST", "/_wslocal/reset", "bearer s3cret"); res.StatusCode != 200 {
 		t.Errorf("reset with the token: %s", res.Status)
+	}
+	// A browser (the dashboard) sends it as the password of Basic auth.
+	basic := func(user, pass string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	}
+	if res := do("GET", "/_wslocal/clock", basic("anyone", "s3cret")); res.StatusCode != 200 {
+		t.Errorf("Basic with the token as password: %s", res.Status)
+	}
+	for _, a := range []string{basic("s3cret", ""), basic("anyone", "wrong"), basic("", "")} {
+		if res := do("GET", "/_wslocal/clock", a); res.StatusCode != 401 {
+			t.Errorf("%s: %s, want 401", a, res.Status)
+		}
+	}
+	if res := do("GET", "/_wslocal/clock", ""); len(res.Header.Values("WWW-Authenticate")) != 2 {
+		t.Errorf("WWW-Authenticate = %q, want a Bearer and a Basic challenge", res.Header.Values("WWW-Authenticate"))
 	}
 	// The token guards the control API only; the AWS API has its own auth.
 	if res := do("POST", "/", ""); res.Header.Get("x-amzn-ErrorType") != "MissingAuthenticationTokenException" {
