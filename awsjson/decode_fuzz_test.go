@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wslocal/wslocal/api"
 )
@@ -76,11 +77,26 @@ func FuzzDecode(f *testing.F) {
 		{1, "\xef\xbb\xbf{}"},
 		{2, `{"Applications":[null,1,"\ud800"],"Tags":[[]]}`},
 		{5, `{"Workspaces":[{"WorkspaceProperties":{"RunningModeAutoStopTimeoutInMinutes":1e400}}]}`},
+		// What encoding/json alone would accept or mangle.
+		{0, `{"ImageId":"wsi-0123456789","ImageId":"wsi-9876543210","AssociatedResourceTypes":["APPLICATION"]}`},
+		{0, `{"imageid":"wsi-0123456789","AssociatedResourceTypes":["APPLICATION"]}`},
+		{3, `{"ResourceId":"wsi-0123456789","Tags":[{"Key":"k","key":"K"}]}`},
+		{1, "{\"NextToken\":\"\xff\xfe\"}"},
+		{1, "{\"NextToken\":\"\xed\xa0\x80\"}"},
+		{1, `{"NextToken":"\udc00"}`},
+		{1, `{"NextToken":"\ud83d\ude00"}`},
+		{1, `{"X":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`},
+		{1, `{"MaxResults":99999999999,"ImageIds":null}`},
+		{1, `{"MaxResults":-0.5e-400}`},
+		{1, `{"ImageIds":null,"NextToken":null,"MaxResults":null,"ImageType":null}`},
+		{2, `{"Tags":null,"Applications":null,"Ec2ImageId":null}`},
+		{5, `{"Workspaces":[null,{"Tags":[null]}]}`},
+		{1, `{"ImageIds":[null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null]}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.op, []byte(s.body))
 	}
-	h := &Handler{Service: validService{}, MaxBodyBytes: 64 << 10}
+	h := &Handler{Service: validService{}, MaxBodyBytes: 64 << 10, Auth: authOff}
 	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
 		name := fuzzOps[int(op)%len(fuzzOps)]
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
@@ -104,6 +120,9 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%s %q: response %q is not a JSON object: %v", name, body, w.Body, err)
 		}
 		errType := res.Header.Get("x-amzn-ErrorType")
+		if res.StatusCode == http.StatusOK && !utf8.Valid(body) {
+			t.Fatalf("%s %q: accepted a body that is not UTF-8", name, body)
+		}
 		if res.StatusCode == http.StatusOK {
 			if errType != "" || out["__type"] != nil {
 				t.Fatalf("%s %q: 200 with an error: %s", name, body, w.Body)

@@ -38,14 +38,20 @@ func (h *Handler) writeError(w http.ResponseWriter, err error) (int, string) {
 		h.logger().Error("internal error", "err", err)
 		apiErr = internalFailure().(api.Error)
 	}
-	status := StatusOf(apiErr)
-	body := encodeError(apiErr)
+	return writeEnvelope(w, apiErr), apiErr.ErrorCode()
+}
+
+// writeEnvelope writes e as the awsJson1.1 error envelope and returns the
+// HTTP status it sent.
+func writeEnvelope(w http.ResponseWriter, e api.Error) int {
+	status := StatusOf(e)
+	body := encodeError(e)
 	w.Header().Set("Content-Type", ContentType)
-	w.Header().Set("x-amzn-ErrorType", apiErr.ErrorCode())
+	w.Header().Set("x-amzn-ErrorType", e.ErrorCode())
 	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-	return status, apiErr.ErrorCode()
+	return status
 }
 
 func encodeError(e api.Error) []byte {

@@ -5,8 +5,6 @@
 package awsjson
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,8 +33,9 @@ type Handler struct {
 	Log     *slog.Logger
 	// MaxBodyBytes bounds a request body (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
-	// Caller resolves who sent a request (auth.FromRequest when nil).
-	Caller func(*http.Request) auth.Caller
+	// Auth decides who sent a request and what they may do; nil is
+	// auth.Accept, so a handler built without thought is not open.
+	Auth *auth.Authenticator
 	// Faults, when set, may answer a request with an injected error.
 	Faults *sim.Faults
 	// Recorder, when set, is told of every request once it is answered
@@ -102,7 +101,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	op, status, code := "", http.StatusOK, ""
-	var who auth.Caller
+	// caller is known once the request is authenticated; a refused
+	// request is logged and recorded without an account.
+	var caller auth.Caller
 	defer func() {
 		if p := recover(); p != nil {
 			h.logger().Error("panic in handler", "operation", op, "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
@@ -110,20 +111,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		latency := time.Since(start)
 		h.logger().Info("request", "operation", op, "status", status, "error", code,
-			"request_id", reqID, "duration", latency)
+			"account", caller.Account, "region", caller.Region, "request_id", reqID, "duration", latency)
 		if h.Recorder != nil {
-			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: who.Account, Region: who.Region,
+			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: caller.Account, Region: caller.Region,
 				Status: status, Latency: latency, ErrorCode: code})
 		}
 	}()
-	caller := auth.FromRequest
-	if h.Caller != nil {
-		caller = h.Caller
-	}
-	who = caller(r)
-	ctx := auth.WithCaller(r.Context(), who)
 	op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), api.TargetPrefix+".")
-	out, err := h.serve(ctx, r, op)
+	out, err := h.serve(w, r, op, &caller)
 	if err != nil {
 		status, code = h.writeError(w, err)
 		return
@@ -143,29 +138,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// serve decodes, validates and calls the operation named by the target.
-func (h *Handler) serve(ctx context.Context, r *http.Request, name string) (any, error) {
+// serve checks the request's framing, reads its body once, authenticates
+// it, then decodes, validates and calls the operation named by the target.
+// It sets *caller as soon as it is known, for the access log.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, caller *auth.Caller) (any, error) {
 	target := r.Header.Get("X-Amz-Target")
 	if r.Method != http.MethodPost {
 		return nil, unknownOperation(fmt.Sprintf("%s is not supported: send POST with an X-Amz-Target header.", r.Method))
 	}
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		return nil, err
+	}
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.Auth.Authenticate(r, body)
+	if err != nil {
+		return nil, fromAuth(err)
+	}
+	*caller = c
 	op, ok := api.Operations[name]
 	if !ok || !strings.HasPrefix(target, api.TargetPrefix+".") {
 		if target == "" {
 			return nil, unknownOperation("Missing X-Amz-Target header.")
 		}
-		return nil, unknownOperation(fmt.Sprintf("Unknown operation %s.", target))
+		return nil, unknownOperation(fmt.Sprintf("Unknown operation %s.", clip(target, 128)))
 	}
-	limit := h.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, serializationError("The request body could not be read.")
-	}
-	if int64(len(body)) > limit {
-		return nil, serializationError(fmt.Sprintf("The request body is larger than %d bytes.", limit))
+	if err := h.Auth.Authorize(c, name); err != nil {
+		return nil, fromAuth(err)
 	}
 	if h.Faults != nil {
 		if f := h.Faults.APIFault(name, body); f != nil {
@@ -179,62 +180,43 @@ func (h *Handler) serve(ctx context.Context, r *http.Request, name string) (any,
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return op.Call(ctx, h.Service, in)
+	return op.Call(auth.WithCaller(r.Context(), c), h.Service, in)
 }
 
-// decode reads a JSON object into in. An empty body is an empty object.
-func decode(body []byte, in api.Input) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil
+// readBody reads the whole body, refusing one over the limit before
+// reading it when Content-Length announces it, and otherwise as soon as the
+// limit is passed, so an oversized upload costs at most the limit.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	limit := h.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
 	}
-	if body[0] != '{' {
-		return serializationError("The request body must be a JSON object.")
+	tooLarge := func() error {
+		// The rest of the body is never read: the connection cannot be reused.
+		w.Header().Set("Connection", "close")
+		return serializationError(fmt.Sprintf("The request body is larger than %d bytes.", limit))
 	}
-	err := json.Unmarshal(body, in)
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
+	if r.ContentLength > limit {
+		return nil, tooLarge()
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
 	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			field = "the request"
-		}
-		return serializationError(fmt.Sprintf("Unexpected JSON %s for %s: expected %s.", typeErr.Value, field, jsonKind(typeErr.Type)))
-	case errors.As(err, &syntaxErr):
-		return serializationError(fmt.Sprintf("The request body is not valid JSON: %v.", syntaxErr))
-	default:
-		return serializationError(fmt.Sprintf("The request body could not be decoded: %v.", err))
+	case errors.As(err, &tooBig):
+		return nil, tooLarge()
+	case err != nil:
+		return nil, serializationError("The request body could not be read.")
 	}
+	return body, nil
 }
 
-// jsonKind names a Go type the way a JSON user thinks of it.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// fromAuth turns a refusal of the auth layer into a protocol error.
+func fromAuth(err error) error {
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		return &frameworkError{ae.Status, ae.Code, ae.Message}
 	}
-	switch {
-	case t == reflect.TypeFor[api.Time]():
-		return "a number (epoch seconds)"
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		return "a base64 string"
-	case t.Kind() == reflect.Slice:
-		return "a list"
-	case t.Kind() == reflect.Map:
-		return "a map"
-	case t.Kind() == reflect.Struct:
-		return "an object"
-	case t.Kind() == reflect.String:
-		return "a string"
-	case t.Kind() == reflect.Bool:
-		return "a boolean"
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uintptr:
-		return "an integer"
-	default:
-		return "a number"
-	}
+	return err
 }
 
 func (h *Handler) logger() *slog.Logger {

@@ -3,6 +3,8 @@ package awsjson
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +17,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/auth"
@@ -106,6 +111,10 @@ func (f *fakeService) DescribeWorkspaceImages(ctx context.Context, in *api.Descr
 
 const target = api.TargetPrefix + "."
 
+// authOff is the Go equivalent of --auth off, for tests that send
+// hand-made unsigned requests to exercise the protocol.
+var authOff = &auth.Authenticator{Mode: auth.Off}
+
 func describe(imageID string) string {
 	return `{"ImageId":"` + imageID + `","AssociatedResourceTypes":["APPLICATION"]}`
 }
@@ -148,6 +157,7 @@ func TestHandler(t *testing.T) {
 		Service:      svc,
 		Log:          slog.New(slog.NewTextHandler(&lockedWriter{w: &logBuf, mu: &logMu}, nil)),
 		MaxBodyBytes: 256,
+		Auth:         authOff,
 	}
 	tests := []struct {
 		name    string
@@ -540,7 +550,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 func TestRequestIDsAreUnique(t *testing.T) {
-	h := &Handler{Service: &fakeService{}}
+	h := &Handler{Service: &fakeService{}, Auth: authOff}
 	seen := map[string]bool{}
 	for i := range 200 {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
@@ -564,7 +574,7 @@ func TestRequestIDsAreUnique(t *testing.T) {
 // TestPanicKeepsConnection checks that a panicking operation answers 500 over
 // a real connection, which stays usable for the next request.
 func TestPanicKeepsConnection(t *testing.T) {
-	srv := httptest.NewServer(&Handler{Service: &fakeService{}})
+	srv := httptest.NewServer(&Handler{Service: &fakeService{}, Auth: authOff})
 	defer srv.Close()
 	client := srv.Client()
 	post := func(body string) (*http.Response, map[string]any) {
@@ -616,50 +626,115 @@ func TestPanicKeepsConnection(t *testing.T) {
 }
 
 func TestCallerReachesService(t *testing.T) {
-	post := func(t *testing.T, h *Handler, hdr http.Header) {
+	post := func(t *testing.T, h *Handler, hdr http.Header) *httptest.ResponseRecorder {
 		t.Helper()
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(describe(imgOK)))
 		r.Header = hdr
 		r.Header.Set("X-Amz-Target", target+"DescribeImageAssociations")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		if w.Code != 200 {
-			t.Fatalf("status = %d: %s", w.Code, w.Body)
-		}
+		return w
 	}
-	t.Run("Caller func", func(t *testing.T) {
-		svc := &fakeService{}
-		want := auth.Caller{AccessKey: "AKIDEXAMPLE", Account: "123456789012", Region: "eu-west-1"}
-		var gotReq *http.Request
-		h := &Handler{Service: svc, Caller: func(r *http.Request) auth.Caller {
-			gotReq = r
-			return want
-		}}
-		post(t, h, http.Header{"X-Test": {"yes"}})
-		if gotReq == nil || gotReq.Header.Get("X-Test") != "yes" {
-			t.Error("Caller was not given the request")
-		}
-		if got := svc.lastCaller(t); got != want {
-			t.Errorf("service saw caller %+v, want %+v", got, want)
-		}
-	})
-	t.Run("default is auth.FromRequest", func(t *testing.T) {
+	signedHdr := http.Header{}
+	signedHdr.Set("Authorization", "AWS4-HMAC-SHA256 Credential=111122223333/20240101/ap-southeast-2/workspaces/aws4_request, "+
+		"SignedHeaders=host;x-amz-date, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	t.Run("accept is the default", func(t *testing.T) {
 		svc := &fakeService{}
 		h := &Handler{Service: svc}
-		post(t, h, http.Header{})
+		w := post(t, h, http.Header{})
+		wantErr(t, w, 403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+		w = post(t, h, http.Header{"Authorization": {"AWS4-HMAC-SHA256 Credential=x"}})
+		wantErr(t, w, 403, "IncompleteSignatureException", "Authorization header requires 'Signature' parameter.")
+		if len(svc.callers) != 0 {
+			t.Fatalf("the service was called for refused requests: %+v", svc.callers)
+		}
+		if w := post(t, h, signedHdr.Clone()); w.Code != 200 {
+			t.Fatalf("signed: %d %s", w.Code, w.Body)
+		}
+		want := auth.Caller{AccessKey: "111122223333", Account: "111122223333", Region: "ap-southeast-2"}
+		if got := svc.lastCaller(t); got != want {
+			t.Errorf("signed request: service saw caller %+v, want %+v", got, want)
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		svc := &fakeService{}
+		h := &Handler{Service: svc, Auth: authOff}
+		if w := post(t, h, http.Header{}); w.Code != 200 {
+			t.Fatalf("unsigned: %d %s", w.Code, w.Body)
+		}
 		want := auth.Caller{Account: auth.DefaultAccount, Region: auth.DefaultRegion}
 		if got := svc.lastCaller(t); got != want {
 			t.Errorf("unsigned request: service saw caller %+v, want %+v", got, want)
 		}
-		hdr := http.Header{}
-		hdr.Set("Authorization", "AWS4-HMAC-SHA256 Credential=111122223333/20240101/ap-southeast-2/workspaces/aws4_request, "+
-			"SignedHeaders=host;x-amz-date, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-		post(t, h, hdr)
-		got := svc.lastCaller(t)
-		if got.Account != "111122223333" || got.Region != "ap-southeast-2" || got.AccessKey != "111122223333" {
+		post(t, h, signedHdr.Clone())
+		if got := svc.lastCaller(t); got.Account != "111122223333" || got.Region != "ap-southeast-2" {
 			t.Errorf("signed request: service saw caller %+v", got)
 		}
 	})
+	t.Run("strict", func(t *testing.T) {
+		keys, err := auth.NewKeys(
+			auth.Key{AccessKey: "AKIAOK", SecretKey: "s", Account: "123456789012"},
+			auth.Key{AccessKey: "AKIANOIMAGES", SecretKey: "s", Account: "123456789012", Deny: []string{"workspaces:*Image*"}},
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := &fakeService{}
+		h := &Handler{Service: svc, Auth: &auth.Authenticator{Mode: auth.Strict, Keys: keys}}
+		send := func(key, secret, body string) *httptest.ResponseRecorder {
+			r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4599/", strings.NewReader(body))
+			r.Header.Set("X-Amz-Target", target+"DescribeImageAssociations")
+			r.Header.Set("Content-Type", ContentType)
+			signRequest(t, r, key, secret, "eu-central-1", describe(imgOK))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return w
+		}
+		if w := send("AKIAOK", "s", describe(imgOK)); w.Code != 200 {
+			t.Fatalf("good signature: %d %s", w.Code, w.Body)
+		}
+		if got, want := svc.lastCaller(t), (auth.Caller{AccessKey: "AKIAOK", Account: "123456789012", Region: "eu-central-1"}); got != want {
+			t.Errorf("caller %+v, want %+v", got, want)
+		}
+		calls := len(svc.callers)
+		wantErr(t, send("AKIAOK", "wrong", describe(imgOK)), 403, "InvalidSignatureException", "The request signature we calculated does not match")
+		// The body is read once and what was read is what is verified.
+		wantErr(t, send("AKIAOK", "s", describe(imgNotFound)), 403, "InvalidSignatureException", "does not match")
+		wantErr(t, send("AKIAOTHER", "s", describe(imgOK)), 403, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		wantErr(t, send("AKIANOIMAGES", "s", describe(imgOK)), 400, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/AKIANOIMAGES is not authorized to perform: workspaces:DescribeImageAssociations")
+		if len(svc.callers) != calls {
+			t.Errorf("the service was called for refused requests")
+		}
+	})
+}
+
+// signRequest signs r as aws-sdk-go-v2 does, over body.
+func signRequest(t *testing.T, r *http.Request, key, secret, region, body string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "workspaces", region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantErr checks an error answer's status, code and message.
+func wantErr(t *testing.T, w *httptest.ResponseRecorder, status int, code, msgPart string) {
+	t.Helper()
+	var body struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%d %q: %v", w.Code, w.Body, err)
+	}
+	if w.Code != status || body.Type != code || w.Header().Get("x-amzn-ErrorType") != code || !strings.Contains(body.Message, msgPart) {
+		t.Fatalf("got %d %s %q, want %d %s containing %q", w.Code, body.Type, body.Message, status, code, msgPart)
+	}
+	if w.Header().Get("Content-Type") != ContentType || w.Header().Get("x-amzn-RequestId") == "" {
+		t.Fatalf("error without the awsJson headers: %v", w.Header())
+	}
 }
 
 // timedInput is an input with a timestamp member: no WorkSpaces input has

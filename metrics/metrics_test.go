@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 	dto "github.com/prometheus/client_model/go"
@@ -111,6 +112,12 @@ func TestMetricsCountRequestsAndAssociations(t *testing.T) {
 	// An unknown target is counted, under a bounded label.
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", nil)
 	req.Header.Set("X-Amz-Target", "WorkspacesService.Nonsense123")
+	// Signed as an SDK signs (an unsigned request is refused before routing).
+	creds, _ := srv.AWSConfig().Credentials.Retrieve(context.Background())
+	emptySHA256 := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, emptySHA256, "workspaces", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/control"
 	"github.com/wslocal/wslocal/metrics"
@@ -56,7 +57,24 @@ type Config struct {
 	Log           *slog.Logger
 	// SeedFile, if set, is a seed (YAML or JSON) applied at start.
 	SeedFile string
+
+	// Auth decides who sent an API request; the zero value is accept mode.
+	Auth auth.Authenticator
+	// ControlToken, when set, must come as "Authorization: Bearer <token>"
+	// with every control API request but GET /_wslocal/health.
+	ControlToken string
+	// MaxBodyBytes bounds a request body (awsjson.DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int64
+	// MaxInFlight bounds the API requests served at once; beyond it they
+	// are refused with ThrottlingException. DefaultMaxInFlight when zero,
+	// no bound when negative. The control API is not counted.
+	MaxInFlight int
 }
+
+// DefaultMaxInFlight is the default bound of concurrent API requests: far
+// above what a test suite sends, low enough that a runaway client cannot
+// pile up goroutines and store transactions without limit.
+const DefaultMaxInFlight = 256
 
 // Server is a running wslocal without its listener.
 type Server struct {
@@ -100,6 +118,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Auth.Mode == auth.Strict && cfg.Auth.Keys.Len() == 0 {
+		return nil, errors.New("--auth strict needs --credentials FILE: a JSON or YAML list of {accessKey, secretKey, account, allow, deny}")
+	}
 	// The clock is switchable even when it starts real: the control API
 	// may freeze it later.
 	clock, err := sim.NewSwitchableClock(cfg.Clock, cfg.ClockStart)
@@ -121,17 +142,24 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, errors.Join(err, st.Close())
 		}
 	}
+	inFlight := cfg.MaxInFlight
+	if inFlight == 0 {
+		inFlight = DefaultMaxInFlight
+	}
+	authn := cfg.Auth
 	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
+	apiHandler := &awsjson.Handler{Service: svc, Log: log, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes,
+		Recorder: func(r awsjson.Record) {
+			requests.Record(r)
+			m.Record(r)
+		}}
 	mux := http.NewServeMux()
-	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults, Recorder: func(r awsjson.Record) {
-		requests.Record(r)
-		m.Record(r)
-	}})
+	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
 	mux.Handle("GET /metrics", m.Handler())
-	mux.Handle(control.Prefix, control.New(control.Handler{
+	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
 		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
-	}))
+	})))
 	sweepCtx, stop := context.WithCancel(context.Background())
 	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
 	interval := cfg.SweepInterval

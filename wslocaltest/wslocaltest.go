@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/workspaces"
@@ -34,8 +35,9 @@ type Server struct {
 	// URL is the endpoint, e.g. http://127.0.0.1:41234.
 	URL string
 	*server.Server
-	t  reporter
-	hs *httptest.Server
+	t     reporter
+	hs    *httptest.Server
+	token string // the control token Control sends
 }
 
 // reporter is how a helper fails: the test's t, or a panic without one.
@@ -69,6 +71,18 @@ func WithSeedFile(path string) Option { return func(c *server.Config) { c.SeedFi
 // WithConfig sets the service's durations and quotas.
 func WithConfig(cfg workspaces.Config) Option { return func(c *server.Config) { c.Workspaces = cfg } }
 
+// WithAuth sets how API requests are authenticated. The default is accept
+// mode, which AWSConfig's signing clients satisfy; strict mode needs keys,
+// and AWSConfigFor's secret is "wslocal-secret".
+func WithAuth(a auth.Authenticator) Option { return func(c *server.Config) { c.Auth = a } }
+
+// WithControlToken requires the token on the control API; Control sends it.
+func WithControlToken(token string) Option { return func(c *server.Config) { c.ControlToken = token } }
+
+// WithServerConfig changes any part of the server's configuration, for
+// what the other options do not cover (limits, for example).
+func WithServerConfig(f func(*server.Config)) Option { return Option(f) }
+
 // Start runs wslocal with an in-memory store and a manual clock; it stops
 // when the test ends. A helper that fails fails the test.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -99,7 +113,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	hs := httptest.NewServer(srv.Handler)
-	return &Server{URL: hs.URL, Server: srv, t: panicReporter{}, hs: hs}, nil
+	return &Server{URL: hs.URL, Server: srv, t: panicReporter{}, hs: hs, token: cfg.ControlToken}, nil
 }
 
 // Close stops serving, then stops the server and closes its store.
@@ -183,6 +197,9 @@ func (s *Server) Control(method, path string, body, out any) int {
 	req, err := http.NewRequest(method, s.URL+path, &buf)
 	if err != nil {
 		s.t.Fatalf("wslocaltest: %v", err)
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
 	resp, err := s.hs.Client().Do(req)
 	if err != nil {

@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
 )
 
@@ -39,6 +41,15 @@ type options struct {
 	logLevel  string
 	logFormat string
 	seed      string
+
+	auth         string
+	credentials  string
+	controlToken string
+	maxBody      string
+	maxInFlight  int
+	readHeader   time.Duration
+	readTimeout  time.Duration
+	idleTimeout  time.Duration
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -58,11 +69,15 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 		"where state lives: sqlite:<path> (durable) or memory (env WSLOCAL_STORE)")
 	fs.StringVar(&o.clock, "clock", env("clock", "real"),
 		"real, or manual: lifecycles move only when POST /_wslocal/clock advances time (env WSLOCAL_CLOCK)")
-	step, err := time.ParseDuration(env("step", "1s"))
-	if err != nil {
-		return nil, fmt.Errorf("WSLOCAL_STEP: %w", err)
+	var envErrs []error
+	duration := func(p *time.Duration, name, def, usage string) {
+		d, err := time.ParseDuration(env(name, def))
+		if err != nil {
+			envErrs = append(envErrs, fmt.Errorf("WSLOCAL_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err))
+		}
+		fs.DurationVar(p, name, d, usage+" (env WSLOCAL_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
 	}
-	fs.DurationVar(&o.step, "step", step, "how long each lifecycle step takes on the clock (env WSLOCAL_STEP)")
+	duration(&o.step, "step", "1s", "how long each lifecycle step takes on the clock")
 	fs.StringVar(&o.durations, "durations", env("durations", ""),
 		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h\n(import, image, workspace, deploy, directory, removed, terminated; env WSLOCAL_DURATIONS)")
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
@@ -72,9 +87,28 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")
 	fs.StringVar(&o.logFormat, "log-format", env("log-format", "text"),
 		"text (key=value) or json (one object a line) for the access log (env WSLOCAL_LOG_FORMAT)")
+	fs.StringVar(&o.auth, "auth", env("auth", string(auth.Accept)),
+		"off: no signature needed; accept: a SigV4 Authorization header is required, its signature is not checked;\nstrict: signatures verified against --credentials (env WSLOCAL_AUTH)")
+	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
+		"for --auth strict: a JSON or YAML list of {accessKey, secretKey, account, allow, deny} (env WSLOCAL_CREDENTIALS)")
+	fs.StringVar(&o.controlToken, "control-token", env("control-token", ""),
+		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted);\nneeded when --addr is not a loopback address (env WSLOCAL_CONTROL_TOKEN)")
+	fs.StringVar(&o.maxBody, "max-body", env("max-body", "1MiB"), "largest request body, in bytes or with KiB/MiB (env WSLOCAL_MAX_BODY)")
+	inFlight, err := strconv.Atoi(env("max-inflight", strconv.Itoa(server.DefaultMaxInFlight)))
+	if err != nil {
+		envErrs = append(envErrs, fmt.Errorf("WSLOCAL_MAX_INFLIGHT: %w", err))
+	}
+	fs.IntVar(&o.maxInFlight, "max-inflight", inFlight,
+		"API requests served at once; beyond it ThrottlingException at once (env WSLOCAL_MAX_INFLIGHT)")
+	duration(&o.readHeader, "read-header-timeout", "10s", "time allowed to send the request headers")
+	duration(&o.readTimeout, "read-timeout", "60s", "time allowed to send a whole request, body included")
+	duration(&o.idleTimeout, "idle-timeout", "120s", "how long an idle keep-alive connection stays open")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
+	}
+	if err := errors.Join(envErrs...); err != nil {
+		return nil, err
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -111,26 +145,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	lim, err := limitsOf(o)
+	if err != nil {
+		return err
+	}
+	authn, err := authenticator(o)
+	if err != nil {
+		return err
+	}
+	// Before listening: the control API must not be reachable even for a moment.
+	if err := checkExposure(o.addr, o.controlToken); err != nil {
+		return err
+	}
 	// Listen first: a taken port is the commonest start-up failure, and
 	// it should not wait for a store to open or a seed to be applied.
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed})
+	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
+		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, o.store, o.clock)
+	fmt.Fprintf(stderr, "  auth %s\n", authBanner(authn, o.credentials))
 	if o.seed != "" {
 		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
 	}
 	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
-	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: o.readHeader, ReadTimeout: o.readTimeout,
+		IdleTimeout: o.idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 

@@ -12,6 +12,8 @@ package clients_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -21,6 +23,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 
@@ -89,6 +92,14 @@ func sdk(p *proctest.Proc, account, region string) *workspaces.Client {
 		HTTPClient: &http.Client{Timeout: 10 * time.Second,
 			Transport: wslocaltest.BufferBodies(&http.Transport{MaxIdleConnsPerHost: 8})},
 	})
+}
+
+// signRaw signs a hand-made request as aws-sdk-go-v2 does: wslocal's
+// default auth mode (accept) refuses a request without a SigV4 header.
+func signRaw(req *http.Request, body []byte, key, secret, region string, at time.Time) error {
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}
+	return v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "workspaces", region, at)
 }
 
 // advance moves the manual clock of p.

@@ -66,6 +66,9 @@ func firstDescribeApplications(client *http.Client, url string, start time.Time)
 		req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 		req.Header.Set("X-Amz-Target", "WorkspacesService.DescribeApplications")
+		if err := signRaw(req, []byte("{}"), "000000000000", "wslocal-secret", "us-east-1", time.Now()); err != nil {
+			return 0, err
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			last = err.Error()

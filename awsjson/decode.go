@@ -1,0 +1,82 @@
+package awsjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"unicode/utf8"
+
+	"github.com/wslocal/wslocal/api"
+)
+
+// decode reads a JSON object into in. An empty body is an empty object.
+// A member that is null is absent (encoding/json leaves it unset).
+func decode(body []byte, in api.Input) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	if body[0] != '{' {
+		return serializationError("The request body must be a JSON object.")
+	}
+	// encoding/json replaces invalid UTF-8 with U+FFFD without a word: a
+	// name stored that way would not be the name the client sent.
+	if !utf8.Valid(body) {
+		return serializationError("The request body is not valid UTF-8.")
+	}
+	if !json.Valid(body) {
+		// Unmarshal says where the syntax breaks.
+		var syntaxErr *json.SyntaxError
+		if err := json.Unmarshal(body, new(any)); errors.As(err, &syntaxErr) {
+			return serializationError(fmt.Sprintf("The request body is not valid JSON: %v.", syntaxErr))
+		}
+		return serializationError("The request body is not valid JSON.")
+	}
+	if err := scanBody(body, reflect.TypeOf(in)); err != nil {
+		return err
+	}
+	err := json.Unmarshal(body, in)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "the request"
+		}
+		return serializationError(fmt.Sprintf("Unexpected JSON %s for %s: expected %s.", clip(typeErr.Value, 64), clip(field, 128), jsonKind(typeErr.Type)))
+	default:
+		// A member's own UnmarshalJSON refused it (api.Time).
+		return serializationError(fmt.Sprintf("The request body could not be decoded: %s.", clip(err.Error(), 160)))
+	}
+}
+
+// jsonKind names a Go type the way a JSON user thinks of it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == reflect.TypeFor[api.Time]():
+		return "a number (epoch seconds)"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		return "a base64 string"
+	case t.Kind() == reflect.Slice:
+		return "a list"
+	case t.Kind() == reflect.Map:
+		return "a map"
+	case t.Kind() == reflect.Struct:
+		return "an object"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Bool:
+		return "a boolean"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uintptr:
+		return "an integer"
+	default:
+		return "a number"
+	}
+}

@@ -1,0 +1,41 @@
+package awsjson
+
+import (
+	"log/slog"
+	"net/http"
+)
+
+// Throttle bounds how many requests next serves at once. A request beyond
+// max is answered at once with ThrottlingException (HTTP 400, "Rate
+// exceeded", as AWS words it), never queued: a client that floods wslocal
+// sees the error its SDK already retries with backoff, and no request
+// waits for an unbounded time. max <= 0 means no bound.
+func Throttle(next http.Handler, max int, log *slog.Logger) http.Handler {
+	if max <= 0 {
+		return next
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &throttle{next: next, slots: make(chan struct{}, max), log: log}
+}
+
+type throttle struct {
+	next  http.Handler
+	slots chan struct{}
+	log   *slog.Logger
+}
+
+func (t *throttle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case t.slots <- struct{}{}:
+		defer func() { <-t.slots }()
+		t.next.ServeHTTP(w, r)
+	default:
+		id := newRequestID()
+		w.Header().Set("x-amzn-RequestId", id)
+		writeEnvelope(w, &frameworkError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"})
+		t.log.Warn("request", "status", http.StatusBadRequest, "error", "ThrottlingException",
+			"in_flight", cap(t.slots), "request_id", id)
+	}
+}

@@ -1,0 +1,236 @@
+package gosdk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
+)
+
+// matrixPartition is one (account, region) of the isolation matrix and
+// what it created.
+type matrixPartition struct {
+	name, account, region string
+	c                     *workspaces.Client
+	image, bundle, ws     string
+	dir                   string
+}
+
+// TestIsolationMatrix: three accounts in two regions each build the same
+// things (an image with Office, a custom bundle, a directory, a WorkSpace
+// with the bundle's Office, tags, an image permission); every implemented
+// Describe operation shows each partition its own and nothing of the
+// other five, whether listing or asking by id.
+func TestIsolationMatrix(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	ctx := context.Background()
+	const sharedWith = "999999999999" // outside the matrix
+	var parts []*matrixPartition
+	for i, account := range []string{"111111111111", "222222222222", "333333333333"} {
+		for j, region := range []string{"us-east-1", "eu-west-1"} {
+			parts = append(parts, &matrixPartition{
+				name: account + "/" + region, account: account, region: region,
+				c:   newClient(srv.AWSConfigFor(account, region)),
+				dir: fmt.Sprintf("d-%010d", 10*i+j),
+			})
+		}
+	}
+	tag := func(p *matrixPartition) []types.Tag {
+		return []types.Tag{{Key: aws.String("partition"), Value: aws.String(p.name)}}
+	}
+	for _, p := range parts {
+		p.image = importImage(t, p.c, "golden", importOpts{apps: []types.Application{types.ApplicationMicrosoftOffice2019}, tags: tag(p)})
+		registerDirectory(t, p.c, p.dir, tag(p)...)
+	}
+	srv.Advance(time.Minute)
+	for _, p := range parts {
+		out, err := p.c.CreateWorkspaceBundle(ctx, &workspaces.CreateWorkspaceBundleInput{
+			BundleName: aws.String("golden"), BundleDescription: aws.String("golden for " + p.name), ImageId: aws.String(p.image),
+			ComputeType: &types.ComputeType{Name: types.ComputeStandard}, UserStorage: &types.UserStorage{Capacity: aws.String("50")},
+			Tags: tag(p),
+		})
+		if err != nil {
+			t.Fatalf("%s: CreateWorkspaceBundle: %v", p.name, err)
+		}
+		p.bundle = aws.ToString(out.WorkspaceBundle.BundleId)
+		if _, err := p.c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(p.image), AllowCopyImage: aws.Bool(true), SharedAccountId: aws.String(sharedWith)}); err != nil {
+			t.Fatalf("%s: UpdateWorkspaceImagePermission: %v", p.name, err)
+		}
+		p.ws = createWorkspace(t, p.c, p.dir, p.bundle, "alice", tag(p)...)
+	}
+	srv.Advance(time.Minute)
+
+	office := appIDs(t, client(srv))[office2019]
+	for _, p := range parts {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			checkOwnPartition(t, p, office, sharedWith)
+			for _, o := range parts {
+				if o != p {
+					checkForeignPartition(t, p, o)
+				}
+			}
+		})
+	}
+}
+
+// checkOwnPartition: p sees exactly what it created, by listing and by id.
+func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith string) {
+	ctx := context.Background()
+	c := p.c
+	fail := func(op string, err error) { t.Helper(); t.Fatalf("%s: %v", op, err) }
+
+	apps, err := c.DescribeApplications(ctx, &workspaces.DescribeApplicationsInput{})
+	if err != nil {
+		fail("DescribeApplications", err)
+	}
+	if len(apps.Applications) != len(catalogue) {
+		t.Errorf("DescribeApplications (global): %d applications, want the %d of the catalogue", len(apps.Applications), len(catalogue))
+	}
+
+	if ids := allImageIDs(t, c); !slices.Equal(ids, []string{p.image}) {
+		t.Errorf("DescribeWorkspaceImages = %v, want only %s", ids, p.image)
+	}
+	if as := imageAssociations(t, c, p.image); len(as) != 1 || aws.ToString(as[0].ImageId) != p.image {
+		t.Errorf("DescribeImageAssociations(own) = %+v", as)
+	}
+
+	aa, err := c.DescribeApplicationAssociations(ctx, &workspaces.DescribeApplicationAssociationsInput{
+		ApplicationId: aws.String(office), AssociatedResourceTypes: []types.ApplicationAssociatedResourceType{
+			types.ApplicationAssociatedResourceTypeImage, types.ApplicationAssociatedResourceTypeBundle, types.ApplicationAssociatedResourceTypeWorkspace}})
+	if err != nil {
+		fail("DescribeApplicationAssociations", err)
+	}
+	var got []string
+	for _, a := range aa.Associations {
+		got = append(got, string(a.AssociatedResourceType)+" "+aws.ToString(a.AssociatedResourceId))
+	}
+	slices.Sort(got)
+	want := []string{"BUNDLE " + p.bundle, "IMAGE " + p.image, "WORKSPACE " + p.ws}
+	if !slices.Equal(got, want) {
+		t.Errorf("DescribeApplicationAssociations(Office 2019) = %v, want %v", got, want)
+	}
+
+	bundles, err := c.DescribeWorkspaceBundles(ctx, &workspaces.DescribeWorkspaceBundlesInput{})
+	if err != nil {
+		fail("DescribeWorkspaceBundles", err)
+	}
+	if len(bundles.Bundles) != 1 || aws.ToString(bundles.Bundles[0].BundleId) != p.bundle || aws.ToString(bundles.Bundles[0].Owner) != p.account {
+		t.Errorf("DescribeWorkspaceBundles (custom) = %+v, want only %s owned by %s", bundles.Bundles, p.bundle, p.account)
+	}
+	ba, err := c.DescribeBundleAssociations(ctx, &workspaces.DescribeBundleAssociationsInput{BundleId: aws.String(p.bundle),
+		AssociatedResourceTypes: []types.BundleAssociatedResourceType{types.BundleAssociatedResourceTypeApplication}})
+	if err != nil {
+		fail("DescribeBundleAssociations", err)
+	}
+	if len(ba.Associations) != 1 || aws.ToString(ba.Associations[0].BundleId) != p.bundle {
+		t.Errorf("DescribeBundleAssociations(own) = %+v", ba.Associations)
+	}
+
+	wss, err := c.DescribeWorkspaces(ctx, &workspaces.DescribeWorkspacesInput{})
+	if err != nil {
+		fail("DescribeWorkspaces", err)
+	}
+	if len(wss.Workspaces) != 1 || aws.ToString(wss.Workspaces[0].WorkspaceId) != p.ws || aws.ToString(wss.Workspaces[0].DirectoryId) != p.dir {
+		t.Errorf("DescribeWorkspaces = %+v, want only %s in %s", wss.Workspaces, p.ws, p.dir)
+	}
+	if as := workspaceAssociations(t, c, p.ws); len(as) != 1 || aws.ToString(as[0].AssociatedResourceId) != office {
+		t.Errorf("DescribeWorkspaceAssociations(own) = %+v, want the bundle's Office", as)
+	}
+
+	dirs, err := c.DescribeWorkspaceDirectories(ctx, &workspaces.DescribeWorkspaceDirectoriesInput{})
+	if err != nil {
+		fail("DescribeWorkspaceDirectories", err)
+	}
+	if len(dirs.Directories) != 1 || aws.ToString(dirs.Directories[0].DirectoryId) != p.dir {
+		t.Errorf("DescribeWorkspaceDirectories = %+v, want only %s", dirs.Directories, p.dir)
+	}
+
+	for _, id := range []string{p.image, p.bundle, p.ws, p.dir} {
+		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
+			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
+		}
+	}
+
+	perms, err := c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(p.image)})
+	if err != nil {
+		fail("DescribeWorkspaceImagePermissions", err)
+	}
+	if len(perms.ImagePermissions) != 1 || aws.ToString(perms.ImagePermissions[0].SharedAccountId) != sharedWith {
+		t.Errorf("DescribeWorkspaceImagePermissions(own) = %+v, want %s only", perms.ImagePermissions, sharedWith)
+	}
+}
+
+// checkForeignPartition: p sees nothing of o, whichever id it asks for.
+func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
+	ctx := context.Background()
+	c := p.c
+	// empty asserts a by-id listing found nothing: an empty answer, or
+	// ResourceNotFoundException where the operation refuses unknown ids.
+	empty := func(op string, n int, err error) {
+		t.Helper()
+		var nf *types.ResourceNotFoundException
+		if err != nil && !errors.As(err, &nf) {
+			t.Errorf("%s of %s's resource: %v", op, o.name, err)
+		} else if n != 0 {
+			t.Errorf("%s shows %d of %s's resources to %s", op, n, o.name, p.name)
+		}
+	}
+	imgs, err := c.DescribeWorkspaceImages(ctx, &workspaces.DescribeWorkspaceImagesInput{ImageIds: []string{o.image}})
+	empty("DescribeWorkspaceImages", len(imgsOf(imgs)), err)
+	bundles, err := c.DescribeWorkspaceBundles(ctx, &workspaces.DescribeWorkspaceBundlesInput{BundleIds: []string{o.bundle}})
+	n := 0
+	if bundles != nil {
+		n = len(bundles.Bundles)
+	}
+	empty("DescribeWorkspaceBundles", n, err)
+	wss, err := c.DescribeWorkspaces(ctx, &workspaces.DescribeWorkspacesInput{WorkspaceIds: []string{o.ws}})
+	n = 0
+	if wss != nil {
+		n = len(wss.Workspaces)
+	}
+	empty("DescribeWorkspaces by id", n, err)
+	wss, err = c.DescribeWorkspaces(ctx, &workspaces.DescribeWorkspacesInput{DirectoryId: aws.String(o.dir)})
+	n = 0
+	if wss != nil {
+		n = len(wss.Workspaces)
+	}
+	empty("DescribeWorkspaces by directory", n, err)
+	dirs, err := c.DescribeWorkspaceDirectories(ctx, &workspaces.DescribeWorkspaceDirectoriesInput{DirectoryIds: []string{o.dir}})
+	n = 0
+	if dirs != nil {
+		n = len(dirs.Directories)
+	}
+	empty("DescribeWorkspaceDirectories", n, err)
+
+	_, err = c.DescribeImageAssociations(ctx, &workspaces.DescribeImageAssociationsInput{ImageId: aws.String(o.image),
+		AssociatedResourceTypes: []types.ImageAssociatedResourceType{types.ImageAssociatedResourceTypeApplication}})
+	notFound(t, err, o.image)
+	_, err = c.DescribeBundleAssociations(ctx, &workspaces.DescribeBundleAssociationsInput{BundleId: aws.String(o.bundle),
+		AssociatedResourceTypes: []types.BundleAssociatedResourceType{types.BundleAssociatedResourceTypeApplication}})
+	notFound(t, err, o.bundle)
+	_, err = c.DescribeWorkspaceAssociations(ctx, &workspaces.DescribeWorkspaceAssociationsInput{WorkspaceId: aws.String(o.ws),
+		AssociatedResourceTypes: []types.WorkSpaceAssociatedResourceType{types.WorkSpaceAssociatedResourceTypeApplication}})
+	notFound(t, err, o.ws)
+	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
+	notFound(t, err, o.image)
+	for _, id := range []string{o.image, o.bundle, o.ws, o.dir} {
+		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
+		notFound(t, err, id)
+	}
+}
+
+func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImage {
+	if out == nil {
+		return nil
+	}
+	return out.Images
+}

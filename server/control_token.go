@@ -1,0 +1,53 @@
+package server
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/wslocal/wslocal/control"
+)
+
+// requireToken guards the control API: reset, the clock and fault rules
+// would let anyone who reaches the port rewrite every account's state.
+// GET /_wslocal/health stays open, so liveness probes and start-up waits
+// need no secret; it tells only the version, store kind and clock.
+func requireToken(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !tokenGiven(r, token) {
+			// Basic too: a browser asks for it, so the dashboard works
+			// (any user name, the token as the password).
+			w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal control API"`)
+			w.Header().Add("WWW-Authenticate", `Basic realm="wslocal control API", charset="UTF-8"`)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_ = json.NewEncoder(w).Encode(map[string]string{
+				"error": "the control API needs the header Authorization: Bearer <the --control-token of this wslocal>"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tokenGiven reports whether r carries the token, as "Bearer <token>" or
+// as the password of HTTP Basic authentication.
+func tokenGiven(r *http.Request, token string) bool {
+	got := ""
+	if _, pass, ok := r.BasicAuth(); ok {
+		got = pass
+	} else if scheme, rest, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Bearer") {
+		// The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+		got = rest
+	} else {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
