@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,33 +32,6 @@ func TestMain(m *testing.M) { proctest.Main(m) }
 func start(t *testing.T) *proctest.Proc {
 	t.Helper()
 	return proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
-}
-
-// clientEnv is the environment of a client process: the test's, without any
-// AWS_* variable of the machine, with fixed credentials and region, and
-// config files that do not exist, so no profile of the machine changes what
-// the client does. (As conformance/clients does.)
-func clientEnv(t *testing.T, extra ...string) []string {
-	t.Helper()
-	dir := t.TempDir()
-	var env []string
-	for _, kv := range proctest.Env() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env,
-		"AWS_ACCESS_KEY_ID=000000000000",
-		"AWS_SECRET_ACCESS_KEY=wslocal-secret",
-		"AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE="+filepath.Join(dir, "no-config"),
-		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_MAX_ATTEMPTS=1",
-		"PYTHONDONTWRITEBYTECODE=1",
-		"PYTHONUNBUFFERED=1",
-	)
-	return append(env, extra...)
 }
 
 // result is what a finished client process left.
@@ -89,17 +61,6 @@ func runCmd(timeout time.Duration, env []string, name string, args ...string) re
 		r.code = cmd.ProcessState.ExitCode()
 	}
 	return r
-}
-
-// requireTool skips the test when a command is missing or does not work.
-func requireTool(t *testing.T, what string, name string, args ...string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed (%s not on PATH): skipping", what, name)
-	}
-	if r := runCmd(30*time.Second, proctest.Env(), name, args...); r.err != nil || r.code != 0 {
-		t.Skipf("%s is not usable (`%s %s`: exit %d, %v): skipping\n%s%s", what, name, strings.Join(args, " "), r.code, r.err, r.stdout, r.stderr)
-	}
 }
 
 // clockCall GETs /_wslocal/clock, or POSTs body to it, and returns the
@@ -138,10 +99,4 @@ func now(t *testing.T, p *proctest.Proc) time.Time { t.Helper(); return clockCal
 func advance(t *testing.T, p *proctest.Proc) time.Time {
 	t.Helper()
 	return clockCall(t, p, `{"advance":"1s"}`)
-}
-
-// lastLine is the last non-empty line of s.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wslocal/wslocal/internal/proctest"
 )
 
 // awsCLI runs `aws workspaces ...` against one server. Commands start in the
@@ -77,7 +79,7 @@ func (c *awsCLI) fails(k *cliCall, code string) string {
 		c.t.Fatalf("aws workspaces %s: exit code %d, want 254 or 255 (a service error %s)\nstdout:\n%s\nstderr:\n%s", strings.Join(k.args, " "), r.code, code, r.stdout, r.stderr)
 	}
 	prefix := "An error occurred (" + code + ") when calling the "
-	line := lastLine(r.stderr)
+	line := proctest.LastLine(r.stderr)
 	if !strings.HasPrefix(line, prefix) {
 		c.t.Fatalf("aws workspaces %s: stderr does not report %s:\n%s", strings.Join(k.args, " "), code, r.stderr)
 	}
@@ -234,10 +236,10 @@ const (
 // `aws workspaces`, every state and LastUpdatedTime on the way, timestamps
 // as epoch numbers, and the refusals the CLI reports.
 func TestCLIAppManagementStory(t *testing.T) {
-	requireTool(t, "the AWS CLI", "aws", "--version")
+	proctest.RequireTool(t, "the AWS CLI", "aws", "--version")
 	t.Parallel()
 	p := start(t)
-	c := &awsCLI{t: t, url: p.URL, env: clientEnv(t)}
+	c := &awsCLI{t: t, url: p.URL, env: proctest.ClientEnv(t)}
 	begin := time.Now()
 
 	// A directory, the first page of AWS's bundles and the catalogue.

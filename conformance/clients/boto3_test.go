@@ -11,12 +11,12 @@ import (
 // fails with the script's output unless it exits 0 with a last line OK.
 func runPython(t *testing.T, script string) {
 	t.Helper()
-	requireTool(t, "python3 with boto3", "python3", "-c", "import boto3")
+	proctest.RequireTool(t, "python3 with boto3", "python3", "-c", "import boto3")
 	t.Parallel()
 	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
 	start := time.Now()
-	stdout, stderr, code := run(t, 60*time.Second, clientEnv(t, "AWS_ENDPOINT_URL="+p.URL), "python3", script, p.URL)
-	if code != 0 || lastLine(stdout) != "OK" {
+	stdout, stderr, code := run(t, 60*time.Second, proctest.ClientEnv(t, "AWS_ENDPOINT_URL="+p.URL), "python3", script, p.URL)
+	if code != 0 || proctest.LastLine(stdout) != "OK" {
 		t.Fatalf("python3 %s: exit code %d, want 0 and a last line OK\n--- stdout ---\n%s--- stderr ---\n%s", script, code, stdout, stderr)
 	}
 	t.Logf("python3 %s: OK in %v", script, time.Since(start).Round(time.Millisecond))

@@ -89,10 +89,10 @@ func millis(t *testing.T, n json.Number) int64 {
 // with Office 2019, INSTALLING, the clock moves, COMPLETED, the image's
 // fields, tags, and the errors the CLI reports.
 func TestCLIStory(t *testing.T) {
-	requireTool(t, "the AWS CLI", "aws", "--version")
+	proctest.RequireTool(t, "the AWS CLI", "aws", "--version")
 	t.Parallel()
 	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
-	cli := &awsCLI{t: t, url: p.URL, env: clientEnv(t)}
+	cli := &awsCLI{t: t, url: p.URL, env: proctest.ClientEnv(t)}
 	start := time.Now()
 
 	var apps struct {

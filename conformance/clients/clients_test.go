@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,33 +31,6 @@ import (
 )
 
 func TestMain(m *testing.M) { proctest.Main(m) }
-
-// clientEnv is the environment of a client process: the test's, without any
-// AWS_* or WSLOCAL_* variable of the machine, with fixed credentials and
-// region, and config files that do not exist, so no profile of the machine
-// changes what the client does.
-func clientEnv(t *testing.T, extra ...string) []string {
-	t.Helper()
-	dir := t.TempDir()
-	var env []string
-	for _, kv := range proctest.Env() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env,
-		"AWS_ACCESS_KEY_ID=000000000000",
-		"AWS_SECRET_ACCESS_KEY=wslocal-secret",
-		"AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE="+filepath.Join(dir, "no-config"),
-		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_MAX_ATTEMPTS=1",
-		"PYTHONDONTWRITEBYTECODE=1",
-		"PYTHONUNBUFFERED=1",
-	)
-	return append(env, extra...)
-}
 
 // run runs a client command and returns its stdout, stderr and exit code;
 // it fails the test when the command cannot start or outlives timeout.
@@ -112,26 +84,5 @@ func advance(t *testing.T, p *proctest.Proc, d string) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /_wslocal/clock advance %s: %s", d, resp.Status)
-	}
-}
-
-// lastLine is the last non-empty line of s.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
-}
-
-// requireTool skips the test when a command is missing or does not work.
-func requireTool(t *testing.T, what string, name string, args ...string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed (%s not on PATH): skipping", what, name)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = proctest.Env()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("%s is not usable (`%s %s`: %v): skipping\n%s", what, name, strings.Join(args, " "), err, out)
 	}
 }

@@ -172,11 +172,11 @@ func TestStrictGoSDK(t *testing.T) {
 }
 
 func TestStrictBoto3(t *testing.T) {
-	requireTool(t, "python3 with boto3", "python3", "-c", "import boto3")
+	proctest.RequireTool(t, "python3 with boto3", "python3", "-c", "import boto3")
 	t.Parallel()
 	p := startStrict(t)
-	stdout, stderr, code := run(t, 60*time.Second, clientEnv(t), "python3", "python/strict.py", p.URL)
-	if code != 0 || lastLine(stdout) != "OK" {
+	stdout, stderr, code := run(t, 60*time.Second, proctest.ClientEnv(t), "python3", "python/strict.py", p.URL)
+	if code != 0 || proctest.LastLine(stdout) != "OK" {
 		t.Fatalf("python3 python/strict.py: exit code %d, want 0 and a last line OK\n--- stdout ---\n%s--- stderr ---\n%s", code, stdout, stderr)
 	}
 	t.Logf("boto3 strict:\n%s", stdout)
@@ -193,11 +193,11 @@ sys.exit(main())
 `
 
 func TestStrictCLI(t *testing.T) {
-	requireTool(t, "the AWS CLI", "aws", "--version")
+	proctest.RequireTool(t, "the AWS CLI", "aws", "--version")
 	t.Parallel()
 	p := startStrict(t)
 	as := func(key, secret string) *awsCLI {
-		return &awsCLI{t: t, url: p.URL, env: clientEnv(t, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret)}
+		return &awsCLI{t: t, url: p.URL, env: proctest.ClientEnv(t, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret)}
 	}
 	admin := as(adminKey, adminSecret)
 	var apps struct {
@@ -229,7 +229,7 @@ func TestStrictCLI(t *testing.T) {
 		if !strings.Contains(stderr, "(InvalidSignatureException)") {
 			t.Fatalf("stderr does not name InvalidSignatureException:\n%s", stderr)
 		}
-		msg := lastLine(stderr[strings.Index(stderr, "operation: ")+len("operation: "):])
+		msg := proctest.LastLine(stderr[strings.Index(stderr, "operation: ")+len("operation: "):])
 		if !expiredMessage.MatchString(msg) {
 			t.Fatalf("message %q does not match %s", msg, expiredMessage)
 		}
