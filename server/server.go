@@ -18,6 +18,7 @@ import (
 	"github.com/wslocal/wslocal/control"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/store/sqlite"
 	"github.com/wslocal/wslocal/workspaces"
 )
@@ -40,7 +41,7 @@ func VersionString() string {
 
 // Config says how to build a server.
 type Config struct {
-	// Store is "memory" or "sqlite:<path>".
+	// Store is "memory", "sqlite:<path>" or a postgres:// URL.
 	Store string
 	// Clock is "real" or "manual".
 	Clock string
@@ -76,8 +77,10 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 			return nil, errors.New("--store sqlite: needs a file path, as in sqlite:.wslocal/state.db")
 		}
 		return sqlite.Open(ctx, path)
+	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
+		return postgres.Open(ctx, spec)
 	default:
-		return nil, fmt.Errorf("--store %q: use memory or sqlite:<path>", spec)
+		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://...", spec)
 	}
 }
 

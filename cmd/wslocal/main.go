@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -53,7 +54,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	fs.StringVar(&o.addr, "addr", env("addr", "127.0.0.1:4599"), "address to listen on (env WSLOCAL_ADDR)")
 	fs.StringVar(&o.store, "store", env("store", "sqlite:.wslocal/state.db"),
-		"where state lives: sqlite:<path> (durable) or memory (env WSLOCAL_STORE)")
+		"where state lives: sqlite:<path> (durable), memory, or postgres://... shared by replicas (env WSLOCAL_STORE)")
 	fs.StringVar(&o.clock, "clock", env("clock", "real"),
 		"real, or manual: lifecycles move only when POST /_wslocal/clock advances time (env WSLOCAL_CLOCK)")
 	step, err := time.ParseDuration(env("step", "1s"))
@@ -107,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr)", o.addr, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, o.store, o.clock)
+	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
@@ -125,4 +126,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	defer cancel()
 	err = hs.Shutdown(shutdownCtx)
 	return errors.Join(err, srv.Close())
+}
+
+// redact hides the password of a postgres:// store URL in what is printed.
+func redact(store string) string {
+	if u, err := url.Parse(store); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return store
 }
