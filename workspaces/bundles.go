@@ -22,8 +22,8 @@ type bundle struct {
 	OSName api.OperatingSystemName `json:"wslocalOperatingSystemName"`
 }
 
-func (b *bundle) rootGiB() int  { return capacity(b.RootStorage) }
-func (b *bundle) userGiB() int  { n, _ := strconv.Atoi(api.ToString(b.UserStorage.Capacity)); return n }
+func (b *bundle) rootGiB() int { return capacity(b.RootStorage) }
+func (b *bundle) userGiB() int { n, _ := strconv.Atoi(api.ToString(b.UserStorage.Capacity)); return n }
 
 func capacity(r *api.RootStorage) int {
 	if r == nil {
