@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,9 @@ type Service struct {
 	durations atomic.Pointer[Durations]
 	faults    *sim.Faults
 	log       *slog.Logger
+
+	stepsMu sync.Mutex
+	steps   StepCounts
 }
 
 var _ api.Service = (*Service)(nil)
@@ -103,9 +107,9 @@ func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.
 // update runs fn in a write transaction after applying the lifecycle steps
 // of p that are due: the caller sees the world as of now.
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	return s.store.Write(ctx, func(tx store.Tx) error {
+	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
 		now := s.clock.Now()
-		if err := s.advance(ctx, tx, &p, now); err != nil {
+		if err := s.advance(ctx, tx, &p, now, n); err != nil {
 			return err
 		}
 		return fn(tx, now)
