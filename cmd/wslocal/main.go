@@ -38,6 +38,7 @@ type options struct {
 	durations string
 	quotas    string
 	logLevel  string
+	pprof     string
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -67,6 +68,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
 		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
+	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -110,6 +112,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
+
+	if o.pprof != "" {
+		if err := servePprof(o.pprof, log); err != nil {
+			ln.Close()
+			srv.Close()
+			return err
+		}
+	}
 
 	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	served := make(chan error, 1)
