@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -34,6 +35,9 @@ type Store struct {
 	// For an in-memory database it is the same pool as write.
 	read *sql.DB
 	path string
+	// The prepared statements of each pool (the same for an in-memory
+	// database, whose pools are one).
+	writeStmts, readStmts *sqlstore.Stmts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -53,7 +57,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
 		s := &Store{write: db, read: db, path: path}
-		return s, s.migrate(ctx)
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+		s.writeStmts = sqlstore.NewStmts(db)
+		s.readStmts = s.writeStmts
+		return s, nil
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -76,9 +86,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
+	// Every reader stays open: a connection closed for being idle costs
+	// the next read a new connection, which reads the schema again.
+	read.SetMaxOpenConns(readers())
+	read.SetMaxIdleConns(readers())
 	s.read = read
+	s.writeStmts, s.readStmts = sqlstore.NewStmts(write), sqlstore.NewStmts(read)
 	return s, nil
+}
+
+// readers is the size of the read pool: reads beyond the cores only queue
+// inside SQLite's page cache mutex, but a few more hide a reader waiting
+// on the disk.
+func readers() int {
+	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
 // migrate applies, in order and each in its own transaction, the embedded
@@ -145,12 +166,12 @@ func ignoreDone(err error) error {
 
 // Read implements store.Store.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, s.read, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+	return s.inTx(ctx, s.read, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.readStmts}) })
 }
 
 // Write implements store.Store.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
 }
 
 // Reset implements store.Store.
@@ -177,6 +198,10 @@ func (s *Store) Kind() string {
 // Close implements store.Store: it checkpoints the WAL into the main file.
 func (s *Store) Close() error {
 	var errs []error
+	if s.readStmts != s.writeStmts {
+		errs = append(errs, s.readStmts.Close())
+	}
+	errs = append(errs, s.writeStmts.Close())
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
