@@ -21,21 +21,22 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 		return nil, err
 	}
 	p := partition(ctx)
-	owner, err := s.ownerOf(ctx, p, *in.ImageId)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.DescribeImageAssociationsResult{Associations: []api.ImageResourceAssociation{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	var out *api.DescribeImageAssociationsResult
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		out = &api.DescribeImageAssociationsResult{Associations: []api.ImageResourceAssociation{}}
 		r, img, err := s.findImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
+			return err
+		}
+		// A shared image's associations are its owner's: as current as p's.
+		if err := current(ctx, tx, p, r.Partition, now); err != nil {
 			return err
 		}
 		if !isWindows(img.OSName) {
 			return notSupported("UnsupportedOperatingSystem",
 				"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
 		}
-		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: owner,
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition,
 			ResourceType: assocImage, ResourceID: r.ID})
 		if err != nil {
 			return err

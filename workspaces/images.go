@@ -389,11 +389,9 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	if err != nil {
 		return nil, err
 	}
-	if err := s.catchUpShared(ctx, p); err != nil {
-		return nil, err
-	}
-	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
+	var out *api.DescribeWorkspaceImagesResult
 	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		out = &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
 		var rs []store.Resource
 		if in.ImageType != api.ImageTypeShared {
 			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -406,6 +404,15 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			shares, err := tx.SharedWith(ctx, p.Account, p.Region)
 			if err != nil {
 				return err
+			}
+			// Shared images are as current as the caller's own.
+			for i, sh := range shares {
+				if i > 0 && sh.Partition == shares[i-1].Partition {
+					continue // ordered by owner
+				}
+				if err := current(ctx, tx, p, sh.Partition, now); err != nil {
+					return err
+				}
 			}
 			for _, sh := range shares {
 				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ImageID)
@@ -437,27 +444,6 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 		return nil, err
 	}
 	return out, nil
-}
-
-// catchUpShared applies the due steps of the accounts that share images
-// with p, so their images read as current.
-func (s *Service) catchUpShared(ctx context.Context, p store.Partition) error {
-	var owners []store.Partition
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		shares, err := tx.SharedWith(ctx, p.Account, p.Region)
-		for _, sh := range shares {
-			if !slices.Contains(owners, sh.Partition) {
-				owners = append(owners, sh.Partition)
-			}
-		}
-		return err
-	})
-	for _, o := range owners {
-		if err == nil {
-			err = s.catchUp(ctx, o)
-		}
-	}
-	return err
 }
 
 // DeleteWorkspaceImage deletes an image with its associations, tags and
