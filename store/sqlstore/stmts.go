@@ -125,8 +125,18 @@ func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	return ts
 }
 
+// stmtCtx is the context a statement runs with: ctx, or, with Detach, one
+// that is never canceled.
+func (t *Tx) stmtCtx(ctx context.Context) context.Context {
+	if t.Detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // query runs a query written with ? placeholders, prepared when it can be.
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = t.stmtCtx(ctx)
 	query = t.q(query)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -136,6 +146,7 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // queryRow is query for one row.
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = t.stmtCtx(ctx)
 	query = t.q(query)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)

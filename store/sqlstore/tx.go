@@ -20,7 +20,11 @@ type Tx struct {
 	// Stmts, when set, caches the prepared statements of the database the
 	// transaction runs on (see Stmts).
 	Stmts *Stmts
-	bound txStmts
+	// Detach runs the statements with contexts that are never canceled:
+	// for short local reads, where the pure-Go SQLite driver would
+	// otherwise start a goroutine per statement to watch the context.
+	Detach bool
+	bound  txStmts
 }
 
 var _ store.Tx = (*Tx)(nil)
@@ -33,6 +37,7 @@ func (t *Tx) q(query string) string {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
+	ctx = t.stmtCtx(ctx)
 	query = t.q(query)
 	var err error
 	if st := t.stmt(ctx, query); st != nil {
