@@ -91,7 +91,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: use debug, info, warn or error", o.logLevel)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logOut := newLogWriter(stderr)
+	defer logOut.Close()
+	log := slog.New(logHandler{slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}), logOut})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
