@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlstore"
@@ -40,7 +41,10 @@ type Store struct {
 	writeStmts, readStmts *sqlstore.Stmts
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.ResourceViewer = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the database at path and applies the
 // migrations it lacks. The path ":memory:" opens a private in-memory database.
@@ -176,6 +180,12 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 // Write implements store.Store.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
+}
+
+// ViewResource implements store.ResourceViewer, on the read pool.
+func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	return db.ViewResource(ctx, p, kind, id, resourceType, now)
 }
 
 // Reset implements store.Store.

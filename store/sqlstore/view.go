@@ -1,0 +1,84 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// viewQuery reads a resource, its associations of one type and whether a
+// step is due in its partition, in one statement: the statement's snapshot
+// makes it consistent without a transaction. The due flag and the
+// resource repeat on every association row; with no association there is
+// one row, and with no resource either its columns are empty.
+const viewQuery = `SELECT
+	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= ? AND account = ? AND region = ?)
+	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= ? AND account = ? AND region = ?)),
+	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc,
+	COALESCE(a.application_id, ''), COALESCE(a.state, ''), COALESCE(a.reason_code, ''), COALESCE(a.reason_message, ''),
+	COALESCE(a.created_at, 0), COALESCE(a.updated_at, 0), COALESCE(a.due_at, 0), COALESCE(a.failed_step, '')
+FROM (SELECT 1 AS one) base
+LEFT JOIN resources r ON r.account = ? AND r.region = ? AND r.kind = ? AND r.id = ?
+LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.resource_type = ? AND a.resource_id = r.id
+ORDER BY a.application_id`
+
+// DB is what a backend gives ViewResource: its pool, with the statement
+// cache and placeholders of its transactions.
+type DB struct {
+	DB     *sql.DB
+	Stmts  *Stmts
+	Rebind func(string) string
+	// Detach runs the statement with a context that is never canceled (see
+	// Tx.Detach).
+	Detach bool
+}
+
+// ViewResource implements store.ResourceViewer.
+func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	var v store.ResourceView
+	if d.Detach {
+		ctx = context.WithoutCancel(ctx)
+	}
+	query := viewQuery
+	if d.Rebind != nil {
+		query = d.Rebind(query)
+	}
+	at := ms(now)
+	args := []any{at, p.Account, p.Region, at, p.Account, p.Region, p.Account, p.Region, kind, id, resourceType}
+	var rows *sql.Rows
+	var err error
+	if st := d.Stmts.lookup(query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = d.DB.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r store.Resource
+		var a store.Association
+		var rCreated, rDue, aCreated, aUpdated, aDue int64
+		if err := rows.Scan(&v.Due, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
+			&a.ApplicationID, &a.State, &a.ReasonCode, &a.ReasonMessage, &aCreated, &aUpdated, &aDue, &a.FailedStep); err != nil {
+			return v, err
+		}
+		if r.ID == "" {
+			continue
+		}
+		if v.Resource == nil {
+			r.Partition, r.Kind = p, kind
+			r.Created, r.DueAt = fromMS(rCreated), fromMS(rDue)
+			v.Resource = &r
+		}
+		if a.ApplicationID != "" {
+			a.Partition, a.ResourceType, a.ResourceID = p, resourceType, id
+			a.Created, a.Updated, a.DueAt = fromMS(aCreated), fromMS(aUpdated), fromMS(aDue)
+			v.Associations = append(v.Associations, a)
+		}
+	}
+	return v, rows.Err()
+}
