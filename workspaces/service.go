@@ -133,6 +133,23 @@ func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.
 	}
 }
 
+// viewResource reads the resource (kind, id) of p with its associations of
+// assocType in one statement, when the store can (store.ResourceViewer)
+// and no lifecycle step is due in p. It returns nil, for the caller to take
+// the general path (view), when the store cannot, a step is due, or p has
+// no such resource (it may be shared with p, or missing).
+func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id, assocType string) (*store.ResourceView, error) {
+	viewer, ok := s.store.(store.ResourceViewer)
+	if !ok {
+		return nil, nil
+	}
+	v, err := viewer.ViewResource(ctx, p, kind, id, assocType, s.clock.Now())
+	if err != nil || v.Due || v.Resource == nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // update runs fn in a write transaction after applying the lifecycle steps
 // of p that are due: the caller sees the world as of now.
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
