@@ -188,6 +188,12 @@ func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, r
 	return db.ViewResource(ctx, p, kind, id, resourceType, now)
 }
 
+// ViewResources implements store.ResourceViewer.
+func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
+	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	return db.ViewResources(ctx, p, kind, now)
+}
+
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {

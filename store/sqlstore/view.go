@@ -24,6 +24,18 @@ LEFT JOIN resources r ON r.account = ? AND r.region = ? AND r.kind = ? AND r.id 
 LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.resource_type = ? AND a.resource_id = r.id
 ORDER BY a.application_id`
 
+// viewKindQuery reads every resource of a kind in a partition, whether a
+// step is due there and whether images are shared with it, in one
+// statement; with no resource there is one row with empty columns.
+const viewKindQuery = `SELECT
+	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= ? AND account = ? AND region = ?)
+	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= ? AND account = ? AND region = ?)),
+	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = ? AND region = ?),
+	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc
+FROM (SELECT 1 AS one) base
+LEFT JOIN resources r ON r.account = ? AND r.region = ? AND r.kind = ?
+ORDER BY r.id`
+
 // DB is what a backend gives ViewResource: its pool, with the statement
 // cache and placeholders of its transactions.
 type DB struct {
@@ -35,25 +47,50 @@ type DB struct {
 	Detach bool
 }
 
-// ViewResource implements store.ResourceViewer.
-func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
-	var v store.ResourceView
+// query runs a query written with ? placeholders on the pool, prepared
+// when it can be.
+func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if d.Detach {
 		ctx = context.WithoutCancel(ctx)
 	}
-	query := viewQuery
 	if d.Rebind != nil {
 		query = d.Rebind(query)
 	}
-	at := ms(now)
-	args := []any{at, p.Account, p.Region, at, p.Account, p.Region, p.Account, p.Region, kind, id, resourceType}
-	var rows *sql.Rows
-	var err error
 	if st := d.Stmts.lookup(query); st != nil {
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = d.DB.QueryContext(ctx, query, args...)
+		return st.QueryContext(ctx, args...)
 	}
+	return d.DB.QueryContext(ctx, query, args...)
+}
+
+// ViewResources implements store.ResourceViewer.
+func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
+	var v store.ResourcesView
+	at := ms(now)
+	rows, err := d.query(ctx, viewKindQuery, at, p.Account, p.Region, at, p.Account, p.Region, p.Account, p.Region,
+		p.Account, p.Region, kind)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := store.Resource{Partition: p, Kind: kind}
+		var created, due int64
+		if err := rows.Scan(&v.Due, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
+			return v, err
+		}
+		if r.ID != "" {
+			r.Created, r.DueAt = fromMS(created), fromMS(due)
+			v.Resources = append(v.Resources, r)
+		}
+	}
+	return v, rows.Err()
+}
+
+// ViewResource implements store.ResourceViewer.
+func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	var v store.ResourceView
+	at := ms(now)
+	rows, err := d.query(ctx, viewQuery, at, p.Account, p.Region, at, p.Account, p.Region, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
 		return v, err
 	}

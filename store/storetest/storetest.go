@@ -417,6 +417,41 @@ func testResourceView(t *testing.T, st store.Store) {
 		len(got.Associations) != 1 || got.Associations[0].ApplicationID != "wsa-c" {
 		t.Errorf("the bundle of the same id = %+v", got)
 	}
+
+	// Every resource of a kind.
+	kind := func(p store.Partition, k string, now time.Time) store.ResourcesView {
+		t.Helper()
+		got, err := v.ViewResources(ctx, p, k, now)
+		if err != nil {
+			t.Fatalf("ViewResources(%v, %s): %v", p, k, err)
+		}
+		return got
+	}
+	all := kind(p1, "image", t0)
+	var listed []store.Resource
+	read(t, st, func(tx store.Tx) error {
+		var err error
+		listed, err = tx.ListResources(ctx, p1, "image", "", 0)
+		return err
+	})
+	if fmt.Sprint(all.Resources) != fmt.Sprint(listed) || len(listed) != 2 || all.Due || all.Shared {
+		t.Errorf("images = %+v\nwant %+v, nothing due, nothing shared", all, listed)
+	}
+	if got := kind(p1, "image", t0.Add(time.Minute)); !got.Due || len(got.Resources) != 2 {
+		t.Errorf("a minute later: %+v, want due", got)
+	}
+	if got := kind(p1, "directory", t0); len(got.Resources) != 0 || got.Due {
+		t.Errorf("no directories = %+v", got)
+	}
+	write(t, st, func(tx store.Tx) error {
+		return tx.PutShare(ctx, store.Share{Partition: p2, ImageID: "wsi-1", SharedAccount: p1.Account})
+	})
+	if got := kind(p1, "image", t0); !got.Shared || len(got.Resources) != 2 {
+		t.Errorf("with an image shared by p2: %+v, want Shared", got)
+	}
+	if got := kind(p3, "image", t0); got.Shared {
+		t.Errorf("the same account in another region: %+v, want not Shared", got)
+	}
 }
 
 func testRollback(t *testing.T, st store.Store) {
