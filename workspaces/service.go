@@ -31,6 +31,7 @@ type Service struct {
 
 	stepsMu sync.Mutex
 	steps   StepCounts
+	images  imageCache
 }
 
 var _ api.Service = (*Service)(nil)
