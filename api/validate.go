@@ -50,6 +50,20 @@ func (vs *Violations) Err() error {
 	return &ValidationException{Message: &msg}
 }
 
+// checkable is every input and structure of the model.
+type checkable interface {
+	validate(vs *Violations, path string)
+}
+
+// Check returns the model's constraint violations of v (nil when there
+// are none), for callers that report them in their own words: the seed
+// file names its own fields, not the request's.
+func Check(v checkable) []Violation {
+	vs := &Violations{}
+	v.validate(vs, "")
+	return vs.List
+}
+
 func (vs *Violations) add(path string, value any, constraint string) {
 	vs.List = append(vs.List, Violation{Path: path, Value: render(value), Constraint: constraint})
 }

@@ -39,6 +39,21 @@ type Handler struct {
 	Caller func(*http.Request) auth.Caller
 	// Faults, when set, may answer a request with an injected error.
 	Faults *sim.Faults
+	// Recorder, when set, is told of every request once it is answered
+	// (the request log and the metrics).
+	Recorder func(Record)
+}
+
+// Record is what the handler tells its Recorder about one request.
+type Record struct {
+	Time      time.Time // when the request arrived, on the wall clock
+	RequestID string
+	Operation string // as the X-Amz-Target named it, even if unknown
+	Account   string
+	Region    string
+	Status    int
+	Latency   time.Duration
+	ErrorCode string // the error's __type; empty on success
 }
 
 // frameworkError is an error of the protocol itself rather than of an
@@ -87,19 +102,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	op, status, code := "", http.StatusOK, ""
+	var who auth.Caller
 	defer func() {
 		if p := recover(); p != nil {
 			h.logger().Error("panic in handler", "operation", op, "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
 			status, code = h.writeError(w, internalFailure())
 		}
+		latency := time.Since(start)
 		h.logger().Info("request", "operation", op, "status", status, "error", code,
-			"request_id", reqID, "duration", time.Since(start))
+			"request_id", reqID, "duration", latency)
+		if h.Recorder != nil {
+			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: who.Account, Region: who.Region,
+				Status: status, Latency: latency, ErrorCode: code})
+		}
 	}()
 	caller := auth.FromRequest
 	if h.Caller != nil {
 		caller = h.Caller
 	}
-	ctx := auth.WithCaller(r.Context(), caller(r))
+	who = caller(r)
+	ctx := auth.WithCaller(r.Context(), who)
 	op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), api.TargetPrefix+".")
 	out, err := h.serve(ctx, r, op)
 	if err != nil {

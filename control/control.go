@@ -5,8 +5,6 @@ package control
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -30,6 +28,8 @@ type Handler struct {
 	Faults *sim.Faults
 	// Service owns the lifecycle step durations.
 	Service *workspaces.Service
+	// Requests is the log of the latest AWS API requests.
+	Requests *RequestLog
 
 	mux *http.ServeMux
 }
@@ -48,6 +48,11 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("DELETE "+Prefix+"faults/{id}", h.clearFaults)
 	h.mux.HandleFunc("GET "+Prefix+"durations", h.getDurations)
 	h.mux.HandleFunc("PUT "+Prefix+"durations", h.setDurations)
+	h.mux.HandleFunc("GET "+Prefix+"state", h.getState)
+	h.mux.HandleFunc("PUT "+Prefix+"state", h.putState)
+	h.mux.HandleFunc("GET "+Prefix+"applications", h.getApplications)
+	h.mux.HandleFunc("GET "+Prefix+"requests", h.getRequests)
+	registerUI(h.mux)
 	return &h
 }
 
@@ -61,13 +66,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeErr(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
-}
-
-func (h *Handler) clockMode() string {
-	if _, ok := h.Clock.(*sim.ManualClock); ok {
-		return "manual"
-	}
-	return "real"
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
@@ -89,60 +87,6 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
-}
-
-type clockState struct {
-	Mode string `json:"mode"`
-	Now  string `json:"now"`
-}
-
-func (h *Handler) getClock(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, clockState{Mode: h.clockMode(), Now: h.Clock.Now().Format(time.RFC3339Nano)})
-}
-
-// moveClock takes {"advance": "90s"} or {"set": "2026-01-02T03:04:05Z"},
-// moves the manual clock and applies what has become due before answering,
-// so the next request already sees it.
-func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
-	manual, ok := h.Clock.(*sim.ManualClock)
-	if !ok {
-		writeErr(w, http.StatusBadRequest, sim.ErrNotManual)
-		return
-	}
-	var req struct {
-		Advance string `json:"advance"`
-		Set     string `json:"set"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body must be {"advance": "90s"} or {"set": "<RFC 3339 time>"}: %w`, err))
-		return
-	}
-	var err error
-	switch {
-	case req.Advance != "" && req.Set == "":
-		var d time.Duration
-		if d, err = time.ParseDuration(req.Advance); err == nil {
-			_, err = manual.Advance(d)
-		}
-	case req.Set != "" && req.Advance == "":
-		var t time.Time
-		if t, err = time.Parse(time.RFC3339Nano, req.Set); err == nil {
-			_, err = manual.Set(t)
-		}
-	default:
-		err = errors.New(`give exactly one of "advance" and "set"`)
-	}
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, err)
-		return
-	}
-	if err := h.Sweep(r.Context()); err != nil {
-		writeErr(w, http.StatusInternalServerError, err)
-		return
-	}
-	h.getClock(w, r)
 }
 
 // decodeBody reads a small JSON body strictly.

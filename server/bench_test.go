@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/server"
-	"github.com/wslocal/wslocal/sim"
 )
 
 func BenchmarkDescribeImageAssociations(b *testing.B) {
@@ -51,7 +50,7 @@ func benchDescribeImageAssociations(b *testing.B, store string) {
 		b.Fatalf("ImportWorkspaceImage answered %s (%v)", body, err)
 	}
 
-	if _, err := srv.Clock.(*sim.ManualClock).Advance(time.Hour); err != nil {
+	if _, err := srv.Clock.Advance(time.Hour); err != nil {
 		b.Fatal(err)
 	}
 	if err := srv.Service.Sweep(ctx); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/control"
+	"github.com/wslocal/wslocal/metrics"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/postgres"
@@ -27,9 +28,11 @@ import (
 // otherwise it is the module version or "dev".
 var Version = ""
 
-// VersionString is the version wslocal reports: Version, the module
+// VersionString is the version wslocal reports: Version, the module's
 // version, or "dev".
-func VersionString() string {
+func VersionString() string { return version() }
+
+func version() string {
 	if Version != "" {
 		return Version
 	}
@@ -43,7 +46,7 @@ func VersionString() string {
 type Config struct {
 	// Store is "memory", "sqlite:<path>" or a postgres:// URL.
 	Store string
-	// Clock is "real" or "manual".
+	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
 	// ClockStart is where a manual clock starts (now when zero).
 	ClockStart time.Time
@@ -52,6 +55,8 @@ type Config struct {
 	SweepInterval time.Duration
 	Workspaces    workspaces.Config
 	Log           *slog.Logger
+	// SeedFile, if set, is a seed (YAML or JSON) applied at start.
+	SeedFile string
 }
 
 // Server is a running wslocal without its listener.
@@ -59,11 +64,15 @@ type Server struct {
 	Handler http.Handler
 	Service *workspaces.Service
 	Store   store.Store
-	Clock   sim.Clock
+	Clock   *sim.SwitchableClock
 	Faults  *sim.Faults
+	// Requests is the log of the latest AWS API requests.
+	Requests *control.RequestLog
 
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // OpenStore opens the store a --store value names.
@@ -76,7 +85,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		if path == "" {
 			return nil, errors.New("--store sqlite: needs a file path, as in sqlite:.wslocal/state.db")
 		}
-		return sqlite.Open(ctx, path)
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("--store %s: %w (choose a writable path, or --store memory)", spec, err)
+		}
+		return st, nil
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		return postgres.Open(ctx, spec)
 	default:
@@ -90,18 +103,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	var clock sim.Clock
-	switch cfg.Clock {
-	case "", "real":
-		clock = sim.RealClock{}
-	case "manual":
-		start := cfg.ClockStart
-		if start.IsZero() {
-			start = time.Now()
-		}
-		clock = sim.NewManualClock(start)
-	default:
-		return nil, fmt.Errorf("--clock %q: use real or manual", cfg.Clock)
+	// The clock is switchable even when it starts real: the control API
+	// may freeze it later.
+	clock, err := sim.NewSwitchableClock(cfg.Clock, cfg.ClockStart)
+	if err != nil {
+		return nil, fmt.Errorf("--clock: %w", err)
 	}
 	st, err := OpenStore(ctx, cfg.Store)
 	if err != nil {
@@ -109,14 +115,28 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	if cfg.SeedFile != "" {
+		seed, err := workspaces.ReadSeedFile(cfg.SeedFile)
+		if err == nil {
+			err = svc.ApplySeed(ctx, seed)
+		}
+		if err != nil {
+			return nil, errors.Join(err, st.Close())
+		}
+	}
+	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
 	mux := http.NewServeMux()
-	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults})
+	mux.Handle("/", &awsjson.Handler{Service: svc, Log: log, Faults: faults, Recorder: func(r awsjson.Record) {
+		requests.Record(r)
+		m.Record(r)
+	}})
+	mux.Handle("GET /metrics", m.Handler())
 	mux.Handle(control.Prefix, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
-		Reset: st.Reset, Sweep: svc.Sweep, Service: svc,
+		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
 	}))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond
@@ -129,9 +149,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the sweeper and closes the store.
+// Close stops the sweeper and closes the store. Closing again does nothing.
 func (s *Server) Close() error {
-	s.stop()
-	s.wg.Wait()
-	return s.Store.Close()
+	s.closeOnce.Do(func() {
+		s.stop()
+		s.wg.Wait()
+		s.closeErr = s.Store.Close()
+	})
+	return s.closeErr
 }

@@ -86,6 +86,21 @@ type Share struct {
 	SharedAccount string
 }
 
+// ResourceTag is a tag with the resource it belongs to, as AllTags lists it.
+type ResourceTag struct {
+	Partition
+	ResourceID string
+	Tag
+}
+
+// AssociationCount is how many associations of every partition are in one
+// state for one resource type.
+type AssociationCount struct {
+	State        string
+	ResourceType string
+	Count        int
+}
+
 // Tx is one transaction. Every method is scoped to the partition it is given.
 type Tx interface {
 	GetResource(ctx context.Context, p Partition, kind, id string) (*Resource, error)
@@ -115,6 +130,21 @@ type Tx interface {
 	PutShare(ctx context.Context, s Share) error
 	DeleteShare(ctx context.Context, s Share) error
 	DeleteSharesOf(ctx context.Context, p Partition, imageID string) error
+
+	// AllResources, AllAssociations, AllTags and AllShares list the rows of
+	// every partition, ordered by their keys (bytewise, whatever the
+	// database's collation): a snapshot of the store reads the same from
+	// every backend.
+	AllResources(ctx context.Context) ([]Resource, error)
+	AllAssociations(ctx context.Context) ([]Association, error)
+	AllTags(ctx context.Context) ([]ResourceTag, error)
+	AllShares(ctx context.Context) ([]Share, error)
+	// DeleteAll deletes every row of every partition within the
+	// transaction, so that an import can replace the state atomically.
+	DeleteAll(ctx context.Context) error
+	// CountAssociations counts the associations of every partition by
+	// state and resource type, ordered by both.
+	CountAssociations(ctx context.Context) ([]AssociationCount, error)
 
 	// AnyDue reports whether a lifecycle step is due at now, in p or, when
 	// p is nil, anywhere.

@@ -116,8 +116,11 @@ func (a Application) needsOldOfficeGone() bool {
 	return a.Family == "office" || a.Family == "visio" || a.Family == "project"
 }
 
+// isWindows reports whether an operating system is a Windows: application
+// management is for Windows only. Whether an application supports that
+// Windows is the application's SupportedOperatingSystemNames.
 func isWindows(os api.OperatingSystemName) bool {
-	return slices.Contains(windowsSystems, os)
+	return strings.HasPrefix(string(os), "WINDOWS")
 }
 
 func (a Application) wire() api.WorkSpaceApplication {
@@ -132,6 +135,16 @@ func (a Application) wire() api.WorkSpaceApplication {
 		SupportedComputeTypeNames:     slices.Clone(a.Computes),
 		SupportedOperatingSystemNames: slices.Clone(a.Systems),
 	}
+}
+
+// Applications returns the applications catalogue as DescribeApplications
+// answers it, for callers that do not sign AWS requests (the control API).
+func Applications() []api.WorkSpaceApplication {
+	out := make([]api.WorkSpaceApplication, 0, len(catalogue))
+	for _, a := range catalogue {
+		out = append(out, a.wire())
+	}
+	return out
 }
 
 // DescribeApplications lists the catalogue. Filters combine with AND; the

@@ -272,7 +272,8 @@ func (s *Service) stepAssociation(ctx context.Context, tx store.Tx, a *store.Ass
 		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
 	}
 	wr, w, err := getDoc[workspace](ctx, tx, a.Partition, kindWorkspace, a.ResourceID)
-	if isNotFound(err) {
+	if isNotFound(err) || err == nil && (wr.State == wsTerminating || wr.State == wsTerminated) {
+		// The WorkSpace is going or gone, and its applications with it.
 		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
 	}
 	if err != nil {

@@ -133,12 +133,10 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 	if _, err := parseCapacity("UserStorage", api.ToString(in.UserStorage.Capacity)); err != nil {
 		return nil, err
 	}
-	root := &api.RootStorage{Capacity: api.String("80")}
 	if in.RootStorage != nil {
 		if _, err := parseCapacity("RootStorage", api.ToString(in.RootStorage.Capacity)); err != nil {
 			return nil, err
 		}
-		root = in.RootStorage
 	}
 	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
@@ -166,12 +164,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 			}
 		}
 		id := newID("wsb-", 9)
-		b := &bundle{OSName: img.OSName, WorkspaceBundle: api.WorkspaceBundle{
-			BundleId: api.String(id), Name: in.BundleName, Owner: api.String(p.Account), Description: in.BundleDescription,
-			ImageId: api.String(imgRes.ID), RootStorage: root, UserStorage: in.UserStorage, ComputeType: in.ComputeType,
-			LastUpdatedTime: api.TimeOf(now), CreationTime: api.TimeOf(now),
-			State: api.WorkspaceBundleStateAvailable, BundleType: api.BundleTypeRegular,
-		}}
+		b := newBundle(p, id, imgRes.ID, img, in, now)
 		r := &store.Resource{Partition: p, Kind: kindBundle, ID: id, State: string(b.State), Created: now}
 		if err := putDoc(ctx, tx, r, b); err != nil {
 			return err
@@ -186,6 +179,21 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 		return nil, err
 	}
 	return &api.CreateWorkspaceBundleResult{WorkspaceBundle: &out}, nil
+}
+
+// newBundle is the document of a custom bundle made from an image, as
+// CreateWorkspaceBundle stores it; the root volume is 80 GiB unless asked.
+func newBundle(p store.Partition, id, imageID string, img *image, in *api.CreateWorkspaceBundleRequest, now time.Time) *bundle {
+	root := &api.RootStorage{Capacity: api.String("80")}
+	if in.RootStorage != nil {
+		root = in.RootStorage
+	}
+	return &bundle{OSName: img.OSName, WorkspaceBundle: api.WorkspaceBundle{
+		BundleId: api.String(id), Name: in.BundleName, Owner: api.String(p.Account), Description: in.BundleDescription,
+		ImageId: api.String(imageID), RootStorage: root, UserStorage: in.UserStorage, ComputeType: in.ComputeType,
+		LastUpdatedTime: api.TimeOf(now), CreationTime: api.TimeOf(now),
+		State: api.WorkspaceBundleStateAvailable, BundleType: api.BundleTypeRegular,
+	}}
 }
 
 // usableImage returns an AVAILABLE image the caller owns or that is shared

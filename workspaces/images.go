@@ -211,11 +211,7 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 	}
 	var id string
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		img := &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
-			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
-			Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
-			Origin: "ImportWorkspaceImage"}
-		r, err := s.newImage(ctx, tx, p, img, apps, in.Tags, s.Durations().Import, now)
+		r, err := s.newImage(ctx, tx, p, importedImage(in, osName), apps, in.Tags, s.Durations().Import, now)
 		if err != nil {
 			return err
 		}
@@ -226,6 +222,14 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 		return nil, err
 	}
 	return &api.ImportWorkspaceImageResult{ImageId: api.String(id)}, nil
+}
+
+// importedImage is the document of an image ImportWorkspaceImage registers.
+func importedImage(in *api.ImportWorkspaceImageRequest, osName api.OperatingSystemName) *image {
+	return &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
+		RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
+		Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
+		Origin: "ImportWorkspaceImage"}
 }
 
 // officeImportSupported applies the documented limits of Office on imported
@@ -500,8 +504,8 @@ func (c *imageCache) load(r *store.Resource) (*image, error) {
 	return img, nil
 }
 
-// DeleteWorkspaceImage deletes an image with its associations, tags and
-// shares, unless a bundle uses it. Deleting an image that does not exist
+// DeleteWorkspaceImage deletes an image with its associations and tags,
+// unless a bundle uses it or it is shared (AWS asks to unshare first). Deleting an image that does not exist
 // succeeds, as deletes are idempotent.
 func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorkspaceImageRequest) (*api.DeleteWorkspaceImageResult, error) {
 	p := partition(ctx)
@@ -529,8 +533,13 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 				return associated("The image %s is used by bundle %s.", r.ID, bundles[i].ID)
 			}
 		}
-		if err := tx.DeleteSharesOf(ctx, p, r.ID); err != nil {
+		shares, err := tx.Shares(ctx, p, r.ID)
+		if err != nil {
 			return err
+		}
+		if len(shares) > 0 {
+			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
+				r.ID, shares[0].SharedAccount)
 		}
 		return deleteResource(ctx, tx, r, assocImage)
 	})

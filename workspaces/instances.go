@@ -153,7 +153,8 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if live >= s.quotas.Workspaces {
 		return nil, "ResourceLimitExceeded", fmt.Sprintf("You have reached the quota of %d WorkSpaces in %s.", s.quotas.Workspaces, p.Region), nil
 	}
-	props, msg := workspaceProperties(b, req.WorkspaceProperties)
+	id := newID("ws-", 9)
+	w, msg := newWorkspace(id, dir, b, req)
 	if msg != "" {
 		return nil, "InvalidParameterValuesException", msg, nil
 	}
@@ -161,20 +162,6 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if err != nil {
 		return nil, "", "", err
 	}
-	id := newID("ws-", 9)
-	subnet := newHexID("subnet-", 17)
-	if len(dir.SubnetIds) > 0 {
-		subnet = dir.SubnetIds[0]
-	}
-	w := &workspace{ImageID: api.ToString(b.ImageId), Workspace: api.Workspace{
-		WorkspaceId: api.String(id), DirectoryId: api.String(dirID), UserName: req.UserName,
-		IpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
-		BundleId:  req.BundleId, SubnetId: api.String(subnet),
-		ComputerName:        api.String("WSAMZN-" + strings.ToUpper(rand.Text()[:8])),
-		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: req.UserVolumeEncryptionEnabled,
-		RootVolumeEncryptionEnabled: req.RootVolumeEncryptionEnabled, WorkspaceName: req.WorkspaceName,
-		WorkspaceProperties: props,
-	}}
 	r := &store.Resource{Partition: p, Kind: kindWorkspace, ID: id, State: state, Created: now}
 	schedule(r, now, s.Durations().Workspace)
 	// The bundle's applications install while the WorkSpace is built.
@@ -188,6 +175,29 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 		return nil, "", "", err
 	}
 	return &storedWorkspace{r, w}, "", "", nil
+}
+
+// newWorkspace is the document of a WorkSpace launched from a bundle into
+// a directory, as CreateWorkspaces stores it; msg says why the request's
+// properties do not fit the bundle.
+func newWorkspace(id string, dir *directory, b *bundle, req *api.WorkspaceRequest) (*workspace, string) {
+	props, msg := workspaceProperties(b, req.WorkspaceProperties)
+	if msg != "" {
+		return nil, msg
+	}
+	subnet := newHexID("subnet-", 17)
+	if len(dir.SubnetIds) > 0 {
+		subnet = dir.SubnetIds[0]
+	}
+	return &workspace{ImageID: api.ToString(b.ImageId), Workspace: api.Workspace{
+		WorkspaceId: api.String(id), DirectoryId: req.DirectoryId, UserName: req.UserName,
+		IpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
+		BundleId:  req.BundleId, SubnetId: api.String(subnet),
+		ComputerName:        api.String("WSAMZN-" + strings.ToUpper(rand.Text()[:8])),
+		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: req.UserVolumeEncryptionEnabled,
+		RootVolumeEncryptionEnabled: req.RootVolumeEncryptionEnabled, WorkspaceName: req.WorkspaceName,
+		WorkspaceProperties: props,
+	}}, ""
 }
 
 func randByte() int {

@@ -3,6 +3,12 @@
 //
 //	srv := wslocaltest.Start(t)
 //	client := workspaces.NewFromConfig(srv.AWSConfig())
+//	srv.Seed(`accounts: [{directories: [{id: d-1234567890}]}]`)
+//	srv.InjectFault(sim.FaultRule{Operation: "DeployWorkspaceApplications", ...})
+//	srv.Advance(time.Minute) // lifecycles move only when the test says so
+//
+// Outside a test (an example, TestMain sharing one server, a program) New
+// starts one that the caller closes.
 package wslocaltest
 
 import (
@@ -28,9 +34,22 @@ type Server struct {
 	// URL is the endpoint, e.g. http://127.0.0.1:41234.
 	URL string
 	*server.Server
-	t  testing.TB
+	t  reporter
 	hs *httptest.Server
 }
+
+// reporter is how a helper fails: the test's t, or a panic without one.
+type reporter interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// panicReporter fails a helper of a server made by New.
+type panicReporter struct{}
+
+func (panicReporter) Helper() {}
+
+func (panicReporter) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
 
 // Option changes how Start builds the server.
 type Option func(*server.Config)
@@ -41,13 +60,35 @@ func WithStore(spec string) Option { return func(c *server.Config) { c.Store = s
 // WithRealClock uses the wall clock instead of the manual one.
 func WithRealClock() Option { return func(c *server.Config) { c.Clock = "real" } }
 
+// WithClockStart sets where the clock starts (2026-01-01T00:00:00Z by default).
+func WithClockStart(t time.Time) Option { return func(c *server.Config) { c.ClockStart = t } }
+
+// WithSeedFile applies a seed file (YAML or JSON, see docs/seed.example.yaml) at start.
+func WithSeedFile(path string) Option { return func(c *server.Config) { c.SeedFile = path } }
+
 // WithConfig sets the service's durations and quotas.
 func WithConfig(cfg workspaces.Config) Option { return func(c *server.Config) { c.Workspaces = cfg } }
 
 // Start runs wslocal with an in-memory store and a manual clock; it stops
-// when the test ends.
+// when the test ends. A helper that fails fails the test.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	s, err := New(opts...)
+	if err != nil {
+		t.Fatalf("wslocaltest: %v", err)
+	}
+	s.t = t
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("wslocaltest: close: %v", err)
+		}
+	})
+	return s
+}
+
+// New runs wslocal as Start does, for code without a *testing.T; the
+// caller must Close it. A helper that fails (Advance, Seed, ...) panics.
+func New(opts ...Option) (*Server, error) {
 	cfg := server.Config{Store: "memory", Clock: "manual", ClockStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		Workspaces: workspaces.DefaultConfig()}
 	for _, o := range opts {
@@ -55,17 +96,16 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
-		t.Fatalf("wslocaltest: %v", err)
+		return nil, err
 	}
 	hs := httptest.NewServer(srv.Handler)
-	s := &Server{URL: hs.URL, Server: srv, t: t, hs: hs}
-	t.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			t.Errorf("wslocaltest: close: %v", err)
-		}
-	})
-	return s
+	return &Server{URL: hs.URL, Server: srv, t: panicReporter{}, hs: hs}, nil
+}
+
+// Close stops serving, then stops the server and closes its store.
+func (s *Server) Close() error {
+	s.hs.Close()
+	return s.Server.Close()
 }
 
 // AWSConfig is an aws-sdk-go-v2 configuration for account 000000000000 in
@@ -85,19 +125,40 @@ func (s *Server) AWSConfigFor(account, region string) aws.Config {
 	}
 }
 
-// Advance moves the manual clock forward by d and applies every lifecycle
-// step that has become due.
+// Advance moves the clock forward by d (with the real clock, its offset
+// from the wall clock) and applies every lifecycle step that has become due.
 func (s *Server) Advance(d time.Duration) {
 	s.t.Helper()
-	c, ok := s.Clock.(*sim.ManualClock)
-	if !ok {
-		s.t.Fatal("wslocaltest: Advance needs the manual clock")
-	}
-	if _, err := c.Advance(d); err != nil {
-		s.t.Fatal(err)
+	if _, err := s.Clock.Advance(d); err != nil {
+		s.t.Fatalf("wslocaltest: %v", err)
 	}
 	if err := s.Service.Sweep(context.Background()); err != nil {
 		s.t.Fatalf("wslocaltest: sweep: %v", err)
+	}
+}
+
+// InjectFault adds a fault rule (an API error, or a lifecycle step ending
+// in ERROR) and returns it with its id. It fires Count times (0: until the
+// server stops); remove it earlier with Faults.Clear(rule.ID).
+func (s *Server) InjectFault(rule sim.FaultRule) sim.FaultRule {
+	s.t.Helper()
+	added, err := s.Faults.Add(rule)
+	if err != nil {
+		s.t.Fatalf("wslocaltest: InjectFault: %v", err)
+	}
+	return added
+}
+
+// Seed applies a seed document (YAML or JSON, the format of --seed and
+// docs/seed.example.yaml) in one transaction.
+func (s *Server) Seed(doc string) {
+	s.t.Helper()
+	seed, err := workspaces.ParseSeed("seed", []byte(doc))
+	if err == nil {
+		err = s.Service.ApplySeed(context.Background(), seed)
+	}
+	if err != nil {
+		s.t.Fatalf("wslocaltest: Seed: %v", err)
 	}
 }
 
@@ -116,12 +177,12 @@ func (s *Server) Control(method, path string, body, out any) int {
 	var buf bytes.Buffer
 	if body != nil {
 		if err := json.NewEncoder(&buf).Encode(body); err != nil {
-			s.t.Fatal(err)
+			s.t.Fatalf("wslocaltest: %v", err)
 		}
 	}
 	req, err := http.NewRequest(method, s.URL+path, &buf)
 	if err != nil {
-		s.t.Fatal(err)
+		s.t.Fatalf("wslocaltest: %v", err)
 	}
 	resp, err := s.hs.Client().Do(req)
 	if err != nil {

@@ -40,6 +40,8 @@ type options struct {
 	durations string
 	quotas    string
 	logLevel  string
+	logFormat string
+	seed      string
 	pprof     string
 }
 
@@ -70,6 +72,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
 		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
+	fs.StringVar(&o.seed, "seed", env("seed", ""),
+		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")
+	fs.StringVar(&o.logFormat, "log-format", env("log-format", "text"),
+		"text (key=value) or json (one object a line) for the access log (env WSLOCAL_LOG_FORMAT)")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
@@ -95,7 +101,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
-	log := slog.New(logHandler{slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}), logOut})
+	var log *slog.Logger
+	switch opts := (&slog.HandlerOptions{Level: level}); o.logFormat {
+	case "text":
+		log = slog.New(logHandler{slog.NewTextHandler(logOut, opts), logOut})
+	case "json":
+		log = slog.New(logHandler{slog.NewJSONHandler(logOut, opts), logOut})
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", o.logFormat)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -104,17 +118,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log})
-	if err != nil {
-		return err
-	}
+	// Listen first: a taken port is the commonest start-up failure, and
+	// it should not wait for a store to open or a seed to be applied.
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		srv.Close()
-		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr)", o.addr, err)
+		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
+	}
+	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
+	if o.seed != "" {
+		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
+	}
+	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	if o.pprof != "" {

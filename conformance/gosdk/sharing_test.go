@@ -9,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
-
-	"github.com/wslocal/wslocal/sim"
 )
 
 // Reading a shared image from the account it is shared with applies the
@@ -30,7 +28,7 @@ func TestSharedImageReadsAreCurrent(t *testing.T) {
 		ImageId: aws.String(shared), AllowCopyImage: aws.Bool(true), SharedAccountId: aws.String("222222222222")}); err != nil {
 		t.Fatalf("UpdateWorkspaceImagePermission: %v", err)
 	}
-	clock := srv.Clock.(*sim.ManualClock)
+	clock := srv.Clock
 	steps := func() int64 { return srv.Service.StepsApplied().Image }
 
 	for i, tc := range []struct {

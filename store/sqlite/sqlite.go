@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/store"
@@ -39,6 +40,9 @@ type Store struct {
 	// The prepared statements of each pool (the same for an in-memory
 	// database, whose pools are one).
 	writeStmts, readStmts *sqlstore.Stmts
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var (
@@ -216,7 +220,13 @@ func (s *Store) Kind() string {
 }
 
 // Close implements store.Store: it checkpoints the WAL into the main file.
+// Closing again does nothing.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	var errs []error
 	if s.readStmts != s.writeStmts {
 		errs = append(errs, s.readStmts.Close())

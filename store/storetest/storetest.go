@@ -30,6 +30,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FailedWriteLeavesNothing", testRollback},
 		{"WritesAreSerialised", testSerialised},
 		{"Reset", testReset},
+		{"ExportImportRoundTrip", testRoundTrip},
+		{"DeleteAllRollsBack", testDeleteAllRollsBack},
+		{"CountAssociations", testCountAssociations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

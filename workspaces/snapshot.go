@@ -1,0 +1,337 @@
+package workspaces
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// SnapshotVersion is the newest snapshot format this wslocal reads and
+// writes. A change that older readers would misread gets a new version.
+const SnapshotVersion = 1
+
+// Snapshot is the whole state of wslocal as one JSON document: every row
+// of the store, of every account and region, in key order. Times are unix
+// milliseconds (0: none); a resource's doc is the service's own document.
+type Snapshot struct {
+	Version      int                   `json:"version"`
+	ExportedAt   string                `json:"exportedAt"`
+	Resources    []SnapshotResource    `json:"resources"`
+	Associations []SnapshotAssociation `json:"associations"`
+	Tags         []SnapshotTag         `json:"tags"`
+	Shares       []SnapshotShare       `json:"shares"`
+}
+
+// SnapshotResource is an image, bundle, WorkSpace or directory.
+type SnapshotResource struct {
+	Account string          `json:"account"`
+	Region  string          `json:"region"`
+	Kind    string          `json:"kind"`
+	ID      string          `json:"id"`
+	State   string          `json:"state"`
+	Created int64           `json:"created"`
+	DueAt   int64           `json:"dueAt"`
+	Doc     json.RawMessage `json:"doc"`
+}
+
+// SnapshotAssociation is an application's association with a resource.
+type SnapshotAssociation struct {
+	Account       string `json:"account"`
+	Region        string `json:"region"`
+	ApplicationID string `json:"applicationId"`
+	ResourceType  string `json:"resourceType"`
+	ResourceID    string `json:"resourceId"`
+	State         string `json:"state"`
+	ReasonCode    string `json:"reasonCode"`
+	ReasonMessage string `json:"reasonMessage"`
+	Created       int64  `json:"created"`
+	Updated       int64  `json:"updated"`
+	DueAt         int64  `json:"dueAt"`
+	FailedStep    string `json:"failedStep"`
+}
+
+// SnapshotTag is one tag of a resource.
+type SnapshotTag struct {
+	Account    string `json:"account"`
+	Region     string `json:"region"`
+	ResourceID string `json:"resourceId"`
+	Key        string `json:"key"`
+	Value      string `json:"value"`
+}
+
+// SnapshotShare is an image shared with another account.
+type SnapshotShare struct {
+	Account       string `json:"account"`
+	Region        string `json:"region"`
+	ImageID       string `json:"imageId"`
+	SharedAccount string `json:"sharedAccount"`
+}
+
+// SnapshotError says why a snapshot cannot be imported: the caller's
+// mistake (HTTP 400), not the server's.
+type SnapshotError struct{ msg string }
+
+func (e *SnapshotError) Error() string { return e.msg }
+
+func snapshotErr(format string, args ...any) error {
+	return &SnapshotError{fmt.Sprintf(format, args...)}
+}
+
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// ExportState applies the lifecycle steps due on the clock and returns
+// everything in the store, as of now.
+func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
+	if err := s.Sweep(ctx); err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{Version: SnapshotVersion, ExportedAt: s.clock.Now().Format(time.RFC3339Nano),
+		Resources: []SnapshotResource{}, Associations: []SnapshotAssociation{}, Tags: []SnapshotTag{}, Shares: []SnapshotShare{}}
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		rs, err := tx.AllResources(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			snap.Resources = append(snap.Resources, SnapshotResource{Account: r.Account, Region: r.Region, Kind: r.Kind,
+				ID: r.ID, State: r.State, Created: millis(r.Created), DueAt: millis(r.DueAt), Doc: r.Doc})
+		}
+		as, err := tx.AllAssociations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			snap.Associations = append(snap.Associations, SnapshotAssociation{Account: a.Account, Region: a.Region,
+				ApplicationID: a.ApplicationID, ResourceType: a.ResourceType, ResourceID: a.ResourceID, State: a.State,
+				ReasonCode: a.ReasonCode, ReasonMessage: a.ReasonMessage, Created: millis(a.Created),
+				Updated: millis(a.Updated), DueAt: millis(a.DueAt), FailedStep: a.FailedStep})
+		}
+		tags, err := tx.AllTags(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range tags {
+			snap.Tags = append(snap.Tags, SnapshotTag{Account: t.Account, Region: t.Region, ResourceID: t.ResourceID, Key: t.Key, Value: t.Value})
+		}
+		shares, err := tx.AllShares(ctx)
+		for _, sh := range shares {
+			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export the state: %w", err)
+	}
+	return snap, nil
+}
+
+// DecodeSnapshot reads a snapshot strictly: malformed JSON, unknown fields
+// and a version newer than SnapshotVersion are a *SnapshotError.
+func DecodeSnapshot(data []byte) (*Snapshot, error) {
+	// The version comes first, leniently: a newer snapshot may have fields
+	// this wslocal does not know, and "too new" is the useful answer then.
+	var head struct {
+		Version json.RawMessage `json:"version"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&head); err != nil {
+		return nil, snapshotErr("the snapshot is not a JSON object: %v", err)
+	}
+	var version int
+	if len(head.Version) == 0 {
+		return nil, snapshotErr(`the snapshot has no "version"; export one with GET /_wslocal/state`)
+	}
+	if err := json.Unmarshal(head.Version, &version); err != nil || version < 1 {
+		return nil, snapshotErr(`the snapshot's "version" must be a positive whole number, not %s`, head.Version)
+	}
+	if version > SnapshotVersion {
+		return nil, snapshotErr("the snapshot has version %d, newer than this wslocal supports (%d): upgrade wslocal to import it",
+			version, SnapshotVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var snap Snapshot
+	if err := dec.Decode(&snap); err != nil {
+		return nil, snapshotErr("the snapshot is malformed: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, snapshotErr("the snapshot has data after its JSON object")
+	}
+	return &snap, nil
+}
+
+// ImportState replaces the whole state with a snapshot in one transaction:
+// on any error nothing changes. Rows are checked as they are written, so
+// a bad row anywhere aborts the import.
+func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
+	if snap.Version < 1 || snap.Version > SnapshotVersion {
+		return snapshotErr("the snapshot has version %d; this wslocal imports version 1 to %d", snap.Version, SnapshotVersion)
+	}
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteAll(ctx); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		// once refuses a second row with the same key in one table.
+		once := func(what string, key ...string) error {
+			k := fmt.Sprintf("%q", key)
+			if seen[k] {
+				return snapshotErr("%s appears twice", what)
+			}
+			seen[k] = true
+			return nil
+		}
+		for i, r := range snap.Resources {
+			row, err := importResource(i, r)
+			if err == nil {
+				err = once(fmt.Sprintf("resources[%d]: %s %s of %s/%s", i, r.Kind, r.ID, r.Account, r.Region), "resource", r.Account, r.Region, r.Kind, r.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.PutResource(ctx, row); err != nil {
+				return err
+			}
+		}
+		for i, a := range snap.Associations {
+			row, err := importAssociation(i, a)
+			if err == nil {
+				err = once(fmt.Sprintf("associations[%d]: %s on %s %s", i, a.ApplicationID, a.ResourceType, a.ResourceID),
+					"association", a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.PutAssociation(ctx, row); err != nil {
+				return err
+			}
+		}
+		for i, t := range snap.Tags {
+			p, err := snapshotPartition(fmt.Sprintf("tags[%d]", i), t.Account, t.Region)
+			if err == nil && (t.ResourceID == "" || t.Key == "") {
+				err = snapshotErr("tags[%d]: resourceId and key are required", i)
+			}
+			if err == nil {
+				err = once(fmt.Sprintf("tags[%d]: key %q of %s", i, t.Key, t.ResourceID), "tag", t.Account, t.Region, t.ResourceID, t.Key)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.PutTags(ctx, p, t.ResourceID, []store.Tag{{Key: t.Key, Value: t.Value}}); err != nil {
+				return err
+			}
+		}
+		for i, sh := range snap.Shares {
+			p, err := snapshotPartition(fmt.Sprintf("shares[%d]", i), sh.Account, sh.Region)
+			if err == nil && (sh.ImageID == "" || !accountPattern.MatchString(sh.SharedAccount)) {
+				err = snapshotErr("shares[%d]: imageId is required and sharedAccount must be 12 digits", i)
+			}
+			if err == nil {
+				err = once(fmt.Sprintf("shares[%d]: %s with %s", i, sh.ImageID, sh.SharedAccount),
+					"share", sh.Account, sh.Region, sh.ImageID, sh.SharedAccount)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.PutShare(ctx, store.Share{Partition: p, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+var accountPattern = regexp.MustCompile(`^\d{12}$`)
+
+func snapshotPartition(where, account, region string) (store.Partition, error) {
+	if !accountPattern.MatchString(account) {
+		return store.Partition{}, snapshotErr("%s: account %q must be 12 digits", where, account)
+	}
+	if region == "" {
+		return store.Partition{}, snapshotErr("%s: region is required", where)
+	}
+	return store.Partition{Account: account, Region: region}, nil
+}
+
+// docTypes are the resource kinds and the document each stores.
+var docTypes = map[string]func() any{
+	kindImage:     func() any { return new(image) },
+	kindBundle:    func() any { return new(bundle) },
+	kindWorkspace: func() any { return new(workspace) },
+	kindDirectory: func() any { return new(directory) },
+}
+
+func importResource(i int, r SnapshotResource) (*store.Resource, error) {
+	where := fmt.Sprintf("resources[%d] (%s %s)", i, r.Kind, r.ID)
+	p, err := snapshotPartition(where, r.Account, r.Region)
+	if err != nil {
+		return nil, err
+	}
+	newDoc, ok := docTypes[r.Kind]
+	if !ok {
+		return nil, snapshotErr("%s: kind must be image, bundle, workspace or directory", where)
+	}
+	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
+		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)
+	}
+	// The document is stored compact, as the service writes it, and must
+	// read as the kind's document or every later call on it would fail.
+	var doc bytes.Buffer
+	if err := json.Compact(&doc, r.Doc); err != nil || !bytes.HasPrefix(doc.Bytes(), []byte("{")) {
+		return nil, snapshotErr("%s: doc must be a JSON object", where)
+	}
+	if err := json.Unmarshal(doc.Bytes(), newDoc()); err != nil {
+		return nil, snapshotErr("%s: doc is not a %s document: %v", where, r.Kind, err)
+	}
+	return &store.Resource{Partition: p, Kind: r.Kind, ID: r.ID, State: r.State,
+		Created: fromMillis(r.Created), DueAt: fromMillis(r.DueAt), Doc: doc.Bytes()}, nil
+}
+
+func importAssociation(i int, a SnapshotAssociation) (*store.Association, error) {
+	where := fmt.Sprintf("associations[%d]", i)
+	p, err := snapshotPartition(where, a.Account, a.Region)
+	if err != nil {
+		return nil, err
+	}
+	states := api.AssociationState("").Values()
+	switch {
+	case a.ResourceID == "":
+		return nil, snapshotErr("%s: resourceId is required", where)
+	case !slices.Contains(api.ApplicationAssociatedResourceType("").Values(), api.ApplicationAssociatedResourceType(a.ResourceType)):
+		return nil, snapshotErr("%s: resourceType %q must be IMAGE, BUNDLE or WORKSPACE", where, a.ResourceType)
+	case !slices.Contains(states, api.AssociationState(a.State)):
+		return nil, snapshotErr("%s: state %q is not an association state", where, a.State)
+	case a.FailedStep != "" && !slices.Contains(states, api.AssociationState(a.FailedStep)):
+		return nil, snapshotErr("%s: failedStep %q is not an association state", where, a.FailedStep)
+	case a.ReasonCode != "" && !slices.Contains(api.AssociationErrorCode("").Values(), api.AssociationErrorCode(a.ReasonCode)):
+		return nil, snapshotErr("%s: reasonCode %q is not an association error code", where, a.ReasonCode)
+	case a.Created < 0 || a.Updated < 0 || a.DueAt < 0:
+		return nil, snapshotErr("%s: times cannot be negative", where)
+	}
+	if _, ok := findApplication(a.ApplicationID); !ok {
+		return nil, snapshotErr("%s: applicationId %q is not in the applications catalogue", where, a.ApplicationID)
+	}
+	return &store.Association{Partition: p, ApplicationID: a.ApplicationID, ResourceType: a.ResourceType,
+		ResourceID: a.ResourceID, State: a.State, ReasonCode: a.ReasonCode, ReasonMessage: a.ReasonMessage,
+		Created: fromMillis(a.Created), Updated: fromMillis(a.Updated), DueAt: fromMillis(a.DueAt), FailedStep: a.FailedStep}, nil
+}
