@@ -162,13 +162,13 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 // ViewResource implements store.ResourceViewer: one statement, one round
 // trip, instead of a transaction's four.
 func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
-	db := sqlstore.DB{DB: s.db, Rebind: sqlstore.RebindDollar}
+	db := sqlstore.DB{DB: s.db}
 	return db.ViewResource(ctx, p, kind, id, resourceType, now)
 }
 
 // ViewResources implements store.ResourceViewer.
 func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
-	db := sqlstore.DB{DB: s.db, Rebind: sqlstore.RebindDollar}
+	db := sqlstore.DB{DB: s.db}
 	return db.ViewResources(ctx, p, kind, now)
 }
 
