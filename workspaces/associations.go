@@ -2,8 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -28,7 +26,7 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 		if err != nil {
 			return nil, err
 		}
-		return imageAssociations(v.Resource, v.Associations)
+		return s.imageAssociations(v.Resource, v.Associations)
 	}
 	var out *api.DescribeImageAssociationsResult
 	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
@@ -45,7 +43,7 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 		if err != nil {
 			return err
 		}
-		out, err = imageAssociations(r, assocs)
+		out, err = s.imageAssociations(r, assocs)
 		return err
 	})
 	if err != nil {
@@ -56,12 +54,10 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 
 // imageAssociations is the answer of DescribeImageAssociations for an image
 // and its associations.
-func imageAssociations(r *store.Resource, assocs []store.Association) (*api.DescribeImageAssociationsResult, error) {
-	var img struct {
-		OSName api.OperatingSystemName `json:"osName"`
-	}
-	if err := json.Unmarshal(r.Doc, &img); err != nil {
-		return nil, fmt.Errorf("image %s: %w", r.ID, err)
+func (s *Service) imageAssociations(r *store.Resource, assocs []store.Association) (*api.DescribeImageAssociationsResult, error) {
+	img, err := s.images.load(r)
+	if err != nil {
+		return nil, err
 	}
 	if !isWindows(img.OSName) {
 		return nil, notSupported("UnsupportedOperatingSystem",
