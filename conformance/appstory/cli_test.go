@@ -68,12 +68,6 @@ func (c *awsCLI) ok(k *cliCall, v any, strict bool) {
 	}
 }
 
-// run starts a command that must succeed and decodes its output into v.
-func (c *awsCLI) run(v any, args ...string) {
-	c.t.Helper()
-	c.ok(c.start(args...), v, false)
-}
-
 // fails waits for a command that must fail as a service error (exit code 254
 // in newer CLIs, 255 in v1) naming code, and returns its message.
 func (c *awsCLI) fails(k *cliCall, code string) string {
