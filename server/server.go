@@ -93,7 +93,7 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		return postgres.Open(ctx, spec)
 	default:
-		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://...", spec)
+		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://<user>@<host>/<database>", spec)
 	}
 }
 
