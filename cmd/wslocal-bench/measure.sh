@@ -56,7 +56,7 @@ compare() {
 	note "$label"
 	for i in $(seq "$RUNS"); do
 		"$B" --url "$a" --compare "$b" --json "$@" 2>>"$W/bench.log" |
-			jq -c --arg label "$label" '{label: $label, a: .results[0], b: .results[1], ratio: .rpsRatioAtoB,
+			jq -c --arg name "$label" '{"label": $name, a: .results[0], b: .results[1], ratio: .rpsRatioAtoB,
 				load: .loadBefore, server: .serverMemory}' | tee -a "$OUT" |
 			jq -r '"  run: A \(.a.rps|floor)/s p50 \(.a.p50Ms)ms p99 \(.a.p99Ms)ms | B \(.b.rps|floor)/s p50 \(.b.p50Ms)ms p99 \(.b.p99Ms)ms | A/B \(.ratio*100|floor)%"'
 	done
@@ -84,7 +84,7 @@ start sqlite-rss 4705 --store "sqlite:$W/1k.db"
 note "resident memory after 10s of DescribeImageAssociations at 8 connections"
 for i in $(seq "$RUNS"); do
 	"$B" --url http://127.0.0.1:4705 --op DescribeImageAssociations --c 8 --d 10s --pid "${PIDOF[sqlite-rss]}" --json 2>>"$W/bench.log" |
-		jq -c '{label: "rss", rss: .serverMemory, rps: .results[0].rps}' | tee -a "$OUT"
+		jq -c '{"label": "rss", rss: .serverMemory, rps: .results[0].rps}' | tee -a "$OUT"
 done
 
 note "cold start, exec to the first answer (TestColdStart, median of 5)"
