@@ -38,6 +38,7 @@ type Handler struct {
 func New(h Handler) *Handler {
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
+	h.mux.HandleFunc("GET "+Prefix+"stats", h.stats)
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
 	h.mux.HandleFunc("GET "+Prefix+"clock", h.getClock)
 	h.mux.HandleFunc("POST "+Prefix+"clock", h.moveClock)
@@ -72,6 +73,12 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
 	})
+}
+
+// stats answers what this process has done: the lifecycle steps it
+// applied, by kind. Replicas on one database each count their own.
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"lifecycleSteps": h.Service.StepsApplied()})
 }
 
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {

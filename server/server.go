@@ -20,6 +20,7 @@ import (
 	"github.com/wslocal/wslocal/metrics"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/store/sqlite"
 	"github.com/wslocal/wslocal/workspaces"
 )
@@ -44,7 +45,7 @@ func version() string {
 
 // Config says how to build a server.
 type Config struct {
-	// Store is "memory" or "sqlite:<path>".
+	// Store is "memory", "sqlite:<path>" or a postgres:// URL.
 	Store string
 	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
@@ -107,8 +108,10 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 			return nil, fmt.Errorf("--store %s: %w (choose a writable path, or --store memory)", spec, err)
 		}
 		return st, nil
+	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
+		return postgres.Open(ctx, spec)
 	default:
-		return nil, fmt.Errorf("--store %q: use memory or sqlite:<path>", spec)
+		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://<user>@<host>/<database>", spec)
 	}
 }
 

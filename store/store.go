@@ -154,6 +154,41 @@ type Tx interface {
 	DueAssociations(ctx context.Context, p *Partition, now time.Time) ([]Association, error)
 }
 
+// ResourceView is a resource with its associations, and whether a
+// lifecycle step is due in its partition, as of one instant.
+type ResourceView struct {
+	Resource     *Resource // nil: there is no such resource
+	Associations []Association
+	// Due reports that a step is due in the partition at the time asked:
+	// the view is then of the past, and the caller must apply the steps.
+	Due bool
+}
+
+// ResourcesView is every resource of a kind in a partition, as of one
+// instant.
+type ResourcesView struct {
+	Resources []Resource // ordered by ID
+	// Due reports that a step is due in the partition at the time asked.
+	Due bool
+	// Shared reports that images of other accounts are shared with the
+	// partition's account in its region.
+	Shared bool
+}
+
+// ResourceViewer is a Store that can read a ResourceView or a
+// ResourcesView in one statement, consistent without a transaction: the
+// hot path of the Describe operations. It is optional; Store.Read does the
+// same in a transaction.
+type ResourceViewer interface {
+	// ViewResource reads the resource (kind, id) of p with its associations
+	// of resourceType (ordered by application), and whether a step is due
+	// in p at now.
+	ViewResource(ctx context.Context, p Partition, kind, id, resourceType string, now time.Time) (ResourceView, error)
+	// ViewResources reads every resource of a kind in p, whether a step is
+	// due in p at now, and whether images are shared with p.
+	ViewResources(ctx context.Context, p Partition, kind string, now time.Time) (ResourcesView, error)
+}
+
 // Store runs transactions.
 type Store interface {
 	// Read runs fn in a read-only transaction.

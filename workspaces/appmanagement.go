@@ -217,24 +217,46 @@ func (s *Service) DescribeWorkspaceAssociations(ctx context.Context, in *api.Des
 		return nil, err
 	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceAssociationsResult{Associations: []api.WorkspaceResourceAssociation{}}
+	// Nothing due: one statement.
+	if v, err := s.viewResource(ctx, p, kindWorkspace, *in.WorkspaceId, assocWorkspace); err != nil || v != nil {
+		if err != nil {
+			return nil, err
+		}
+		w, err := loadDoc[workspace](v.Resource)
+		if err != nil {
+			return nil, err
+		}
+		return workspaceAssociations(*in.WorkspaceId, w, v.Associations)
+	}
+	var out *api.DescribeWorkspaceAssociationsResult
 	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
 		_, w, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
-		if !isWindows(w.os()) {
-			return notSupported("UnsupportedOperatingSystem",
-				"Application management is available for Windows WorkSpaces only; %s runs %s.", *in.WorkspaceId, w.os())
-		}
 		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: *in.WorkspaceId})
-		for i := range assocs {
-			out.Associations = append(out.Associations, wireWorkspaceAssociation(&assocs[i]))
+		if err != nil {
+			return err
 		}
+		out, err = workspaceAssociations(*in.WorkspaceId, w, assocs)
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// workspaceAssociations is the answer of DescribeWorkspaceAssociations for
+// a WorkSpace and its associations.
+func workspaceAssociations(id string, w *workspace, assocs []store.Association) (*api.DescribeWorkspaceAssociationsResult, error) {
+	if !isWindows(w.os()) {
+		return nil, notSupported("UnsupportedOperatingSystem",
+			"Application management is available for Windows WorkSpaces only; %s runs %s.", id, w.os())
+	}
+	out := &api.DescribeWorkspaceAssociationsResult{Associations: []api.WorkspaceResourceAssociation{}}
+	for i := range assocs {
+		out.Associations = append(out.Associations, wireWorkspaceAssociation(&assocs[i]))
 	}
 	return out, nil
 }

@@ -21,41 +21,60 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 		return nil, err
 	}
 	p := partition(ctx)
-	owner, err := s.ownerOf(ctx, p, *in.ImageId)
-	if err != nil {
-		return nil, err
+	// The caller's own image, with nothing due: one statement.
+	if v, err := s.viewResource(ctx, p, kindImage, *in.ImageId, assocImage); err != nil || v != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.imageAssociations(v.Resource, v.Associations)
 	}
-	out := &api.DescribeImageAssociationsResult{Associations: []api.ImageResourceAssociation{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, img, err := s.findImage(ctx, tx, p, *in.ImageId)
+	var out *api.DescribeImageAssociationsResult
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, _, err := s.findImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
-		if !isWindows(img.OSName) {
-			return notSupported("UnsupportedOperatingSystem",
-				"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
+		// A shared image's associations are its owner's: as current as p's.
+		if err := current(ctx, tx, p, r.Partition, now); err != nil {
+			return err
 		}
-		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: owner,
+		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition,
 			ResourceType: assocImage, ResourceID: r.ID})
 		if err != nil {
 			return err
 		}
-		for i := range assocs {
-			a := &assocs[i]
-			out.Associations = append(out.Associations, api.ImageResourceAssociation{
-				AssociatedResourceId:   api.String(a.ApplicationID),
-				AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
-				Created:                api.TimeOf(a.Created),
-				LastUpdatedTime:        api.TimeOf(a.Updated),
-				ImageId:                api.String(r.ID),
-				State:                  api.AssociationState(a.State),
-				StateReason:            stateReason(a),
-			})
-		}
-		return nil
+		out, err = s.imageAssociations(r, assocs)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// imageAssociations is the answer of DescribeImageAssociations for an image
+// and its associations.
+func (s *Service) imageAssociations(r *store.Resource, assocs []store.Association) (*api.DescribeImageAssociationsResult, error) {
+	img, err := s.images.load(r)
+	if err != nil {
+		return nil, err
+	}
+	if !isWindows(img.OSName) {
+		return nil, notSupported("UnsupportedOperatingSystem",
+			"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
+	}
+	out := &api.DescribeImageAssociationsResult{Associations: make([]api.ImageResourceAssociation, 0, len(assocs))}
+	for i := range assocs {
+		a := &assocs[i]
+		out.Associations = append(out.Associations, api.ImageResourceAssociation{
+			AssociatedResourceId:   api.String(a.ApplicationID),
+			AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
+			Created:                api.TimeOf(a.Created),
+			LastUpdatedTime:        api.TimeOf(a.Updated),
+			ImageId:                api.String(r.ID),
+			State:                  api.AssociationState(a.State),
+			StateReason:            stateReason(a),
+		})
 	}
 	return out, nil
 }

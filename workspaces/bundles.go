@@ -359,32 +359,59 @@ func (s *Service) DescribeBundleAssociations(ctx context.Context, in *api.Descri
 		return nil, err
 	}
 	p := partition(ctx)
-	out := &api.DescribeBundleAssociationsResult{Associations: []api.BundleResourceAssociation{}}
+	// The caller's own bundle, with nothing due: one statement.
+	if _, public := publicBundle(*in.BundleId); !public {
+		if v, err := s.viewResource(ctx, p, kindBundle, *in.BundleId, assocBundle); err != nil || v != nil {
+			if err != nil {
+				return nil, err
+			}
+			b, err := loadDoc[bundle](v.Resource)
+			if err != nil {
+				return nil, err
+			}
+			return bundleAssociations(*in.BundleId, b, v.Resource, v.Associations)
+		}
+	}
+	var out *api.DescribeBundleAssociationsResult
 	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
 		r, b, err := findBundle(ctx, tx, p, *in.BundleId)
 		if err != nil {
 			return err
 		}
-		if !isWindows(b.OSName) {
-			return notSupported("UnsupportedOperatingSystem",
-				"Application management is available for Windows bundles only; %s runs %s.", *in.BundleId, b.OSName)
+		var assocs []store.Association
+		if r != nil {
+			assocs, err = tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocBundle, ResourceID: r.ID})
+			if err != nil {
+				return err
+			}
 		}
-		if r == nil {
-			return nil // AWS's bundles come with no applications
-		}
-		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocBundle, ResourceID: r.ID})
-		for i := range assocs {
-			a := &assocs[i]
-			out.Associations = append(out.Associations, api.BundleResourceAssociation{
-				AssociatedResourceId: api.String(a.ApplicationID), AssociatedResourceType: api.BundleAssociatedResourceTypeApplication,
-				BundleId: api.String(r.ID), Created: api.TimeOf(a.Created), LastUpdatedTime: api.TimeOf(a.Updated),
-				State: api.AssociationState(a.State), StateReason: stateReason(a),
-			})
-		}
+		out, err = bundleAssociations(*in.BundleId, b, r, assocs)
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// bundleAssociations is the answer of DescribeBundleAssociations for a
+// bundle (r is nil for AWS's) and its associations.
+func bundleAssociations(id string, b *bundle, r *store.Resource, assocs []store.Association) (*api.DescribeBundleAssociationsResult, error) {
+	if !isWindows(b.OSName) {
+		return nil, notSupported("UnsupportedOperatingSystem",
+			"Application management is available for Windows bundles only; %s runs %s.", id, b.OSName)
+	}
+	out := &api.DescribeBundleAssociationsResult{Associations: []api.BundleResourceAssociation{}}
+	if r == nil {
+		return out, nil // AWS's bundles come with no applications
+	}
+	for i := range assocs {
+		a := &assocs[i]
+		out.Associations = append(out.Associations, api.BundleResourceAssociation{
+			AssociatedResourceId: api.String(a.ApplicationID), AssociatedResourceType: api.BundleAssociatedResourceTypeApplication,
+			BundleId: api.String(r.ID), Created: api.TimeOf(a.Created), LastUpdatedTime: api.TimeOf(a.Updated),
+			State: api.AssociationState(a.State), StateReason: stateReason(a),
+		})
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -393,10 +394,21 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	if err != nil {
 		return nil, err
 	}
-	if err := s.catchUpShared(ctx, p); err != nil {
-		return nil, err
+	// Nothing due and no image shared with the caller: one statement.
+	if viewer, ok := s.store.(store.ResourceViewer); ok {
+		now := s.clock.Now()
+		v, err := viewer.ViewResources(ctx, p, kindImage, now)
+		if err != nil {
+			return nil, err
+		}
+		if !v.Due && !v.Shared {
+			if in.ImageType == api.ImageTypeShared {
+				v.Resources = nil
+			}
+			return s.imagesPage(v.Resources, in, after, now)
+		}
 	}
-	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
+	var out *api.DescribeWorkspaceImagesResult
 	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
 		var rs []store.Resource
 		if in.ImageType != api.ImageTypeShared {
@@ -411,6 +423,15 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if err != nil {
 				return err
 			}
+			// Shared images are as current as the caller's own.
+			for i, sh := range shares {
+				if i > 0 && sh.Partition == shares[i-1].Partition {
+					continue // ordered by owner
+				}
+				if err := current(ctx, tx, p, sh.Partition, now); err != nil {
+					return err
+				}
+			}
 			for _, sh := range shares {
 				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ImageID)
 				if err != nil {
@@ -419,23 +440,9 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 				rs = append(rs, *r)
 			}
 		}
-		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		limit := pageSize(in.MaxResults)
-		for i := range rs {
-			if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
-				continue
-			}
-			if len(out.Images) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceImages", *out.Images[limit-1].ImageId)
-				break
-			}
-			img, err := loadImage(&rs[i])
-			if err != nil {
-				return err
-			}
-			out.Images = append(out.Images, img.wire(&rs[i], now))
-		}
-		return nil
+		var err error
+		out, err = s.imagesPage(rs, in, after, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -443,25 +450,58 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	return out, nil
 }
 
-// catchUpShared applies the due steps of the accounts that share images
-// with p, so their images read as current.
-func (s *Service) catchUpShared(ctx context.Context, p store.Partition) error {
-	var owners []store.Partition
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		shares, err := tx.SharedWith(ctx, p.Account, p.Region)
-		for _, sh := range shares {
-			if !slices.Contains(owners, sh.Partition) {
-				owners = append(owners, sh.Partition)
-			}
+// imagesPage is the page of DescribeWorkspaceImages the request asks for,
+// out of the images it may see.
+func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, after []string, now time.Time) (*api.DescribeWorkspaceImagesResult, error) {
+	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	limit := pageSize(in.MaxResults)
+	for i := range rs {
+		if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
+			continue
 		}
-		return err
-	})
-	for _, o := range owners {
-		if err == nil {
-			err = s.catchUp(ctx, o)
+		if len(out.Images) == limit {
+			out.NextToken = encodeToken("DescribeWorkspaceImages", *out.Images[limit-1].ImageId)
+			break
 		}
+		img, err := s.images.load(&rs[i])
+		if err != nil {
+			return nil, err
+		}
+		out.Images = append(out.Images, img.wire(&rs[i], now))
 	}
-	return err
+	return out, nil
+}
+
+// imageCache keeps decoded image documents for the Describe operations. A
+// document's bytes decide what it decodes to, so they are the key; the
+// images it returns are shared and must not be changed.
+type imageCache struct {
+	mu sync.RWMutex
+	m  map[string]*image
+}
+
+// imageCacheSize bounds the cache; when full it starts again empty.
+const imageCacheSize = 4096
+
+func (c *imageCache) load(r *store.Resource) (*image, error) {
+	c.mu.RLock()
+	img := c.m[string(r.Doc)]
+	c.mu.RUnlock()
+	if img != nil {
+		return img, nil
+	}
+	img, err := loadImage(r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= imageCacheSize {
+		c.m = make(map[string]*image)
+	}
+	c.m[string(r.Doc)] = img
+	c.mu.Unlock()
+	return img, nil
 }
 
 // DeleteWorkspaceImage deletes an image with its associations and tags,

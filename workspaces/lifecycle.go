@@ -226,7 +226,10 @@ type dueItem struct {
 // advance applies every lifecycle step due at now, in p or (nil) everywhere,
 // in due order. Each step happens at its own due time, so catching up after
 // a long pause gives the same result and timestamps as running live.
-func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time) error {
+//
+// n counts the steps applied; the caller adds it to the service's totals
+// (StepsApplied) once the transaction has committed.
+func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts) error {
 	for round := 0; ; round++ {
 		if round > 10000 {
 			return fmt.Errorf("lifecycle did not settle at %v", now)
@@ -266,8 +269,10 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			}
 			if it.res != nil {
 				err = s.stepResource(ctx, tx, it.res)
+				n.add(it.res.Kind)
 			} else {
 				err = s.stepAssociation(ctx, tx, it.assoc)
+				n.add(kindAssociation)
 			}
 			if err != nil {
 				return err
@@ -301,7 +306,7 @@ func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.store.Write(ctx, func(tx store.Tx) error { return s.advance(ctx, tx, &p, s.clock.Now()) })
+	return s.write(ctx, func(tx store.Tx, n *StepCounts) error { return s.advance(ctx, tx, &p, s.clock.Now(), n) })
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper
@@ -317,9 +322,59 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.store.Write(ctx, func(tx store.Tx) error {
-		return s.advance(ctx, tx, nil, s.clock.Now())
+	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
+		return s.advance(ctx, tx, nil, s.clock.Now(), n)
 	})
+}
+
+// StepCounts counts lifecycle steps by what they moved.
+type StepCounts struct {
+	Directory   int64 `json:"directory"`
+	Workspace   int64 `json:"workspace"`
+	Image       int64 `json:"image"`
+	Association int64 `json:"association"` // a WorkSpace's application
+}
+
+func (n *StepCounts) add(kind string) {
+	switch kind {
+	case kindDirectory:
+		n.Directory++
+	case kindWorkspace:
+		n.Workspace++
+	case kindImage:
+		n.Image++
+	case kindAssociation:
+		n.Association++
+	}
+}
+
+// StepsApplied is how many lifecycle steps this Service has applied in
+// transactions that committed. With several replicas on one database, the
+// sum over the replicas is the number of steps that became due: none is
+// applied twice.
+func (s *Service) StepsApplied() StepCounts {
+	s.stepsMu.Lock()
+	defer s.stepsMu.Unlock()
+	return s.steps
+}
+
+// write runs fn in a write transaction and counts the steps it applied
+// once the transaction has committed.
+func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
+	var n StepCounts
+	err := s.store.Write(ctx, func(tx store.Tx) error {
+		n = StepCounts{} // a store may run fn again
+		return fn(tx, &n)
+	})
+	if err == nil && n != (StepCounts{}) {
+		s.stepsMu.Lock()
+		s.steps.Directory += n.Directory
+		s.steps.Workspace += n.Workspace
+		s.steps.Image += n.Image
+		s.steps.Association += n.Association
+		s.stepsMu.Unlock()
+	}
+	return err
 }
 
 // RunSweeper calls Sweep every interval until ctx ends.

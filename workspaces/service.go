@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,10 @@ type Service struct {
 	durations atomic.Pointer[Durations]
 	faults    *sim.Faults
 	log       *slog.Logger
+
+	stepsMu sync.Mutex
+	steps   StepCounts
+	images  imageCache
 }
 
 var _ api.Service = (*Service)(nil)
@@ -79,33 +84,79 @@ func partition(ctx context.Context) store.Partition {
 // errDue aborts a read transaction that found lifecycle steps to apply.
 var errDue = errors.New("lifecycle steps are due")
 
-// view runs fn in a read transaction after the lifecycle of p has caught up
-// with the clock. Only when a step is due does it take the write path, so
-// plain reads never queue behind writers.
-func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	now := s.clock.Now()
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		due, err := tx.AnyDue(ctx, &p, now)
-		if err != nil {
-			return err
-		}
-		if due {
-			return errDue
-		}
-		return fn(tx, now)
-	})
-	if errors.Is(err, errDue) {
-		return s.update(ctx, p, fn)
+// dueIn aborts a view that reads another partition (the owner of a shared
+// image) where lifecycle steps are due: view applies them and runs again.
+type dueIn struct{ p store.Partition }
+
+func (e *dueIn) Error() string { return "lifecycle steps are due in " + e.p.Account + "/" + e.p.Region }
+
+// current returns dueIn when steps are due at now in owner, another
+// partition than p that a view reads.
+func current(ctx context.Context, tx store.Tx, p, owner store.Partition, now time.Time) error {
+	if owner == p {
+		return nil
+	}
+	due, err := tx.AnyDue(ctx, &owner, now)
+	if err == nil && due {
+		err = &dueIn{owner}
 	}
 	return err
+}
+
+// view runs fn in a read transaction after the lifecycle of p has caught up
+// with the clock. Only when a step is due does it take the write path, so
+// plain reads never queue behind writers. When fn reads another partition
+// and finds steps due there (current), they are applied and fn runs again.
+func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
+	for attempt := 0; ; attempt++ {
+		now := s.clock.Now()
+		err := s.store.Read(ctx, func(tx store.Tx) error {
+			due, err := tx.AnyDue(ctx, &p, now)
+			if err != nil {
+				return err
+			}
+			if due {
+				return errDue
+			}
+			return fn(tx, now)
+		})
+		if errors.Is(err, errDue) {
+			err = s.update(ctx, p, fn)
+		}
+		var elsewhere *dueIn
+		if errors.As(err, &elsewhere) && attempt < 3 {
+			if err := s.catchUp(ctx, elsewhere.p); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// viewResource reads the resource (kind, id) of p with its associations of
+// assocType in one statement, when the store can (store.ResourceViewer)
+// and no lifecycle step is due in p. It returns nil, for the caller to take
+// the general path (view), when the store cannot, a step is due, or p has
+// no such resource (it may be shared with p, or missing).
+func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id, assocType string) (*store.ResourceView, error) {
+	viewer, ok := s.store.(store.ResourceViewer)
+	if !ok {
+		return nil, nil
+	}
+	v, err := viewer.ViewResource(ctx, p, kind, id, assocType, s.clock.Now())
+	if err != nil || v.Due || v.Resource == nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // update runs fn in a write transaction after applying the lifecycle steps
 // of p that are due: the caller sees the world as of now.
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	return s.store.Write(ctx, func(tx store.Tx) error {
+	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
 		now := s.clock.Now()
-		if err := s.advance(ctx, tx, &p, now); err != nil {
+		if err := s.advance(ctx, tx, &p, now, n); err != nil {
 			return err
 		}
 		return fn(tx, now)

@@ -89,7 +89,7 @@ func TestStartupErrorsSayWhatToDo(t *testing.T) {
 		{"port taken", []string{"--addr", taken.Addr().String(), "--store", "memory"},
 			[]string{"listen on " + taken.Addr().String(), "choose another with --addr"}},
 		{"bad store", []string{"--addr", "127.0.0.1:0", "--store", "mongo://x"},
-			[]string{`--store "mongo://x": use memory or sqlite:<path>`}},
+			[]string{`--store "mongo://x": use memory, sqlite:<path> or postgres://<user>@<host>/<database>`}},
 		{"unwritable store", []string{"--addr", "127.0.0.1:0", "--store", "sqlite:/proc/wslocal/state.db"},
 			[]string{"--store sqlite:/proc/wslocal/state.db", "choose a writable path"}},
 		{"unreadable seed", []string{"--addr", "127.0.0.1:0", "--store", "memory", "--seed", "/nonexistent/seed.yaml"},

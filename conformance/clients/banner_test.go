@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wslocal/wslocal/internal/proctest"
 )
@@ -14,7 +15,13 @@ import (
 func TestBanner(t *testing.T) {
 	t.Parallel()
 	p := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual")
-	if want := "  export AWS_ENDPOINT_URL=" + p.URL + "\n"; !strings.Contains(p.Stderr(), want) {
+	// The banner is written before wslocal serves, but the test reads it
+	// from a pipe that a goroutine copies: give the copy a moment.
+	want := "  export AWS_ENDPOINT_URL=" + p.URL + "\n"
+	for deadline := time.Now().Add(2 * time.Second); !strings.Contains(p.Stderr(), want) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(p.Stderr(), want) {
 		t.Errorf("the banner lacks %q:\n%s", want, p.Stderr())
 	}
 	resp, err := http.Get(p.URL + "/_wslocal/health")

@@ -19,6 +19,11 @@ import (
 // TestColdStart measures, for a report, how long the built binary takes from
 // exec to the first 200 answer to DescribeApplications, on a fresh SQLite
 // file each time. It runs only with WSLOCAL_MEASURE=1.
+//
+// WSLOCAL_COLDSTART_STORE=<--store value> starts every run on that store
+// instead (one with a million associations, say), and
+// WSLOCAL_COLDSTART_OP / WSLOCAL_COLDSTART_BODY send another request (one
+// that reads the store) instead of DescribeApplications {}.
 func TestColdStart(t *testing.T) {
 	if os.Getenv("WSLOCAL_MEASURE") != "1" {
 		t.Skip("a measurement, not a test: set WSLOCAL_MEASURE=1 to run it")
@@ -26,19 +31,29 @@ func TestColdStart(t *testing.T) {
 	const runs = 5
 	bin := proctest.Build(t)
 	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	op, body := "DescribeApplications", "{}"
+	if v := os.Getenv("WSLOCAL_COLDSTART_OP"); v != "" {
+		op, body = v, os.Getenv("WSLOCAL_COLDSTART_BODY")
+	}
+	what := op
 	var times []time.Duration
 	for i := range runs {
 		addr := proctest.FreeAddr(t)
-		dir := t.TempDir()
+		store := os.Getenv("WSLOCAL_COLDSTART_STORE")
+		if store == "" {
+			store = "sqlite:" + filepath.Join(t.TempDir(), "state.db")
+		} else {
+			what = op + " on " + store
+		}
 		var stderr strings.Builder
-		cmd := exec.Command(bin, "--addr", addr, "--store", "sqlite:"+filepath.Join(dir, "state.db"), "--clock", "real")
+		cmd := exec.Command(bin, "--addr", addr, "--store", store, "--clock", "real")
 		cmd.Env = proctest.Env()
 		cmd.Stderr = &stderr
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		elapsed, err := firstDescribeApplications(client, "http://"+addr, start)
+		elapsed, err := firstAnswer(client, "http://"+addr, op, body, start)
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		waitErr := cmd.Wait()
 		if err != nil {
@@ -52,21 +67,23 @@ func TestColdStart(t *testing.T) {
 	}
 	sorted := slices.Clone(times)
 	slices.Sort(sorted)
-	t.Logf("cold start, exec to first 200 of DescribeApplications (fresh SQLite, %d runs): median %v (min %v, max %v)",
-		runs, sorted[runs/2].Round(10*time.Microsecond), sorted[0].Round(10*time.Microsecond), sorted[runs-1].Round(10*time.Microsecond))
+	if what == "DescribeApplications" {
+		what += " (fresh SQLite)"
+	}
+	t.Logf("cold start, exec to first 200 of %s, %d runs: median %v (min %v, max %v)",
+		what, runs, sorted[runs/2].Round(10*time.Microsecond), sorted[0].Round(10*time.Microsecond), sorted[runs-1].Round(10*time.Microsecond))
 }
 
-// firstDescribeApplications polls in a tight loop (a connection refused
-// returns at once) until DescribeApplications answers 200, and returns the
-// time since start.
-func firstDescribeApplications(client *http.Client, url string, start time.Time) (time.Duration, error) {
+// firstAnswer polls in a tight loop (a connection refused returns at once)
+// until op answers 200, and returns the time since start.
+func firstAnswer(client *http.Client, url, op, body string, start time.Time) (time.Duration, error) {
 	deadline := start.Add(10 * time.Second)
 	var last string
 	for time.Now().Before(deadline) {
-		req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader("{}"))
+		req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		req.Header.Set("X-Amz-Target", "WorkspacesService.DescribeApplications")
-		if err := signRaw(req, []byte("{}"), "000000000000", "wslocal-secret", "us-east-1", time.Now()); err != nil {
+		req.Header.Set("X-Amz-Target", "WorkspacesService."+op)
+		if err := signRaw(req, []byte(body), "000000000000", "wslocal-secret", "us-east-1", time.Now()); err != nil {
 			return 0, err
 		}
 		resp, err := client.Do(req)
@@ -74,12 +91,12 @@ func firstDescribeApplications(client *http.Client, url string, start time.Time)
 			last = err.Error()
 			continue
 		}
-		body, _ := io.ReadAll(resp.Body)
+		out, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `"Applications"`) {
+		if resp.StatusCode == http.StatusOK && (op != "DescribeApplications" || strings.Contains(string(out), `"Applications"`)) {
 			return time.Since(start), nil
 		}
-		last = resp.Status + " " + string(body)
+		last = resp.Status + " " + string(out)
 	}
-	return 0, fmt.Errorf("no 200 from DescribeApplications within 10s; last: %s", last)
+	return 0, fmt.Errorf("no 200 from %s within 10s; last: %s", op, last)
 }

@@ -13,9 +13,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlstore"
@@ -35,12 +37,18 @@ type Store struct {
 	// For an in-memory database it is the same pool as write.
 	read *sql.DB
 	path string
+	// The prepared statements of each pool (the same for an in-memory
+	// database, whose pools are one).
+	writeStmts, readStmts *sqlstore.Stmts
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.ResourceViewer = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the database at path and applies the
 // migrations it lacks. The path ":memory:" opens a private in-memory database.
@@ -57,7 +65,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
 		s := &Store{write: db, read: db, path: path}
-		return s, s.migrate(ctx)
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+		s.writeStmts = sqlstore.NewStmts(db)
+		s.readStmts = s.writeStmts
+		return s, nil
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -80,9 +94,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
+	// Every reader stays open: a connection closed for being idle costs
+	// the next read a new connection, which reads the schema again.
+	read.SetMaxOpenConns(readers())
+	read.SetMaxIdleConns(readers())
 	s.read = read
+	s.writeStmts, s.readStmts = sqlstore.NewStmts(write), sqlstore.NewStmts(read)
 	return s, nil
+}
+
+// readers is the size of the read pool: reads beyond the cores only queue
+// inside SQLite's page cache mutex, but a few more hide a reader waiting
+// on the disk.
+func readers() int {
+	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
 // migrate applies, in order and each in its own transaction, the embedded
@@ -147,14 +172,30 @@ func ignoreDone(err error) error {
 	return err
 }
 
-// Read implements store.Store.
+// Read implements store.Store. A read takes a few hundred microseconds and
+// holds no lock a writer waits for, so it runs to its end even when ctx is
+// canceled: not watching ctx spares a goroutine per statement.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, s.read, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+	return s.inTx(context.WithoutCancel(ctx), s.read, func(tx *sql.Tx) error {
+		return fn(&sqlstore.Tx{Tx: tx, Stmts: s.readStmts, Detach: true})
+	})
 }
 
 // Write implements store.Store.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx}) })
+	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
+}
+
+// ViewResource implements store.ResourceViewer, on the read pool.
+func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	return db.ViewResource(ctx, p, kind, id, resourceType, now)
+}
+
+// ViewResources implements store.ResourceViewer.
+func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
+	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	return db.ViewResources(ctx, p, kind, now)
 }
 
 // Reset implements store.Store.
@@ -187,6 +228,10 @@ func (s *Store) Close() error {
 
 func (s *Store) close() error {
 	var errs []error
+	if s.readStmts != s.writeStmts {
+		errs = append(errs, s.readStmts.Close())
+	}
+	errs = append(errs, s.writeStmts.Close())
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}

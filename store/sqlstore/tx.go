@@ -6,9 +6,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +17,14 @@ import (
 type Tx struct {
 	Tx     *sql.Tx
 	Rebind func(string) string // nil: ? placeholders as written
+	// Stmts, when set, caches the prepared statements of the database the
+	// transaction runs on (see Stmts).
+	Stmts *Stmts
+	// Detach runs the statements with contexts that are never canceled:
+	// for short local reads, where the pure-Go SQLite driver would
+	// otherwise start a goroutine per statement to watch the context.
+	Detach bool
+	bound  txStmts
 }
 
 var _ store.Tx = (*Tx)(nil)
@@ -31,23 +37,15 @@ func (t *Tx) q(query string) string {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
-	_, err := t.Tx.ExecContext(ctx, t.q(query), args...)
-	return err
-}
-
-// RebindDollar turns ? placeholders into $1, $2, ... (PostgreSQL).
-func RebindDollar(query string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
+	ctx = t.stmtCtx(ctx)
+	query = t.q(query)
+	var err error
+	if st := t.stmt(ctx, query); st != nil {
+		_, err = st.ExecContext(ctx, args...)
+	} else {
+		_, err = t.Tx.ExecContext(ctx, query, args...)
 	}
-	return b.String()
+	return err
 }
 
 func ms(t time.Time) int64 {
@@ -83,8 +81,8 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 
 // GetResource implements store.Tx.
 func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
-	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+resourceCols+` FROM resources
-		WHERE account = ? AND region = ? AND kind = ? AND id = ?`), p.Account, p.Region, kind, id)
+	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources
+		WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +104,7 @@ func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID
 		query += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := t.Tx.QueryContext(ctx, t.q(query), args...)
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +114,7 @@ func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID
 // CountResources implements store.Tx.
 func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string) (int, error) {
 	var n int
-	err := t.Tx.QueryRowContext(ctx, t.q(`SELECT COUNT(*) FROM resources WHERE account = ? AND region = ? AND kind = ?`),
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM resources WHERE account = ? AND region = ? AND kind = ?`,
 		p.Account, p.Region, kind).Scan(&n)
 	return n, err
 }
@@ -186,7 +184,7 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 		query += ` LIMIT ?`
 		args = append(args, q.Limit)
 	}
-	rows, err := t.Tx.QueryContext(ctx, t.q(query), args...)
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +216,7 @@ func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resour
 
 // Tags implements store.Tx.
 func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]store.Tag, error) {
-	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource_id = ? ORDER BY key`),
+	rows, err := t.query(ctx, `SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource_id = ? ORDER BY key`,
 		p.Account, p.Region, resourceID)
 	if err != nil {
 		return nil, err
@@ -274,8 +272,8 @@ func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Sh
 }
 
 func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
-	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT account, region, image_id, shared_account FROM image_shares
-		WHERE `+where+` ORDER BY account, image_id, shared_account`), args...)
+	rows, err := t.query(ctx, `SELECT account, region, image_id, shared_account FROM image_shares
+		WHERE `+where+` ORDER BY account, image_id, shared_account`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -315,27 +313,26 @@ func partitionFilter(p *store.Partition) (string, []any) {
 	return ` AND account = ? AND region = ?`, []any{p.Account, p.Region}
 }
 
-// AnyDue implements store.Tx.
+// AnyDue implements store.Tx, in one query.
 func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
-	filter, args := partitionFilter(p)
-	for _, table := range []string{"resources", "associations"} {
-		var one int
-		err := t.Tx.QueryRowContext(ctx, t.q(`SELECT 1 FROM `+table+` WHERE due_at > 0 AND due_at <= ?`+filter+` LIMIT 1`),
-			append([]any{ms(now)}, args...)...).Scan(&one)
-		if err == nil {
-			return true, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return false, fmt.Errorf("due %s: %w", table, err)
-		}
+	filter, pargs := partitionFilter(p)
+	args := make([]any, 0, 6)
+	for range 2 {
+		args = append(append(args, ms(now)), pargs...)
 	}
-	return false, nil
+	var due bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+`)
+		OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+`)`, args...).Scan(&due)
+	if err != nil {
+		return false, fmt.Errorf("due: %w", err)
+	}
+	return due, nil
 }
 
 // DueResources implements store.Tx.
 func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
 	filter, args := partitionFilter(p)
-	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`),
+	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`,
 		append([]any{ms(now)}, args...)...)
 	if err != nil {
 		return nil, err
@@ -346,7 +343,7 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 // DueAssociations implements store.Tx.
 func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
 	filter, args := partitionFilter(p)
-	rows, err := t.Tx.QueryContext(ctx, t.q(`SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`),
+	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`,
 		append([]any{ms(now)}, args...)...)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tags", testTags},
 		{"Shares", testShares},
 		{"Due", testDue},
+		{"ResourceView", testResourceView},
 		{"FailedWriteLeavesNothing", testRollback},
 		{"WritesAreSerialised", testSerialised},
 		{"Reset", testReset},
@@ -351,6 +352,109 @@ func testDue(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+}
+
+// testResourceView checks that a store.ResourceViewer reads what a read
+// transaction does.
+func testResourceView(t *testing.T, st store.Store) {
+	v, ok := st.(store.ResourceViewer)
+	if !ok {
+		t.Skip("the store is not a store.ResourceViewer")
+	}
+	write(t, st, func(tx store.Tx) error {
+		for _, r := range []*store.Resource{res(p1, "image", "wsi-1", "AVAILABLE"), res(p1, "image", "wsi-2", "AVAILABLE"),
+			res(p2, "image", "wsi-1", "AVAILABLE"), res(p1, "bundle", "wsi-1", "AVAILABLE")} {
+			if err := tx.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		a := assoc(p1, "wsa-b", "IMAGE", "wsi-1", "ERROR")
+		a.ReasonCode, a.ReasonMessage, a.FailedStep = "InternalServerError", "injected", "INSTALLING"
+		for _, x := range []*store.Association{a, assoc(p1, "wsa-a", "IMAGE", "wsi-1", "COMPLETED"),
+			assoc(p1, "wsa-c", "BUNDLE", "wsi-1", "COMPLETED"), assoc(p2, "wsa-d", "IMAGE", "wsi-1", "COMPLETED")} {
+			if err := tx.PutAssociation(ctx, x); err != nil {
+				return err
+			}
+		}
+		due := assoc(p1, "wsa-e", "WORKSPACE", "ws-9", "PENDING_INSTALL")
+		due.DueAt = t0.Add(time.Minute)
+		return tx.PutAssociation(ctx, due)
+	})
+	view := func(p store.Partition, kind, id, typ string, now time.Time) store.ResourceView {
+		t.Helper()
+		got, err := v.ViewResource(ctx, p, kind, id, typ, now)
+		if err != nil {
+			t.Fatalf("ViewResource(%v, %s, %s, %s): %v", p, kind, id, typ, err)
+		}
+		return got
+	}
+	got := view(p1, "image", "wsi-1", "IMAGE", t0)
+	var want []store.Association
+	read(t, st, func(tx store.Tx) error {
+		r, err := tx.GetResource(ctx, p1, "image", "wsi-1")
+		if err != nil {
+			return err
+		}
+		if got.Resource == nil || fmt.Sprint(*got.Resource) != fmt.Sprint(*r) {
+			t.Errorf("resource = %+v, want %+v", got.Resource, r)
+		}
+		want, err = tx.Associations(ctx, store.AssociationQuery{Partition: p1, ResourceType: "IMAGE", ResourceID: "wsi-1"})
+		return err
+	})
+	if fmt.Sprint(got.Associations) != fmt.Sprint(want) || len(want) != 2 || got.Due {
+		t.Errorf("view = %+v\nwant associations %+v, not due", got, want)
+	}
+	if got := view(p1, "image", "wsi-1", "IMAGE", t0.Add(time.Minute)); !got.Due || len(got.Associations) != 2 {
+		t.Errorf("a minute later: due %v, %d associations; want due, 2", got.Due, len(got.Associations))
+	}
+	if got := view(p2, "image", "wsi-1", "IMAGE", t0.Add(time.Hour)); got.Due || len(got.Associations) != 1 || got.Associations[0].ApplicationID != "wsa-d" {
+		t.Errorf("the other account = %+v, want wsa-d and nothing due", got)
+	}
+	if got := view(p1, "image", "wsi-2", "IMAGE", t0); got.Resource == nil || got.Resource.ID != "wsi-2" || len(got.Associations) != 0 {
+		t.Errorf("an image without associations = %+v", got)
+	}
+	if got := view(p1, "image", "wsi-9", "IMAGE", t0.Add(time.Minute)); got.Resource != nil || len(got.Associations) != 0 || !got.Due {
+		t.Errorf("no such image = %+v, want nothing (and due)", got)
+	}
+	if got := view(p1, "bundle", "wsi-1", "BUNDLE", t0); got.Resource == nil || got.Resource.Kind != "bundle" ||
+		len(got.Associations) != 1 || got.Associations[0].ApplicationID != "wsa-c" {
+		t.Errorf("the bundle of the same id = %+v", got)
+	}
+
+	// Every resource of a kind.
+	kind := func(p store.Partition, k string, now time.Time) store.ResourcesView {
+		t.Helper()
+		got, err := v.ViewResources(ctx, p, k, now)
+		if err != nil {
+			t.Fatalf("ViewResources(%v, %s): %v", p, k, err)
+		}
+		return got
+	}
+	all := kind(p1, "image", t0)
+	var listed []store.Resource
+	read(t, st, func(tx store.Tx) error {
+		var err error
+		listed, err = tx.ListResources(ctx, p1, "image", "", 0)
+		return err
+	})
+	if fmt.Sprint(all.Resources) != fmt.Sprint(listed) || len(listed) != 2 || all.Due || all.Shared {
+		t.Errorf("images = %+v\nwant %+v, nothing due, nothing shared", all, listed)
+	}
+	if got := kind(p1, "image", t0.Add(time.Minute)); !got.Due || len(got.Resources) != 2 {
+		t.Errorf("a minute later: %+v, want due", got)
+	}
+	if got := kind(p1, "directory", t0); len(got.Resources) != 0 || got.Due {
+		t.Errorf("no directories = %+v", got)
+	}
+	write(t, st, func(tx store.Tx) error {
+		return tx.PutShare(ctx, store.Share{Partition: p2, ImageID: "wsi-1", SharedAccount: p1.Account})
+	})
+	if got := kind(p1, "image", t0); !got.Shared || len(got.Resources) != 2 {
+		t.Errorf("with an image shared by p2: %+v, want Shared", got)
+	}
+	if got := kind(p3, "image", t0); got.Shared {
+		t.Errorf("the same account in another region: %+v, want not Shared", got)
+	}
 }
 
 func testRollback(t *testing.T, st store.Store) {

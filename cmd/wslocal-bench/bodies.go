@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// bodyFunc builds the default body of an operation, asking the endpoint for
+// the ids it needs.
+type bodyFunc func(ctx context.Context, a *api) ([]byte, error)
+
+func static(body string) bodyFunc {
+	return func(context.Context, *api) ([]byte, error) { return []byte(body), nil }
+}
+
+var defaultBodies = map[string]bodyFunc{
+	"DescribeImageAssociations":       imageAssociationsBody,
+	"DescribeApplicationAssociations": applicationAssociationsBody,
+	"DescribeWorkspaceAssociations":   workspaceAssociationsBody,
+	"DescribeWorkspaceImages":         static(`{}`),
+	"DescribeApplications":            static(`{}`),
+	"DescribeWorkspaces":              static(`{}`),
+	"DescribeWorkspaceDirectories":    static(`{}`),
+	"DescribeWorkspaceBundles":        static(`{"Owner":"AMAZON"}`),
+}
+
+func defaultBodyOps() []string {
+	ops := make([]string, 0, len(defaultBodies))
+	for op := range defaultBodies {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+// bodyFor is the body to send for op to a: --body, or the default.
+func bodyFor(ctx context.Context, a *api, op, body string) ([]byte, error) {
+	if body != "" {
+		if !json.Valid([]byte(body)) {
+			return nil, errors.New("--body is not valid JSON")
+		}
+		return []byte(body), nil
+	}
+	f, ok := defaultBodies[op]
+	if !ok {
+		return []byte(`{}`), nil
+	}
+	return f(ctx, a)
+}
+
+type imagesOut struct {
+	Images []struct{ ImageId string }
+}
+
+// imageAssociationsBody asks for the applications of the first image (by
+// id) that has any, or else of the first image.
+func imageAssociationsBody(ctx context.Context, a *api) ([]byte, error) {
+	var images imagesOut
+	if err := a.call(ctx, "DescribeWorkspaceImages", map[string]any{"MaxResults": 25}, &images); err != nil {
+		return nil, err
+	}
+	if len(images.Images) == 0 {
+		return nil, fmt.Errorf("%s has no image to ask DescribeImageAssociations about: import one, or run --populate", a.url)
+	}
+	body := func(id string) []byte {
+		b, _ := json.Marshal(map[string]any{"ImageId": id, "AssociatedResourceTypes": []string{"APPLICATION"}})
+		return b
+	}
+	for _, img := range images.Images {
+		var out struct{ Associations []json.RawMessage }
+		if err := a.call(ctx, "DescribeImageAssociations", json.RawMessage(body(img.ImageId)), &out); err == nil && len(out.Associations) > 0 {
+			return body(img.ImageId), nil
+		}
+	}
+	return body(images.Images[0].ImageId), nil
+}
+
+var allResourceTypes = []string{"IMAGE", "BUNDLE", "WORKSPACE"}
+
+// applicationAssociationsBody asks for one page (the default size) of the
+// associations of the application that has the most pages, by probing each.
+func applicationAssociationsBody(ctx context.Context, a *api) ([]byte, error) {
+	var apps struct {
+		Applications []struct{ ApplicationId, Name string }
+	}
+	if err := a.call(ctx, "DescribeApplications", map[string]any{}, &apps); err != nil {
+		return nil, err
+	}
+	if len(apps.Applications) == 0 {
+		return nil, fmt.Errorf("%s lists no applications", a.url)
+	}
+	best, bestScore := apps.Applications[0].ApplicationId, -1
+	for _, app := range apps.Applications {
+		var out struct {
+			Associations []json.RawMessage
+			NextToken    *string
+		}
+		if err := a.call(ctx, "DescribeApplicationAssociations", map[string]any{
+			"ApplicationId": app.ApplicationId, "AssociatedResourceTypes": allResourceTypes}, &out); err != nil {
+			return nil, err
+		}
+		score := len(out.Associations)
+		if out.NextToken != nil {
+			score += 1000
+		}
+		if score > bestScore {
+			best, bestScore = app.ApplicationId, score
+		}
+	}
+	return json.Marshal(map[string]any{"ApplicationId": best, "AssociatedResourceTypes": allResourceTypes})
+}
+
+// workspaceAssociationsBody asks for the applications of the first WorkSpace.
+func workspaceAssociationsBody(ctx context.Context, a *api) ([]byte, error) {
+	var out struct {
+		Workspaces []struct{ WorkspaceId string }
+	}
+	if err := a.call(ctx, "DescribeWorkspaces", map[string]any{"Limit": 25}, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Workspaces) == 0 {
+		return nil, fmt.Errorf("%s has no WorkSpace: run --populate", a.url)
+	}
+	ids := make([]string, 0, len(out.Workspaces))
+	for _, w := range out.Workspaces {
+		ids = append(ids, w.WorkspaceId)
+	}
+	return json.Marshal(map[string]any{"WorkspaceId": slices.Min(ids), "AssociatedResourceTypes": []string{"APPLICATION"}})
+}

@@ -1,0 +1,120 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// The view queries number their parameters ($1, ...), which both SQLite
+// and PostgreSQL understand, so that a value used several times is bound
+// once.
+
+// viewQuery reads a resource, its associations of one type and whether a
+// step is due in its partition, in one statement: the statement's snapshot
+// makes it consistent without a transaction. The due flag and the
+// resource repeat on every association row; with no association there is
+// one row, and with no resource either its columns are empty.
+const viewQuery = `SELECT
+	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)
+	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)),
+	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc,
+	COALESCE(a.application_id, ''), COALESCE(a.state, ''), COALESCE(a.reason_code, ''), COALESCE(a.reason_message, ''),
+	COALESCE(a.created_at, 0), COALESCE(a.updated_at, 0), COALESCE(a.due_at, 0), COALESCE(a.failed_step, '')
+FROM (SELECT 1 AS one) base
+LEFT JOIN resources r ON r.account = $2 AND r.region = $3 AND r.kind = $4 AND r.id = $5
+LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.resource_type = $6 AND a.resource_id = r.id
+ORDER BY a.application_id`
+
+// viewKindQuery reads every resource of a kind in a partition, whether a
+// step is due there and whether images are shared with it, in one
+// statement; with no resource there is one row with empty columns.
+const viewKindQuery = `SELECT
+	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)
+	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)),
+	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = $2 AND region = $3),
+	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc
+FROM (SELECT 1 AS one) base
+LEFT JOIN resources r ON r.account = $2 AND r.region = $3 AND r.kind = $4
+ORDER BY r.id`
+
+// DB is what a backend gives ViewResource: its pool, with the statement
+// cache of its transactions.
+type DB struct {
+	DB    *sql.DB
+	Stmts *Stmts
+	// Detach runs the statement with a context that is never canceled (see
+	// Tx.Detach).
+	Detach bool
+}
+
+// query runs a query with numbered parameters on the pool, prepared when
+// it can be.
+func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if d.Detach {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if st := d.Stmts.lookup(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return d.DB.QueryContext(ctx, query, args...)
+}
+
+// ViewResources implements store.ResourceViewer.
+func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
+	var v store.ResourcesView
+	at := ms(now)
+	rows, err := d.query(ctx, viewKindQuery, at, p.Account, p.Region, kind)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := store.Resource{Partition: p, Kind: kind}
+		var created, due int64
+		if err := rows.Scan(&v.Due, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
+			return v, err
+		}
+		if r.ID != "" {
+			r.Created, r.DueAt = fromMS(created), fromMS(due)
+			v.Resources = append(v.Resources, r)
+		}
+	}
+	return v, rows.Err()
+}
+
+// ViewResource implements store.ResourceViewer.
+func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	var v store.ResourceView
+	at := ms(now)
+	rows, err := d.query(ctx, viewQuery, at, p.Account, p.Region, kind, id, resourceType)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r store.Resource
+		var a store.Association
+		var rCreated, rDue, aCreated, aUpdated, aDue int64
+		if err := rows.Scan(&v.Due, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
+			&a.ApplicationID, &a.State, &a.ReasonCode, &a.ReasonMessage, &aCreated, &aUpdated, &aDue, &a.FailedStep); err != nil {
+			return v, err
+		}
+		if r.ID == "" {
+			continue
+		}
+		if v.Resource == nil {
+			r.Partition, r.Kind = p, kind
+			r.Created, r.DueAt = fromMS(rCreated), fromMS(rDue)
+			v.Resource = &r
+		}
+		if a.ApplicationID != "" {
+			a.Partition, a.ResourceType, a.ResourceID = p, resourceType, id
+			a.Created, a.Updated, a.DueAt = fromMS(aCreated), fromMS(aUpdated), fromMS(aDue)
+			v.Associations = append(v.Associations, a)
+		}
+	}
+	return v, rows.Err()
+}
