@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -12,18 +11,28 @@ import (
 // logWriter buffers the log, which has a line per request, and writes it
 // out every flushEvery, when the buffer fills, after a warning or an error
 // (logHandler), and at exit: one write per batch instead of a system call
-// per request.
+// per request. A batch is written outside the lock that Write takes, so
+// requests logging meanwhile do not wait for the write.
 type logWriter struct {
-	mu   sync.Mutex
-	w    *bufio.Writer
+	out io.Writer
+
+	mu    sync.Mutex
+	buf   []byte // being filled
+	spare []byte // the last batch written, reused
+
+	flushMu sync.Mutex // one batch written at a time, in order
+
 	stop chan struct{}
 	done chan struct{}
 }
 
-const flushEvery = 100 * time.Millisecond
+const (
+	flushEvery = 100 * time.Millisecond
+	flushAt    = 64 << 10 // bytes
+)
 
 func newLogWriter(w io.Writer) *logWriter {
-	lw := &logWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	lw := &logWriter{out: w, buf: make([]byte, 0, flushAt), stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(lw.done)
 		t := time.NewTicker(flushEvery)
@@ -42,15 +51,29 @@ func newLogWriter(w io.Writer) *logWriter {
 
 func (lw *logWriter) Write(p []byte) (int, error) {
 	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return lw.w.Write(p)
+	lw.buf = append(lw.buf, p...)
+	full := len(lw.buf) >= flushAt
+	lw.mu.Unlock()
+	if full {
+		lw.Flush()
+	}
+	return len(p), nil
 }
 
 // Flush writes out what is buffered.
 func (lw *logWriter) Flush() {
+	lw.flushMu.Lock()
+	defer lw.flushMu.Unlock()
 	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	_ = lw.w.Flush()
+	batch := lw.buf
+	lw.buf = lw.spare[:0]
+	lw.mu.Unlock()
+	if len(batch) > 0 {
+		_, _ = lw.out.Write(batch)
+	}
+	lw.mu.Lock()
+	lw.spare = batch
+	lw.mu.Unlock()
 }
 
 // Close stops the flusher and flushes.
