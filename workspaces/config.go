@@ -45,28 +45,34 @@ func DefaultConfig() Config {
 // withDefaults fills zero fields from DefaultConfig.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
+	c.Durations = c.Durations.over(d.Durations)
+	fill := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&c.Quotas.Images, d.Quotas.Images)
+	fill(&c.Quotas.Bundles, d.Quotas.Bundles)
+	fill(&c.Quotas.Directories, d.Quotas.Directories)
+	fill(&c.Quotas.Tags, d.Quotas.Tags)
+	fill(&c.Quotas.PerCreate, d.Quotas.PerCreate)
+	fill(&c.Quotas.Workspaces, d.Quotas.Workspaces)
+	return c
+}
+
+// over returns d with each zero (or negative) duration taken from base.
+func (d Durations) over(base Durations) Durations {
 	fill := func(v *time.Duration, def time.Duration) {
 		if *v <= 0 {
 			*v = def
 		}
 	}
-	fill(&c.Durations.Import, d.Durations.Import)
-	fill(&c.Durations.Image, d.Durations.Image)
-	fill(&c.Durations.Workspace, d.Durations.Workspace)
-	fill(&c.Durations.Deploy, d.Durations.Deploy)
-	fill(&c.Durations.Directory, d.Durations.Directory)
-	fill(&c.Durations.Removed, d.Durations.Removed)
-	fill(&c.Durations.Terminated, d.Durations.Terminated)
-	fillInt := func(v *int, def int) {
-		if *v <= 0 {
-			*v = def
-		}
-	}
-	fillInt(&c.Quotas.Images, d.Quotas.Images)
-	fillInt(&c.Quotas.Bundles, d.Quotas.Bundles)
-	fillInt(&c.Quotas.Directories, d.Quotas.Directories)
-	fillInt(&c.Quotas.Tags, d.Quotas.Tags)
-	fillInt(&c.Quotas.PerCreate, d.Quotas.PerCreate)
-	fillInt(&c.Quotas.Workspaces, d.Quotas.Workspaces)
-	return c
+	fill(&d.Import, base.Import)
+	fill(&d.Image, base.Image)
+	fill(&d.Workspace, base.Workspace)
+	fill(&d.Deploy, base.Deploy)
+	fill(&d.Directory, base.Directory)
+	fill(&d.Removed, base.Removed)
+	fill(&d.Terminated, base.Terminated)
+	return d
 }

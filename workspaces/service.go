@@ -57,22 +57,9 @@ func (s *Service) Durations() Durations { return *s.durations.Load() }
 // SetDurations changes the step durations; zero fields keep their value.
 // Steps already scheduled keep their due time.
 func (s *Service) SetDurations(d Durations) Durations {
-	cfg := Config{Durations: d}
-	cur := s.Durations()
-	fill := func(v *time.Duration, old time.Duration) {
-		if *v <= 0 {
-			*v = old
-		}
-	}
-	fill(&cfg.Durations.Import, cur.Import)
-	fill(&cfg.Durations.Image, cur.Image)
-	fill(&cfg.Durations.Workspace, cur.Workspace)
-	fill(&cfg.Durations.Deploy, cur.Deploy)
-	fill(&cfg.Durations.Directory, cur.Directory)
-	fill(&cfg.Durations.Removed, cur.Removed)
-	fill(&cfg.Durations.Terminated, cur.Terminated)
-	s.durations.Store(&cfg.Durations)
-	return cfg.Durations
+	d = d.over(s.Durations())
+	s.durations.Store(&d)
+	return d
 }
 
 // partition is the caller's account and region.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -122,31 +121,19 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(store.Tx) error) (err error) {
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(store.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
+	return sqlstore.Run(tx, func(tx *sql.Tx) error {
+		if lock {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+				return err
+			}
 		}
-	}()
-	if lock {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
-			_ = tx.Rollback()
-			return err
-		}
-	}
-	if err := fn(&sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar}); err != nil {
-		rb := tx.Rollback()
-		if errors.Is(rb, sql.ErrTxDone) {
-			rb = nil
-		}
-		return errors.Join(err, rb)
-	}
-	return tx.Commit()
+		return fn(&sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar})
+	})
 }
 
 // Read implements store.Store: a read-only snapshot.
