@@ -34,6 +34,12 @@ func (t *throttle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		id := newRequestID()
 		w.Header().Set("x-amzn-RequestId", id)
+		// Without this, net/http would read the unread body before
+		// answering, and a client still sending one would wait for its
+		// refusal; closing the connection answers at once.
+		if r.ContentLength != 0 {
+			w.Header().Set("Connection", "close")
+		}
 		writeEnvelope(w, &frameworkError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"})
 		t.log.Warn("request", "status", http.StatusBadRequest, "error", "ThrottlingException",
 			"in_flight", cap(t.slots), "request_id", id)

@@ -187,18 +187,38 @@ func TestMaxInFlight(t *testing.T) {
 	ctx := context.Background()
 	c := sdk(p, "000000000000", "us-east-1")
 
-	// A request whose body is still coming holds the one slot.
-	holder := rawConn(t, p)
-	fmt.Fprint(holder, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: WorkspacesService.DescribeApplications\r\nContent-Length: 2\r\n\r\n{")
-	var err error
-	for range 50 { // until the holder's request has reached the handler
-		if _, err = c.DescribeApplications(ctx, &workspaces.DescribeApplicationsInput{}); err != nil {
+	// A request whose body is still coming holds the one slot. The holder
+	// can lose the race for it to a probe sent just after (it is then
+	// refused itself); in that case it is sent again on a new connection.
+	hold := func() net.Conn {
+		conn := rawConn(t, p)
+		fmt.Fprint(conn, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: WorkspacesService.DescribeApplications\r\nContent-Length: 2\r\n\r\n{")
+		return conn
+	}
+	refused := func(conn net.Conn) bool { // has the server already answered it?
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+		var b [1]byte
+		n, _ := conn.Read(b[:])
+		_ = conn.SetReadDeadline(time.Time{})
+		return n > 0
+	}
+	holder := hold()
+	held := false
+	for range 100 { // until the holder's request has reached the handler
+		if _, err := c.DescribeApplications(ctx, &workspaces.DescribeApplicationsInput{}); err != nil {
+			held = true
 			break
+		}
+		if refused(holder) {
+			holder = hold()
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if !held {
+		t.Fatal("the holder's request never took the one slot")
+	}
 	start := time.Now()
-	_, err = c.DescribeApplications(ctx, &workspaces.DescribeApplicationsInput{})
+	_, err := c.DescribeApplications(ctx, &workspaces.DescribeApplicationsInput{})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "ThrottlingException" || ae.ErrorMessage() != "Rate exceeded" {
 		t.Fatalf("beyond --max-inflight: %v, want ThrottlingException: Rate exceeded", err)
