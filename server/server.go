@@ -104,6 +104,10 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 			return nil, errors.New("--store sqlite: needs a file path, as in sqlite:.wslocal/state.db")
 		}
 		st, err := sqlite.Open(ctx, path)
+		if errors.Is(err, sqlite.ErrInUse) {
+			return nil, fmt.Errorf("--store %s: %w: stop the other wslocal, give this one another file, "+
+				"or run several on one PostgreSQL (--store postgres://...)", spec, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("--store %s: %w (choose a writable path, or --store memory)", spec, err)
 		}

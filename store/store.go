@@ -162,6 +162,9 @@ type ResourceView struct {
 	// Due reports that a step is due in the partition at the time asked:
 	// the view is then of the past, and the caller must apply the steps.
 	Due bool
+	// NextDue is when the partition's earliest step is due (zero: none is
+	// scheduled): until then, and until the next write, the view holds.
+	NextDue time.Time
 }
 
 // ResourcesView is every resource of a kind in a partition, as of one
@@ -170,6 +173,8 @@ type ResourcesView struct {
 	Resources []Resource // ordered by ID
 	// Due reports that a step is due in the partition at the time asked.
 	Due bool
+	// NextDue is when the partition's earliest step is due (zero: none).
+	NextDue time.Time
 	// Shared reports that images of other accounts are shared with the
 	// partition's account in its region.
 	Shared bool
@@ -178,7 +183,8 @@ type ResourcesView struct {
 // ResourceViewer is a Store that can read a ResourceView or a
 // ResourcesView in one statement, consistent without a transaction: the
 // hot path of the Describe operations. It is optional; Store.Read does the
-// same in a transaction.
+// same in a transaction. A store may keep the views it returns and return
+// them again to other callers, who must not change them.
 type ResourceViewer interface {
 	// ViewResource reads the resource (kind, id) of p with its associations
 	// of resourceType (ordered by application), and whether a step is due

@@ -440,6 +440,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 				rs = append(rs, *r)
 			}
 		}
+		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 		var err error
 		out, err = s.imagesPage(rs, in, after, now)
 		return err
@@ -451,10 +452,10 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 }
 
 // imagesPage is the page of DescribeWorkspaceImages the request asks for,
-// out of the images it may see.
+// out of the images it may see, ordered by ID. It does not change rs,
+// which may be a view other requests share.
 func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, after []string, now time.Time) (*api.DescribeWorkspaceImagesResult, error) {
 	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	limit := pageSize(in.MaxResults)
 	for i := range rs {
 		if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {

@@ -11,10 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wslocal/wslocal/store/sqlite"
 )
 
 // TestMain lets a test run the real main in a child process, to see its
@@ -81,6 +84,12 @@ func TestStartupErrorsSayWhatToDo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
+	inUse := filepath.Join(t.TempDir(), "state.db")
+	held, err := sqlite.Open(context.Background(), inUse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
 	for _, c := range []struct {
 		name string
 		args []string
@@ -92,6 +101,9 @@ func TestStartupErrorsSayWhatToDo(t *testing.T) {
 			[]string{`--store "mongo://x": use memory, sqlite:<path> or postgres://<user>@<host>/<database>`}},
 		{"unwritable store", []string{"--addr", "127.0.0.1:0", "--store", "sqlite:/proc/wslocal/state.db"},
 			[]string{"--store sqlite:/proc/wslocal/state.db", "choose a writable path"}},
+		{"store in use", []string{"--addr", "127.0.0.1:0", "--store", "sqlite:" + inUse},
+			[]string{"--store sqlite:" + inUse, "in use by another process (pid " + strconv.Itoa(os.Getpid()) + ")",
+				"stop the other wslocal", "--store postgres://"}},
 		{"unreadable seed", []string{"--addr", "127.0.0.1:0", "--store", "memory", "--seed", "/nonexistent/seed.yaml"},
 			[]string{"read the seed file", "/nonexistent/seed.yaml", "check --seed / WSLOCAL_SEED"}},
 		{"bad log format", []string{"--log-format", "xml"}, []string{`--log-format "xml": use text or json`}},

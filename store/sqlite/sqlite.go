@@ -40,6 +40,11 @@ type Store struct {
 	// The prepared statements of each pool (the same for an in-memory
 	// database, whose pools are one).
 	writeStmts, readStmts *sqlstore.Stmts
+	// lockFile, held open, says that this process alone uses the file.
+	lockFile *os.File
+	// views keeps the Describe views between writes; nil when another
+	// process might write to the database.
+	views *sqlstore.ViewCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -50,8 +55,17 @@ var (
 	_ store.ResourceViewer = (*Store)(nil)
 )
 
+// ErrInUse is the error of Open when another process has the database open.
+var ErrInUse = errors.New("the database is in use by another process")
+
 // Open opens (creating if needed) the database at path and applies the
 // migrations it lacks. The path ":memory:" opens a private in-memory database.
+//
+// One process at a time has a database file open: Open takes a lock beside
+// it, and fails with ErrInUse while another process holds it. Owning every
+// write is what lets the store keep the views it reads between writes
+// (sqlstore.ViewCache); several processes share one state through
+// PostgreSQL.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == ":memory:" {
 		// A named in-memory database exists while a connection is open;
@@ -64,7 +78,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
-		s := &Store{write: db, read: db, path: path}
+		s := &Store{write: db, read: db, path: path, views: new(sqlstore.ViewCache)}
 		if err := s.migrate(ctx); err != nil {
 			db.Close()
 			return nil, err
@@ -78,6 +92,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("create the directory of %s: %w", path, err)
 		}
 	}
+	lockFile, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, path)
+	if err != nil {
+		if lockFile != nil {
+			lockFile.Close()
+		}
+		return nil, err
+	}
+	s.lockFile = lockFile
+	if lockFile != nil {
+		s.views = new(sqlstore.ViewCache)
+	}
+	return s, nil
+}
+
+// open opens the database file at path.
+func open(ctx context.Context, path string) (*Store, error) {
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
 	if err != nil {
@@ -167,23 +201,38 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 
 // Write implements store.Store.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	defer s.invalidate()
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
+}
+
+// invalidate drops the views kept, once a write has ended.
+func (s *Store) invalidate() {
+	if s.views != nil {
+		s.views.Invalidate()
+	}
 }
 
 // ViewResource implements store.ResourceViewer, on the read pool.
 func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
-	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	db := &sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	if s.views != nil {
+		return s.views.ViewResource(ctx, db, p, kind, id, resourceType, now)
+	}
 	return db.ViewResource(ctx, p, kind, id, resourceType, now)
 }
 
 // ViewResources implements store.ResourceViewer.
 func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
-	db := sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	db := &sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
+	if s.views != nil {
+		return s.views.ViewResources(ctx, db, p, kind, now)
+	}
 	return db.ViewResources(ctx, p, kind, now)
 }
 
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
+	defer s.invalidate()
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
 		for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
@@ -224,5 +273,8 @@ func (s *Store) close() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, s.write.Close())
+	if s.lockFile != nil { // last: the file is no longer in use
+		errs = append(errs, s.lockFile.Close())
+	}
 	return errors.Join(errs...)
 }

@@ -12,32 +12,33 @@ import (
 // and PostgreSQL understand, so that a value used several times is bound
 // once.
 
-// viewQuery reads a resource, its associations of one type and whether a
-// step is due in its partition, in one statement: the statement's snapshot
-// makes it consistent without a transaction. The due flag and the
-// resource repeat on every association row; with no association there is
+// viewQuery reads a resource, its associations of one type and when the
+// earliest step of its partition is due (from each table; the partial
+// index on due_at makes each one probe), in one statement: the statement's
+// snapshot makes it consistent without a transaction. The due times and
+// the resource repeat on every association row; with no association there is
 // one row, and with no resource either its columns are empty.
 const viewQuery = `SELECT
-	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)
-	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)),
+	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
+	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
 	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc,
 	COALESCE(a.application_id, ''), COALESCE(a.state, ''), COALESCE(a.reason_code, ''), COALESCE(a.reason_message, ''),
 	COALESCE(a.created_at, 0), COALESCE(a.updated_at, 0), COALESCE(a.due_at, 0), COALESCE(a.failed_step, '')
 FROM (SELECT 1 AS one) base
-LEFT JOIN resources r ON r.account = $2 AND r.region = $3 AND r.kind = $4 AND r.id = $5
-LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.resource_type = $6 AND a.resource_id = r.id
+LEFT JOIN resources r ON r.account = $1 AND r.region = $2 AND r.kind = $3 AND r.id = $4
+LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.resource_type = $5 AND a.resource_id = r.id
 ORDER BY a.application_id`
 
-// viewKindQuery reads every resource of a kind in a partition, whether a
-// step is due there and whether images are shared with it, in one
+// viewKindQuery reads every resource of a kind in a partition, when its
+// earliest step is due and whether images are shared with it, in one
 // statement; with no resource there is one row with empty columns.
 const viewKindQuery = `SELECT
-	(EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)
-	 OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at <= $1 AND account = $2 AND region = $3)),
-	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = $2 AND region = $3),
+	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
+	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
+	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = $1 AND region = $2),
 	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc
 FROM (SELECT 1 AS one) base
-LEFT JOIN resources r ON r.account = $2 AND r.region = $3 AND r.kind = $4
+LEFT JOIN resources r ON r.account = $1 AND r.region = $2 AND r.kind = $3
 ORDER BY r.id`
 
 // DB is what a backend gives ViewResource: its pool, with the statement
@@ -65,18 +66,18 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // ViewResources implements store.ResourceViewer.
 func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
 	var v store.ResourcesView
-	at := ms(now)
-	rows, err := d.query(ctx, viewKindQuery, at, p.Account, p.Region, kind)
+	rows, err := d.query(ctx, viewKindQuery, p.Account, p.Region, kind)
 	if err != nil {
 		return v, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r := store.Resource{Partition: p, Kind: kind}
-		var created, due int64
-		if err := rows.Scan(&v.Due, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
+		var created, due, rNext, aNext int64
+		if err := rows.Scan(&rNext, &aNext, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
 			return v, err
 		}
+		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID != "" {
 			r.Created, r.DueAt = fromMS(created), fromMS(due)
 			v.Resources = append(v.Resources, r)
@@ -88,8 +89,7 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 // ViewResource implements store.ResourceViewer.
 func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
 	var v store.ResourceView
-	at := ms(now)
-	rows, err := d.query(ctx, viewQuery, at, p.Account, p.Region, kind, id, resourceType)
+	rows, err := d.query(ctx, viewQuery, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
 		return v, err
 	}
@@ -97,11 +97,12 @@ func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, reso
 	for rows.Next() {
 		var r store.Resource
 		var a store.Association
-		var rCreated, rDue, aCreated, aUpdated, aDue int64
-		if err := rows.Scan(&v.Due, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
+		var rNext, aNext, rCreated, rDue, aCreated, aUpdated, aDue int64
+		if err := rows.Scan(&rNext, &aNext, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
 			&a.ApplicationID, &a.State, &a.ReasonCode, &a.ReasonMessage, &aCreated, &aUpdated, &aDue, &a.FailedStep); err != nil {
 			return v, err
 		}
+		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID == "" {
 			continue
 		}
@@ -117,4 +118,13 @@ func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, reso
 		}
 	}
 	return v, rows.Err()
+}
+
+// nextDue is the earlier of two due times in milliseconds (0: none), and
+// whether it has come at now.
+func nextDue(a, b int64, now time.Time) (time.Time, bool) {
+	if a == 0 || b != 0 && b < a {
+		a = b
+	}
+	return fromMS(a), a != 0 && a <= ms(now)
 }

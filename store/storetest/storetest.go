@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Shares", testShares},
 		{"Due", testDue},
 		{"ResourceView", testResourceView},
+		{"ViewsFollowWrites", testViewsFollowWrites},
+		{"ConcurrentViewsAreNeverStale", testViewsNeverStale},
 		{"FailedWriteLeavesNothing", testRollback},
 		{"WritesAreSerialised", testSerialised},
 		{"Reset", testReset},
@@ -401,13 +404,13 @@ func testResourceView(t *testing.T, st store.Store) {
 		want, err = tx.Associations(ctx, store.AssociationQuery{Partition: p1, ResourceType: "IMAGE", ResourceID: "wsi-1"})
 		return err
 	})
-	if fmt.Sprint(got.Associations) != fmt.Sprint(want) || len(want) != 2 || got.Due {
-		t.Errorf("view = %+v\nwant associations %+v, not due", got, want)
+	if fmt.Sprint(got.Associations) != fmt.Sprint(want) || len(want) != 2 || got.Due || !got.NextDue.Equal(t0.Add(time.Minute)) {
+		t.Errorf("view = %+v\nwant associations %+v, not due, next due at %v", got, want, t0.Add(time.Minute))
 	}
 	if got := view(p1, "image", "wsi-1", "IMAGE", t0.Add(time.Minute)); !got.Due || len(got.Associations) != 2 {
 		t.Errorf("a minute later: due %v, %d associations; want due, 2", got.Due, len(got.Associations))
 	}
-	if got := view(p2, "image", "wsi-1", "IMAGE", t0.Add(time.Hour)); got.Due || len(got.Associations) != 1 || got.Associations[0].ApplicationID != "wsa-d" {
+	if got := view(p2, "image", "wsi-1", "IMAGE", t0.Add(time.Hour)); got.Due || !got.NextDue.IsZero() || len(got.Associations) != 1 || got.Associations[0].ApplicationID != "wsa-d" {
 		t.Errorf("the other account = %+v, want wsa-d and nothing due", got)
 	}
 	if got := view(p1, "image", "wsi-2", "IMAGE", t0); got.Resource == nil || got.Resource.ID != "wsi-2" || len(got.Associations) != 0 {
@@ -440,7 +443,7 @@ func testResourceView(t *testing.T, st store.Store) {
 	if fmt.Sprint(all.Resources) != fmt.Sprint(listed) || len(listed) != 2 || all.Due || all.Shared {
 		t.Errorf("images = %+v\nwant %+v, nothing due, nothing shared", all, listed)
 	}
-	if got := kind(p1, "image", t0.Add(time.Minute)); !got.Due || len(got.Resources) != 2 {
+	if got := kind(p1, "image", t0.Add(time.Minute)); !got.Due || !got.NextDue.Equal(t0.Add(time.Minute)) || len(got.Resources) != 2 {
 		t.Errorf("a minute later: %+v, want due", got)
 	}
 	if got := kind(p1, "directory", t0); len(got.Resources) != 0 || got.Due {
@@ -454,6 +457,159 @@ func testResourceView(t *testing.T, st store.Store) {
 	}
 	if got := kind(p3, "image", t0); got.Shared {
 		t.Errorf("the same account in another region: %+v, want not Shared", got)
+	}
+}
+
+// testViewsFollowWrites: a view read again after a write, a rolled-back
+// write, a due time passing or a reset shows it, however the store keeps
+// its views.
+func testViewsFollowWrites(t *testing.T, st store.Store) {
+	v, ok := st.(store.ResourceViewer)
+	if !ok {
+		t.Skip("the store is not a store.ResourceViewer")
+	}
+	apps := func(now time.Time) (ids []string, due bool) {
+		t.Helper()
+		got, err := v.ViewResource(ctx, p1, "image", "wsi-1", "IMAGE", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got.Associations {
+			ids = append(ids, a.ApplicationID+"="+a.State)
+		}
+		if got.Resource == nil {
+			ids = append(ids, "no image")
+		}
+		return ids, got.Due
+	}
+	images := func(now time.Time) string {
+		t.Helper()
+		got, err := v.ViewResources(ctx, p1, "image", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range got.Resources {
+			ids = append(ids, r.ID+"="+r.State)
+		}
+		return fmt.Sprint(ids, got.Due, got.Shared)
+	}
+	check := func(now time.Time, wantApps string, wantDue bool, wantImages string) {
+		t.Helper()
+		for range 2 { // the second read may be answered from what the first kept
+			if ids, due := apps(now); fmt.Sprint(ids) != wantApps || due != wantDue {
+				t.Errorf("associations at +%v = %v due %v, want %s due %v", now.Sub(t0), ids, due, wantApps, wantDue)
+			}
+			if got := images(now); got != wantImages {
+				t.Errorf("images at +%v = %s, want %s", now.Sub(t0), got, wantImages)
+			}
+		}
+	}
+	check(t0, "[no image]", false, "[] false false")
+	write(t, st, func(tx store.Tx) error {
+		if err := tx.PutResource(ctx, res(p1, "image", "wsi-1", "AVAILABLE")); err != nil {
+			return err
+		}
+		return tx.PutAssociation(ctx, assoc(p1, "wsa-a", "IMAGE", "wsi-1", "COMPLETED"))
+	})
+	check(t0, "[wsa-a=COMPLETED]", false, "[wsi-1=AVAILABLE] false false")
+	write(t, st, func(tx store.Tx) error {
+		return tx.PutAssociation(ctx, assoc(p1, "wsa-b", "IMAGE", "wsi-1", "INSTALLING"))
+	})
+	check(t0, "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE] false false")
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		if err := tx.PutAssociation(ctx, assoc(p1, "wsa-c", "IMAGE", "wsi-1", "COMPLETED")); err != nil {
+			return err
+		}
+		return errors.New("changed my mind")
+	}); err == nil {
+		t.Fatal("a write whose function failed reported success")
+	}
+	check(t0, "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE] false false")
+
+	// A step due in ten seconds, on another image of the partition.
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-2", "PENDING")
+		r.DueAt = t0.Add(10 * time.Second)
+		return tx.PutResource(ctx, r)
+	})
+	check(t0, "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE wsi-2=PENDING] false false")
+	check(t0.Add(10*time.Second-time.Millisecond), "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE wsi-2=PENDING] false false")
+	check(t0.Add(10*time.Second), "[wsa-a=COMPLETED wsa-b=INSTALLING]", true, "[wsi-1=AVAILABLE wsi-2=PENDING] true false")
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-2", "AVAILABLE")
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return tx.PutShare(ctx, store.Share{Partition: p2, ImageID: "wsi-9", SharedAccount: p1.Account})
+	})
+	check(t0.Add(10*time.Second), "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE wsi-2=AVAILABLE] false true")
+
+	if err := st.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(t0, "[no image]", false, "[] false false")
+}
+
+// testViewsNeverStale: readers running beside a writer never see less than
+// what the writes that returned before their read began wrote.
+func testViewsNeverStale(t *testing.T, st store.Store) {
+	v, ok := st.(store.ResourceViewer)
+	if !ok {
+		t.Skip("the store is not a store.ResourceViewer")
+	}
+	write(t, st, func(tx store.Tx) error { return tx.PutResource(ctx, res(p1, "image", "wsi-0000", "AVAILABLE")) })
+	const writes = 150
+	var done atomic.Int64 // writes that have returned: one association and one image each
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				before := done.Load()
+				var n int
+				if i%2 == 0 {
+					got, err := v.ViewResource(ctx, p1, "image", "wsi-0000", "IMAGE", t0)
+					if err != nil {
+						errs <- err
+						return
+					}
+					n = len(got.Associations)
+				} else {
+					got, err := v.ViewResources(ctx, p1, "image", t0)
+					if err != nil {
+						errs <- err
+						return
+					}
+					n = len(got.Resources) - 1
+				}
+				if int64(n) < before {
+					errs <- fmt.Errorf("reader %d saw %d after %d writes had returned", i, n, before)
+					return
+				}
+			}
+		})
+	}
+	for i := range writes {
+		write(t, st, func(tx store.Tx) error {
+			if err := tx.PutAssociation(ctx, assoc(p1, fmt.Sprintf("wsa-%04d", i), "IMAGE", "wsi-0000", "COMPLETED")); err != nil {
+				return err
+			}
+			return tx.PutResource(ctx, res(p1, "image", fmt.Sprintf("wsi-%04d", i+1), "AVAILABLE"))
+		})
+		done.Store(int64(i + 1))
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
