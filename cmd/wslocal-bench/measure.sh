@@ -49,6 +49,23 @@ start() {
 	echo "$name did not start"; cat "$W/$name.log"; exit 1
 }
 
+# first_image URL: the id of the first image of the default account. The
+# Authorization header is what wslocal's default auth mode (accept) reads:
+# account and region, the signature unchecked.
+first_image() {
+	curl -sf "$1/" -H 'X-Amz-Target: WorkspacesService.DescribeWorkspaceImages' \
+		-H 'Content-Type: application/x-amz-json-1.1' -d '{"MaxResults":1}' \
+		-H 'Authorization: AWS4-HMAC-SHA256 Credential=000000000000/20260101/us-east-1/workspaces/aws4_request, SignedHeaders=host;x-amz-date, Signature=00' |
+		jq -r '.Images[0].ImageId'
+}
+
+# stop NAME: ends a wslocal started by start, which lets go of its SQLite
+# file (one process per file).
+stop() {
+	kill "${PIDOF[$1]}"
+	wait "${PIDOF[$1]}" 2>/dev/null || true
+}
+
 # compare LABEL A B ARGS...: RUNS alternating runs, one JSON line each.
 compare() {
 	local label=$1 a=$2 b=$3
@@ -79,8 +96,10 @@ compare "SQLite DescribeImageAssociations c=8 vs bare net/http" $SQLITE http://1
 compare "SQLite DescribeWorkspaceImages c=8 vs moto" $SQLITE http://127.0.0.1:4702 \
 	--op DescribeWorkspaceImages --c 8 --d "$D"
 
-# Resident memory after 10 s of load, on a process started for it.
-start sqlite-rss 4705 --store "sqlite:$W/1k.db"
+# Resident memory after 10 s of load, on a process started for it (and a
+# store of its own: a SQLite file has one process at a time).
+start sqlite-rss 4705 --store "sqlite:$W/rss.db"
+"$B" --url http://127.0.0.1:4705 --populate 1000 >/dev/null
 note "resident memory after 10s of DescribeImageAssociations at 8 connections"
 for i in $(seq "$RUNS"); do
 	"$B" --url http://127.0.0.1:4705 --op DescribeImageAssociations --c 8 --d 10s --pid "${PIDOF[sqlite-rss]}" --json 2>>"$W/bench.log" |
@@ -102,8 +121,8 @@ compare "SQLite DescribeImageAssociations c=1, 1,000 vs 1,000,000" $SQLITE http:
 	--op DescribeImageAssociations --c 1 --d 5s
 compare "SQLite DescribeApplicationAssociations page c=1, 1,000 vs 1,000,000" $SQLITE http://127.0.0.1:4703 \
 	--op DescribeApplicationAssociations --body "$OFFICE2019" --c 1 --d 5s
-IMG=$(curl -s http://127.0.0.1:4703/ -H 'X-Amz-Target: WorkspacesService.DescribeWorkspaceImages' \
-	-H 'Content-Type: application/x-amz-json-1.1' -d '{"MaxResults":1}' | jq -r '.Images[0].ImageId')
+IMG=$(first_image http://127.0.0.1:4703)
+stop sqlite-1m
 note "start-up on the million-association SQLite store"
 WSLOCAL_MEASURE=1 WSLOCAL_COLDSTART_STORE="sqlite:$SQLITE_1M" WSLOCAL_COLDSTART_OP=DescribeImageAssociations \
 	WSLOCAL_COLDSTART_BODY="{\"ImageId\":\"$IMG\",\"AssociatedResourceTypes\":[\"APPLICATION\"]}" \
@@ -130,8 +149,8 @@ if [ "$ONLY" != sqlite ]; then
 		--op DescribeImageAssociations --c 1 --d 5s
 	compare "PostgreSQL DescribeApplicationAssociations page c=1, 1,000 vs 1,000,000" $PGURL http://127.0.0.1:4713 \
 		--op DescribeApplicationAssociations --body "$OFFICE2019" --c 1 --d 5s
-	IMG=$(curl -s http://127.0.0.1:4713/ -H 'X-Amz-Target: WorkspacesService.DescribeWorkspaceImages' \
-		-H 'Content-Type: application/x-amz-json-1.1' -d '{"MaxResults":1}' | jq -r '.Images[0].ImageId')
+	IMG=$(first_image http://127.0.0.1:4713)
+	stop pg-1m
 	note "start-up on the million-association PostgreSQL schema"
 	WSLOCAL_MEASURE=1 WSLOCAL_COLDSTART_STORE="$PG&search_path=$PG_1M_SCHEMA" WSLOCAL_COLDSTART_OP=DescribeImageAssociations \
 		WSLOCAL_COLDSTART_BODY="{\"ImageId\":\"$IMG\",\"AssociatedResourceTypes\":[\"APPLICATION\"]}" \

@@ -70,7 +70,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	fs.StringVar(&o.addr, "addr", env("addr", "127.0.0.1:4599"), "address to listen on (env WSLOCAL_ADDR)")
 	fs.StringVar(&o.store, "store", env("store", "sqlite:.wslocal/state.db"),
-		"where state lives: sqlite:<path> (durable), memory, or postgres://... shared by replicas (env WSLOCAL_STORE)")
+		"where state lives: sqlite:<path> (durable; one wslocal per file), memory, or postgres://... shared by replicas (env WSLOCAL_STORE)")
 	fs.StringVar(&o.clock, "clock", env("clock", "real"),
 		"real, or manual: lifecycles move only when POST /_wslocal/clock advances time (env WSLOCAL_CLOCK)")
 	var envErrs []error
