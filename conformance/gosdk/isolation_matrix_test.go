@@ -23,10 +23,10 @@ type matrixPartition struct {
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
-// things (an image with Office, a custom bundle, a directory, an IP access control group, a WorkSpace
-// with the bundle's Office, tags, an image permission); every implemented
-// Describe operation shows each partition its own and nothing of the
-// other five, whether listing or asking by id.
+// things (an image with Office, a custom bundle, a directory, an IP access
+// control group, a WorkSpace with the bundle's Office, tags, an image
+// permission); every implemented Describe operation shows each partition
+// its own and nothing of the other five, whether listing or asking by id.
 func TestIsolationMatrix(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
