@@ -25,6 +25,11 @@ type Quotas struct {
 	Tags        int `json:"tags"`        // per resource
 	PerCreate   int `json:"perCreate"`   // WorkSpaces per CreateWorkspaces call (the model allows 25)
 	Workspaces  int `json:"workspaces"`  // per account and region
+	// IP access control groups per account and region, rules per group,
+	// groups associated with one directory.
+	IpGroups             int `json:"ipGroups"`
+	IpRules              int `json:"ipRules"`
+	IpGroupsPerDirectory int `json:"ipGroupsPerDirectory"`
 }
 
 // Config holds the durations and quotas of the simulated service.
@@ -38,7 +43,8 @@ func DefaultConfig() Config {
 	return Config{
 		Durations: Durations{Import: time.Second, Image: time.Second, Workspace: time.Second, Deploy: time.Second,
 			Directory: time.Second, Removed: time.Hour, Terminated: time.Hour},
-		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000},
+		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000,
+			IpGroups: 100, IpRules: 10, IpGroupsPerDirectory: 25},
 	}
 }
 
@@ -57,6 +63,9 @@ func (c Config) withDefaults() Config {
 	fill(&c.Quotas.Tags, d.Quotas.Tags)
 	fill(&c.Quotas.PerCreate, d.Quotas.PerCreate)
 	fill(&c.Quotas.Workspaces, d.Quotas.Workspaces)
+	fill(&c.Quotas.IpGroups, d.Quotas.IpGroups)
+	fill(&c.Quotas.IpRules, d.Quotas.IpRules)
+	fill(&c.Quotas.IpGroupsPerDirectory, d.Quotas.IpGroupsPerDirectory)
 	return c
 }
 

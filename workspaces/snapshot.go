@@ -31,7 +31,8 @@ type Snapshot struct {
 	Shares       []SnapshotShare       `json:"shares"`
 }
 
-// SnapshotResource is an image, bundle, WorkSpace or directory.
+// SnapshotResource is an image, bundle, WorkSpace, directory or IP access
+// control group.
 type SnapshotResource struct {
 	Account string          `json:"account"`
 	Region  string          `json:"region"`
@@ -279,6 +280,7 @@ var docTypes = map[string]func() any{
 	kindBundle:    func() any { return new(bundle) },
 	kindWorkspace: func() any { return new(workspace) },
 	kindDirectory: func() any { return new(directory) },
+	kindIpGroup:   func() any { return new(ipGroup) },
 }
 
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
@@ -289,7 +291,7 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	}
 	newDoc, ok := docTypes[r.Kind]
 	if !ok {
-		return nil, snapshotErr("%s: kind must be image, bundle, workspace or directory", where)
+		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory or ip-group", where)
 	}
 	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
 		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)

@@ -19,14 +19,14 @@ type matrixPartition struct {
 	name, account, region string
 	c                     *workspaces.Client
 	image, bundle, ws     string
-	dir                   string
+	dir, ipGroup          string
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
-// things (an image with Office, a custom bundle, a directory, a WorkSpace
-// with the bundle's Office, tags, an image permission); every implemented
-// Describe operation shows each partition its own and nothing of the
-// other five, whether listing or asking by id.
+// things (an image with Office, a custom bundle, a directory, an IP access
+// control group, a WorkSpace with the bundle's Office, tags, an image
+// permission); every implemented Describe operation shows each partition
+// its own and nothing of the other five, whether listing or asking by id.
 func TestIsolationMatrix(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
@@ -48,6 +48,11 @@ func TestIsolationMatrix(t *testing.T) {
 	for _, p := range parts {
 		p.image = importImage(t, p.c, "golden", importOpts{apps: []types.Application{types.ApplicationMicrosoftOffice2019}, tags: tag(p)})
 		registerDirectory(t, p.c, p.dir, tag(p)...)
+		g, err := p.c.CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("office"), Tags: tag(p)})
+		if err != nil {
+			t.Fatalf("%s: CreateIpGroup: %v", p.name, err)
+		}
+		p.ipGroup = aws.ToString(g.GroupId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -154,7 +159,15 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeWorkspaceDirectories = %+v, want only %s", dirs.Directories, p.dir)
 	}
 
-	for _, id := range []string{p.image, p.bundle, p.ws, p.dir} {
+	groups, err := c.DescribeIpGroups(ctx, &workspaces.DescribeIpGroupsInput{})
+	if err != nil {
+		fail("DescribeIpGroups", err)
+	}
+	if len(groups.Result) != 1 || aws.ToString(groups.Result[0].GroupId) != p.ipGroup {
+		t.Errorf("DescribeIpGroups = %+v, want only %s", groups.Result, p.ipGroup)
+	}
+
+	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
 		}
@@ -210,6 +223,12 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(dirs.Directories)
 	}
 	empty("DescribeWorkspaceDirectories", n, err)
+	groups, err := c.DescribeIpGroups(ctx, &workspaces.DescribeIpGroupsInput{GroupIds: []string{o.ipGroup}})
+	n = 0
+	if groups != nil {
+		n = len(groups.Result)
+	}
+	empty("DescribeIpGroups", n, err)
 
 	_, err = c.DescribeImageAssociations(ctx, &workspaces.DescribeImageAssociationsInput{ImageId: aws.String(o.image),
 		AssociatedResourceTypes: []types.ImageAssociatedResourceType{types.ImageAssociatedResourceTypeApplication}})
@@ -222,7 +241,7 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 	notFound(t, err, o.ws)
 	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
 	notFound(t, err, o.image)
-	for _, id := range []string{o.image, o.bundle, o.ws, o.dir} {
+	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup} {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}
