@@ -13,9 +13,11 @@ import (
 )
 
 // directory is the stored document of a registered directory: the wire
-// shape itself (its State lives in the resource row).
+// shape itself (its State lives in the resource row), and the client
+// properties, which DescribeClientProperties answers instead.
 type directory struct {
 	api.WorkspaceDirectory
+	ClientProperties *api.ClientProperties `json:"ClientProperties,omitzero"`
 }
 
 func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
@@ -131,7 +133,11 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 		WorkspaceDirectoryDescription: in.WorkspaceDirectoryDescription,
 		UserIdentityType:              identity,
 		WorkspaceType:                 wsType,
-	}}
+		SamlProperties:                defaultSamlProperties(),
+		CertificateBasedAuthProperties: &api.CertificateBasedAuthProperties{
+			Status: api.CertificateBasedAuthStatusEnumDisabled,
+		},
+	}, defaultClientProperties()}
 }
 
 // newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).

@@ -167,6 +167,14 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeIpGroups = %+v, want only %s", groups.Result, p.ipGroup)
 	}
 
+	cps, err := c.DescribeClientProperties(ctx, &workspaces.DescribeClientPropertiesInput{ResourceIds: []string{p.dir}})
+	if err != nil {
+		fail("DescribeClientProperties", err)
+	}
+	if len(cps.ClientPropertiesList) != 1 || aws.ToString(cps.ClientPropertiesList[0].ResourceId) != p.dir {
+		t.Errorf("DescribeClientProperties(own) = %+v, want %s only", cps.ClientPropertiesList, p.dir)
+	}
+
 	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
@@ -229,6 +237,12 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(groups.Result)
 	}
 	empty("DescribeIpGroups", n, err)
+	cps, err := c.DescribeClientProperties(ctx, &workspaces.DescribeClientPropertiesInput{ResourceIds: []string{o.dir}})
+	n = 0
+	if cps != nil {
+		n = len(cps.ClientPropertiesList)
+	}
+	empty("DescribeClientProperties", n, err)
 
 	_, err = c.DescribeImageAssociations(ctx, &workspaces.DescribeImageAssociationsInput{ImageId: aws.String(o.image),
 		AssociatedResourceTypes: []types.ImageAssociatedResourceType{types.ImageAssociatedResourceTypeApplication}})
