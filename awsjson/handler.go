@@ -110,8 +110,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status, code = h.writeError(w, internalFailure())
 		}
 		latency := time.Since(start)
-		h.logger().Info("request", "operation", op, "status", status, "error", code,
-			"account", caller.Account, "region", caller.Region, "request_id", reqID, "duration", latency)
+		// LogAttrs: typed attributes, without the boxing of Info's ...any.
+		h.logger().LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", op), slog.Int("status", status),
+			slog.String("error", code), slog.String("account", caller.Account), slog.String("region", caller.Region),
+			slog.String("request_id", reqID), slog.Duration("duration", latency))
 		if h.Recorder != nil {
 			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: caller.Account, Region: caller.Region,
 				Status: status, Latency: latency, ErrorCode: code})
