@@ -10,6 +10,7 @@ type Durations struct {
 	Workspace time.Duration `json:"workspace"` // each WorkSpace state change (PENDING, STOPPING, ...)
 	Deploy    time.Duration `json:"deploy"`    // each step of an application (un)install
 	Directory time.Duration `json:"directory"` // REGISTERING -> REGISTERED, DEREGISTERING -> gone
+	Account   time.Duration `json:"account"`   // ModifyAccount: PENDING -> COMPLETED
 	// Removed is how long a REMOVED association stays listed.
 	Removed time.Duration `json:"removed"`
 	// Terminated is how long a TERMINATED WorkSpace stays listed.
@@ -42,7 +43,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Durations: Durations{Import: time.Second, Image: time.Second, Workspace: time.Second, Deploy: time.Second,
-			Directory: time.Second, Removed: time.Hour, Terminated: time.Hour},
+			Directory: time.Second, Account: time.Second, Removed: time.Hour, Terminated: time.Hour},
 		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000,
 			IpGroups: 100, IpRules: 10, IpGroupsPerDirectory: 25},
 	}
@@ -81,6 +82,7 @@ func (d Durations) over(base Durations) Durations {
 	fill(&d.Workspace, base.Workspace)
 	fill(&d.Deploy, base.Deploy)
 	fill(&d.Directory, base.Directory)
+	fill(&d.Account, base.Account)
 	fill(&d.Removed, base.Removed)
 	fill(&d.Terminated, base.Terminated)
 	return d

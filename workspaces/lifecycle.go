@@ -289,6 +289,8 @@ func (s *Service) stepResource(ctx context.Context, tx store.Tx, r *store.Resour
 		return s.stepDirectory(ctx, tx, r)
 	case kindWorkspace:
 		return s.stepWorkspace(ctx, tx, r)
+	case kindAccount:
+		return s.stepAccount(ctx, tx, r)
 	}
 	return fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
 }

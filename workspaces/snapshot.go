@@ -281,6 +281,7 @@ var docTypes = map[string]func() any{
 	kindWorkspace: func() any { return new(workspace) },
 	kindDirectory: func() any { return new(directory) },
 	kindIpGroup:   func() any { return new(ipGroup) },
+	kindAccount:   func() any { return new(account) },
 }
 
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
@@ -291,7 +292,7 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	}
 	newDoc, ok := docTypes[r.Kind]
 	if !ok {
-		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory or ip-group", where)
+		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory, ip-group or account", where)
 	}
 	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
 		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)

@@ -20,6 +20,7 @@ type matrixPartition struct {
 	c                     *workspaces.Client
 	image, bundle, ws     string
 	dir, ipGroup          string
+	byolRange             string
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -37,8 +38,9 @@ func TestIsolationMatrix(t *testing.T) {
 		for j, region := range []string{"us-east-1", "eu-west-1"} {
 			parts = append(parts, &matrixPartition{
 				name: account + "/" + region, account: account, region: region,
-				c:   newClient(srv.AWSConfigFor(account, region)),
-				dir: fmt.Sprintf("d-%010d", 10*i+j),
+				c:         newClient(srv.AWSConfigFor(account, region)),
+				dir:       fmt.Sprintf("d-%010d", 10*i+j),
+				byolRange: fmt.Sprintf("10.%d.0.0/16", 10*i+j),
 			})
 		}
 	}
@@ -53,6 +55,9 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: CreateIpGroup: %v", p.name, err)
 		}
 		p.ipGroup = aws.ToString(g.GroupId)
+		if err := enableBYOL(p.c, p.byolRange); err != nil {
+			t.Fatalf("%s: ModifyAccount: %v", p.name, err)
+		}
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -185,6 +190,15 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if err != nil {
 		fail("DescribeWorkspaceImagePermissions", err)
 	}
+	if got := connectionStates(t, c); len(got) != 1 || got[p.ws] == "" {
+		t.Errorf("DescribeWorkspacesConnectionStatus = %v, want only %s", got, p.ws)
+	}
+	if got := byol(t, c); got != "ENABLED "+p.byolRange {
+		t.Errorf("DescribeAccount = %q, want ENABLED %s", got, p.byolRange)
+	}
+	if ms := modifications(t, c); len(ms) != 1 || aws.ToString(ms[0].DedicatedTenancyManagementCidrRange) != p.byolRange {
+		t.Errorf("DescribeAccountModifications = %+v, want only the change to %s", ms, p.byolRange)
+	}
 	if len(perms.ImagePermissions) != 1 || aws.ToString(perms.ImagePermissions[0].SharedAccountId) != sharedWith {
 		t.Errorf("DescribeWorkspaceImagePermissions(own) = %+v, want %s only", perms.ImagePermissions, sharedWith)
 	}
@@ -243,6 +257,9 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(cps.ClientPropertiesList)
 	}
 	empty("DescribeClientProperties", n, err)
+	if got := connectionStates(t, c, o.ws); len(got) != 0 {
+		t.Errorf("DescribeWorkspacesConnectionStatus shows %s's WorkSpace to %s: %v", o.name, p.name, got)
+	}
 
 	_, err = c.DescribeImageAssociations(ctx, &workspaces.DescribeImageAssociationsInput{ImageId: aws.String(o.image),
 		AssociatedResourceTypes: []types.ImageAssociatedResourceType{types.ImageAssociatedResourceTypeApplication}})

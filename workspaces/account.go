@@ -1,0 +1,244 @@
+package workspaces
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+// The account's BYOL settings are one row per account and region, made by
+// the first ModifyAccount; without it the account shows AWS's defaults.
+const (
+	kindAccount = "account"
+	accountID   = "byol"
+
+	modPending   = string(api.DedicatedTenancyModificationStateEnumPending)
+	modCompleted = string(api.DedicatedTenancyModificationStateEnumCompleted)
+)
+
+// account is the stored document of an account's BYOL settings. The row's
+// state is that of the newest modification.
+type account struct {
+	Support   api.DedicatedTenancySupportResultEnum `json:"DedicatedTenancySupport"`
+	CidrRange string                                `json:"DedicatedTenancyManagementCidrRange,omitempty"`
+	// Modifications oldest first.
+	Modifications []api.AccountModification `json:"Modifications"`
+}
+
+// managementPools are the private ranges the management interface's /16
+// can be taken from.
+var managementPools = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+// managementRanges lists, in address order, every /16 of the pools that
+// lies within constraint.
+func managementRanges(constraint netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for _, pool := range managementPools {
+		first := pool.Addr().As4()
+		for i := 0; i < 1<<(16-pool.Bits()); i++ {
+			b := first
+			b[1] += byte(i)
+			r := netip.PrefixFrom(netip.AddrFrom4(b), 16)
+			if constraint.Bits() <= 16 && constraint.Contains(r.Addr()) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// availableRange reports whether a ModifyAccount range is one that
+// ListAvailableManagementCidrRanges offers.
+func availableRange(cidr string) bool {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || p.Bits() != 16 || p.Masked() != p {
+		return false
+	}
+	for _, pool := range managementPools {
+		if pool.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func getAccount(ctx context.Context, tx store.Tx, p store.Partition) (*store.Resource, *account, error) {
+	r, a, err := getDoc[account](ctx, tx, p, kindAccount, accountID)
+	if isNotFound(err) {
+		return nil, &account{Support: api.DedicatedTenancySupportResultEnumDisabled}, nil
+	}
+	return r, a, err
+}
+
+// DescribeAccount shows the account's BYOL settings: DISABLED until a
+// ModifyAccount completes.
+func (s *Service) DescribeAccount(ctx context.Context, in *api.DescribeAccountRequest) (*api.DescribeAccountResult, error) {
+	p := partition(ctx)
+	out := &api.DescribeAccountResult{}
+	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, a, err := getAccount(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		out.DedicatedTenancySupport = a.Support
+		if a.CidrRange != "" {
+			out.DedicatedTenancyManagementCidrRange = api.String(a.CidrRange)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ModifyAccount enables BYOL with a management range; the change is
+// PENDING for Durations.Account, then COMPLETED. The API cannot disable
+// BYOL (DedicatedTenancySupport has only ENABLED), so once enabled, or
+// while a change is pending, a further change is refused.
+func (s *Service) ModifyAccount(ctx context.Context, in *api.ModifyAccountRequest) (*api.ModifyAccountResult, error) {
+	if in.DedicatedTenancySupport == "" {
+		return nil, invalidParameter("DedicatedTenancySupport must be ENABLED.")
+	}
+	if in.DedicatedTenancyManagementCidrRange == nil {
+		return nil, invalidParameter("Enabling BYOL needs a DedicatedTenancyManagementCidrRange; ListAvailableManagementCidrRanges lists them.")
+	}
+	cidr := *in.DedicatedTenancyManagementCidrRange
+	if !availableRange(cidr) {
+		return nil, invalidParameter("The management CIDR range %s is not available; choose a /16 that ListAvailableManagementCidrRanges lists.", cidr)
+	}
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, a, err := getAccount(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			r = &store.Resource{Partition: p, Kind: kindAccount, ID: accountID, Created: now}
+		}
+		if r.State == modPending {
+			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+		}
+		if a.Support == api.DedicatedTenancySupportResultEnumEnabled {
+			return invalidState("BYOL is already enabled for this account, with management CIDR range %s.", a.CidrRange)
+		}
+		a.Modifications = append(a.Modifications, api.AccountModification{
+			ModificationState:                   api.DedicatedTenancyModificationStateEnumPending,
+			DedicatedTenancySupport:             api.DedicatedTenancySupportResultEnumEnabled,
+			DedicatedTenancyManagementCidrRange: api.String(cidr),
+			StartTime:                           api.TimeOf(now),
+		})
+		r.State = modPending
+		schedule(r, now, s.Durations().Account)
+		if r.DueAt.IsZero() {
+			return completeModification(ctx, tx, r, a)
+		}
+		return putDoc(ctx, tx, r, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.ModifyAccountResult{}, nil
+}
+
+// stepAccount completes the pending modification.
+func (s *Service) stepAccount(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	a, err := loadDoc[account](r)
+	if err != nil {
+		return err
+	}
+	return completeModification(ctx, tx, r, a)
+}
+
+func completeModification(ctx context.Context, tx store.Tx, r *store.Resource, a *account) error {
+	m := &a.Modifications[len(a.Modifications)-1]
+	m.ModificationState = api.DedicatedTenancyModificationStateEnumCompleted
+	a.Support = m.DedicatedTenancySupport
+	a.CidrRange = api.ToString(m.DedicatedTenancyManagementCidrRange)
+	r.State, r.DueAt = modCompleted, time.Time{}
+	return putDoc(ctx, tx, r, a)
+}
+
+// DescribeAccountModifications lists the account's modifications newest
+// first, 25 a page.
+func (s *Service) DescribeAccountModifications(ctx context.Context, in *api.DescribeAccountModificationsRequest) (*api.DescribeAccountModificationsResult, error) {
+	after, err := decodeToken("DescribeAccountModifications", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	// The key is the 1-based position in the history of the last item
+	// returned; the history only grows, so it stays valid.
+	end := -1
+	if after != nil {
+		n, err := strconv.Atoi(after[0])
+		if err != nil || n < 1 {
+			return nil, invalidParameter("The NextToken %q is not valid for DescribeAccountModifications.", *in.NextToken)
+		}
+		end = n - 1
+	}
+	p := partition(ctx)
+	out := &api.DescribeAccountModificationsResult{AccountModifications: []api.AccountModification{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, a, err := getAccount(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if end < 0 || end > len(a.Modifications) {
+			end = len(a.Modifications)
+		}
+		for i := end - 1; i >= 0; i-- {
+			if len(out.AccountModifications) == defaultPageSize {
+				out.NextToken = encodeToken("DescribeAccountModifications", strconv.Itoa(i+2))
+				break
+			}
+			out.AccountModifications = append(out.AccountModifications, a.Modifications[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListAvailableManagementCidrRanges lists the /16 ranges of 10.0.0.0/8,
+// 172.16.0.0/12 and 192.168.0.0/16 that lie within the constraint, in
+// address order. Every wslocal account may use BYOL.
+func (s *Service) ListAvailableManagementCidrRanges(ctx context.Context, in *api.ListAvailableManagementCidrRangesRequest) (*api.ListAvailableManagementCidrRangesResult, error) {
+	constraint, err := netip.ParsePrefix(*in.ManagementCidrRangeConstraint)
+	if err != nil || !constraint.Addr().Is4() {
+		return nil, invalidParameter("ManagementCidrRangeConstraint %q is not an IPv4 CIDR range.", *in.ManagementCidrRangeConstraint)
+	}
+	constraint = constraint.Masked()
+	after, err := decodeToken("ListAvailableManagementCidrRanges", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	var from netip.Prefix // the last range returned
+	if after != nil {
+		if from, err = netip.ParsePrefix(after[0]); err != nil {
+			return nil, invalidParameter("The NextToken %q is not valid for ListAvailableManagementCidrRanges.", *in.NextToken)
+		}
+	}
+	limit := int(api.ToInt32(in.MaxResults, 5))
+	out := &api.ListAvailableManagementCidrRangesResult{ManagementCidrRanges: []string{}}
+	for _, r := range managementRanges(constraint) {
+		if from.IsValid() && r.Addr().Compare(from.Addr()) <= 0 {
+			continue
+		}
+		if len(out.ManagementCidrRanges) == limit {
+			out.NextToken = encodeToken("ListAvailableManagementCidrRanges", out.ManagementCidrRanges[limit-1])
+			break
+		}
+		out.ManagementCidrRanges = append(out.ManagementCidrRanges, r.String())
+	}
+	return out, nil
+}
