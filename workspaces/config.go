@@ -31,6 +31,10 @@ type Quotas struct {
 	IpGroups             int `json:"ipGroups"`
 	IpRules              int `json:"ipRules"`
 	IpGroupsPerDirectory int `json:"ipGroupsPerDirectory"`
+	// Connection aliases per account and region (AWS: 20), accounts one
+	// alias can be shared with (chosen: the 25 a permissions page can list).
+	ConnectionAliases     int `json:"connectionAliases"`
+	ConnectionAliasShares int `json:"connectionAliasShares"`
 }
 
 // Config holds the durations and quotas of the simulated service.
@@ -45,7 +49,7 @@ func DefaultConfig() Config {
 		Durations: Durations{Import: time.Second, Image: time.Second, Workspace: time.Second, Deploy: time.Second,
 			Directory: time.Second, Account: time.Second, Removed: time.Hour, Terminated: time.Hour},
 		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000,
-			IpGroups: 100, IpRules: 10, IpGroupsPerDirectory: 25},
+			IpGroups: 100, IpRules: 10, IpGroupsPerDirectory: 25, ConnectionAliases: 20, ConnectionAliasShares: 25},
 	}
 }
 
@@ -67,6 +71,8 @@ func (c Config) withDefaults() Config {
 	fill(&c.Quotas.IpGroups, d.Quotas.IpGroups)
 	fill(&c.Quotas.IpRules, d.Quotas.IpRules)
 	fill(&c.Quotas.IpGroupsPerDirectory, d.Quotas.IpGroupsPerDirectory)
+	fill(&c.Quotas.ConnectionAliases, d.Quotas.ConnectionAliases)
+	fill(&c.Quotas.ConnectionAliasShares, d.Quotas.ConnectionAliasShares)
 	return c
 }
 

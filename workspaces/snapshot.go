@@ -282,6 +282,10 @@ var docTypes = map[string]func() any{
 	kindDirectory: func() any { return new(directory) },
 	kindIpGroup:   func() any { return new(ipGroup) },
 	kindAccount:   func() any { return new(account) },
+
+	kindAlias:            func() any { return new(connectionAlias) },
+	kindAliasShare:       func() any { return new(aliasShare) },
+	kindConnectionString: func() any { return new(reservation) },
 }
 
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
@@ -292,7 +296,7 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	}
 	newDoc, ok := docTypes[r.Kind]
 	if !ok {
-		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory, ip-group or account", where)
+		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory, ip-group, account, connection-alias, connection-alias-share or connection-string", where)
 	}
 	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
 		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)

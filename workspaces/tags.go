@@ -13,6 +13,8 @@ import (
 // taggable maps an id prefix to the kind of resource it names.
 func taggableKind(id string) (string, bool) {
 	switch {
+	case strings.HasPrefix(id, "wsca-"):
+		return kindAlias, true
 	case strings.HasPrefix(id, "wsipg-"):
 		return kindIpGroup, true
 	case strings.HasPrefix(id, "wsi-"):

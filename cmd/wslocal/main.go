@@ -85,7 +85,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.durations, "durations", env("durations", ""),
 		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h\n(import, image, workspace, deploy, directory, removed, terminated; env WSLOCAL_DURATIONS)")
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
-		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000,ipGroups=100,ipRules=10,ipGroupsPerDirectory=25 (env WSLOCAL_QUOTAS)")
+		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000,ipGroups=100,ipRules=10,ipGroupsPerDirectory=25,\nconnectionAliases=20,connectionAliasShares=25 (env WSLOCAL_QUOTAS)")
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
 	fs.StringVar(&o.seed, "seed", env("seed", ""),
 		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")

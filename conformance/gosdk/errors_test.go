@@ -451,9 +451,9 @@ func TestNotImplemented(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
 	c := client(srv)
-	_, err := c.CreateConnectionAlias(context.Background(), &workspaces.CreateConnectionAliasInput{ConnectionString: aws.String("www.example.com")})
+	_, err := c.DescribeWorkspacesPools(context.Background(), &workspaces.DescribeWorkspacesPoolsInput{})
 	if err == nil {
-		t.Fatal("CreateConnectionAlias succeeded, want NotImplementedException")
+		t.Fatal("DescribeWorkspacesPools succeeded, want NotImplementedException")
 	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -462,7 +462,7 @@ func TestNotImplemented(t *testing.T) {
 	if ae.ErrorCode() != "NotImplementedException" {
 		t.Errorf("code = %s, want NotImplementedException", ae.ErrorCode())
 	}
-	if !strings.Contains(ae.ErrorMessage(), "CreateConnectionAlias") {
+	if !strings.Contains(ae.ErrorMessage(), "DescribeWorkspacesPools") {
 		t.Errorf("message %q does not name the operation", ae.ErrorMessage())
 	}
 	var re *awshttp.ResponseError

@@ -19,13 +19,13 @@ type matrixPartition struct {
 	name, account, region string
 	c                     *workspaces.Client
 	image, bundle, ws     string
-	dir, ipGroup          string
+	dir, ipGroup, alias   string
 	byolRange             string
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
 // things (an image with Office, a custom bundle, a directory, an IP access
-// control group, a WorkSpace with the bundle's Office, tags, an image
+// control group, a connection alias, a WorkSpace with the bundle's Office, tags, an image
 // permission); every implemented Describe operation shows each partition
 // its own and nothing of the other five, whether listing or asking by id.
 func TestIsolationMatrix(t *testing.T) {
@@ -47,7 +47,8 @@ func TestIsolationMatrix(t *testing.T) {
 	tag := func(p *matrixPartition) []types.Tag {
 		return []types.Tag{{Key: aws.String("partition"), Value: aws.String(p.name)}}
 	}
-	for _, p := range parts {
+	for i, p := range parts {
+		i /= 2 // the account's index
 		p.image = importImage(t, p.c, "golden", importOpts{apps: []types.Application{types.ApplicationMicrosoftOffice2019}, tags: tag(p)})
 		registerDirectory(t, p.c, p.dir, tag(p)...)
 		g, err := p.c.CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("office"), Tags: tag(p)})
@@ -58,6 +59,13 @@ func TestIsolationMatrix(t *testing.T) {
 		if err := enableBYOL(p.c, p.byolRange); err != nil {
 			t.Fatalf("%s: ModifyAccount: %v", p.name, err)
 		}
+		// Connection strings are reserved per account, across regions.
+		a, err := p.c.CreateConnectionAlias(ctx, &workspaces.CreateConnectionAliasInput{
+			ConnectionString: aws.String(fmt.Sprintf("desktop%d.example.com", i)), Tags: tag(p)})
+		if err != nil {
+			t.Fatalf("%s: CreateConnectionAlias: %v", p.name, err)
+		}
+		p.alias = aws.ToString(a.AliasId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -172,6 +180,15 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeIpGroups = %+v, want only %s", groups.Result, p.ipGroup)
 	}
 
+	aliases, err := c.DescribeConnectionAliases(ctx, &workspaces.DescribeConnectionAliasesInput{})
+	if err != nil {
+		fail("DescribeConnectionAliases", err)
+	}
+	if len(aliases.ConnectionAliases) != 1 || aws.ToString(aliases.ConnectionAliases[0].AliasId) != p.alias ||
+		aws.ToString(aliases.ConnectionAliases[0].OwnerAccountId) != p.account {
+		t.Errorf("DescribeConnectionAliases = %+v, want only %s owned by %s", aliases.ConnectionAliases, p.alias, p.account)
+	}
+
 	cps, err := c.DescribeClientProperties(ctx, &workspaces.DescribeClientPropertiesInput{ResourceIds: []string{p.dir}})
 	if err != nil {
 		fail("DescribeClientProperties", err)
@@ -180,7 +197,7 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeClientProperties(own) = %+v, want %s only", cps.ClientPropertiesList, p.dir)
 	}
 
-	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup} {
+	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup, p.alias} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
 		}
@@ -251,6 +268,12 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(groups.Result)
 	}
 	empty("DescribeIpGroups", n, err)
+	aliases, err := c.DescribeConnectionAliases(ctx, &workspaces.DescribeConnectionAliasesInput{AliasIds: []string{o.alias}})
+	n = 0
+	if aliases != nil {
+		n = len(aliases.ConnectionAliases)
+	}
+	empty("DescribeConnectionAliases", n, err)
 	cps, err := c.DescribeClientProperties(ctx, &workspaces.DescribeClientPropertiesInput{ResourceIds: []string{o.dir}})
 	n = 0
 	if cps != nil {
@@ -272,7 +295,7 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 	notFound(t, err, o.ws)
 	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
 	notFound(t, err, o.image)
-	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup} {
+	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup, o.alias} {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}

@@ -1,0 +1,376 @@
+package workspaces
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
+)
+
+const (
+	kindAlias = "connection-alias"
+	// kindAliasShare is an alias shared with the account of its partition:
+	// the row lets that account find the alias, which lives with its owner.
+	kindAliasShare = "connection-alias-share"
+	// kindConnectionString reserves a connection string for the first
+	// account that used it, in every region and for good (AWS does the
+	// same), in the partition reservations.
+	kindConnectionString = "connection-string"
+)
+
+// reservations is the partition connection strings are reserved in: they
+// are global, and no real account has this id.
+var reservations = store.Partition{Account: "000000000000", Region: "global"}
+
+// Aliases are created CREATED and deleted at once: nothing in wslocal waits
+// on their DNS side, so they have no lifecycle.
+const aliasCreated = string(api.ConnectionAliasStateCreated)
+
+// connectionAlias is the stored document of an alias: the wire shape, with
+// the accounts it is shared with (ordered). Associations holds at most one.
+type connectionAlias struct {
+	api.ConnectionAlias
+	SharedWith []string `json:"SharedWith,omitzero"`
+}
+
+// aliasShare is the document of a kindAliasShare row.
+type aliasShare struct {
+	Owner string `json:"Owner"`
+}
+
+// reservation is the document of a kindConnectionString row.
+type reservation struct {
+	Account string `json:"Account"`
+}
+
+// findAlias returns an alias of p's account or one shared with it.
+func findAlias(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *connectionAlias, error) {
+	r, a, err := getDoc[connectionAlias](ctx, tx, p, kindAlias, id)
+	if isNotFound(err) {
+		var sh *aliasShare
+		if _, sh, err = getDoc[aliasShare](ctx, tx, p, kindAliasShare, id); err == nil {
+			r, a, err = getDoc[connectionAlias](ctx, tx, store.Partition{Account: sh.Owner, Region: p.Region}, kindAlias, id)
+		}
+	}
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The connection alias %s could not be found.", id)
+	}
+	return r, a, err
+}
+
+// ownAlias returns an alias of p's account: only the owner may change it.
+func ownAlias(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *connectionAlias, error) {
+	r, a, err := getDoc[connectionAlias](ctx, tx, p, kindAlias, id)
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The connection alias %s could not be found.", id)
+	}
+	return r, a, err
+}
+
+// CreateConnectionAlias creates an alias for a connection string no other
+// account has used; the string is compared without regard to case, as DNS
+// names are.
+func (s *Service) CreateConnectionAlias(ctx context.Context, in *api.CreateConnectionAliasRequest) (*api.CreateConnectionAliasResult, error) {
+	cs := *in.ConnectionString
+	if strings.HasPrefix(cs, ".") || strings.HasPrefix(cs, "-") || strings.Contains(cs, "..") || !strings.Contains(strings.TrimSuffix(cs, "."), ".") {
+		return nil, invalidParameter("The connection string %s is not a fully qualified domain name.", cs)
+	}
+	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
+		return nil, err
+	}
+	key := strings.ToLower(strings.TrimSuffix(cs, "."))
+	p := partition(ctx)
+	id := newID("wsca-", 9)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		_, res, err := getDoc[reservation](ctx, tx, reservations, kindConnectionString, key)
+		switch {
+		case err == nil && res.Account != p.Account:
+			return alreadyExists("The connection string %s is reserved for another account.", cs)
+		case err != nil && !isNotFound(err):
+			return err
+		}
+		rs, err := tx.ListResources(ctx, p, kindAlias, "", 0)
+		if err != nil {
+			return err
+		}
+		for i := range rs {
+			a, err := loadDoc[connectionAlias](&rs[i])
+			if err != nil {
+				return err
+			}
+			if strings.ToLower(strings.TrimSuffix(api.ToString(a.ConnectionString), ".")) == key {
+				return alreadyExists("The connection string %s is already used by the connection alias %s.", cs, rs[i].ID)
+			}
+		}
+		if len(rs) >= s.quotas.ConnectionAliases {
+			return limitExceeded("You have reached the quota of %d connection aliases in %s.", s.quotas.ConnectionAliases, p.Region)
+		}
+		if res == nil {
+			rr := &store.Resource{Partition: reservations, Kind: kindConnectionString, ID: key, State: "RESERVED", Created: now}
+			if err := putDoc(ctx, tx, rr, reservation{Account: p.Account}); err != nil {
+				return err
+			}
+		}
+		a := &connectionAlias{ConnectionAlias: api.ConnectionAlias{AliasId: api.String(id), ConnectionString: api.String(cs),
+			State: api.ConnectionAliasStateCreated, OwnerAccountId: api.String(p.Account)}}
+		r := &store.Resource{Partition: p, Kind: kindAlias, ID: id, State: aliasCreated, Created: now}
+		if err := putDoc(ctx, tx, r, a); err != nil {
+			return err
+		}
+		return tx.PutTags(ctx, p, id, storeTags(in.Tags))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.CreateConnectionAliasResult{AliasId: api.String(id)}, nil
+}
+
+// DescribeConnectionAliases lists the caller's aliases and those shared
+// with it, by id; ids in AliasIds that name no alias are left out.
+func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.DescribeConnectionAliasesRequest) (*api.DescribeConnectionAliasesResult, error) {
+	if err := distinct("AliasIds", in.AliasIds); err != nil {
+		return nil, err
+	}
+	after, err := decodeToken("DescribeConnectionAliases", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeConnectionAliasesResult{ConnectionAliases: []api.ConnectionAlias{}}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		out.ConnectionAliases, out.NextToken = out.ConnectionAliases[:0], nil
+		from := ""
+		if after != nil {
+			from = after[0]
+		}
+		own, err := tx.ListResources(ctx, p, kindAlias, from, 0)
+		if err != nil {
+			return err
+		}
+		shared, err := tx.ListResources(ctx, p, kindAliasShare, from, 0)
+		if err != nil {
+			return err
+		}
+		var aliases []*connectionAlias
+		for i := range own {
+			a, err := loadDoc[connectionAlias](&own[i])
+			if err != nil {
+				return err
+			}
+			aliases = append(aliases, a)
+		}
+		for i := range shared {
+			sh, err := loadDoc[aliasShare](&shared[i])
+			if err != nil {
+				return err
+			}
+			owner := store.Partition{Account: sh.Owner, Region: p.Region}
+			_, a, err := getDoc[connectionAlias](ctx, tx, owner, kindAlias, shared[i].ID)
+			if isNotFound(err) {
+				continue // a share left by a snapshot without its alias
+			}
+			if err != nil {
+				return err
+			}
+			aliases = append(aliases, a)
+		}
+		slices.SortFunc(aliases, func(a, b *connectionAlias) int { return strings.Compare(*a.AliasId, *b.AliasId) })
+		limit := pageSize(in.Limit)
+		for _, a := range aliases {
+			if in.AliasIds != nil && !slices.Contains(in.AliasIds, *a.AliasId) {
+				continue
+			}
+			if in.ResourceId != nil && !slices.ContainsFunc(a.Associations, func(as api.ConnectionAliasAssociation) bool {
+				return api.ToString(as.ResourceId) == *in.ResourceId
+			}) {
+				continue
+			}
+			if len(out.ConnectionAliases) == limit {
+				out.NextToken = encodeToken("DescribeConnectionAliases", *out.ConnectionAliases[limit-1].AliasId)
+				break
+			}
+			out.ConnectionAliases = append(out.ConnectionAliases, a.ConnectionAlias)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteConnectionAlias deletes an alias that is neither associated nor
+// shared (AWS asks for both to be undone first). Its connection string
+// stays reserved for the account.
+func (s *Service) DeleteConnectionAlias(ctx context.Context, in *api.DeleteConnectionAliasRequest) (*api.DeleteConnectionAliasResult, error) {
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, a, err := ownAlias(ctx, tx, p, *in.AliasId)
+		if err != nil {
+			return err
+		}
+		if len(a.Associations) > 0 {
+			return associated("The connection alias %s is associated with directory %s; disassociate it first.",
+				r.ID, api.ToString(a.Associations[0].ResourceId))
+		}
+		if len(a.SharedWith) > 0 {
+			return associated("The connection alias %s is shared with account %s; unshare it (UpdateConnectionAliasPermission) first.",
+				r.ID, a.SharedWith[0])
+		}
+		return deleteResource(ctx, tx, r, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DeleteConnectionAliasResult{}, nil
+}
+
+// AssociateConnectionAlias associates an alias, the caller's or shared with
+// it, with a REGISTERED directory of the caller. An alias has one
+// association at a time.
+func (s *Service) AssociateConnectionAlias(ctx context.Context, in *api.AssociateConnectionAliasRequest) (*api.AssociateConnectionAliasResult, error) {
+	p := partition(ctx)
+	connID := newID("", 12)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, a, err := findAlias(ctx, tx, p, *in.AliasId)
+		if err != nil {
+			return err
+		}
+		if len(a.Associations) > 0 {
+			return associated("The connection alias %s is already associated with directory %s.",
+				r.ID, api.ToString(a.Associations[0].ResourceId))
+		}
+		dr, err := tx.GetResource(ctx, p, kindDirectory, *in.ResourceId)
+		if isNotFound(err) {
+			return notFound(*in.ResourceId, "The directory %s is not registered.", *in.ResourceId)
+		}
+		if err != nil {
+			return err
+		}
+		if dr.State != dirRegistered {
+			return invalidState("The directory %s is %s; it must be REGISTERED.", dr.ID, dr.State)
+		}
+		status := api.AssociationStatusAssociatedWithOwnerAccount
+		if r.Account != p.Account {
+			status = api.AssociationStatusAssociatedWithSharedAccount
+		}
+		a.Associations = []api.ConnectionAliasAssociation{{AssociationStatus: status, AssociatedAccountId: api.String(p.Account),
+			ResourceId: api.String(dr.ID), ConnectionIdentifier: api.String(connID)}}
+		return putDoc(ctx, tx, r, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.AssociateConnectionAliasResult{ConnectionIdentifier: api.String(connID)}, nil
+}
+
+// DisassociateConnectionAlias undoes an association; the account that made
+// it and the alias's owner may.
+func (s *Service) DisassociateConnectionAlias(ctx context.Context, in *api.DisassociateConnectionAliasRequest) (*api.DisassociateConnectionAliasResult, error) {
+	p := partition(ctx)
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, a, err := findAlias(ctx, tx, p, *in.AliasId)
+		if err != nil {
+			return err
+		}
+		if len(a.Associations) == 0 {
+			return invalidState("The connection alias %s is not associated with a directory.", r.ID)
+		}
+		by := api.ToString(a.Associations[0].AssociatedAccountId)
+		if by != p.Account && r.Account != p.Account {
+			return &api.AccessDeniedException{Message: api.String(fmt.Sprintf(
+				"The connection alias %s is associated by account %s; only it or the owner can disassociate it.", r.ID, by))}
+		}
+		a.Associations = nil
+		return putDoc(ctx, tx, r, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.DisassociateConnectionAliasResult{}, nil
+}
+
+// UpdateConnectionAliasPermission shares an alias with an account of the
+// same region, or unshares it unless that account has it associated.
+func (s *Service) UpdateConnectionAliasPermission(ctx context.Context, in *api.UpdateConnectionAliasPermissionRequest) (*api.UpdateConnectionAliasPermissionResult, error) {
+	p := partition(ctx)
+	account := *in.ConnectionAliasPermission.SharedAccountId
+	if account == p.Account {
+		return nil, invalidParameter("A connection alias cannot be shared with the account that owns it.")
+	}
+	allow := *in.ConnectionAliasPermission.AllowAssociation
+	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		r, a, err := ownAlias(ctx, tx, p, *in.AliasId)
+		if err != nil {
+			return err
+		}
+		other := store.Partition{Account: account, Region: p.Region}
+		i, shared := slices.BinarySearch(a.SharedWith, account)
+		switch {
+		case allow && shared, !allow && !shared:
+			return nil
+		case allow:
+			if len(a.SharedWith) >= s.quotas.ConnectionAliasShares {
+				return limitExceeded("A connection alias can be shared with at most %d accounts.", s.quotas.ConnectionAliasShares)
+			}
+			a.SharedWith = slices.Insert(a.SharedWith, i, account)
+			sr := &store.Resource{Partition: other, Kind: kindAliasShare, ID: r.ID, State: aliasCreated, Created: now}
+			if err := putDoc(ctx, tx, sr, aliasShare{Owner: p.Account}); err != nil {
+				return err
+			}
+		default:
+			if len(a.Associations) > 0 && api.ToString(a.Associations[0].AssociatedAccountId) == account {
+				return associated("Account %s has the connection alias %s associated with directory %s; it must disassociate it first.",
+					account, r.ID, api.ToString(a.Associations[0].ResourceId))
+			}
+			a.SharedWith = slices.Delete(a.SharedWith, i, i+1)
+			if err := tx.DeleteResource(ctx, other, kindAliasShare, r.ID); err != nil {
+				return err
+			}
+		}
+		return putDoc(ctx, tx, r, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.UpdateConnectionAliasPermissionResult{}, nil
+}
+
+// DescribeConnectionAliasPermissions lists the accounts an alias of the
+// caller's is shared with, by account.
+func (s *Service) DescribeConnectionAliasPermissions(ctx context.Context, in *api.DescribeConnectionAliasPermissionsRequest) (*api.DescribeConnectionAliasPermissionsResult, error) {
+	after, err := decodeToken("DescribeConnectionAliasPermissions", in.NextToken, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := partition(ctx)
+	out := &api.DescribeConnectionAliasPermissionsResult{AliasId: in.AliasId}
+	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		out.ConnectionAliasPermissions, out.NextToken = []api.ConnectionAliasPermission{}, nil
+		_, a, err := ownAlias(ctx, tx, p, *in.AliasId)
+		if err != nil {
+			return err
+		}
+		limit := pageSize(in.MaxResults)
+		for _, acct := range a.SharedWith {
+			if after != nil && acct <= after[0] {
+				continue
+			}
+			if len(out.ConnectionAliasPermissions) == limit {
+				out.NextToken = encodeToken("DescribeConnectionAliasPermissions", *out.ConnectionAliasPermissions[limit-1].SharedAccountId)
+				break
+			}
+			out.ConnectionAliasPermissions = append(out.ConnectionAliasPermissions,
+				api.ConnectionAliasPermission{SharedAccountId: api.String(acct), AllowAssociation: api.Bool(true)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
