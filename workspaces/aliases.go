@@ -23,7 +23,9 @@ const (
 )
 
 // reservations is the partition connection strings are reserved in: they
-// are global, and no real account has this id.
+// are global. No AWS region is named "global", so it is no caller's
+// partition; the account is the default one because a state snapshot
+// accepts only 12-digit accounts.
 var reservations = store.Partition{Account: "000000000000", Region: "global"}
 
 // Aliases are created CREATED and deleted at once: nothing in wslocal waits
