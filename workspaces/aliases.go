@@ -66,11 +66,7 @@ func findAlias(ctx context.Context, tx store.Tx, p store.Partition, id string) (
 
 // ownAlias returns an alias of p's account: only the owner may change it.
 func ownAlias(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *connectionAlias, error) {
-	r, a, err := getDoc[connectionAlias](ctx, tx, p, kindAlias, id)
-	if isNotFound(err) {
-		return nil, nil, notFound(id, "The connection alias %s could not be found.", id)
-	}
-	return r, a, err
+	return getFound[connectionAlias](ctx, tx, p, kindAlias, id, "connection alias")
 }
 
 // CreateConnectionAlias creates an alias for a connection string no other
@@ -246,10 +242,7 @@ func (s *Service) AssociateConnectionAlias(ctx context.Context, in *api.Associat
 			return associated("The connection alias %s is already associated with directory %s.",
 				r.ID, api.ToString(a.Associations[0].ResourceId))
 		}
-		dr, err := tx.GetResource(ctx, p, kindDirectory, *in.ResourceId)
-		if isNotFound(err) {
-			return notFound(*in.ResourceId, "The directory %s is not registered.", *in.ResourceId)
-		}
+		dr, _, err := getDirectory(ctx, tx, p, *in.ResourceId)
 		if err != nil {
 			return err
 		}

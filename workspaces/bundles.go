@@ -108,11 +108,7 @@ func findBundle(ctx context.Context, tx store.Tx, p store.Partition, id string) 
 	if b, ok := publicBundle(id); ok {
 		return nil, b, nil
 	}
-	r, b, err := getDoc[bundle](ctx, tx, p, kindBundle, id)
-	if isNotFound(err) {
-		return nil, nil, notFound(id, "The bundle %s could not be found.", id)
-	}
-	return r, b, err
+	return getFound[bundle](ctx, tx, p, kindBundle, id, "bundle")
 }
 
 func parseCapacity(member, v string) (int, error) {

@@ -26,6 +26,16 @@ func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
 	return out
 }
 
+// getDirectory reads a directory of p; a missing one is
+// ResourceNotFoundException, worded as AWS words it for directories.
+func getDirectory(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *directory, error) {
+	r, d, err := getDoc[directory](ctx, tx, p, kindDirectory, id)
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The directory %s is not registered.", id)
+	}
+	return r, d, err
+}
+
 // RegisterWorkspaceDirectory registers a directory for WorkSpaces. wslocal
 // does not emulate AWS Directory Service: any well-formed d- id registers.
 // Without a DirectoryId, a WorkspaceDirectoryName registers an IAM Identity
@@ -215,10 +225,7 @@ func directoryMatches(d *directory, filters []api.DescribeWorkspaceDirectoriesFi
 func (s *Service) DeregisterWorkspaceDirectory(ctx context.Context, in *api.DeregisterWorkspaceDirectoryRequest) (*api.DeregisterWorkspaceDirectoryResult, error) {
 	p := partition(ctx)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, err := tx.GetResource(ctx, p, kindDirectory, *in.DirectoryId)
-		if isNotFound(err) {
-			return notFound(*in.DirectoryId, "The directory %s is not registered.", *in.DirectoryId)
-		}
+		r, _, err := getDirectory(ctx, tx, p, *in.DirectoryId)
 		if err != nil {
 			return err
 		}

@@ -29,10 +29,7 @@ func defaultClientProperties() *api.ClientProperties {
 func (s *Service) modifyDirectory(ctx context.Context, id string, fn func(d *directory) error) error {
 	p := partition(ctx)
 	return s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, d, err := getDoc[directory](ctx, tx, p, kindDirectory, id)
-		if isNotFound(err) {
-			return notFound(id, "The directory %s is not registered.", id)
-		}
+		r, d, err := getDirectory(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
@@ -177,10 +174,7 @@ func (s *Service) DescribeClientProperties(ctx context.Context, in *api.Describe
 		// view may run fn again: start afresh each time.
 		out = &api.DescribeClientPropertiesResult{ClientPropertiesList: []api.ClientPropertiesResult{}}
 		for _, id := range in.ResourceIds {
-			_, d, err := getDoc[directory](ctx, tx, p, kindDirectory, id)
-			if isNotFound(err) {
-				return notFound(id, "The directory %s is not registered.", id)
-			}
+			_, d, err := getDirectory(ctx, tx, p, id)
 			if err != nil {
 				return err
 			}

@@ -361,10 +361,7 @@ func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.Creat
 	}
 	var id string
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, img, err := getDoc[image](ctx, tx, p, kindImage, *in.SourceImageId)
-		if isNotFound(err) {
-			return notFound(*in.SourceImageId, "The image %s could not be found.", *in.SourceImageId)
-		}
+		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.SourceImageId, "image")
 		if err != nil {
 			return err
 		}
@@ -558,10 +555,7 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, err := tx.GetResource(ctx, p, kindImage, *in.ImageId)
-		if isNotFound(err) {
-			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
-		}
+		r, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
 		if err != nil {
 			return err
 		}
@@ -589,9 +583,7 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 	p := partition(ctx)
 	out := &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: []api.ImagePermission{}}
 	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		if _, err := tx.GetResource(ctx, p, kindImage, *in.ImageId); isNotFound(err) {
-			return notFound(*in.ImageId, "The image %s could not be found.", *in.ImageId)
-		} else if err != nil {
+		if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
 			return err
 		}
 		shares, err := tx.Shares(ctx, p, *in.ImageId)

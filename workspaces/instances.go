@@ -71,11 +71,7 @@ func (s *Service) listWorkspaces(ctx context.Context, tx store.Tx, p store.Parti
 }
 
 func getWorkspace(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, error) {
-	r, w, err := getDoc[workspace](ctx, tx, p, kindWorkspace, id)
-	if isNotFound(err) {
-		return nil, nil, notFound(id, "The WorkSpace %s could not be found.", id)
-	}
-	return r, w, err
+	return getFound[workspace](ctx, tx, p, kindWorkspace, id, "WorkSpace")
 }
 
 // CreateWorkspaces launches WorkSpaces; each request succeeds or fails on

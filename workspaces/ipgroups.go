@@ -76,11 +76,7 @@ func copyRules(rules []api.IpRuleItem) []api.IpRuleItem {
 
 // getIpGroup reads a group of p, or ResourceNotFoundException.
 func getIpGroup(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *ipGroup, error) {
-	r, g, err := getDoc[ipGroup](ctx, tx, p, kindIpGroup, id)
-	if isNotFound(err) {
-		return nil, nil, notFound(id, "The IP access control group %s could not be found.", id)
-	}
-	return r, g, err
+	return getFound[ipGroup](ctx, tx, p, kindIpGroup, id, "IP access control group")
 }
 
 // CreateIpGroup creates an IP access control group, its name unique in the
@@ -324,10 +320,7 @@ func (s *Service) changeDirectoryGroups(ctx context.Context, dirID string, group
 	}
 	p := partition(ctx)
 	return s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, d, err := getDoc[directory](ctx, tx, p, kindDirectory, dirID)
-		if isNotFound(err) {
-			return notFound(dirID, "The directory %s is not registered.", dirID)
-		}
+		r, d, err := getDirectory(ctx, tx, p, dirID)
 		if err != nil {
 			return err
 		}

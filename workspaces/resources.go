@@ -31,6 +31,16 @@ func getDoc[T any](ctx context.Context, tx store.Tx, p store.Partition, kind, id
 	return r, doc, err
 }
 
+// getFound is getDoc for a resource the caller names: a missing one is
+// ResourceNotFoundException, "The <noun> <id> could not be found."
+func getFound[T any](ctx context.Context, tx store.Tx, p store.Partition, kind, id, noun string) (*store.Resource, *T, error) {
+	r, doc, err := getDoc[T](ctx, tx, p, kind, id)
+	if isNotFound(err) {
+		return nil, nil, notFound(id, "The %s %s could not be found.", noun, id)
+	}
+	return r, doc, err
+}
+
 // putDoc writes a resource with its document.
 func putDoc(ctx context.Context, tx store.Tx, r *store.Resource, doc any) error {
 	b, err := json.Marshal(doc)
