@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strings"
 	"time"
 
@@ -83,40 +81,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, writeLock) //nolint:errcheck
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		var seen int
-		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, base).Scan(&seen)
-		if err == nil && seen == 0 {
-			if _, err = tx.ExecContext(ctx, string(body)); err == nil {
-				_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, base)
-			}
-		}
-		if err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sqlstore.Migrate(ctx, migrations, func(ctx context.Context) (*sql.Tx, error) { return conn.BeginTx(ctx, nil) })
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -10,12 +10,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -144,40 +141,11 @@ func readers() int {
 	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
-// migrate applies, in order and each in its own transaction, the embedded
-// migrations that the database has not seen.
+// migrate applies the embedded migrations that the database has not seen.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+	begin := func(ctx context.Context) (*sql.Tx, error) { return s.write.BeginTx(ctx, nil) }
+	if err := sqlstore.Migrate(ctx, migrations, begin); err != nil {
 		return fmt.Errorf("open %s: %w", s.path, err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		err = s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-			var seen int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, base).Scan(&seen); err != nil {
-				return err
-			}
-			if seen > 0 {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, base)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
 	}
 	return nil
 }
