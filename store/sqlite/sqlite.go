@@ -37,6 +37,8 @@ type Store struct {
 	// The prepared statements of each pool (the same for an in-memory
 	// database, whose pools are one).
 	writeStmts, readStmts *sqlstore.Stmts
+	// reader runs the view statements on the read pool.
+	reader sqlstore.DB
 	// lockFile, held open, says that this process alone uses the file.
 	lockFile *os.File
 	// views keeps the Describe views between writes; nil when another
@@ -82,6 +84,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		s.writeStmts = sqlstore.NewStmts(db)
 		s.readStmts = s.writeStmts
+		s.reader = sqlstore.DB{DB: db, Stmts: s.readStmts, Detach: true}
 		return s, nil
 	}
 	if dir := filepath.Dir(path); dir != "" {
@@ -131,6 +134,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxIdleConns(readers())
 	s.read = read
 	s.writeStmts, s.readStmts = sqlstore.NewStmts(write), sqlstore.NewStmts(read)
+	s.reader = sqlstore.DB{DB: read, Stmts: s.readStmts, Detach: true}
 	return s, nil
 }
 
@@ -182,20 +186,18 @@ func (s *Store) invalidate() {
 
 // ViewResource implements store.ResourceViewer, on the read pool.
 func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
-	db := &sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
 	if s.views != nil {
-		return s.views.ViewResource(ctx, db, p, kind, id, resourceType, now)
+		return s.views.ViewResource(ctx, &s.reader, p, kind, id, resourceType, now)
 	}
-	return db.ViewResource(ctx, p, kind, id, resourceType, now)
+	return s.reader.ViewResource(ctx, p, kind, id, resourceType, now)
 }
 
 // ViewResources implements store.ResourceViewer.
 func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
-	db := &sqlstore.DB{DB: s.read, Stmts: s.readStmts, Detach: true}
 	if s.views != nil {
-		return s.views.ViewResources(ctx, db, p, kind, now)
+		return s.views.ViewResources(ctx, &s.reader, p, kind, now)
 	}
-	return db.ViewResources(ctx, p, kind, now)
+	return s.reader.ViewResources(ctx, p, kind, now)
 }
 
 // Reset implements store.Store.
