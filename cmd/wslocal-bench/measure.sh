@@ -109,24 +109,33 @@ done
 note "cold start, exec to the first answer (TestColdStart, median of 5)"
 WSLOCAL_MEASURE=1 go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
 
+# million LABEL NAME PORT URL_1K STORE_1M: the 1,000-association server at
+# URL_1K against one on the million-association STORE_1M, then start-up on
+# that store (its server stopped first: one process per SQLite file).
+OFFICE2019='{"ApplicationId":"wsa-1n9fw6pwz","AssociatedResourceTypes":["IMAGE","BUNDLE","WORKSPACE"]}'
+million() {
+	local label=$1 name=$2 port=$3 small=$4 big=$5
+	start "$name" "$port" --store "$big"
+	compare "$label DescribeImageAssociations c=1, 1,000 vs 1,000,000" "$small" "http://127.0.0.1:$port" \
+		--op DescribeImageAssociations --c 1 --d 5s
+	compare "$label DescribeApplicationAssociations page c=1, 1,000 vs 1,000,000" "$small" "http://127.0.0.1:$port" \
+		--op DescribeApplicationAssociations --body "$OFFICE2019" --c 1 --d 5s
+	local img
+	img=$(first_image "http://127.0.0.1:$port")
+	stop "$name"
+	note "start-up on the million-association $label store"
+	WSLOCAL_MEASURE=1 WSLOCAL_COLDSTART_STORE="$big" WSLOCAL_COLDSTART_OP=DescribeImageAssociations \
+		WSLOCAL_COLDSTART_BODY="{\"ImageId\":\"$img\",\"AssociatedResourceTypes\":[\"APPLICATION\"]}" \
+		go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
+}
+
 # A million associations, same layout.
 if [ -z "${SQLITE_1M:-}" ]; then
 	SQLITE_1M=$W/1m.db
 	note "populating $SQLITE_1M with a million associations"
 	"$B" --populate-store "sqlite:$SQLITE_1M" --populate 1000000 | tail -1
 fi
-start sqlite-1m 4703 --store "sqlite:$SQLITE_1M"
-OFFICE2019='{"ApplicationId":"wsa-1n9fw6pwz","AssociatedResourceTypes":["IMAGE","BUNDLE","WORKSPACE"]}'
-compare "SQLite DescribeImageAssociations c=1, 1,000 vs 1,000,000" $SQLITE http://127.0.0.1:4703 \
-	--op DescribeImageAssociations --c 1 --d 5s
-compare "SQLite DescribeApplicationAssociations page c=1, 1,000 vs 1,000,000" $SQLITE http://127.0.0.1:4703 \
-	--op DescribeApplicationAssociations --body "$OFFICE2019" --c 1 --d 5s
-IMG=$(first_image http://127.0.0.1:4703)
-stop sqlite-1m
-note "start-up on the million-association SQLite store"
-WSLOCAL_MEASURE=1 WSLOCAL_COLDSTART_STORE="sqlite:$SQLITE_1M" WSLOCAL_COLDSTART_OP=DescribeImageAssociations \
-	WSLOCAL_COLDSTART_BODY="{\"ImageId\":\"$IMG\",\"AssociatedResourceTypes\":[\"APPLICATION\"]}" \
-	go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
+million SQLite sqlite-1m 4703 "$SQLITE" "sqlite:$SQLITE_1M"
 
 if [ "$ONLY" != sqlite ]; then
 	S1K=wslocal_measure_1k_$$
@@ -144,17 +153,7 @@ if [ "$ONLY" != sqlite ]; then
 		note "populating PostgreSQL schema $PG_1M_SCHEMA with a million associations"
 		"$B" --populate-store "$PG&search_path=$PG_1M_SCHEMA" --populate 1000000 | tail -1
 	fi
-	start pg-1m 4713 --store "$PG&search_path=$PG_1M_SCHEMA"
-	compare "PostgreSQL DescribeImageAssociations c=1, 1,000 vs 1,000,000" $PGURL http://127.0.0.1:4713 \
-		--op DescribeImageAssociations --c 1 --d 5s
-	compare "PostgreSQL DescribeApplicationAssociations page c=1, 1,000 vs 1,000,000" $PGURL http://127.0.0.1:4713 \
-		--op DescribeApplicationAssociations --body "$OFFICE2019" --c 1 --d 5s
-	IMG=$(first_image http://127.0.0.1:4713)
-	stop pg-1m
-	note "start-up on the million-association PostgreSQL schema"
-	WSLOCAL_MEASURE=1 WSLOCAL_COLDSTART_STORE="$PG&search_path=$PG_1M_SCHEMA" WSLOCAL_COLDSTART_OP=DescribeImageAssociations \
-		WSLOCAL_COLDSTART_BODY="{\"ImageId\":\"$IMG\",\"AssociatedResourceTypes\":[\"APPLICATION\"]}" \
-		go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
+	million PostgreSQL pg-1m 4713 "$PGURL" "$PG&search_path=$PG_1M_SCHEMA"
 fi
 
 echo
