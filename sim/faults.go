@@ -144,3 +144,16 @@ func (f *Faults) StepFault(operation, applicationID, resourceID string) *Associa
 	}
 	return r.AssociationError
 }
+
+// ApplicationStepFault is StepFault for the step of one application only:
+// it matches the rules that name applicationID, not those for every step.
+func (f *Faults) ApplicationStepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
+	r := f.fire(func(r *FaultRule) bool {
+		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
+			r.ApplicationID == applicationID && (r.ResourceID == "" || r.ResourceID == resourceID)
+	})
+	if r == nil {
+		return nil
+	}
+	return r.AssociationError
+}
