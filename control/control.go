@@ -69,10 +69,18 @@ func writeErr(w http.ResponseWriter, status int, err error) {
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
-	})
+		"quarantined": []workspaces.QuarantinedRow{},
+	}
+	if h.Service != nil {
+		// Rows whose lifecycle step this process does not apply: the
+		// server serves on, so the status stays "ok"; the list says what
+		// to fix (or re-import).
+		out["quarantined"] = h.Service.Quarantined()
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // stats answers what this process has done: the lifecycle steps it
@@ -85,6 +93,9 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	if err := h.Reset(r.Context()); err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
+	}
+	if h.Service != nil {
+		h.Service.ClearQuarantine()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
 }

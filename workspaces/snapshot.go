@@ -102,8 +102,13 @@ func fromMillis(v int64) time.Time {
 // ExportState applies the lifecycle steps due on the clock and returns
 // everything in the store, as of now.
 func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
+	// The state is exported as stored even when the steps due cannot all
+	// be applied: a bad row must not keep the state from being saved.
 	if err := s.Sweep(ctx); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		s.log.Error("export: the lifecycle steps due were not applied; exporting the state as stored", "err", err)
 	}
 	snap := &Snapshot{Version: SnapshotVersion, ExportedAt: s.clock.Now().Format(time.RFC3339Nano),
 		Resources: []SnapshotResource{}, Associations: []SnapshotAssociation{}, Tags: []SnapshotTag{}, Shares: []SnapshotShare{}}
@@ -187,7 +192,7 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 	if snap.Version < 1 || snap.Version > SnapshotVersion {
 		return snapshotErr("the snapshot has version %d; this wslocal imports version 1 to %d", snap.Version, SnapshotVersion)
 	}
-	return s.store.Write(ctx, func(tx store.Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.DeleteAll(ctx); err != nil {
 			return err
 		}
@@ -268,6 +273,10 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.ClearQuarantine() // the rows it named are gone
+	}
+	return err
 }
 
 var accountPattern = regexp.MustCompile(`^\d{12}$`)

@@ -182,6 +182,7 @@ func (s *Server) Reset() {
 	if err := s.Store.Reset(context.Background()); err != nil {
 		s.t.Fatalf("wslocaltest: reset: %v", err)
 	}
+	s.Service.ClearQuarantine()
 }
 
 // Control sends a request to the control API and decodes its JSON answer
