@@ -32,7 +32,7 @@ type Service struct {
 	stepsMu    sync.Mutex
 	steps      StepCounts
 	quarantine quarantine
-	images  imageCache
+	images     imageCache
 }
 
 var _ api.Service = (*Service)(nil)
