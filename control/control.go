@@ -5,6 +5,8 @@ package control
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -100,9 +102,20 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
 }
 
-// decodeBody reads a small JSON body strictly.
+// decodeBody reads a small JSON body strictly: one JSON value of v's shape
+// (no unknown fields) and nothing after it but white space. Every control
+// API body but a snapshot's (DecodeSnapshot, as strict) is read with it.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("the body has data after its JSON value")
+		}
+		return err
+	}
+	return nil
 }
