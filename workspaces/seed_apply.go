@@ -19,7 +19,8 @@ import (
 // Rows in a state that moves on (PENDING, INSTALLING, ...) take their next
 // step after the usual duration from now.
 func (s *Service) ApplySeed(ctx context.Context, seed *Seed) error {
-	err := s.store.Write(ctx, func(tx store.Tx) error {
+	err := s.store.Write(ctx, func(stx store.Tx) error {
+		tx := checkedTx{stx}
 		now := s.clock.Now()
 		for i := range seed.file.Accounts {
 			a := &seed.file.Accounts[i]
@@ -34,6 +35,25 @@ func (s *Service) ApplySeed(ctx context.Context, seed *Seed) error {
 		return fmt.Errorf("apply the seed %s: %w", seed.doc.name, err)
 	}
 	return nil
+}
+
+// checkedTx checks every row a seed writes as a snapshot's rows are
+// checked (checkResource, checkAssociation): a seed cannot store what an
+// import would refuse.
+type checkedTx struct{ store.Tx }
+
+func (tx checkedTx) PutResource(ctx context.Context, r *store.Resource) error {
+	if bad := checkResource(r); bad != nil {
+		return fmt.Errorf("the seed makes %s %s, not a valid row of its kind: %w", r.Kind, r.ID, bad)
+	}
+	return tx.Tx.PutResource(ctx, r)
+}
+
+func (tx checkedTx) PutAssociation(ctx context.Context, a *store.Association) error {
+	if bad := checkAssociation(a); bad != nil {
+		return fmt.Errorf("the seed makes the association of %s with %s %s, not a valid row: %w", a.ApplicationID, a.ResourceType, a.ResourceID, bad)
+	}
+	return tx.Tx.PutAssociation(ctx, a)
 }
 
 // seedProblem is a problem found while applying, at a field of the seed.
@@ -156,8 +176,11 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		return err
 	}
 	for _, sa := range si.Applications {
-		// An image's applications move with the image: no step of their own.
-		if err := tx.PutAssociation(ctx, seedAssoc(p, assocImage, si.ID, sa, now, time.Time{})); err != nil {
+		// An image's INSTALLING applications move with the image while it
+		// is PENDING; otherwise a moving one takes its own step.
+		a := seedAssoc(p, assocImage, si.ID, sa, now, time.Time{})
+		a.DueAt = s.assocDueFor(a, si.State == imPending, now)
+		if err := tx.PutAssociation(ctx, a); err != nil {
 			return err
 		}
 	}
