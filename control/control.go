@@ -70,17 +70,22 @@ func writeErr(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
+// maxHealthQuarantined bounds the quarantined rows health lists.
+const maxHealthQuarantined = 100
+
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
-		"quarantined": []workspaces.QuarantinedRow{},
+		"quarantined": []workspaces.QuarantinedRow{}, "quarantinedCount": 0,
 	}
 	if h.Service != nil {
 		// Rows whose lifecycle step this process does not apply: the
-		// server serves on, so the status stays "ok"; the list says what
-		// to fix (or re-import).
-		out["quarantined"] = h.Service.Quarantined()
+		// server serves on, so the status stays "ok"; the list (the oldest
+		// maxHealthQuarantined) says what to fix, or to re-import.
+		q := h.Service.Quarantined()
+		out["quarantinedCount"] = len(q)
+		out["quarantined"] = q[:min(len(q), maxHealthQuarantined)]
 	}
 	writeJSON(w, http.StatusOK, out)
 }
