@@ -104,7 +104,8 @@ func getHealth(t *testing.T, srv *wslocaltest.Server) health {
 // process (the background sweeper runs meanwhile), do not stop the other
 // rows' steps, do not make the partition's reads fail, are quarantined and
 // listed by health, and the state still exports with them as they are. A
-// restart on the same database serves too.
+// restart on the same SQLite file, and a second replica on the same
+// PostgreSQL schema, serve too.
 func TestBadStoredRowsAreQuarantinedNotFatal(t *testing.T) {
 	everyStore(t, func(t *testing.T, spec string) {
 		ctx := context.Background()
@@ -180,15 +181,22 @@ func TestBadStoredRowsAreQuarantinedNotFatal(t *testing.T) {
 			t.Fatalf("exported states = %v", states)
 		}
 
-		if !strings.HasPrefix(spec, "sqlite:") {
+		switch {
+		case strings.HasPrefix(spec, "sqlite:"):
+			// A restart on the same database starts, serves and
+			// quarantines again (it was a crash loop).
+			if err := srv.Close(); err != nil {
+				t.Fatal(err)
+			}
+		case spec == "memory":
 			return
 		}
-		// A restart on the same database starts, serves and quarantines again.
-		if err := srv.Close(); err != nil {
-			t.Fatal(err)
+		// On PostgreSQL, a second replica beside the first does the same.
+		other := wslocaltest.Start(t, wslocaltest.WithStore(spec))
+		other.Advance(2 * time.Minute)
+		checkQuarantine(getHealth(t, other))
+		if _, err := workspaces.NewFromConfig(other.AWSConfig()).DescribeWorkspaceImages(ctx, &workspaces.DescribeWorkspaceImagesInput{}); err != nil {
+			t.Fatalf("DescribeWorkspaceImages on the other process: %v", err)
 		}
-		again := wslocaltest.Start(t, wslocaltest.WithStore(spec))
-		again.Advance(2 * time.Minute)
-		checkQuarantine(getHealth(t, again))
 	})
 }
