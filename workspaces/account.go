@@ -159,6 +159,9 @@ func (s *Service) stepAccount(ctx context.Context, tx store.Tx, r *store.Resourc
 }
 
 func completeModification(ctx context.Context, tx store.Tx, r *store.Resource, a *account) error {
+	if len(a.Modifications) == 0 {
+		return problem("doc.Modifications", "the account row %s has no modification to complete", r.ID)
+	}
 	m := &a.Modifications[len(a.Modifications)-1]
 	m.ModificationState = api.DedicatedTenancyModificationStateEnumCompleted
 	a.Support = m.DedicatedTenancySupport

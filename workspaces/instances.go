@@ -36,7 +36,12 @@ func (w *workspace) wire(r *store.Resource) api.Workspace {
 	return out
 }
 
-func (w *workspace) os() api.OperatingSystemName { return w.WorkspaceProperties.OperatingSystemName }
+func (w *workspace) os() api.OperatingSystemName {
+	if w.WorkspaceProperties == nil {
+		return ""
+	}
+	return w.WorkspaceProperties.OperatingSystemName
+}
 
 // memoryGiB is the memory of each compute type, for the deployment checks.
 var memoryGiB = map[api.Compute]int{

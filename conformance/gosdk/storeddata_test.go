@@ -81,7 +81,7 @@ func badRows(t *testing.T, srv *wslocaltest.Server, due time.Time, appID string)
 				return err
 			}
 		}
-		// ... whose application's install is due: its step panics on the
+		// ... whose application's install is due: its step panicked on the
 		// missing properties.
 		return tx.PutAssociation(context.Background(), &store.Association{Partition: p, ResourceType: "WORKSPACE",
 			ResourceID: "ws-empty0001", ApplicationID: appID, State: "PENDING_INSTALL", Created: due, Updated: due, DueAt: due})
@@ -121,7 +121,7 @@ func TestBadStoredRowsAreQuarantinedNotFatal(t *testing.T) {
 		srv.Advance(time.Minute) // the sweep that panicked the process
 		want := []string{
 			"account byol: not a valid row: doc.Modifications",
-			"association " + *apps.Applications[0].ApplicationId + "/WORKSPACE/ws-empty0001: panic: runtime error",
+			"association " + *apps.Applications[0].ApplicationId + "/WORKSPACE/ws-empty0001: doc.WorkspaceProperties: the WorkSpace ws-empty0001 has no properties",
 			"bundle wsb-due000001: not a valid row: dueAt: a bundle in state AVAILABLE has no next step",
 			"image wsi-bogus0001: not a valid row: state: \"BOGUS\" is not a state of a image",
 			"workspace ws-due000001: not a valid row: dueAt: a workspace in state AVAILABLE has no next step",
