@@ -148,7 +148,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 	for i := range others {
 		other, err := loadImage(&others[i])
 		if err != nil {
-			return err
+			continue // a damaged row has no name to clash with; it must not stop start-up
 		}
 		if other.Name == si.Name {
 			return seedProblem(d, path+".name", "the image %s in the store is already named %q", others[i].ID, si.Name)
@@ -221,7 +221,7 @@ func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path 
 	for i := range others {
 		other, err := loadDoc[bundle](&others[i])
 		if err != nil {
-			return err
+			continue // as for images
 		}
 		if api.ToString(other.Name) == sb.Name {
 			return seedProblem(d, path+".name", "the bundle %s in the store is already named %q", others[i].ID, sb.Name)

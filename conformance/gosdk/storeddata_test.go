@@ -200,3 +200,33 @@ func TestBadStoredRowsAreQuarantinedNotFatal(t *testing.T) {
 		}
 	})
 }
+
+// A damaged row in the store (a document that does not decode) does not
+// stop a seed from applying, so it does not stop start-up with --seed.
+func TestSeedAppliesBesideADamagedRow(t *testing.T) {
+	srv := wslocaltest.Start(t)
+	p := store.Partition{Account: "000000000000", Region: "us-east-1"}
+	err := srv.Store.Write(context.Background(), func(tx store.Tx) error {
+		for _, kind := range []string{"image", "bundle"} {
+			if err := tx.PutResource(context.Background(), &store.Resource{Partition: p, Kind: kind, ID: kind + "-damaged",
+				State: "AVAILABLE", Created: srv.Clock.Now(), Doc: []byte(`{"name": 7, "Name": 7}`)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := ws.ParseSeed("s.yaml", []byte(`
+accounts:
+  - images: [{id: wsi-golden001, name: golden}]
+    bundles: [{id: wsb-golden001, name: golden, image: wsi-golden001}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Service.ApplySeed(context.Background(), seed); err != nil {
+		t.Fatalf("ApplySeed beside a damaged row: %v", err)
+	}
+}
