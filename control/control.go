@@ -98,19 +98,19 @@ type resetRequest struct {
 // reset answers POST /_wslocal/reset: without a body (or with
 // {"seed": false}) it deletes all state; with {"seed": true} it deletes all
 // state and applies the start-up seed again in one transaction, a 400 when
-// wslocal started without --seed.
+// wslocal started without --seed. Other fields are ignored, as the whole
+// body was before "seed" existed; the answer says whether it seeded.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	var req resetRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))
 	if err == nil && len(bytes.TrimSpace(body)) > 0 {
 		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
 		if err = dec.Decode(&req); err == nil && dec.More() {
 			err = errors.New("data after the JSON object")
 		}
 	}
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body of a reset is empty or {"seed": true|false}: %w`, err))
+		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body of a reset is empty or {"seed": true|false}; nothing was reset: %w`, err))
 		return
 	}
 	if req.Seed && h.Seed == nil {

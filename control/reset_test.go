@@ -112,8 +112,9 @@ func TestResetSeedReappliesTheSeed(t *testing.T) {
 		t.Errorf("images after ResetAndSeed = %v, want %v", got, seededImages)
 	}
 
-	// {"seed": false} and no body at all reset to nothing.
-	for _, body := range []any{map[string]any{"seed": false}, nil} {
+	// {"seed": false}, no body at all and a body without "seed" (any body
+	// was ignored before "seed" existed) reset to nothing.
+	for _, body := range []any{map[string]any{"seed": false}, nil, map[string]any{"advance": "1s"}} {
 		ans = nil
 		if status := srv.Control(http.MethodPost, "/_wslocal/reset", body, &ans); status != http.StatusOK {
 			t.Fatalf("POST reset %v = %d %v", body, status, ans)
@@ -139,12 +140,12 @@ func TestResetRefusesWhatItCannotDo(t *testing.T) {
 	}{
 		{"seed without --seed", noSeed, `{"seed": true}`,
 			`{"error":"{\"seed\": true} re-applies the --seed file, and this wslocal started without --seed: nothing was reset"}` + "\n"},
-		{"unknown field", seeded, `{"sead": true}`,
-			`{"error":"the body of a reset is empty or {\"seed\": true|false}: json: unknown field \"sead\""}` + "\n"},
 		{"not a boolean", seeded, `{"seed": "yes"}`,
-			`{"error":"the body of a reset is empty or {\"seed\": true|false}: json: cannot unmarshal string into Go struct field resetRequest.seed of type bool"}` + "\n"},
+			`{"error":"the body of a reset is empty or {\"seed\": true|false}; nothing was reset: json: cannot unmarshal string into Go struct field resetRequest.seed of type bool"}` + "\n"},
+		{"not JSON", seeded, `seed=true`,
+			`{"error":"the body of a reset is empty or {\"seed\": true|false}; nothing was reset: invalid character 's' looking for beginning of value"}` + "\n"},
 		{"two objects", seeded, `{"seed": true} {}`,
-			`{"error":"the body of a reset is empty or {\"seed\": true|false}: data after the JSON object"}` + "\n"},
+			`{"error":"the body of a reset is empty or {\"seed\": true|false}; nothing was reset: data after the JSON object"}` + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := workspaces.NewFromConfig(tc.srv.AWSConfig())
