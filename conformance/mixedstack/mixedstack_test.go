@@ -124,6 +124,7 @@ func field(t *testing.T, out, name string) string {
 // AWS_ENDPOINT_URL_WORKSPACES alone; then the AWS CLI reads both sides
 // with the same environment.
 func TestBoto3MixedStack(t *testing.T) {
+	t.Parallel()
 	moto := startMoto(t)
 	ws := proctest.Start(t, proctest.Build(t), "--store", "memory", "--clock", "manual", "--step", "1s")
 	env := proctest.ClientEnv(t, "AWS_ENDPOINT_URL="+moto, "AWS_ENDPOINT_URL_WORKSPACES="+ws.URL)
@@ -171,6 +172,7 @@ func TestTerraformMixedStack(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")); err != nil {
 		t.Skipf("Terraform's AWS provider is not in a local mirror (%v): set TF_PLUGIN_MIRROR to a filesystem mirror holding registry.terraform.io/hashicorp/aws", err)
 	}
+	t.Parallel()
 	moto := startMoto(t)
 	// The provider polls on the real clock: short lifecycle steps.
 	ws := proctest.Start(t, proctest.Build(t), "--store", "memory", "--step", "200ms")
