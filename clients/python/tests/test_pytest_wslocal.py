@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 from pytest_wslocal import Wslocal, WslocalError
 
 SEED = """
@@ -97,3 +99,29 @@ def test_reset_and_seed(tmp_path, wslocal):
 def test_wslocal_bin_is_used(wslocal):
     if os.environ.get("WSLOCAL_BIN"):
         assert wslocal.binary == os.environ["WSLOCAL_BIN"]
+
+
+def test_ini_options_seed_and_reset_each_test(pytester, wslocal):
+    """wslocal_args and wslocal_reset_each_test, in a pytest run of its own."""
+    pytester.makefile(".yaml", seed=SEED)
+    pytester.makeini("""
+        [pytest]
+        wslocal_args = --seed seed.yaml --step 1s
+        wslocal_reset_each_test = true
+    """)
+    pytester.makepyfile("""
+        def directories(ws):
+            return [d["DirectoryId"] for d in ws.describe_workspace_directories()["Directories"]]
+
+        def test_first(workspaces_client):
+            assert directories(workspaces_client) == ["d-1234567890"]
+            workspaces_client.register_workspace_directory(DirectoryId="d-2222222222")
+
+        def test_second(workspaces_client):
+            # reset and re-seeded before this test: the seed, without test_first's
+            assert directories(workspaces_client) == ["d-1234567890"]
+    """)
+    # --opt=value: pytest takes a separate value that names a file for a
+    # path to test, and looks for the ini file from there.
+    result = pytester.runpytest_inprocess("-p", "pytest_wslocal", f"--wslocal-bin={wslocal.binary}", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
