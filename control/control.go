@@ -3,8 +3,12 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -22,6 +26,9 @@ type Handler struct {
 	Clock     sim.Clock
 	// Reset empties every store of state.
 	Reset func(context.Context) error
+	// Seed is the seed wslocal started with (--seed), which
+	// POST /_wslocal/reset {"seed": true} applies again; nil without one.
+	Seed *workspaces.Seed
 	// Sweep applies the lifecycle steps due on the clock.
 	Sweep func(context.Context) error
 	// Faults are the fault rules in force.
@@ -81,12 +88,45 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"lifecycleSteps": h.Service.StepsApplied()})
 }
 
+// resetRequest is the optional body of POST /_wslocal/reset.
+type resetRequest struct {
+	// Seed applies the --seed file again, in the same transaction as the
+	// reset.
+	Seed bool `json:"seed"`
+}
+
+// reset answers POST /_wslocal/reset: without a body (or with
+// {"seed": false}) it deletes all state; with {"seed": true} it deletes all
+// state and applies the start-up seed again in one transaction, a 400 when
+// wslocal started without --seed. Other fields are ignored, as the whole
+// body was before "seed" existed; the answer says whether it seeded.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	if err := h.Reset(r.Context()); err != nil {
+	var req resetRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))
+	if err == nil && len(bytes.TrimSpace(body)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err = dec.Decode(&req); err == nil && dec.More() {
+			err = errors.New("data after the JSON object")
+		}
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body of a reset is empty or {"seed": true|false}; nothing was reset: %w`, err))
+		return
+	}
+	if req.Seed && h.Seed == nil {
+		writeErr(w, http.StatusBadRequest, errors.New(`{"seed": true} re-applies the --seed file, and this wslocal started without --seed: nothing was reset`))
+		return
+	}
+	if req.Seed {
+		err = h.Service.ResetAndSeed(r.Context(), h.Seed)
+	} else {
+		err = h.Reset(r.Context())
+	}
+	if err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
+	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seeded": req.Seed})
 }
 
 // decodeBody reads a small JSON body strictly.

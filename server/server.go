@@ -86,6 +86,8 @@ type Server struct {
 	Faults  *sim.Faults
 	// Requests is the log of the latest AWS API requests.
 	Requests *control.RequestLog
+	// Seed is the seed of Config.SeedFile, nil without one.
+	Seed *workspaces.Seed
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -140,8 +142,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	var seed *workspaces.Seed
 	if cfg.SeedFile != "" {
-		seed, err := workspaces.ReadSeedFile(cfg.SeedFile)
+		seed, err = workspaces.ReadSeedFile(cfg.SeedFile)
 		if err == nil {
 			err = svc.ApplySeed(ctx, seed)
 		}
@@ -165,10 +168,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux.Handle("GET /metrics", m.Handler())
 	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
-		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
+		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
 	})))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, Seed: seed, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond

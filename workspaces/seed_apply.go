@@ -19,19 +19,39 @@ import (
 // Rows in a state that moves on (PENDING, INSTALLING, ...) take their next
 // step after the usual duration from now.
 func (s *Service) ApplySeed(ctx context.Context, seed *Seed) error {
-	err := s.store.Write(ctx, func(tx store.Tx) error {
-		now := s.clock.Now()
-		for i := range seed.file.Accounts {
-			a := &seed.file.Accounts[i]
-			p := store.Partition{Account: a.Account, Region: a.Region}
-			if err := s.seedPartition(ctx, tx, seed.doc, fmt.Sprintf("accounts[%d]", i), p, a, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.store.Write(ctx, func(tx store.Tx) error { return s.applySeed(ctx, tx, seed) })
 	if err != nil {
 		return fmt.Errorf("apply the seed %s: %w", seed.doc.name, err)
+	}
+	return nil
+}
+
+// ResetAndSeed deletes every row of every account and region and applies
+// the seed, in one transaction: a reader sees the old state or the seeded
+// one, never an empty store, and on any error nothing changes. Items
+// without an id in the seed get new ids, as on every ApplySeed.
+func (s *Service) ResetAndSeed(ctx context.Context, seed *Seed) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteAll(ctx); err != nil {
+			return err
+		}
+		return s.applySeed(ctx, tx, seed)
+	})
+	if err != nil {
+		return fmt.Errorf("reset and apply the seed %s: %w", seed.doc.name, err)
+	}
+	return nil
+}
+
+// applySeed writes the seed within tx.
+func (s *Service) applySeed(ctx context.Context, tx store.Tx, seed *Seed) error {
+	now := s.clock.Now()
+	for i := range seed.file.Accounts {
+		a := &seed.file.Accounts[i]
+		p := store.Partition{Account: a.Account, Region: a.Region}
+		if err := s.seedPartition(ctx, tx, seed.doc, fmt.Sprintf("accounts[%d]", i), p, a, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
