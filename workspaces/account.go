@@ -13,8 +13,7 @@ import (
 // The account's BYOL settings are one row per account and region, made by
 // the first ModifyAccount; without it the account shows AWS's defaults.
 const (
-	kindAccount = "account"
-	accountID   = "byol"
+	accountID = "byol"
 
 	modPending   = string(api.DedicatedTenancyModificationStateEnumPending)
 	modCompleted = string(api.DedicatedTenancyModificationStateEnumCompleted)

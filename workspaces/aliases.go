@@ -11,17 +11,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const (
-	kindAlias = "connection-alias"
-	// kindAliasShare is an alias shared with the account of its partition:
-	// the row lets that account find the alias, which lives with its owner.
-	kindAliasShare = "connection-alias-share"
-	// kindConnectionString reserves a connection string for the first
-	// account that used it, in every region and for good (AWS does the
-	// same), in the partition reservations.
-	kindConnectionString = "connection-string"
-)
-
 // reservations is the partition connection strings are reserved in: they
 // are global. No AWS region is named "global", so it is no caller's
 // partition; the account is the default one because a state snapshot
@@ -219,7 +208,7 @@ func (s *Service) DeleteConnectionAlias(ctx context.Context, in *api.DeleteConne
 			return associated("The connection alias %s is shared with account %s; unshare it (UpdateConnectionAliasPermission) first.",
 				r.ID, a.SharedWith[0])
 		}
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

@@ -286,7 +286,7 @@ func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorks
 				return associated("The bundle %s is used by WorkSpace %s.", r.ID, w.res.ID)
 			}
 		}
-		return deleteResource(ctx, tx, r, assocBundle)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

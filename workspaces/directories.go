@@ -259,7 +259,7 @@ func (s *Service) stepDirectory(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	return tx.PutResource(ctx, r)

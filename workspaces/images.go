@@ -13,8 +13,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const kindImage = "image"
-
 // OSTag is the tag that tells ImportWorkspaceImage which Windows the AMI
 // runs (WINDOWS_10, the default, or WINDOWS_11): wslocal has no EC2 to ask.
 const OSTag = "wslocal:OperatingSystemName"
@@ -539,7 +537,7 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
 				r.ID, shares[0].SharedAccount)
 		}
-		return deleteResource(ctx, tx, r, assocImage)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

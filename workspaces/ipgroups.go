@@ -11,8 +11,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const kindIpGroup = "ip-group"
-
 // ipGroupState is the state every IP access control group row has: AWS
 // gives groups no lifecycle, but a resource row needs a state.
 const ipGroupState = "AVAILABLE"
@@ -208,7 +206,7 @@ func (s *Service) DeleteIpGroup(ctx context.Context, in *api.DeleteIpGroupReques
 		if len(dirs) > 0 {
 			return associated("The IP access control group %s is associated with directory %s; disassociate it first.", r.ID, strings.Join(dirs, ", "))
 		}
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

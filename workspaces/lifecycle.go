@@ -40,14 +40,6 @@ const (
 	evDeregister event = "deregister"
 )
 
-const (
-	kindDirectory   = "directory"
-	kindBundle      = "bundle"
-	kindWorkspace   = "workspace"
-	kindAssociation = "association" // a WorkSpace's application
-	kindImageApp    = "image-app"   // an image's application, moved by the image
-)
-
 // Pseudo-states of the table.
 const (
 	none        = ""              // the row does not exist (yet, or any more)
@@ -281,20 +273,6 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 	}
 }
 
-func (s *Service) stepResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
-	switch r.Kind {
-	case kindImage:
-		return s.stepImage(ctx, tx, r)
-	case kindDirectory:
-		return s.stepDirectory(ctx, tx, r)
-	case kindWorkspace:
-		return s.stepWorkspace(ctx, tx, r)
-	case kindAccount:
-		return s.stepAccount(ctx, tx, r)
-	}
-	return fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
-}
-
 // catchUp applies what is due in p in its own transaction, so that an
 // operation that then fails does not roll the world back.
 func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
@@ -329,25 +307,18 @@ func (s *Service) Sweep(ctx context.Context) error {
 	})
 }
 
-// StepCounts counts lifecycle steps by what they moved.
-type StepCounts struct {
-	Directory   int64 `json:"directory"`
-	Workspace   int64 `json:"workspace"`
-	Image       int64 `json:"image"`
-	Association int64 `json:"association"` // a WorkSpace's application
-}
+// StepCounts counts lifecycle steps by the kind they moved: every kind of
+// kindTable that is counted, a WorkSpace's applications as "association".
+type StepCounts map[string]int64
 
 func (n *StepCounts) add(kind string) {
-	switch kind {
-	case kindDirectory:
-		n.Directory++
-	case kindWorkspace:
-		n.Workspace++
-	case kindImage:
-		n.Image++
-	case kindAssociation:
-		n.Association++
+	if k := kindByName[kind]; k == nil || !k.counted {
+		return
 	}
+	if *n == nil {
+		*n = StepCounts{}
+	}
+	(*n)[kind]++
 }
 
 // StepsApplied is how many lifecycle steps this Service has applied in
@@ -355,9 +326,18 @@ func (n *StepCounts) add(kind string) {
 // sum over the replicas is the number of steps that became due: none is
 // applied twice.
 func (s *Service) StepsApplied() StepCounts {
+	out := StepCounts{}
+	for _, k := range kindTable {
+		if k.counted {
+			out[k.kind] = 0
+		}
+	}
 	s.stepsMu.Lock()
 	defer s.stepsMu.Unlock()
-	return s.steps
+	for kind, v := range s.steps {
+		out[kind] += v
+	}
+	return out
 }
 
 // write runs fn in a write transaction and counts the steps it applied
@@ -365,15 +345,17 @@ func (s *Service) StepsApplied() StepCounts {
 func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	err := s.store.Write(ctx, func(tx store.Tx) error {
-		n = StepCounts{} // a store may run fn again
+		n = nil // a store may run fn again
 		return fn(tx, &n)
 	})
-	if err == nil && n != (StepCounts{}) {
+	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
-		s.steps.Directory += n.Directory
-		s.steps.Workspace += n.Workspace
-		s.steps.Image += n.Image
-		s.steps.Association += n.Association
+		if s.steps == nil {
+			s.steps = StepCounts{}
+		}
+		for kind, v := range n {
+			s.steps[kind] += v
+		}
 		s.stepsMu.Unlock()
 	}
 	return err

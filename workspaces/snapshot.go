@@ -274,29 +274,15 @@ func snapshotPartition(where, account, region string) (store.Partition, error) {
 	return store.Partition{Account: account, Region: region}, nil
 }
 
-// docTypes are the resource kinds and the document each stores.
-var docTypes = map[string]func() any{
-	kindImage:     func() any { return new(image) },
-	kindBundle:    func() any { return new(bundle) },
-	kindWorkspace: func() any { return new(workspace) },
-	kindDirectory: func() any { return new(directory) },
-	kindIpGroup:   func() any { return new(ipGroup) },
-	kindAccount:   func() any { return new(account) },
-
-	kindAlias:            func() any { return new(connectionAlias) },
-	kindAliasShare:       func() any { return new(aliasShare) },
-	kindConnectionString: func() any { return new(reservation) },
-}
-
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	where := fmt.Sprintf("resources[%d] (%s %s)", i, r.Kind, r.ID)
 	p, err := snapshotPartition(where, r.Account, r.Region)
 	if err != nil {
 		return nil, err
 	}
-	newDoc, ok := docTypes[r.Kind]
-	if !ok {
-		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory, ip-group, account, connection-alias, connection-alias-share or connection-string", where)
+	k := kindByName[r.Kind]
+	if k == nil || k.newDoc == nil {
+		return nil, snapshotErr("%s: kind must be %s", where, orList(resourceKinds()))
 	}
 	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
 		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)
@@ -307,7 +293,7 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	if err := json.Compact(&doc, r.Doc); err != nil || !bytes.HasPrefix(doc.Bytes(), []byte("{")) {
 		return nil, snapshotErr("%s: doc must be a JSON object", where)
 	}
-	if err := json.Unmarshal(doc.Bytes(), newDoc()); err != nil {
+	if err := json.Unmarshal(doc.Bytes(), k.newDoc()); err != nil {
 		return nil, snapshotErr("%s: doc is not a %s document: %v", where, r.Kind, err)
 	}
 	return &store.Resource{Partition: p, Kind: r.Kind, ID: r.ID, State: r.State,

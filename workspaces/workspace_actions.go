@@ -114,7 +114,7 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, assocWorkspace)
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	if state == wsTerminated {
