@@ -314,7 +314,7 @@ func (s *Service) stepFailure(ctx context.Context, tx store.Tx, a *store.Associa
 		return string(api.AssociationErrorCodeDeploymentErrorWorkspaceUnreachable),
 			fmt.Sprintf("The WorkSpace %s is %s and cannot be reached.", wr.ID, wr.State), nil
 	}
-	fromBundle := contains(w.BundleApps, a.ApplicationID)
+	fromBundle := slices.Contains(w.BundleApps, a.ApplicationID)
 	op := "DeployWorkspaceApplications"
 	if fromBundle {
 		op = "CreateWorkspaces"

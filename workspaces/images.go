@@ -2,8 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -39,14 +37,6 @@ func osType(name api.OperatingSystemName) api.OperatingSystemType {
 		return api.OperatingSystemTypeWindows
 	}
 	return api.OperatingSystemTypeLinux
-}
-
-func loadImage(r *store.Resource) (*image, error) {
-	var img image
-	if err := json.Unmarshal(r.Doc, &img); err != nil {
-		return nil, fmt.Errorf("image %s: %w", r.ID, err)
-	}
-	return &img, nil
 }
 
 // updateAge is how old (on the clock) an AVAILABLE image is when AWS has
@@ -94,7 +84,7 @@ func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition,
 	if err != nil {
 		return nil, nil, err
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	return r, img, err
 }
 
@@ -146,7 +136,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, limitExceeded("You have reached the quota of %d images in %s.", s.quotas.Images, p.Region)
 	}
 	for i := range images {
-		other, err := loadImage(&images[i])
+		other, err := loadDoc[image](&images[i])
 		if err != nil {
 			return nil, err
 		}
@@ -487,7 +477,7 @@ func (c *imageCache) load(r *store.Resource) (*image, error) {
 	if img != nil {
 		return img, nil
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return nil, err
 	}
@@ -585,6 +575,9 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 			return err
 		}
 		shares, err := tx.Shares(ctx, p, *in.ImageId)
+		if err != nil {
+			return err
+		}
 		limit := pageSize(in.MaxResults)
 		for _, sh := range shares {
 			if after != nil && sh.SharedAccount <= after[0] {
@@ -596,7 +589,7 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 			}
 			out.ImagePermissions = append(out.ImagePermissions, api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -608,7 +601,7 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 // COMPLETED, or ERROR with them ERROR when a fault rule says so.
 func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource) error {
 	at := r.DueAt
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return err
 	}

@@ -259,16 +259,17 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			if !it.at.Equal(first) {
 				break
 			}
+			kind := kindAssociation
 			if it.res != nil {
+				kind = it.res.Kind
 				err = s.stepResource(ctx, tx, it.res)
-				n.add(it.res.Kind)
 			} else {
 				err = s.stepAssociation(ctx, tx, it.assoc)
-				n.add(kindAssociation)
 			}
 			if err != nil {
 				return err
 			}
+			n.add(kind)
 		}
 	}
 }

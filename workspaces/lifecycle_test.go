@@ -7,8 +7,8 @@ import (
 	"github.com/wslocal/wslocal/api"
 )
 
-// expected is the lifecycle of DOMAIN.md written out independently of the
-// transition table: every edge that must exist, and nothing else may.
+// expected is the lifecycle of docs/behaviour.md written out independently
+// of the transition table: every edge that must exist, and nothing else may.
 var expected = map[string]map[string]map[event]string{
 	kindImage: {
 		none:      {evCreate: imPending},

@@ -126,7 +126,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		return err
 	}
 	for i := range others {
-		other, err := loadImage(&others[i])
+		other, err := loadDoc[image](&others[i])
 		if err != nil {
 			return err
 		}

@@ -31,8 +31,8 @@ type Snapshot struct {
 	Shares       []SnapshotShare       `json:"shares"`
 }
 
-// SnapshotResource is an image, bundle, WorkSpace, directory or IP access
-// control group.
+// SnapshotResource is a resource of any kind of the kind table (kinds.go):
+// its doc is that kind's document.
 type SnapshotResource struct {
 	Account string          `json:"account"`
 	Region  string          `json:"region"`
@@ -87,19 +87,8 @@ func snapshotErr(format string, args ...any) error {
 	return &SnapshotError{fmt.Sprintf(format, args...)}
 }
 
-func millis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMillis(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// Snapshot times are the store's: unix milliseconds, 0 for none.
+var millis, fromMillis = store.UnixMilli, store.FromUnixMilli
 
 // ExportState applies the lifecycle steps due on the clock and returns
 // everything in the store, as of now.
@@ -136,10 +125,13 @@ func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
 			snap.Tags = append(snap.Tags, SnapshotTag{Account: t.Account, Region: t.Region, ResourceID: t.ResourceID, Key: t.Key, Value: t.Value})
 		}
 		shares, err := tx.AllShares(ctx)
+		if err != nil {
+			return err
+		}
 		for _, sh := range shares {
 			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export the state: %w", err)

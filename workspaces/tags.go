@@ -93,10 +93,13 @@ func (s *Service) DescribeTags(ctx context.Context, in *api.DescribeTagsRequest)
 			return err
 		}
 		tags, err := tx.Tags(ctx, p, *in.ResourceId)
+		if err != nil {
+			return err
+		}
 		for _, t := range tags {
 			out.TagList = append(out.TagList, api.Tag{Key: api.String(t.Key), Value: api.String(t.Value)})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

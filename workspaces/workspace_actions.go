@@ -3,6 +3,7 @@ package workspaces
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -72,7 +73,7 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 	}
 	for i := range assocs {
 		a := &assocs[i]
-		if contains(w.BundleApps, a.ApplicationID) {
+		if slices.Contains(w.BundleApps, a.ApplicationID) {
 			if err := tx.DeleteAssociation(ctx, p, assocKey(a)); err != nil {
 				return err
 			}
@@ -91,15 +92,6 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 
 func assocKey(a *store.Association) store.AssociationKey {
 	return store.AssociationKey{ApplicationID: a.ApplicationID, ResourceType: a.ResourceType, ResourceID: a.ResourceID}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // stepWorkspace finishes a WorkSpace's state change.
