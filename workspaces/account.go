@@ -2,6 +2,7 @@ package workspaces
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"time"
@@ -121,13 +122,14 @@ func (s *Service) ModifyAccount(ctx context.Context, in *api.ModifyAccountReques
 			return err
 		}
 		if r == nil {
-			r = &store.Resource{Partition: p, Kind: kindAccount, ID: accountID, Created: now}
-		}
-		if r.State == modPending {
-			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+			r = &store.Resource{Partition: p, Kind: kindAccount, ID: accountID, State: none, Created: now}
 		}
 		if a.Support == api.DedicatedTenancySupportResultEnumEnabled {
 			return invalidState("BYOL is already enabled for this account, with management CIDR range %s.", a.CidrRange)
+		}
+		state, err := next(kindAccount, accountID, r.State, evModify)
+		if err != nil {
+			return err
 		}
 		a.Modifications = append(a.Modifications, api.AccountModification{
 			ModificationState:                   api.DedicatedTenancyModificationStateEnumPending,
@@ -135,7 +137,7 @@ func (s *Service) ModifyAccount(ctx context.Context, in *api.ModifyAccountReques
 			DedicatedTenancyManagementCidrRange: api.String(cidr),
 			StartTime:                           api.TimeOf(now),
 		})
-		r.State = modPending
+		r.State = state
 		schedule(r, now, s.Durations().Account)
 		if r.DueAt.IsZero() {
 			return completeModification(ctx, tx, r, a)
@@ -158,11 +160,18 @@ func (s *Service) stepAccount(ctx context.Context, tx store.Tx, r *store.Resourc
 }
 
 func completeModification(ctx context.Context, tx store.Tx, r *store.Resource, a *account) error {
+	state, err := next(kindAccount, accountID, r.State, evStepDone)
+	if err != nil {
+		return err
+	}
+	if len(a.Modifications) == 0 {
+		return fmt.Errorf("the BYOL settings of %s/%s have no modification to complete", r.Account, r.Region)
+	}
 	m := &a.Modifications[len(a.Modifications)-1]
 	m.ModificationState = api.DedicatedTenancyModificationStateEnumCompleted
 	a.Support = m.DedicatedTenancySupport
 	a.CidrRange = api.ToString(m.DedicatedTenancyManagementCidrRange)
-	r.State, r.DueAt = modCompleted, time.Time{}
+	r.State, r.DueAt = state, time.Time{}
 	return putDoc(ctx, tx, r, a)
 }
 

@@ -38,6 +38,11 @@ const (
 	evDeployForce  event = "deploy-force"
 
 	evDeregister event = "deregister"
+
+	// evOwnerGone: the WorkSpace of an association is terminating or gone.
+	evOwnerGone event = "owner-gone"
+	// evModify: ModifyAccount changes the account's BYOL settings.
+	evModify event = "modify"
 )
 
 // Pseudo-states of the table.
@@ -45,6 +50,9 @@ const (
 	none        = ""              // the row does not exist (yet, or any more)
 	failedStep  = "<failed-step>" // a forced retry resumes the step that failed
 	sameAsStart = "<unchanged>"   // the event is accepted and changes nothing
+	// removedNow: the row is deleted at once, and the answer of the call
+	// that removed it shows it REMOVED.
+	removedNow = "<removed-now>"
 )
 
 // transition is one allowed edge of a state machine.
@@ -133,7 +141,7 @@ var transitions = []transition{
 	// A WorkSpace's applications.
 	{kindAssociation, none, evAssociate, asPendingInstallDeployment},
 	{kindAssociation, asRemoved, evAssociate, asPendingInstallDeployment},
-	{kindAssociation, asPendingInstallDeployment, evDisassociate, none},
+	{kindAssociation, asPendingInstallDeployment, evDisassociate, removedNow},
 	{kindAssociation, asPendingInstallDeployment, evDeploy, asPendingInstall},
 	{kindAssociation, asPendingInstallDeployment, evDeployForce, asPendingInstall},
 	{kindAssociation, none, evCreate, asPendingInstall}, // launched from a bundle with applications
@@ -152,15 +160,31 @@ var transitions = []transition{
 	{kindAssociation, asError, evDeploy, sameAsStart}, // without Force an ERROR stays
 	{kindAssociation, asError, evDisassociate, asPendingUninstallDeployment},
 	{kindAssociation, asRemoved, evExpire, none},
+	// A rebuild reinstalls what the WorkSpace had installed; the others
+	// stay as they are (init).
+	{kindAssociation, asCompleted, evRebuild, asPendingInstall},
+
+	// The account's BYOL settings: the first ModifyAccount makes the row.
+	{kindAccount, none, evModify, modPending},
+	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// workspace terminate is allowed from every state but these.
+// Edges from (nearly) every state: a WorkSpace terminates from every state
+// but these two; an association goes with its WorkSpace from any state,
+// and a rebuild leaves all but COMPLETED ones as they are.
 func init() {
 	for _, st := range api.WorkspaceState("").Values() {
 		switch s := string(st); s {
 		case wsTerminating, wsTerminated:
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
+		}
+	}
+	for _, st := range api.AssociationState("").Values() {
+		s := string(st)
+		transitions = append(transitions, transition{kindAssociation, s, evOwnerGone, none})
+		if s != asCompleted {
+			transitions = append(transitions, transition{kindAssociation, s, evRebuild, sameAsStart})
 		}
 	}
 }
@@ -183,6 +207,13 @@ func refusal(kind, id, state string, ev event) error {
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
 		case evDeploy, evDeployForce:
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
+		}
+	case kindAccount:
+		if ev == evModify && state == modPending {
+			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+		}
+		if ev == evModify {
+			return invalidState("BYOL is already enabled for this account.")
 		}
 	case kindDirectory:
 		if ev == evDeregister {

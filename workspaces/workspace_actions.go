@@ -79,8 +79,12 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 			}
 			continue
 		}
-		if a.State == asCompleted {
-			a.State, a.Updated, a.DueAt = asPendingInstall, now, now.Add(s.Durations().Deploy)
+		state, err := next(kindAssociation, r.ID, a.State, evRebuild)
+		if err != nil {
+			return err
+		}
+		if state != sameAsStart {
+			a.State, a.Updated, a.DueAt = state, now, now.Add(s.Durations().Deploy)
 			if err := tx.PutAssociation(ctx, a); err != nil {
 				return err
 			}
