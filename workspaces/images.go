@@ -375,12 +375,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	if err := distinct("ImageIds", in.ImageIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceImages", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
+	const op = "DescribeWorkspaceImages"
 	// Nothing due and no image shared with the caller: one statement.
 	if viewer, ok := s.store.(store.ResourceViewer); ok {
+		pg, err := newPage[api.WorkspaceImage](op, in.NextToken, 1, pageSize(in.MaxResults))
+		if err != nil {
+			return nil, err
+		}
 		now := s.clock.Now()
 		v, err := viewer.ViewResources(ctx, p, kindImage, now)
 		if err != nil {
@@ -390,11 +391,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if in.ImageType == api.ImageTypeShared {
 				v.Resources = nil
 			}
-			return s.imagesPage(v.Resources, in, after, now)
+			if err := pg.end(s.imagesPage(v.Resources, in, now, pg)); err != nil {
+				return nil, err
+			}
+			return &api.DescribeWorkspaceImagesResult{Images: pg.items, NextToken: pg.next}, nil
 		}
 	}
-	var out *api.DescribeWorkspaceImagesResult
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	items, next, err := describe(s, ctx, p, op, in.NextToken, 1, pageSize(in.MaxResults), func(tx store.Tx, now time.Time, pg *page[api.WorkspaceImage]) error {
 		var rs []store.Resource
 		if in.ImageType != api.ImageTypeShared {
 			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -426,37 +429,31 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			}
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		var err error
-		out, err = s.imagesPage(rs, in, after, now)
-		return err
+		return s.imagesPage(rs, in, now, pg)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagesResult{Images: items, NextToken: next}, nil
 }
 
-// imagesPage is the page of DescribeWorkspaceImages the request asks for,
-// out of the images it may see, ordered by ID. It does not change rs,
-// which may be a view other requests share.
-func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, after []string, now time.Time) (*api.DescribeWorkspaceImagesResult, error) {
-	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
-	limit := pageSize(in.MaxResults)
+// imagesPage fills the page of DescribeWorkspaceImages the request asks
+// for, out of the images it may see, ordered by ID. It does not change
+// rs, which may be a view other requests share.
+func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
 	for i := range rs {
-		if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
+		if !pg.past(rs[i].ID) || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
 			continue
-		}
-		if len(out.Images) == limit {
-			out.NextToken = encodeToken("DescribeWorkspaceImages", *out.Images[limit-1].ImageId)
-			break
 		}
 		img, err := s.images.load(&rs[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out.Images = append(out.Images, img.wire(&rs[i], now))
+		if err := pg.add(img.wire(&rs[i], now), rs[i].ID); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // imageCache keeps decoded image documents for the Describe operations. A
@@ -564,37 +561,29 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 
 // DescribeWorkspaceImagePermissions lists the accounts an image is shared with.
 func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api.DescribeWorkspaceImagePermissionsRequest) (*api.DescribeWorkspaceImagePermissionsResult, error) {
-	after, err := decodeToken("DescribeWorkspaceImagePermissions", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: []api.ImagePermission{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
-			return err
-		}
-		shares, err := tx.Shares(ctx, p, *in.ImageId)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.MaxResults)
-		for _, sh := range shares {
-			if after != nil && sh.SharedAccount <= after[0] {
-				continue
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaceImagePermissions", in.NextToken, 1, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ImagePermission]) error {
+			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
+				return err
 			}
-			if len(out.ImagePermissions) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceImagePermissions", *out.ImagePermissions[limit-1].SharedAccountId)
-				break
+			shares, err := tx.Shares(ctx, p, *in.ImageId)
+			if err != nil {
+				return err
 			}
-			out.ImagePermissions = append(out.ImagePermissions, api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)})
-		}
-		return nil
-	})
+			for _, sh := range shares {
+				if pg.past(sh.SharedAccount) {
+					if err := pg.add(api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)}, sh.SharedAccount); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: items, NextToken: next}, nil
 }
 
 // stepImage finishes building an image: AVAILABLE with its applications

@@ -132,44 +132,17 @@ func (s *Service) DescribeIpGroups(ctx context.Context, in *api.DescribeIpGroups
 	if err := distinct("GroupIds", in.GroupIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeIpGroups", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeIpGroupsResult{Result: []api.WorkspacesIpGroup{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		from := ""
-		if after != nil {
-			from = after[0]
-		}
-		rs, err := tx.ListResources(ctx, p, kindIpGroup, from, 0)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.MaxResults)
-		for i := range rs {
-			if in.GroupIds != nil && !slices.Contains(in.GroupIds, rs[i].ID) {
-				continue
-			}
-			if len(out.Result) == limit {
-				out.NextToken = encodeToken("DescribeIpGroups", *out.Result[limit-1].GroupId)
-				break
-			}
-			g, err := loadDoc[ipGroup](&rs[i])
-			if err != nil {
-				return err
-			}
+	items, next, err := describeKind(s, ctx, p, "DescribeIpGroups", in.NextToken, pageSize(in.MaxResults), kindIpGroup, in.GroupIds,
+		func(r *store.Resource, g *ipGroup) (api.WorkspacesIpGroup, bool) {
 			w := g.WorkspacesIpGroup
 			w.UserRules = copyRules(w.UserRules) // [] rather than absent
-			out.Result = append(out.Result, w)
-		}
-		return nil
-	})
+			return w, true
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeIpGroupsResult{Result: items, NextToken: next}, nil
 }
 
 // directoriesWith lists the directories of p that group id is associated with.
