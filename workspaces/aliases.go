@@ -71,7 +71,7 @@ func (s *Service) CreateConnectionAlias(ctx context.Context, in *api.CreateConne
 	}
 	key := strings.ToLower(strings.TrimSuffix(cs, "."))
 	p := partition(ctx)
-	id := newID("wsca-", 9)
+	id := newKindID(kindAlias)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		_, res, err := getDoc[reservation](ctx, tx, reservations, kindConnectionString, key)
 		switch {

@@ -159,7 +159,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 				return alreadyExists("A bundle named %s already exists.", *in.BundleName)
 			}
 		}
-		id := newID("wsb-", 9)
+		id := newKindID(kindBundle)
 		b := newBundle(p, id, imgRes.ID, img, in, now)
 		r := &store.Resource{Partition: p, Kind: kindBundle, ID: id, State: string(b.State), Created: now}
 		if err := putDoc(ctx, tx, r, b); err != nil {

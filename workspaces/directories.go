@@ -51,7 +51,7 @@ func (s *Service) RegisterWorkspaceDirectory(ctx context.Context, in *api.Regist
 		if in.WorkspaceDirectoryName == nil {
 			return nil, invalidParameter("Either DirectoryId or WorkspaceDirectoryName is required.")
 		}
-		id = newID("wsd-", 9)
+		id = newKindID(kindDirectory)
 		dirType = api.WorkspaceDirectoryTypeAwsIamIdentityCenter
 	}
 	if n := len(in.SubnetIds); n != 0 && n != 2 {

@@ -149,7 +149,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, err
 	}
 	img.OwnerAccount = p.Account
-	r := &store.Resource{Partition: p, Kind: kindImage, ID: newID("wsi-", 9), State: state, Created: now}
+	r := &store.Resource{Partition: p, Kind: kindImage, ID: newKindID(kindImage), State: state, Created: now}
 	schedule(r, now, d)
 	if err := putDoc(ctx, tx, r, img); err != nil {
 		return nil, err

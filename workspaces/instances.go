@@ -149,7 +149,7 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if live >= s.quotas.Workspaces {
 		return nil, "ResourceLimitExceeded", fmt.Sprintf("You have reached the quota of %d WorkSpaces in %s.", s.quotas.Workspaces, p.Region), nil
 	}
-	id := newID("ws-", 9)
+	id := newKindID(kindWorkspace)
 	w, msg := newWorkspace(id, dir, b, req)
 	if msg != "" {
 		return nil, "InvalidParameterValuesException", msg, nil

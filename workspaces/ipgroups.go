@@ -94,7 +94,7 @@ func (s *Service) CreateIpGroup(ctx context.Context, in *api.CreateIpGroupReques
 		return nil, err
 	}
 	p := partition(ctx)
-	id := newID("wsipg-", 9)
+	id := newKindID(kindIpGroup)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		rs, err := tx.ListResources(ctx, p, kindIpGroup, "", 0)
 		if err != nil {

@@ -42,8 +42,8 @@ type kindInfo struct {
 	// newDoc returns the document a resource row of the kind stores; nil
 	// for a state machine that is not a resource row.
 	newDoc func() any
-	// prefixes are the prefixes of the IDs the service mints for the kind,
-	// by which a tagging call recognises the kind of an ID.
+	// prefixes are the prefixes of the kind's IDs, by which a tagging call
+	// recognises the kind of an ID; newKindID mints IDs with the first.
 	prefixes []string
 	// taggable: CreateTags, DescribeTags and DeleteTags accept its IDs.
 	taggable bool
@@ -79,7 +79,7 @@ func init() {
 			quotas: []string{"workspaces", "perCreate"}, durations: []string{"workspace", "terminated"}},
 		// Directories registered by wslocal are wsd-; those of a seed or of
 		// AWS Directory Service are d-.
-		{kind: kindDirectory, newDoc: func() any { return new(directory) }, prefixes: []string{"d-", "wsd-"}, taggable: true,
+		{kind: kindDirectory, newDoc: func() any { return new(directory) }, prefixes: []string{"wsd-", "d-"}, taggable: true,
 			step: (*Service).stepDirectory, counted: true,
 			quotas: []string{"directories"}, durations: []string{"directory"}},
 		{kind: kindIpGroup, newDoc: func() any { return new(ipGroup) }, prefixes: []string{"wsipg-"}, taggable: true,
@@ -125,6 +125,12 @@ func taggableKind(id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// newKindID mints an ID of a kind: its first prefix and 9 random
+// characters.
+func newKindID(kind string) string {
+	return newID(kindByName[kind].prefixes[0], 9)
 }
 
 // assocTypeOf is the ResourceType of the associations of a kind's resources.

@@ -81,6 +81,12 @@ func TestEveryKindIsInTheTable(t *testing.T) {
 		if k.taggable && (len(k.prefixes) == 0 || k.newDoc == nil) {
 			t.Errorf("%s is taggable but has no ID prefix or no document", k.kind)
 		}
+		if k.taggable {
+			id := newKindID(k.kind)
+			if got, ok := taggableKind(id); !ok || got != k.kind || len(id) != len(k.prefixes[0])+9 {
+				t.Errorf("newKindID(%s) = %s, which taggableKind reads as %q, %v", k.kind, id, got, ok)
+			}
+		}
 		for _, p := range k.prefixes {
 			if got, ok := taggableKind(p + "abc123"); k.taggable && (!ok || got != k.kind) {
 				t.Errorf("taggableKind(%q) = %q, %v; want %s", p+"abc123", got, ok, k.kind)
