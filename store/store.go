@@ -1,6 +1,6 @@
 // Package store is wslocal's storage contract. The service runs every
-// operation as one transaction against a Store; store/sqlite implements it
-// (and store/postgres will, with the same SQL in store/sqlstore).
+// operation as one transaction against a Store; store/sqlite and
+// store/postgres implement it, with the SQL they share in store/sqlstore.
 package store
 
 import (
@@ -8,6 +8,23 @@ import (
 	"errors"
 	"time"
 )
+
+// UnixMilli is how the stores and snapshots keep times: unix milliseconds,
+// 0 for the zero time (none).
+func UnixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromUnixMilli reads a UnixMilli time, in UTC.
+func FromUnixMilli(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
 
 // ErrNotFound is returned when a row asked for by key does not exist.
 var ErrNotFound = errors.New("not found")
@@ -19,9 +36,10 @@ type Partition struct {
 	Region  string
 }
 
-// Resource is an image, bundle, WorkSpace or directory. The store indexes
-// its key, state and due time; Doc is the service's own JSON for the rest,
-// so new resource kinds need no migration.
+// Resource is one resource of the service, of any kind (the service's kind
+// table lists them). The store indexes its key, state and due time; Doc is
+// the service's own JSON for the rest, so new resource kinds need no
+// migration.
 type Resource struct {
 	Partition
 	Kind    string

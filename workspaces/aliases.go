@@ -11,17 +11,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const (
-	kindAlias = "connection-alias"
-	// kindAliasShare is an alias shared with the account of its partition:
-	// the row lets that account find the alias, which lives with its owner.
-	kindAliasShare = "connection-alias-share"
-	// kindConnectionString reserves a connection string for the first
-	// account that used it, in every region and for good (AWS does the
-	// same), in the partition reservations.
-	kindConnectionString = "connection-string"
-)
-
 // reservations is the partition connection strings are reserved in: they
 // are global. No AWS region is named "global", so it is no caller's
 // partition; the account is the default one because a state snapshot
@@ -82,7 +71,7 @@ func (s *Service) CreateConnectionAlias(ctx context.Context, in *api.CreateConne
 	}
 	key := strings.ToLower(strings.TrimSuffix(cs, "."))
 	p := partition(ctx)
-	id := newID("wsca-", 9)
+	id := newKindID(kindAlias)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		_, res, err := getDoc[reservation](ctx, tx, reservations, kindConnectionString, key)
 		switch {
@@ -133,18 +122,9 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 	if err := distinct("AliasIds", in.AliasIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeConnectionAliases", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeConnectionAliasesResult{ConnectionAliases: []api.ConnectionAlias{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		out.ConnectionAliases, out.NextToken = out.ConnectionAliases[:0], nil
-		from := ""
-		if after != nil {
-			from = after[0]
-		}
+	items, next, err := describe(s, ctx, p, "DescribeConnectionAliases", in.NextToken, 1, pageSize(in.Limit), func(tx store.Tx, now time.Time, pg *page[api.ConnectionAlias]) error {
+		from := pg.start()
 		own, err := tx.ListResources(ctx, p, kindAlias, from, 0)
 		if err != nil {
 			return err
@@ -177,7 +157,6 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 			aliases = append(aliases, a)
 		}
 		slices.SortFunc(aliases, func(a, b *connectionAlias) int { return strings.Compare(*a.AliasId, *b.AliasId) })
-		limit := pageSize(in.Limit)
 		for _, a := range aliases {
 			if in.AliasIds != nil && !slices.Contains(in.AliasIds, *a.AliasId) {
 				continue
@@ -187,18 +166,16 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 			}) {
 				continue
 			}
-			if len(out.ConnectionAliases) == limit {
-				out.NextToken = encodeToken("DescribeConnectionAliases", *out.ConnectionAliases[limit-1].AliasId)
-				break
+			if err := pg.add(a.ConnectionAlias, *a.AliasId); err != nil {
+				return err
 			}
-			out.ConnectionAliases = append(out.ConnectionAliases, a.ConnectionAlias)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeConnectionAliasesResult{ConnectionAliases: items, NextToken: next}, nil
 }
 
 // DeleteConnectionAlias deletes an alias that is neither associated nor
@@ -219,7 +196,7 @@ func (s *Service) DeleteConnectionAlias(ctx context.Context, in *api.DeleteConne
 			return associated("The connection alias %s is shared with account %s; unshare it (UpdateConnectionAliasPermission) first.",
 				r.ID, a.SharedWith[0])
 		}
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -338,34 +315,25 @@ func (s *Service) UpdateConnectionAliasPermission(ctx context.Context, in *api.U
 // DescribeConnectionAliasPermissions lists the accounts an alias of the
 // caller's is shared with, by account.
 func (s *Service) DescribeConnectionAliasPermissions(ctx context.Context, in *api.DescribeConnectionAliasPermissionsRequest) (*api.DescribeConnectionAliasPermissionsResult, error) {
-	after, err := decodeToken("DescribeConnectionAliasPermissions", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeConnectionAliasPermissionsResult{AliasId: in.AliasId}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		out.ConnectionAliasPermissions, out.NextToken = []api.ConnectionAliasPermission{}, nil
-		_, a, err := ownAlias(ctx, tx, p, *in.AliasId)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.MaxResults)
-		for _, acct := range a.SharedWith {
-			if after != nil && acct <= after[0] {
-				continue
+	items, next, err := describe(s, ctx, p, "DescribeConnectionAliasPermissions", in.NextToken, 1, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ConnectionAliasPermission]) error {
+			_, a, err := ownAlias(ctx, tx, p, *in.AliasId)
+			if err != nil {
+				return err
 			}
-			if len(out.ConnectionAliasPermissions) == limit {
-				out.NextToken = encodeToken("DescribeConnectionAliasPermissions", *out.ConnectionAliasPermissions[limit-1].SharedAccountId)
-				break
+			for _, acct := range a.SharedWith {
+				if !pg.past(acct) {
+					continue
+				}
+				if err := pg.add(api.ConnectionAliasPermission{SharedAccountId: api.String(acct), AllowAssociation: api.Bool(true)}, acct); err != nil {
+					return err
+				}
 			}
-			out.ConnectionAliasPermissions = append(out.ConnectionAliasPermissions,
-				api.ConnectionAliasPermission{SharedAccountId: api.String(acct), AllowAssociation: api.Bool(true)})
-		}
-		return nil
-	})
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeConnectionAliasPermissionsResult{AliasId: in.AliasId, ConnectionAliasPermissions: items, NextToken: next}, nil
 }

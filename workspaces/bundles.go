@@ -159,7 +159,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 				return alreadyExists("A bundle named %s already exists.", *in.BundleName)
 			}
 		}
-		id := newID("wsb-", 9)
+		id := newKindID(kindBundle)
 		b := newBundle(p, id, imgRes.ID, img, in, now)
 		r := &store.Resource{Partition: p, Kind: kindBundle, ID: id, State: string(b.State), Created: now}
 		if err := putDoc(ctx, tx, r, b); err != nil {
@@ -286,7 +286,7 @@ func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorks
 				return associated("The bundle %s is used by WorkSpace %s.", r.ID, w.res.ID)
 			}
 		}
-		return deleteResource(ctx, tx, r, assocBundle)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -303,13 +303,8 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 	if err := distinct("BundleIds", in.BundleIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceBundles", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceBundlesResult{Bundles: []api.WorkspaceBundle{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaceBundles", in.NextToken, 1, defaultPageSize, func(tx store.Tx, now time.Time, pg *page[api.WorkspaceBundle]) error {
 		var all []api.WorkspaceBundle
 		owner := api.ToString(in.Owner)
 		if owner == "AMAZON" || in.BundleIds != nil {
@@ -332,21 +327,19 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 		}
 		sort.Slice(all, func(i, j int) bool { return *all[i].BundleId < *all[j].BundleId })
 		for _, b := range all {
-			if after != nil && *b.BundleId <= after[0] || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
+			if !pg.past(*b.BundleId) || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
 				continue
 			}
-			if len(out.Bundles) == defaultPageSize {
-				out.NextToken = encodeToken("DescribeWorkspaceBundles", *out.Bundles[defaultPageSize-1].BundleId)
-				break
+			if err := pg.add(b, *b.BundleId); err != nil {
+				return err
 			}
-			out.Bundles = append(out.Bundles, b)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceBundlesResult{Bundles: items, NextToken: next}, nil
 }
 
 // DescribeBundleAssociations lists the applications of a bundle.

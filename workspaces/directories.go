@@ -51,7 +51,7 @@ func (s *Service) RegisterWorkspaceDirectory(ctx context.Context, in *api.Regist
 		if in.WorkspaceDirectoryName == nil {
 			return nil, invalidParameter("Either DirectoryId or WorkspaceDirectoryName is required.")
 		}
-		id = newID("wsd-", 9)
+		id = newKindID(kindDirectory)
 		dirType = api.WorkspaceDirectoryTypeAwsIamIdentityCenter
 	}
 	if n := len(in.SubnetIds); n != 0 && n != 2 {
@@ -166,43 +166,17 @@ func (s *Service) DescribeWorkspaceDirectories(ctx context.Context, in *api.Desc
 	if err := distinct("DirectoryIds", in.DirectoryIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceDirectories", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceDirectoriesResult{Directories: []api.WorkspaceDirectory{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		rs, err := tx.ListResources(ctx, p, kindDirectory, "", 0)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.Limit)
-		for i := range rs {
-			r := &rs[i]
-			if after != nil && r.ID <= after[0] || in.DirectoryIds != nil && !slices.Contains(in.DirectoryIds, r.ID) {
-				continue
-			}
-			d, err := loadDoc[directory](r)
-			if err != nil {
-				return err
-			}
-			if in.WorkspaceDirectoryNames != nil && !slices.Contains(in.WorkspaceDirectoryNames, api.ToString(d.WorkspaceDirectoryName)) ||
-				!directoryMatches(d, in.Filters) {
-				continue
-			}
-			if len(out.Directories) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceDirectories", *out.Directories[limit-1].DirectoryId)
-				break
-			}
-			out.Directories = append(out.Directories, d.wire(r))
-		}
-		return nil
-	})
+	items, next, err := describeKind(s, ctx, p, "DescribeWorkspaceDirectories", in.NextToken, pageSize(in.Limit), kindDirectory, in.DirectoryIds,
+		func(r *store.Resource, d *directory) (api.WorkspaceDirectory, bool) {
+			ok := (in.WorkspaceDirectoryNames == nil || slices.Contains(in.WorkspaceDirectoryNames, api.ToString(d.WorkspaceDirectoryName))) &&
+				directoryMatches(d, in.Filters)
+			return d.wire(r), ok
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceDirectoriesResult{Directories: items, NextToken: next}, nil
 }
 
 func directoryMatches(d *directory, filters []api.DescribeWorkspaceDirectoriesFilter) bool {
@@ -259,7 +233,7 @@ func (s *Service) stepDirectory(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	return tx.PutResource(ctx, r)

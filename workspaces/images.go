@@ -2,8 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -12,8 +10,6 @@ import (
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/store"
 )
-
-const kindImage = "image"
 
 // OSTag is the tag that tells ImportWorkspaceImage which Windows the AMI
 // runs (WINDOWS_10, the default, or WINDOWS_11): wslocal has no EC2 to ask.
@@ -41,14 +37,6 @@ func osType(name api.OperatingSystemName) api.OperatingSystemType {
 		return api.OperatingSystemTypeWindows
 	}
 	return api.OperatingSystemTypeLinux
-}
-
-func loadImage(r *store.Resource) (*image, error) {
-	var img image
-	if err := json.Unmarshal(r.Doc, &img); err != nil {
-		return nil, fmt.Errorf("image %s: %w", r.ID, err)
-	}
-	return &img, nil
 }
 
 // updateAge is how old (on the clock) an AVAILABLE image is when AWS has
@@ -96,7 +84,7 @@ func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition,
 	if err != nil {
 		return nil, nil, err
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	return r, img, err
 }
 
@@ -148,7 +136,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, limitExceeded("You have reached the quota of %d images in %s.", s.quotas.Images, p.Region)
 	}
 	for i := range images {
-		other, err := loadImage(&images[i])
+		other, err := loadDoc[image](&images[i])
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +149,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, err
 	}
 	img.OwnerAccount = p.Account
-	r := &store.Resource{Partition: p, Kind: kindImage, ID: newID("wsi-", 9), State: state, Created: now}
+	r := &store.Resource{Partition: p, Kind: kindImage, ID: newKindID(kindImage), State: state, Created: now}
 	schedule(r, now, d)
 	if err := putDoc(ctx, tx, r, img); err != nil {
 		return nil, err
@@ -387,12 +375,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	if err := distinct("ImageIds", in.ImageIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceImages", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
+	const op = "DescribeWorkspaceImages"
 	// Nothing due and no image shared with the caller: one statement.
 	if viewer, ok := s.store.(store.ResourceViewer); ok {
+		pg, err := newPage[api.WorkspaceImage](op, in.NextToken, 1, pageSize(in.MaxResults))
+		if err != nil {
+			return nil, err
+		}
 		now := s.clock.Now()
 		v, err := viewer.ViewResources(ctx, p, kindImage, now)
 		if err != nil {
@@ -402,11 +391,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if in.ImageType == api.ImageTypeShared {
 				v.Resources = nil
 			}
-			return s.imagesPage(v.Resources, in, after, now)
+			if err := pg.end(s.imagesPage(v.Resources, in, now, pg)); err != nil {
+				return nil, err
+			}
+			return &api.DescribeWorkspaceImagesResult{Images: pg.items, NextToken: pg.next}, nil
 		}
 	}
-	var out *api.DescribeWorkspaceImagesResult
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	items, next, err := describe(s, ctx, p, op, in.NextToken, 1, pageSize(in.MaxResults), func(tx store.Tx, now time.Time, pg *page[api.WorkspaceImage]) error {
 		var rs []store.Resource
 		if in.ImageType != api.ImageTypeShared {
 			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -438,37 +429,31 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			}
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		var err error
-		out, err = s.imagesPage(rs, in, after, now)
-		return err
+		return s.imagesPage(rs, in, now, pg)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagesResult{Images: items, NextToken: next}, nil
 }
 
-// imagesPage is the page of DescribeWorkspaceImages the request asks for,
-// out of the images it may see, ordered by ID. It does not change rs,
-// which may be a view other requests share.
-func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, after []string, now time.Time) (*api.DescribeWorkspaceImagesResult, error) {
-	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
-	limit := pageSize(in.MaxResults)
+// imagesPage fills the page of DescribeWorkspaceImages the request asks
+// for, out of the images it may see, ordered by ID. It does not change
+// rs, which may be a view other requests share.
+func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
 	for i := range rs {
-		if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
+		if !pg.past(rs[i].ID) || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
 			continue
-		}
-		if len(out.Images) == limit {
-			out.NextToken = encodeToken("DescribeWorkspaceImages", *out.Images[limit-1].ImageId)
-			break
 		}
 		img, err := s.images.load(&rs[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out.Images = append(out.Images, img.wire(&rs[i], now))
+		if err := pg.add(img.wire(&rs[i], now), rs[i].ID); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // imageCache keeps decoded image documents for the Describe operations. A
@@ -489,7 +474,7 @@ func (c *imageCache) load(r *store.Resource) (*image, error) {
 	if img != nil {
 		return img, nil
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return nil, err
 	}
@@ -539,7 +524,7 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
 				r.ID, shares[0].SharedAccount)
 		}
-		return deleteResource(ctx, tx, r, assocImage)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -576,41 +561,36 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 
 // DescribeWorkspaceImagePermissions lists the accounts an image is shared with.
 func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api.DescribeWorkspaceImagePermissionsRequest) (*api.DescribeWorkspaceImagePermissionsResult, error) {
-	after, err := decodeToken("DescribeWorkspaceImagePermissions", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: []api.ImagePermission{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
-			return err
-		}
-		shares, err := tx.Shares(ctx, p, *in.ImageId)
-		limit := pageSize(in.MaxResults)
-		for _, sh := range shares {
-			if after != nil && sh.SharedAccount <= after[0] {
-				continue
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaceImagePermissions", in.NextToken, 1, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ImagePermission]) error {
+			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
+				return err
 			}
-			if len(out.ImagePermissions) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceImagePermissions", *out.ImagePermissions[limit-1].SharedAccountId)
-				break
+			shares, err := tx.Shares(ctx, p, *in.ImageId)
+			if err != nil {
+				return err
 			}
-			out.ImagePermissions = append(out.ImagePermissions, api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)})
-		}
-		return err
-	})
+			for _, sh := range shares {
+				if pg.past(sh.SharedAccount) {
+					if err := pg.add(api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)}, sh.SharedAccount); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: items, NextToken: next}, nil
 }
 
 // stepImage finishes building an image: AVAILABLE with its applications
 // COMPLETED, or ERROR with them ERROR when a fault rule says so.
 func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource) error {
 	at := r.DueAt
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return err
 	}

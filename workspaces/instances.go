@@ -149,7 +149,7 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if live >= s.quotas.Workspaces {
 		return nil, "ResourceLimitExceeded", fmt.Sprintf("You have reached the quota of %d WorkSpaces in %s.", s.quotas.Workspaces, p.Region), nil
 	}
-	id := newID("ws-", 9)
+	id := newKindID(kindWorkspace)
 	w, msg := newWorkspace(id, dir, b, req)
 	if msg != "" {
 		return nil, "InvalidParameterValuesException", msg, nil
@@ -278,39 +278,21 @@ func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorksp
 	if err := distinct("WorkspaceIds", in.WorkspaceIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaces", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspacesResult{Workspaces: []api.Workspace{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		wss, err := s.listWorkspaces(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.Limit)
-		for _, w := range wss {
-			d := w.doc
+	items, next, err := describeKind(s, ctx, p, "DescribeWorkspaces", in.NextToken, pageSize(in.Limit), kindWorkspace, in.WorkspaceIds,
+		func(r *store.Resource, d *workspace) (api.Workspace, bool) {
 			switch {
-			case after != nil && w.res.ID <= after[0]:
-			case in.WorkspaceIds != nil && !slices.Contains(in.WorkspaceIds, w.res.ID):
 			case in.DirectoryId != nil && *in.DirectoryId != api.ToString(d.DirectoryId):
 			case in.UserName != nil && !strings.EqualFold(*in.UserName, api.ToString(d.UserName)):
 			case in.BundleId != nil && *in.BundleId != api.ToString(d.BundleId):
 			case in.WorkspaceName != nil && *in.WorkspaceName != api.ToString(d.WorkspaceName):
 			default:
-				if len(out.Workspaces) == limit {
-					out.NextToken = encodeToken("DescribeWorkspaces", *out.Workspaces[limit-1].WorkspaceId)
-					return nil
-				}
-				out.Workspaces = append(out.Workspaces, d.wire(w.res))
+				return d.wire(r), true
 			}
-		}
-		return nil
-	})
+			return api.Workspace{}, false
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspacesResult{Workspaces: items, NextToken: next}, nil
 }

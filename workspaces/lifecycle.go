@@ -38,14 +38,11 @@ const (
 	evDeployForce  event = "deploy-force"
 
 	evDeregister event = "deregister"
-)
 
-const (
-	kindDirectory   = "directory"
-	kindBundle      = "bundle"
-	kindWorkspace   = "workspace"
-	kindAssociation = "association" // a WorkSpace's application
-	kindImageApp    = "image-app"   // an image's application, moved by the image
+	// evOwnerGone: the WorkSpace of an association is terminating or gone.
+	evOwnerGone event = "owner-gone"
+	// evModify: ModifyAccount changes the account's BYOL settings.
+	evModify event = "modify"
 )
 
 // Pseudo-states of the table.
@@ -53,6 +50,9 @@ const (
 	none        = ""              // the row does not exist (yet, or any more)
 	failedStep  = "<failed-step>" // a forced retry resumes the step that failed
 	sameAsStart = "<unchanged>"   // the event is accepted and changes nothing
+	// removedNow: the row is deleted at once, and the answer of the call
+	// that removed it shows it REMOVED.
+	removedNow = "<removed-now>"
 )
 
 // transition is one allowed edge of a state machine.
@@ -141,7 +141,7 @@ var transitions = []transition{
 	// A WorkSpace's applications.
 	{kindAssociation, none, evAssociate, asPendingInstallDeployment},
 	{kindAssociation, asRemoved, evAssociate, asPendingInstallDeployment},
-	{kindAssociation, asPendingInstallDeployment, evDisassociate, none},
+	{kindAssociation, asPendingInstallDeployment, evDisassociate, removedNow},
 	{kindAssociation, asPendingInstallDeployment, evDeploy, asPendingInstall},
 	{kindAssociation, asPendingInstallDeployment, evDeployForce, asPendingInstall},
 	{kindAssociation, none, evCreate, asPendingInstall}, // launched from a bundle with applications
@@ -160,15 +160,31 @@ var transitions = []transition{
 	{kindAssociation, asError, evDeploy, sameAsStart}, // without Force an ERROR stays
 	{kindAssociation, asError, evDisassociate, asPendingUninstallDeployment},
 	{kindAssociation, asRemoved, evExpire, none},
+	// A rebuild reinstalls what the WorkSpace had installed; the others
+	// stay as they are (init).
+	{kindAssociation, asCompleted, evRebuild, asPendingInstall},
+
+	// The account's BYOL settings: the first ModifyAccount makes the row.
+	{kindAccount, none, evModify, modPending},
+	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// workspace terminate is allowed from every state but these.
+// Edges from (nearly) every state: a WorkSpace terminates from every state
+// but these two; an association goes with its WorkSpace from any state,
+// and a rebuild leaves all but COMPLETED ones as they are.
 func init() {
 	for _, st := range api.WorkspaceState("").Values() {
 		switch s := string(st); s {
 		case wsTerminating, wsTerminated:
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
+		}
+	}
+	for _, st := range api.AssociationState("").Values() {
+		s := string(st)
+		transitions = append(transitions, transition{kindAssociation, s, evOwnerGone, none})
+		if s != asCompleted {
+			transitions = append(transitions, transition{kindAssociation, s, evRebuild, sameAsStart})
 		}
 	}
 }
@@ -191,6 +207,13 @@ func refusal(kind, id, state string, ev event) error {
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
 		case evDeploy, evDeployForce:
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
+		}
+	case kindAccount:
+		if ev == evModify && state == modPending {
+			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+		}
+		if ev == evModify {
+			return invalidState("BYOL is already enabled for this account.")
 		}
 	case kindDirectory:
 		if ev == evDeregister {
@@ -267,32 +290,19 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			if !it.at.Equal(first) {
 				break
 			}
+			kind := kindAssociation
 			if it.res != nil {
+				kind = it.res.Kind
 				err = s.stepResource(ctx, tx, it.res)
-				n.add(it.res.Kind)
 			} else {
 				err = s.stepAssociation(ctx, tx, it.assoc)
-				n.add(kindAssociation)
 			}
 			if err != nil {
 				return err
 			}
+			n.add(kind)
 		}
 	}
-}
-
-func (s *Service) stepResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
-	switch r.Kind {
-	case kindImage:
-		return s.stepImage(ctx, tx, r)
-	case kindDirectory:
-		return s.stepDirectory(ctx, tx, r)
-	case kindWorkspace:
-		return s.stepWorkspace(ctx, tx, r)
-	case kindAccount:
-		return s.stepAccount(ctx, tx, r)
-	}
-	return fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
 }
 
 // catchUp applies what is due in p in its own transaction, so that an
@@ -329,25 +339,18 @@ func (s *Service) Sweep(ctx context.Context) error {
 	})
 }
 
-// StepCounts counts lifecycle steps by what they moved.
-type StepCounts struct {
-	Directory   int64 `json:"directory"`
-	Workspace   int64 `json:"workspace"`
-	Image       int64 `json:"image"`
-	Association int64 `json:"association"` // a WorkSpace's application
-}
+// StepCounts counts lifecycle steps by the kind they moved: every kind of
+// kindTable that is counted, a WorkSpace's applications as "association".
+type StepCounts map[string]int64
 
 func (n *StepCounts) add(kind string) {
-	switch kind {
-	case kindDirectory:
-		n.Directory++
-	case kindWorkspace:
-		n.Workspace++
-	case kindImage:
-		n.Image++
-	case kindAssociation:
-		n.Association++
+	if k := kindByName[kind]; k == nil || !k.counted {
+		return
 	}
+	if *n == nil {
+		*n = StepCounts{}
+	}
+	(*n)[kind]++
 }
 
 // StepsApplied is how many lifecycle steps this Service has applied in
@@ -355,9 +358,18 @@ func (n *StepCounts) add(kind string) {
 // sum over the replicas is the number of steps that became due: none is
 // applied twice.
 func (s *Service) StepsApplied() StepCounts {
+	out := StepCounts{}
+	for _, k := range kindTable {
+		if k.counted {
+			out[k.kind] = 0
+		}
+	}
 	s.stepsMu.Lock()
 	defer s.stepsMu.Unlock()
-	return s.steps
+	for kind, v := range s.steps {
+		out[kind] += v
+	}
+	return out
 }
 
 // write runs fn in a write transaction and counts the steps it applied
@@ -365,15 +377,17 @@ func (s *Service) StepsApplied() StepCounts {
 func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	err := s.store.Write(ctx, func(tx store.Tx) error {
-		n = StepCounts{} // a store may run fn again
+		n = nil // a store may run fn again
 		return fn(tx, &n)
 	})
-	if err == nil && n != (StepCounts{}) {
+	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
-		s.steps.Directory += n.Directory
-		s.steps.Workspace += n.Workspace
-		s.steps.Image += n.Image
-		s.steps.Association += n.Association
+		if s.steps == nil {
+			s.steps = StepCounts{}
+		}
+		for kind, v := range n {
+			s.steps[kind] += v
+		}
 		s.stepsMu.Unlock()
 	}
 	return err

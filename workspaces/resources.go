@@ -51,9 +51,10 @@ func putDoc(ctx context.Context, tx store.Tx, r *store.Resource, doc any) error 
 	return tx.PutResource(ctx, r)
 }
 
-// deleteResource deletes a resource with its tags and associations.
-func deleteResource(ctx context.Context, tx store.Tx, r *store.Resource, assocType string) error {
-	if assocType != "" {
+// deleteResource deletes a resource with its tags and the associations of
+// its kind (kindInfo.assocType).
+func deleteResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	if assocType := assocTypeOf(r.Kind); assocType != "" {
 		if err := tx.DeleteAssociationsOf(ctx, r.Partition, assocType, r.ID); err != nil {
 			return err
 		}

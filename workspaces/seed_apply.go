@@ -89,7 +89,7 @@ func (s *Service) seedPartition(ctx context.Context, tx store.Tx, d *seedDoc, pp
 }
 
 // replace deletes a resource the seed redeclares, with what hangs off it.
-func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id, assocType string) error {
+func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id string) error {
 	r, err := tx.GetResource(ctx, p, kind, id)
 	if isNotFound(err) {
 		return nil
@@ -102,7 +102,7 @@ func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id, asso
 			return err
 		}
 	}
-	return deleteResource(ctx, tx, r, assocType)
+	return deleteResource(ctx, tx, r)
 }
 
 func (s *Service) seedTags(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, id string, tags map[string]string) error {
@@ -113,7 +113,7 @@ func (s *Service) seedTags(ctx context.Context, tx store.Tx, d *seedDoc, path st
 }
 
 func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partition, sd *seedDirectory, now time.Time) error {
-	if err := replace(ctx, tx, p, kindDirectory, sd.ID, ""); err != nil {
+	if err := replace(ctx, tx, p, kindDirectory, sd.ID); err != nil {
 		return err
 	}
 	in := &api.RegisterWorkspaceDirectoryRequest{DirectoryId: &sd.ID}
@@ -138,7 +138,7 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 }
 
 func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, si *seedImage, now time.Time) error {
-	if err := replace(ctx, tx, p, kindImage, si.ID, assocImage); err != nil {
+	if err := replace(ctx, tx, p, kindImage, si.ID); err != nil {
 		return err
 	}
 	others, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -146,7 +146,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		return err
 	}
 	for i := range others {
-		other, err := loadImage(&others[i])
+		other, err := loadDoc[image](&others[i])
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func seedAssoc(p store.Partition, typ, id string, sa seedAssociation, now, due t
 }
 
 func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, sb *seedBundle, now time.Time) error {
-	if err := replace(ctx, tx, p, kindBundle, sb.ID, assocBundle); err != nil {
+	if err := replace(ctx, tx, p, kindBundle, sb.ID); err != nil {
 		return err
 	}
 	others, err := tx.ListResources(ctx, p, kindBundle, "", 0)
@@ -244,7 +244,7 @@ func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path 
 }
 
 func (s *Service) seedWorkspace(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, sw *seedWorkspace, now time.Time) error {
-	if err := replace(ctx, tx, p, kindWorkspace, sw.ID, assocWorkspace); err != nil {
+	if err := replace(ctx, tx, p, kindWorkspace, sw.ID); err != nil {
 		return err
 	}
 	existing, err := s.listWorkspaces(ctx, tx, p)

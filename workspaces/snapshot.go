@@ -31,8 +31,8 @@ type Snapshot struct {
 	Shares       []SnapshotShare       `json:"shares"`
 }
 
-// SnapshotResource is an image, bundle, WorkSpace, directory or IP access
-// control group.
+// SnapshotResource is a resource of any kind of the kind table (kinds.go):
+// its doc is that kind's document.
 type SnapshotResource struct {
 	Account string          `json:"account"`
 	Region  string          `json:"region"`
@@ -87,19 +87,8 @@ func snapshotErr(format string, args ...any) error {
 	return &SnapshotError{fmt.Sprintf(format, args...)}
 }
 
-func millis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMillis(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// Snapshot times are the store's: unix milliseconds, 0 for none.
+var millis, fromMillis = store.UnixMilli, store.FromUnixMilli
 
 // ExportState applies the lifecycle steps due on the clock and returns
 // everything in the store, as of now.
@@ -136,10 +125,13 @@ func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
 			snap.Tags = append(snap.Tags, SnapshotTag{Account: t.Account, Region: t.Region, ResourceID: t.ResourceID, Key: t.Key, Value: t.Value})
 		}
 		shares, err := tx.AllShares(ctx)
+		if err != nil {
+			return err
+		}
 		for _, sh := range shares {
 			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export the state: %w", err)
@@ -274,29 +266,15 @@ func snapshotPartition(where, account, region string) (store.Partition, error) {
 	return store.Partition{Account: account, Region: region}, nil
 }
 
-// docTypes are the resource kinds and the document each stores.
-var docTypes = map[string]func() any{
-	kindImage:     func() any { return new(image) },
-	kindBundle:    func() any { return new(bundle) },
-	kindWorkspace: func() any { return new(workspace) },
-	kindDirectory: func() any { return new(directory) },
-	kindIpGroup:   func() any { return new(ipGroup) },
-	kindAccount:   func() any { return new(account) },
-
-	kindAlias:            func() any { return new(connectionAlias) },
-	kindAliasShare:       func() any { return new(aliasShare) },
-	kindConnectionString: func() any { return new(reservation) },
-}
-
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	where := fmt.Sprintf("resources[%d] (%s %s)", i, r.Kind, r.ID)
 	p, err := snapshotPartition(where, r.Account, r.Region)
 	if err != nil {
 		return nil, err
 	}
-	newDoc, ok := docTypes[r.Kind]
-	if !ok {
-		return nil, snapshotErr("%s: kind must be image, bundle, workspace, directory, ip-group, account, connection-alias, connection-alias-share or connection-string", where)
+	k := kindByName[r.Kind]
+	if k == nil || k.newDoc == nil {
+		return nil, snapshotErr("%s: kind must be %s", where, orList(resourceKinds()))
 	}
 	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
 		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)
@@ -307,7 +285,7 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	if err := json.Compact(&doc, r.Doc); err != nil || !bytes.HasPrefix(doc.Bytes(), []byte("{")) {
 		return nil, snapshotErr("%s: doc must be a JSON object", where)
 	}
-	if err := json.Unmarshal(doc.Bytes(), newDoc()); err != nil {
+	if err := json.Unmarshal(doc.Bytes(), k.newDoc()); err != nil {
 		return nil, snapshotErr("%s: doc is not a %s document: %v", where, r.Kind, err)
 	}
 	return &store.Resource{Partition: p, Kind: r.Kind, ID: r.ID, State: r.State,

@@ -10,25 +10,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-// taggable maps an id prefix to the kind of resource it names.
-func taggableKind(id string) (string, bool) {
-	switch {
-	case strings.HasPrefix(id, "wsca-"):
-		return kindAlias, true
-	case strings.HasPrefix(id, "wsipg-"):
-		return kindIpGroup, true
-	case strings.HasPrefix(id, "wsi-"):
-		return kindImage, true
-	case strings.HasPrefix(id, "wsb-"):
-		return kindBundle, true
-	case strings.HasPrefix(id, "ws-"):
-		return kindWorkspace, true
-	case strings.HasPrefix(id, "d-"), strings.HasPrefix(id, "wsd-"):
-		return kindDirectory, true
-	}
-	return "", false
-}
-
 func storeTags(tags []api.Tag) []store.Tag {
 	out := make([]store.Tag, 0, len(tags))
 	for _, t := range tags {
@@ -112,10 +93,13 @@ func (s *Service) DescribeTags(ctx context.Context, in *api.DescribeTagsRequest)
 			return err
 		}
 		tags, err := tx.Tags(ctx, p, *in.ResourceId)
+		if err != nil {
+			return err
+		}
 		for _, t := range tags {
 			out.TagList = append(out.TagList, api.Tag{Key: api.String(t.Key), Value: api.String(t.Value)})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

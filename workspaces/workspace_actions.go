@@ -3,6 +3,7 @@ package workspaces
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -72,14 +73,18 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 	}
 	for i := range assocs {
 		a := &assocs[i]
-		if contains(w.BundleApps, a.ApplicationID) {
+		if slices.Contains(w.BundleApps, a.ApplicationID) {
 			if err := tx.DeleteAssociation(ctx, p, assocKey(a)); err != nil {
 				return err
 			}
 			continue
 		}
-		if a.State == asCompleted {
-			a.State, a.Updated, a.DueAt = asPendingInstall, now, now.Add(s.Durations().Deploy)
+		state, err := next(kindAssociation, r.ID, a.State, evRebuild)
+		if err != nil {
+			return err
+		}
+		if state != sameAsStart {
+			a.State, a.Updated, a.DueAt = state, now, now.Add(s.Durations().Deploy)
 			if err := tx.PutAssociation(ctx, a); err != nil {
 				return err
 			}
@@ -91,15 +96,6 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 
 func assocKey(a *store.Association) store.AssociationKey {
 	return store.AssociationKey{ApplicationID: a.ApplicationID, ResourceType: a.ResourceType, ResourceID: a.ResourceID}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // stepWorkspace finishes a WorkSpace's state change.
@@ -114,7 +110,7 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, assocWorkspace)
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	if state == wsTerminated {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/workspaces"
 )
 
 func main() {
@@ -83,9 +84,9 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	duration(&o.step, "step", "1s", "how long each lifecycle step takes on the clock")
 	fs.StringVar(&o.durations, "durations", env("durations", ""),
-		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h\n(import, image, workspace, deploy, directory, removed, terminated; env WSLOCAL_DURATIONS)")
+		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h (env WSLOCAL_DURATIONS);\nthe names and defaults, by the kind they time: "+workspaces.DurationsHelp())
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
-		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000,ipGroups=100,ipRules=10,ipGroupsPerDirectory=25,\nconnectionAliases=20,connectionAliasShares=25 (env WSLOCAL_QUOTAS)")
+		"quotas, e.g. images=100,workspaces=5000 (env WSLOCAL_QUOTAS);\nthe names and defaults, by the kind they limit: "+workspaces.QuotasHelp())
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
 	fs.StringVar(&o.seed, "seed", env("seed", ""),
 		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")

@@ -48,20 +48,6 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
 const resourceCols = `account, region, kind, id, state, created_at, due_at, doc`
 
 func scanResources(rows *sql.Rows) ([]store.Resource, error) {
@@ -73,7 +59,7 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 		if err := rows.Scan(&r.Account, &r.Region, &r.Kind, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
 			return nil, err
 		}
-		r.Created, r.DueAt = fromMS(created), fromMS(due)
+		r.Created, r.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(due)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -124,7 +110,7 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
 		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
-		r.Account, r.Region, r.Kind, r.ID, r.State, ms(r.Created), ms(r.DueAt), r.Doc)
+		r.Account, r.Region, r.Kind, r.ID, r.State, store.UnixMilli(r.Created), store.UnixMilli(r.DueAt), r.Doc)
 }
 
 // DeleteResource implements store.Tx.
@@ -145,7 +131,7 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 			&a.ReasonCode, &a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
 			return nil, err
 		}
-		a.Created, a.Updated, a.DueAt = fromMS(created), fromMS(updated), fromMS(due)
+		a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -199,7 +185,7 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at,
 		failed_step = excluded.failed_step`,
 		a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
-		ms(a.Created), ms(a.Updated), ms(a.DueAt), a.FailedStep)
+		store.UnixMilli(a.Created), store.UnixMilli(a.Updated), store.UnixMilli(a.DueAt), a.FailedStep)
 }
 
 // DeleteAssociation implements store.Tx.
@@ -318,7 +304,7 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 	filter, pargs := partitionFilter(p)
 	args := make([]any, 0, 6)
 	for range 2 {
-		args = append(append(args, ms(now)), pargs...)
+		args = append(append(args, store.UnixMilli(now)), pargs...)
 	}
 	var due bool
 	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+`)
@@ -333,7 +319,7 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`,
-		append([]any{ms(now)}, args...)...)
+		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +330,7 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`,
-		append([]any{ms(now)}, args...)...)
+		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 		}
 		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID != "" {
-			r.Created, r.DueAt = fromMS(created), fromMS(due)
+			r.Created, r.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(due)
 			v.Resources = append(v.Resources, r)
 		}
 	}
@@ -108,12 +108,12 @@ func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, reso
 		}
 		if v.Resource == nil {
 			r.Partition, r.Kind = p, kind
-			r.Created, r.DueAt = fromMS(rCreated), fromMS(rDue)
+			r.Created, r.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
 			v.Resource = &r
 		}
 		if a.ApplicationID != "" {
 			a.Partition, a.ResourceType, a.ResourceID = p, resourceType, id
-			a.Created, a.Updated, a.DueAt = fromMS(aCreated), fromMS(aUpdated), fromMS(aDue)
+			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(aCreated), store.FromUnixMilli(aUpdated), store.FromUnixMilli(aDue)
 			v.Associations = append(v.Associations, a)
 		}
 	}
@@ -126,5 +126,5 @@ func nextDue(a, b int64, now time.Time) (time.Time, bool) {
 	if a == 0 || b != 0 && b < a {
 		a = b
 	}
-	return fromMS(a), a != 0 && a <= ms(now)
+	return store.FromUnixMilli(a), a != 0 && a <= store.UnixMilli(now)
 }
