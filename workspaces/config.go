@@ -47,7 +47,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Durations: Durations{Import: time.Second, Image: time.Second, Workspace: time.Second, Deploy: time.Second,
-			Directory: time.Second, Account: time.Second, Removed: time.Hour, Terminated: time.Hour},
+			Directory: time.Second, Account: time.Second, Removed: time.Hour, Terminated: time.Minute},
 		Quotas: Quotas{Images: 40, Bundles: 50, Directories: 50, Tags: 50, PerCreate: 25, Workspaces: 1000,
 			IpGroups: 100, IpRules: 10, IpGroupsPerDirectory: 25, ConnectionAliases: 20, ConnectionAliasShares: 25},
 	}
