@@ -23,6 +23,10 @@ type directory struct {
 func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
 	out := d.WorkspaceDirectory
 	out.State = api.WorkspaceDirectoryState(r.State)
+	// Always the two subnets and a DNS address in each, even for a
+	// directory stored before it kept them.
+	out.SubnetIds = slices.Clone(d.subnets())
+	out.DnsIpAddresses = d.dnsAddresses()
 	return out
 }
 
@@ -113,13 +117,12 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 		selfService = api.ReconnectEnumEnabled
 	}
 	code := strings.ToUpper(rand.Text()[:6])
-	return &directory{api.WorkspaceDirectory{
+	d := &directory{api.WorkspaceDirectory{
 		DirectoryId:              api.String(id),
 		Alias:                    api.String(id),
 		DirectoryName:            api.String(name),
 		RegistrationCode:         api.String("WSpdx+" + code),
 		SubnetIds:                slices.Clone(in.SubnetIds),
-		DnsIpAddresses:           []string{"10.0.0.10", "10.0.1.10"},
 		CustomerUserName:         api.String("Administrator"),
 		IamRoleId:                api.String(fmt.Sprintf("arn:aws:iam::%s:role/workspaces_DefaultRole", p.Account)),
 		DirectoryType:            dirType,
@@ -132,7 +135,7 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 			DeviceTypeWindows: api.AccessPropertyValueAllow, DeviceTypeOsx: api.AccessPropertyValueAllow,
 			DeviceTypeWeb: api.AccessPropertyValueDeny, DeviceTypeIos: api.AccessPropertyValueAllow,
 			DeviceTypeAndroid: api.AccessPropertyValueAllow, DeviceTypeChromeOs: api.AccessPropertyValueAllow,
-			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueAllow,
+			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueDeny,
 		},
 		Tenancy: tenancy,
 		SelfservicePermissions: &api.SelfservicePermissions{
@@ -148,6 +151,10 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 			Status: api.CertificateBasedAuthStatusEnumDisabled,
 		},
 	}, defaultClientProperties()}
+	// Without SubnetIds, the directory gets two subnets of its own, kept.
+	d.SubnetIds = slices.Clone(d.subnets())
+	d.DnsIpAddresses = d.dnsAddresses()
+	return d
 }
 
 // newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).
@@ -235,7 +242,10 @@ func (s *Service) DeregisterWorkspaceDirectory(ctx context.Context, in *api.Dere
 		}
 		for _, w := range wss {
 			if api.ToString(w.doc.DirectoryId) == r.ID && w.res.State != wsTerminated {
-				return invalidState("The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
+				// The API reference: "If any WorkSpaces are registered to this
+				// directory, you must remove them before you deregister the
+				// directory, or you will receive an OperationNotSupportedException".
+				return notSupported("", "The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
 			}
 		}
 		state, err := next(kindDirectory, r.ID, r.State, evDeregister)
