@@ -337,17 +337,18 @@ func volumeProblem(root, user int32) string {
 }
 
 // bundleLaunchable checks that a custom bundle's image can still be
-// launched: it must be an AVAILABLE image of the caller's (images shared
-// with an account are copied before a bundle is made of them, so a bundle
-// whose image was unshared or deleted launches nothing). AWS's bundles
-// (r nil) always launch.
+// launched: it must be an AVAILABLE image the caller sees. Bundles are made
+// from the caller's own images (ownImage); a bundle stored before that rule
+// may rest on an image shared with the caller, and once the owner unshares
+// or deletes it the bundle launches nothing. AWS's bundles (r nil) always
+// launch.
 func (s *Service) bundleLaunchable(ctx context.Context, tx store.Tx, p store.Partition, r *store.Resource, b *bundle) (string, string, error) {
 	if r == nil {
 		return "", "", nil
 	}
 	id := api.ToString(b.ImageId)
-	img, err := tx.GetResource(ctx, p, kindImage, id)
-	if isNotFound(err) {
+	img, _, err := s.findImage(ctx, tx, p, id)
+	if _, ok := err.(*api.ResourceNotFoundException); ok {
 		return "ResourceNotFound.Image", fmt.Sprintf("The image %s of bundle %s could not be found.", id, r.ID), nil
 	}
 	if err != nil {
