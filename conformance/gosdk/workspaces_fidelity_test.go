@@ -262,7 +262,7 @@ func TestCreateWorkspacesVolumeRules(t *testing.T) {
 			"root 80 with user 10, 50 or 100, or root 175 to 2000 with user 100 to 2000."},
 	} {
 		out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle),
-			UserName: aws.String(fmt.Sprintf("user%d", i)),
+			UserName:            aws.String(fmt.Sprintf("user%d", i)),
 			WorkspaceProperties: &types.WorkspaceProperties{RootVolumeSizeGib: tc.root, UserVolumeSizeGib: tc.user}})
 		wantFailed(t, out, err, code, tc.msg)
 	}
