@@ -61,10 +61,27 @@ func (s *Service) RegisterWorkspaceDirectory(ctx context.Context, in *api.Regist
 	if n := len(in.SubnetIds); n != 0 && n != 2 {
 		return nil, invalidParameter("SubnetIds must name two subnets in different Availability Zones; %d given.", n)
 	}
-	if err := distinct("SubnetIds", in.SubnetIds); err != nil {
-		return nil, err
+	// The API reference: "The subnets must also be in separate Availability
+	// Zones. If these conditions are not met, you will receive an
+	// OperationNotSupportedException error." One subnet twice is one zone.
+	if len(in.SubnetIds) == 2 && in.SubnetIds[0] == in.SubnetIds[1] {
+		return nil, notSupported("", "The subnets must be in separate Availability Zones; %s is given twice.", in.SubnetIds[0])
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		// The API reference: "To use Bring Your Own License (BYOL) images,
+		// this value must be set to DEDICATED and your Amazon Web Services
+		// account must be enabled for BYOL. If your account has not been
+		// enabled for BYOL, you will receive an InvalidParameterValuesException
+		// error."
+		if in.Tenancy == api.TenancyDedicated {
+			_, acct, err := getAccount(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			if acct.Support != api.DedicatedTenancySupportResultEnumEnabled {
+				return invalidParameter("Tenancy DEDICATED needs an account enabled for BYOL (ModifyAccount); this account is not.")
+			}
+		}
 		if _, err := tx.GetResource(ctx, p, kindDirectory, id); err == nil {
 			return alreadyExists("The directory %s is already registered.", id)
 		} else if !isNotFound(err) {

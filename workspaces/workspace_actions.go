@@ -45,7 +45,14 @@ func (s *Service) changeWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	}
 	state, err := next(kindWorkspace, id, r.State, ev)
 	if err != nil {
-		return "InvalidResourceState", err.Error(), nil
+		// The FailedRequest carries the refusal's message, not its code too.
+		if e, ok := err.(*api.InvalidResourceStateException); ok {
+			return "InvalidResourceState", api.ToString(e.Message), nil
+		}
+		return "", "", err
+	}
+	if state == sameAsStart {
+		return "", "", nil
 	}
 	if ev == evRebuild {
 		// A rebuild reinstalls the bundle's current image: it must still be there.

@@ -676,3 +676,178 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// setWorkspaceState puts a WorkSpace in a state no call reaches (ERROR,
+// SUSPENDED, ...) through the control API's state snapshot.
+func setWorkspaceState(t *testing.T, srv *wslocaltest.Server, id, state string) {
+	t.Helper()
+	var snap map[string]any
+	if code := srv.Control("GET", "/_wslocal/state", nil, &snap); code != 200 {
+		t.Fatalf("GET state: %d", code)
+	}
+	found := false
+	for _, r := range snap["resources"].([]any) {
+		row := r.(map[string]any)
+		if row["kind"] == "workspace" && row["id"] == id {
+			row["state"], row["dueAt"], found = state, 0, true
+		}
+	}
+	if !found {
+		t.Fatalf("no WorkSpace %s in the state", id)
+	}
+	if code := srv.Control("PUT", "/_wslocal/state", snap, nil); code != 200 {
+		t.Fatalf("PUT state: %d", code)
+	}
+}
+
+// The API reference of each batch call: StopWorkspaces "a running mode of
+// AutoStop or Manual and a state of AVAILABLE, IMPAIRED, UNHEALTHY, or
+// ERROR"; RebootWorkspaces "AVAILABLE, UNHEALTHY, or REBOOTING";
+// RebuildWorkspaces "AVAILABLE, ERROR, UNHEALTHY, STOPPED, or REBOOTING";
+// StartWorkspaces "STOPPED"; TerminateWorkspaces "any state except
+// SUSPENDED"; ModifyWorkspaceState: "WorkSpaces in this state
+// [ADMIN_MAINTENANCE] do not respond to requests to reboot, stop, start,
+// rebuild, or restore".
+func TestWorkspaceActionStates(t *testing.T) {
+	t.Parallel()
+	srv, c, bundle := workspacesEnv(t)
+	ctx := context.Background()
+	out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle), UserName: aws.String("Mary"),
+		WorkspaceProperties: &types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop}})
+	if err != nil || len(out.PendingRequests) != 1 {
+		t.Fatalf("CreateWorkspaces: %+v, %v", out, err)
+	}
+	ws := aws.ToString(out.PendingRequests[0].WorkspaceId)
+	srv.Advance(time.Second)
+	ref := []*string{aws.String(ws)}
+	type call func() ([]types.FailedWorkspaceChangeRequest, error)
+	reboot := func() ([]types.FailedWorkspaceChangeRequest, error) {
+		o, err := c.RebootWorkspaces(ctx, &workspaces.RebootWorkspacesInput{RebootWorkspaceRequests: []types.RebootRequest{{WorkspaceId: ref[0]}}})
+		if err != nil {
+			return nil, err
+		}
+		return o.FailedRequests, nil
+	}
+	rebuild := func() ([]types.FailedWorkspaceChangeRequest, error) {
+		o, err := c.RebuildWorkspaces(ctx, &workspaces.RebuildWorkspacesInput{RebuildWorkspaceRequests: []types.RebuildRequest{{WorkspaceId: ref[0]}}})
+		if err != nil {
+			return nil, err
+		}
+		return o.FailedRequests, nil
+	}
+	stop := func() ([]types.FailedWorkspaceChangeRequest, error) {
+		o, err := c.StopWorkspaces(ctx, &workspaces.StopWorkspacesInput{StopWorkspaceRequests: []types.StopRequest{{WorkspaceId: ref[0]}}})
+		if err != nil {
+			return nil, err
+		}
+		return o.FailedRequests, nil
+	}
+	startWS := func() ([]types.FailedWorkspaceChangeRequest, error) {
+		o, err := c.StartWorkspaces(ctx, &workspaces.StartWorkspacesInput{StartWorkspaceRequests: []types.StartRequest{{WorkspaceId: ref[0]}}})
+		if err != nil {
+			return nil, err
+		}
+		return o.FailedRequests, nil
+	}
+	terminate := func() ([]types.FailedWorkspaceChangeRequest, error) {
+		o, err := c.TerminateWorkspaces(ctx, &workspaces.TerminateWorkspacesInput{TerminateWorkspaceRequests: []types.TerminateRequest{{WorkspaceId: ref[0]}}})
+		if err != nil {
+			return nil, err
+		}
+		return o.FailedRequests, nil
+	}
+	ok := func(name string, f call, want types.WorkspaceState) {
+		t.Helper()
+		failed, err := f()
+		if err != nil || len(failed) != 0 {
+			t.Fatalf("%s: %+v, %v", name, failed, err)
+		}
+		if s := describeWorkspace(t, c, ws).State; s != want {
+			t.Fatalf("after %s: %s, want %s", name, s, want)
+		}
+	}
+	refused := func(name string, f call, msg string) {
+		t.Helper()
+		failed, err := f()
+		if err != nil || len(failed) != 1 {
+			t.Fatalf("%s: %+v, %v; want one FailedRequest", name, failed, err)
+		}
+		if got := failed[0]; aws.ToString(got.WorkspaceId) != ws || aws.ToString(got.ErrorCode) != "InvalidResourceState" || aws.ToString(got.ErrorMessage) != msg {
+			t.Errorf("%s: FailedRequest %s %s %s; want InvalidResourceState %s", name, aws.ToString(got.WorkspaceId),
+				aws.ToString(got.ErrorCode), aws.ToString(got.ErrorMessage), msg)
+		}
+	}
+
+	ok("RebootWorkspaces", reboot, types.WorkspaceStateRebooting)
+	ok("RebootWorkspaces of a REBOOTING WorkSpace", reboot, types.WorkspaceStateRebooting)
+	ok("RebuildWorkspaces of a REBOOTING WorkSpace", rebuild, types.WorkspaceStateRebuilding)
+	srv.Advance(time.Second)
+
+	// ADMIN_MAINTENANCE answers none of them.
+	if _, err := c.ModifyWorkspaceState(ctx, &workspaces.ModifyWorkspaceStateInput{WorkspaceId: aws.String(ws),
+		WorkspaceState: types.TargetWorkspaceStateAdminMaintenance}); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]call{"reboot": reboot, "rebuild": rebuild, "stop": stop, "start": startWS} {
+		refused(name+" in ADMIN_MAINTENANCE", f, fmt.Sprintf("The WorkSpace %s is ADMIN_MAINTENANCE and cannot %s.", ws, name))
+	}
+	if _, err := c.ModifyWorkspaceState(ctx, &workspaces.ModifyWorkspaceStateInput{WorkspaceId: aws.String(ws),
+		WorkspaceState: types.TargetWorkspaceStateAvailable}); err != nil {
+		t.Fatal(err)
+	}
+	refused("StartWorkspaces of an AVAILABLE WorkSpace", startWS, fmt.Sprintf("The WorkSpace %s is AVAILABLE and cannot start.", ws))
+
+	// Stopped from ERROR, UNHEALTHY and IMPAIRED too.
+	for _, st := range []string{"ERROR", "UNHEALTHY", "IMPAIRED"} {
+		setWorkspaceState(t, srv, ws, st)
+		ok("StopWorkspaces of an "+st+" WorkSpace", stop, types.WorkspaceStateStopping)
+		srv.Advance(time.Second)
+		ok("StartWorkspaces", startWS, types.WorkspaceStateStarting)
+		srv.Advance(time.Second)
+	}
+	setWorkspaceState(t, srv, ws, "REBUILDING")
+	refused("StopWorkspaces of a REBUILDING WorkSpace", stop, fmt.Sprintf("The WorkSpace %s is REBUILDING and cannot stop.", ws))
+
+	// Terminated from any state but SUSPENDED; again, nothing changes.
+	setWorkspaceState(t, srv, ws, "SUSPENDED")
+	refused("TerminateWorkspaces of a SUSPENDED WorkSpace", terminate, fmt.Sprintf("The WorkSpace %s is SUSPENDED and cannot terminate.", ws))
+	setWorkspaceState(t, srv, ws, "STOPPED")
+	ok("TerminateWorkspaces", terminate, types.WorkspaceStateTerminating)
+	ok("TerminateWorkspaces again", terminate, types.WorkspaceStateTerminating)
+	srv.Advance(time.Second)
+	ok("TerminateWorkspaces of a TERMINATED WorkSpace", terminate, types.WorkspaceStateTerminated)
+}
+
+// The API reference of RegisterWorkspaceDirectory: SubnetIds "must also be
+// in separate Availability Zones. If these conditions are not met, you will
+// receive an OperationNotSupportedException error"; Tenancy DEDICATED needs
+// an account enabled for BYOL, "you will receive an
+// InvalidParameterValuesException error".
+func TestRegisterWorkspaceDirectoryRules(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	_, err := c.RegisterWorkspaceDirectory(ctx, &workspaces.RegisterWorkspaceDirectoryInput{DirectoryId: aws.String(fidDir),
+		SubnetIds: []string{"subnet-9d19c4c6", "subnet-9d19c4c6"}})
+	wantAPIError(t, err, "OperationNotSupportedException", "The subnets must be in separate Availability Zones; subnet-9d19c4c6 is given twice.")
+	asType[*types.OperationNotSupportedException](t, err)
+	_, err = c.RegisterWorkspaceDirectory(ctx, &workspaces.RegisterWorkspaceDirectoryInput{DirectoryId: aws.String(fidDir),
+		SubnetIds: []string{"subnet-9d19c4c6"}})
+	wantAPIError(t, err, "InvalidParameterValuesException", "SubnetIds must name two subnets in different Availability Zones; 1 given.")
+
+	dedicated := &workspaces.RegisterWorkspaceDirectoryInput{DirectoryId: aws.String(fidDir), Tenancy: types.TenancyDedicated}
+	_, err = c.RegisterWorkspaceDirectory(ctx, dedicated)
+	wantAPIError(t, err, "InvalidParameterValuesException", "Tenancy DEDICATED needs an account enabled for BYOL (ModifyAccount); this account is not.")
+	if err := enableBYOL(c, "10.3.0.0/16"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Second)
+	if _, err := c.RegisterWorkspaceDirectory(ctx, dedicated); err != nil {
+		t.Fatalf("RegisterWorkspaceDirectory DEDICATED with BYOL enabled: %v", err)
+	}
+	srv.Advance(time.Second)
+	if d := describeDirectory(t, c, fidDir); d.Tenancy != types.TenancyDedicated {
+		t.Errorf("Tenancy = %s, want DEDICATED", d.Tenancy)
+	}
+}
