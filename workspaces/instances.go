@@ -314,7 +314,7 @@ func runningModeProblem(mode api.RunningMode, timeout *int32) string {
 		return ""
 	}
 	if mode != api.RunningModeAutoStop {
-		return fmt.Sprintf("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s", mode)
+		return fmt.Sprintf("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s.", mode)
 	}
 	if *timeout < autoStopInterval || *timeout%autoStopInterval != 0 {
 		return fmt.Sprintf("RunningModeAutoStopTimeoutInMinutes must be a multiple of %d minutes; %d is not.", autoStopInterval, *timeout)
@@ -360,12 +360,17 @@ func (s *Service) bundleLaunchable(ctx context.Context, tx store.Tx, p store.Par
 	return "", "", nil
 }
 
+// describeWorkspacesOneFilter is the refusal of combined filters, in the
+// words AWS is reported to use (docs/behaviour.md).
+const describeWorkspacesOneFilter = "An invalid number of parameters provided with DescribeWorkspaces. " +
+	"Only one of the following are allowed to be specified: BundleId, DirectoryId, WorkSpaceIds, Filters."
+
 // DescribeWorkspaces lists WorkSpaces by id order. The API reference:
 // WorkspaceIds, DirectoryId (with UserName, which needs it) and BundleId
 // each cannot be combined with any other filter.
 func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorkspacesRequest) (*api.DescribeWorkspacesResult, error) {
 	if in.UserName != nil && in.DirectoryId == nil {
-		return nil, invalidParameter("UserName can be used only together with DirectoryId.")
+		return nil, invalidParameter("The DirectoryId parameter is required when UserName is used.")
 	}
 	filters := []string{}
 	for _, f := range []struct {
@@ -378,7 +383,7 @@ func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorksp
 		}
 	}
 	if len(filters) > 1 {
-		return nil, invalidParameter("Only one filter can be specified at a time; %s cannot be combined.", strings.Join(filters, " and "))
+		return nil, invalidParameter("%s", describeWorkspacesOneFilter)
 	}
 	if err := distinct("WorkspaceIds", in.WorkspaceIds); err != nil {
 		return nil, err

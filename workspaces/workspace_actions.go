@@ -313,7 +313,7 @@ func modifyProperties(have, want *api.WorkspaceProperties) error {
 	}
 	if want.RunningModeAutoStopTimeoutInMinutes != nil {
 		if mode != api.RunningModeAutoStop {
-			return invalidParameter("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s", mode)
+			return invalidParameter("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s.", mode)
 		}
 		have.RunningModeAutoStopTimeoutInMinutes = want.RunningModeAutoStopTimeoutInMinutes
 	}

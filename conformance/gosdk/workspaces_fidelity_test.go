@@ -109,24 +109,26 @@ func TestDescribeWorkspacesOneFilterAtATime(t *testing.T) {
 	_, c, bundle := workspacesEnv(t)
 	ws := createWorkspace(t, c, fidDir, bundle, "Mateo")
 	ctx := context.Background()
+	const oneFilter = "An invalid number of parameters provided with DescribeWorkspaces. " +
+		"Only one of the following are allowed to be specified: BundleId, DirectoryId, WorkSpaceIds, Filters."
 	for _, tc := range []struct {
 		name string
 		in   workspaces.DescribeWorkspacesInput
 		msg  string
 	}{
 		{"DirectoryId and BundleId", workspaces.DescribeWorkspacesInput{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle)},
-			"Only one filter can be specified at a time; DirectoryId and BundleId cannot be combined."},
+			oneFilter},
 		{"WorkspaceIds and DirectoryId", workspaces.DescribeWorkspacesInput{WorkspaceIds: []string{ws}, DirectoryId: aws.String(fidDir)},
-			"Only one filter can be specified at a time; WorkspaceIds and DirectoryId cannot be combined."},
+			oneFilter},
 		{"WorkspaceIds and BundleId", workspaces.DescribeWorkspacesInput{WorkspaceIds: []string{ws}, BundleId: aws.String(bundle)},
-			"Only one filter can be specified at a time; WorkspaceIds and BundleId cannot be combined."},
+			oneFilter},
 		{"BundleId and WorkspaceName", workspaces.DescribeWorkspacesInput{BundleId: aws.String(bundle), WorkspaceName: aws.String("desk1")},
-			"Only one filter can be specified at a time; BundleId and WorkspaceName cannot be combined."},
+			oneFilter},
 		{"DirectoryId, UserName and WorkspaceName", workspaces.DescribeWorkspacesInput{DirectoryId: aws.String(fidDir),
 			UserName: aws.String("Mateo"), WorkspaceName: aws.String("desk1")},
-			"Only one filter can be specified at a time; DirectoryId and WorkspaceName cannot be combined."},
+			oneFilter},
 		{"UserName alone", workspaces.DescribeWorkspacesInput{UserName: aws.String("Mateo")},
-			"UserName can be used only together with DirectoryId."},
+			"The DirectoryId parameter is required when UserName is used."},
 	} {
 		_, err := c.DescribeWorkspaces(ctx, &tc.in)
 		wantAPIError(t, err, "InvalidParameterValuesException", tc.msg)
@@ -147,7 +149,7 @@ func TestDescribeWorkspacesOneFilterAtATime(t *testing.T) {
 // "Configured in 60-minute intervals"; "The MANUAL value is only supported
 // by Amazon WorkSpaces Core"; AWS refuses a timeout for an AlwaysOn
 // WorkSpace ("RunningModeAutoStopTimeoutInMinutes is not applicable for
-// WorkSpace with running mode set to ALWAYS_ON").
+// WorkSpace with running mode set to ALWAYS_ON.").
 func TestCreateWorkspacesRunningModeRules(t *testing.T) {
 	t.Parallel()
 	srv, c, bundle := workspacesEnv(t)
@@ -157,9 +159,9 @@ func TestCreateWorkspacesRunningModeRules(t *testing.T) {
 		msg   string
 	}{
 		{types.WorkspaceProperties{RunningMode: types.RunningModeAlwaysOn, RunningModeAutoStopTimeoutInMinutes: aws.Int32(60)},
-			"RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON"},
+			"RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON."},
 		{types.WorkspaceProperties{RunningModeAutoStopTimeoutInMinutes: aws.Int32(120)}, // ALWAYS_ON by default
-			"RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON"},
+			"RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON."},
 		{types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop, RunningModeAutoStopTimeoutInMinutes: aws.Int32(90)},
 			"RunningModeAutoStopTimeoutInMinutes must be a multiple of 60 minutes; 90 is not."},
 		{types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop, RunningModeAutoStopTimeoutInMinutes: aws.Int32(0)},
@@ -201,7 +203,7 @@ func TestModifyWorkspacePropertiesRunningModeRules(t *testing.T) {
 		p := describeWorkspace(t, c, ws).WorkspaceProperties
 		return p.RunningMode, aws.ToInt32(p.RunningModeAutoStopTimeoutInMinutes)
 	}
-	notApplicable := "RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON"
+	notApplicable := "RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to ALWAYS_ON."
 	wantAPIError(t, modify(types.WorkspaceProperties{RunningModeAutoStopTimeoutInMinutes: aws.Int32(60)}), "InvalidParameterValuesException", notApplicable)
 	wantAPIError(t, modify(types.WorkspaceProperties{RunningMode: types.RunningModeAlwaysOn, RunningModeAutoStopTimeoutInMinutes: aws.Int32(60)}),
 		"InvalidParameterValuesException", notApplicable)
