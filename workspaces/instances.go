@@ -160,8 +160,11 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if err := checkNewTags(req.Tags, s.quotas.Tags); err != nil {
 		return nil, "InvalidParameterValuesException", err.Error(), nil
 	}
+	// The API reference of WorkspaceRequest: "The reserved keyword,
+	// [UNDEFINED], is used when creating user-decoupled WorkSpaces": it names
+	// no user, so any number of them may share a directory.
 	for _, w := range existing {
-		if w.res.State != wsTerminated && api.ToString(w.doc.DirectoryId) == dirID &&
+		if *req.UserName != undefinedUser && w.res.State != wsTerminated && api.ToString(w.doc.DirectoryId) == dirID &&
 			strings.EqualFold(api.ToString(w.doc.UserName), *req.UserName) {
 			return nil, "ResourceExists.User", fmt.Sprintf("The user %s already has WorkSpace %s in directory %s.", *req.UserName, w.res.ID, dirID), nil
 		}
@@ -304,6 +307,9 @@ const (
 	autoStopInterval = 60
 	maxVolumeGiB     = 2000
 )
+
+// undefinedUser is the UserName of a user-decoupled WorkSpace.
+const undefinedUser = "[UNDEFINED]"
 
 const manualOnlyCore = "The MANUAL running mode is only supported by Amazon WorkSpaces Core; contact your account team to be allow-listed."
 

@@ -853,3 +853,22 @@ func TestRegisterWorkspaceDirectoryRules(t *testing.T) {
 		t.Errorf("Tenancy = %s, want DEDICATED", d.Tenancy)
 	}
 }
+
+// The API reference of WorkspaceRequest: "The reserved keyword,
+// [UNDEFINED], is used when creating user-decoupled WorkSpaces" (the
+// create-workspaces example's third case): several may share a directory,
+// where a named user has one WorkSpace.
+func TestUserDecoupledWorkspaces(t *testing.T) {
+	t.Parallel()
+	_, c, bundle := workspacesEnv(t)
+	for _, name := range []string{"MaryWorkspace1", "MaryWorkspace2"} {
+		out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle),
+			UserName: aws.String("[UNDEFINED]"), WorkspaceName: aws.String(name)})
+		if err != nil || len(out.FailedRequests) != 0 || aws.ToString(out.PendingRequests[0].WorkspaceName) != name {
+			t.Fatalf("CreateWorkspaces [UNDEFINED] %s: %+v, %v", name, out, err)
+		}
+	}
+	ws := createWorkspace(t, c, fidDir, bundle, "Mateo")
+	out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle), UserName: aws.String("mateo")})
+	wantFailed(t, out, err, "ResourceExists.User", fmt.Sprintf("The user mateo already has WorkSpace %s in directory %s.", ws, fidDir))
+}
