@@ -872,3 +872,25 @@ func TestUserDecoupledWorkspaces(t *testing.T) {
 	out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle), UserName: aws.String("mateo")})
 	wantFailed(t, out, err, "ResourceExists.User", fmt.Sprintf("The user mateo already has WorkSpace %s in directory %s.", ws, fidDir))
 }
+
+// The administration guide ("Modify a WorkSpace"): "If you want to modify a
+// WorkSpace, it must have a status of AVAILABLE or STOPPED."
+func TestModifyWorkspacePropertiesNeedsAvailableOrStopped(t *testing.T) {
+	t.Parallel()
+	srv, c, bundle := workspacesEnv(t)
+	ctx := context.Background()
+	ws := createWorkspace(t, c, fidDir, bundle, "Mateo") // PENDING
+	modify := func() error {
+		_, err := c.ModifyWorkspaceProperties(ctx, &workspaces.ModifyWorkspacePropertiesInput{WorkspaceId: aws.String(ws),
+			WorkspaceProperties: &types.WorkspaceProperties{UserVolumeSizeGib: aws.Int32(100)}})
+		return err
+	}
+	err := modify()
+	wantAPIError(t, err, "InvalidResourceStateException",
+		fmt.Sprintf("The WorkSpace %s is PENDING; its properties can be changed when it is AVAILABLE or STOPPED.", ws))
+	asType[*types.InvalidResourceStateException](t, err)
+	srv.Advance(time.Second)
+	if err := modify(); err != nil {
+		t.Fatalf("ModifyWorkspaceProperties of an AVAILABLE WorkSpace: %v", err)
+	}
+}
