@@ -894,3 +894,42 @@ func TestModifyWorkspacePropertiesNeedsAvailableOrStopped(t *testing.T) {
 		t.Fatalf("ModifyWorkspaceProperties of an AVAILABLE WorkSpace: %v", err)
 	}
 }
+
+// The AWS CLI's examples: the batch calls answer {"FailedRequests": []} when
+// all went well; modify-workspace-properties, modify-workspace-state,
+// modify-workspace-creation-properties and deregister-workspace-directory
+// "produce no output" (an empty object). register-workspace-directory's
+// example predates the model's result members (DirectoryId, State), which
+// wslocal answers.
+func TestWorkspaceActionOutputsAsTheCLIExamplesShow(t *testing.T) {
+	t.Parallel()
+	srv, c, bundle := workspacesEnv(t)
+	out, err := createOne(c, types.WorkspaceRequest{DirectoryId: aws.String(fidDir), BundleId: aws.String(bundle), UserName: aws.String("Mary"),
+		WorkspaceProperties: &types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop}})
+	if err != nil || len(out.PendingRequests) != 1 {
+		t.Fatalf("CreateWorkspaces: %+v, %v", out, err)
+	}
+	ws := aws.ToString(out.PendingRequests[0].WorkspaceId)
+	srv.Advance(time.Second)
+	exactly := func(op, body string, want map[string]any) {
+		t.Helper()
+		r := rawCall(t, srv, op, body)
+		if r.Status != 200 || fmt.Sprint(r.Body) != fmt.Sprint(want) {
+			t.Errorf("%s = %d %v, want 200 %v", op, r.Status, r.Body, want)
+		}
+		srv.Advance(time.Second)
+	}
+	none := map[string]any{"FailedRequests": []any{}}
+	exactly("StopWorkspaces", fmt.Sprintf(`{"StopWorkspaceRequests":[{"WorkspaceId":%q}]}`, ws), none)
+	exactly("StartWorkspaces", fmt.Sprintf(`{"StartWorkspaceRequests":[{"WorkspaceId":%q}]}`, ws), none)
+	exactly("RebootWorkspaces", fmt.Sprintf(`{"RebootWorkspaceRequests":[{"WorkspaceId":%q}]}`, ws), none)
+	exactly("RebuildWorkspaces", fmt.Sprintf(`{"RebuildWorkspaceRequests":[{"WorkspaceId":%q}]}`, ws), none)
+	exactly("ModifyWorkspaceProperties", fmt.Sprintf(`{"WorkspaceId":%q,"WorkspaceProperties":{"RunningMode":"AUTO_STOP"}}`, ws), map[string]any{})
+	exactly("ModifyWorkspaceState", fmt.Sprintf(`{"WorkspaceId":%q,"WorkspaceState":"ADMIN_MAINTENANCE"}`, ws), map[string]any{})
+	exactly("ModifyWorkspaceState", fmt.Sprintf(`{"WorkspaceId":%q,"WorkspaceState":"AVAILABLE"}`, ws), map[string]any{})
+	exactly("ModifyWorkspaceCreationProperties", fmt.Sprintf(`{"ResourceId":%q,"WorkspaceCreationProperties":{"EnableInternetAccess":true}}`, fidDir),
+		map[string]any{})
+	exactly("TerminateWorkspaces", fmt.Sprintf(`{"TerminateWorkspaceRequests":[{"WorkspaceId":%q}]}`, ws), none)
+	exactly("DeregisterWorkspaceDirectory", fmt.Sprintf(`{"DirectoryId":%q}`, fidDir), map[string]any{})
+	exactly("RegisterWorkspaceDirectory", fmt.Sprintf(`{"DirectoryId":%q}`, fidDir2), map[string]any{"DirectoryId": fidDir2, "State": "REGISTERING"})
+}
