@@ -933,3 +933,19 @@ func TestWorkspaceActionOutputsAsTheCLIExamplesShow(t *testing.T) {
 	exactly("DeregisterWorkspaceDirectory", fmt.Sprintf(`{"DirectoryId":%q}`, fidDir), map[string]any{})
 	exactly("RegisterWorkspaceDirectory", fmt.Sprintf(`{"DirectoryId":%q}`, fidDir2), map[string]any{"DirectoryId": fidDir2, "State": "REGISTERING"})
 }
+
+// The API reference of DescribeWorkspaceBundles: "You can filter the
+// results using either bundle ID or owner, but not both."
+func TestDescribeWorkspaceBundlesBundleIdsOrOwner(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	bundle := publicBundleOf(t, c, types.ComputeStandard, "80", "50")
+	_, err := c.DescribeWorkspaceBundles(context.Background(), &workspaces.DescribeWorkspaceBundlesInput{
+		BundleIds: []string{bundle}, Owner: aws.String("AMAZON")})
+	wantAPIError(t, err, "InvalidParameterValuesException", "BundleIds and Owner cannot be combined.")
+	out, err := c.DescribeWorkspaceBundles(context.Background(), &workspaces.DescribeWorkspaceBundlesInput{BundleIds: []string{bundle}})
+	if err != nil || len(out.Bundles) != 1 || aws.ToString(out.Bundles[0].BundleId) != bundle {
+		t.Fatalf("DescribeWorkspaceBundles(%s) = %+v, %v", bundle, out, err)
+	}
+}
