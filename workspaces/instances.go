@@ -378,17 +378,13 @@ func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorksp
 	if in.UserName != nil && in.DirectoryId == nil {
 		return nil, invalidParameter("The DirectoryId parameter is required when UserName is used.")
 	}
-	filters := []string{}
-	for _, f := range []struct {
-		name string
-		set  bool
-	}{{"WorkspaceIds", in.WorkspaceIds != nil}, {"DirectoryId", in.DirectoryId != nil}, {"BundleId", in.BundleId != nil},
-		{"WorkspaceName", in.WorkspaceName != nil}} {
-		if f.set {
-			filters = append(filters, f.name)
+	filters := 0
+	for _, set := range []bool{in.WorkspaceIds != nil, in.DirectoryId != nil, in.BundleId != nil, in.WorkspaceName != nil} {
+		if set {
+			filters++
 		}
 	}
-	if len(filters) > 1 {
+	if filters > 1 {
 		return nil, invalidParameter("%s", describeWorkspacesOneFilter)
 	}
 	if err := distinct("WorkspaceIds", in.WorkspaceIds); err != nil {
