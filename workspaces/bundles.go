@@ -139,7 +139,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 	}
 	var out api.WorkspaceBundle
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		imgRes, img, err := s.ownImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
@@ -205,6 +205,23 @@ func (s *Service) usableImage(ctx context.Context, tx store.Tx, p store.Partitio
 	return r, img, nil
 }
 
+// ownImage is usableImage for a bundle: the image must be the caller's own.
+// The administration guide ("Share or unshare a custom image"): images
+// shared with you can be copied, and "you can then use your copies of the
+// shared images to create bundles". A bundle never rests on another
+// account's image, which its owner may unshare and delete.
+func (s *Service) ownImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
+	r, img, err := s.usableImage(ctx, tx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Partition != p {
+		return nil, nil, invalidParameter("The image %s is shared with your account by %s; copy it (CopyWorkspaceImage) and make the bundle from the copy.",
+			id, r.Partition.Account)
+	}
+	return r, img, nil
+}
+
 // copyImageApps gives a bundle or image the applications of an image:
 // what is installed on the source, as the target's state says.
 func (s *Service) copyImageApps(ctx context.Context, tx store.Tx, src *store.Resource, p store.Partition, targetType, targetID string, now time.Time) error {
@@ -244,7 +261,7 @@ func (s *Service) UpdateWorkspaceBundle(ctx context.Context, in *api.UpdateWorks
 		if r == nil {
 			return notSupported("AmazonOwnedBundle", "The bundle %s is owned by AMAZON and cannot be updated.", *in.BundleId)
 		}
-		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		imgRes, img, err := s.ownImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}

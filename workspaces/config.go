@@ -23,7 +23,7 @@ type Durations struct {
 	// Removed is how long a REMOVED association stays listed.
 	Removed time.Duration `json:"removed" default:"1h" retention:"true"`
 	// Terminated is how long a TERMINATED WorkSpace stays listed.
-	Terminated time.Duration `json:"terminated" default:"1h" retention:"true"`
+	Terminated time.Duration `json:"terminated" default:"1m" retention:"true"`
 }
 
 // Quotas are AWS's default limits; users raise them with AWS, so they are

@@ -77,6 +77,8 @@ const (
 	wsMaintenance = string(api.WorkspaceStateAdminMaintenance)
 	wsError       = string(api.WorkspaceStateError)
 	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
+	wsImpaired    = string(api.WorkspaceStateImpaired)
+	wsSuspended   = string(api.WorkspaceStateSuspended)
 
 	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
 	asPendingInstall             = string(api.AssociationStatePendingInstall)
@@ -119,17 +121,25 @@ var transitions = []transition{
 	{kindWorkspace, none, evCreate, wsPending},
 	{kindWorkspace, wsPending, evStepDone, wsAvailable},
 	{kindWorkspace, wsPending, evStepFailed, wsError},
+	// StopWorkspaces: "a state of AVAILABLE, IMPAIRED, UNHEALTHY, or ERROR".
 	{kindWorkspace, wsAvailable, evStop, wsStopping},
+	{kindWorkspace, wsImpaired, evStop, wsStopping},
+	{kindWorkspace, wsUnhealthy, evStop, wsStopping},
+	{kindWorkspace, wsError, evStop, wsStopping},
 	{kindWorkspace, wsStopping, evStepDone, wsStopped},
 	{kindWorkspace, wsStopped, evStart, wsStarting},
 	{kindWorkspace, wsStarting, evStepDone, wsAvailable},
+	// RebootWorkspaces: "AVAILABLE, UNHEALTHY, or REBOOTING" (a reboot of a
+	// REBOOTING WorkSpace starts the step again).
 	{kindWorkspace, wsAvailable, evReboot, wsRebooting},
 	{kindWorkspace, wsUnhealthy, evReboot, wsRebooting},
+	{kindWorkspace, wsRebooting, evReboot, wsRebooting},
 	{kindWorkspace, wsRebooting, evStepDone, wsAvailable},
 	{kindWorkspace, wsAvailable, evRebuild, wsRebuilding},
 	{kindWorkspace, wsError, evRebuild, wsRebuilding},
 	{kindWorkspace, wsUnhealthy, evRebuild, wsRebuilding},
 	{kindWorkspace, wsStopped, evRebuild, wsRebuilding},
+	{kindWorkspace, wsRebooting, evRebuild, wsRebuilding}, // "AVAILABLE, ERROR, UNHEALTHY, STOPPED, or REBOOTING"
 	{kindWorkspace, wsRebuilding, evStepDone, wsAvailable},
 	{kindWorkspace, wsAvailable, evMaintain, wsMaintenance},
 	{kindWorkspace, wsMaintenance, evResume, wsAvailable},
@@ -169,13 +179,16 @@ var transitions = []transition{
 	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// Edges from (nearly) every state: a WorkSpace terminates from every state
-// but these two; an association goes with its WorkSpace from any state,
-// and a rebuild leaves all but COMPLETED ones as they are.
+// Edges from (nearly) every state. TerminateWorkspaces: "You can terminate a
+// WorkSpace that is in any state except SUSPENDED"; one already terminating
+// or terminated stays as it is. An association goes with its WorkSpace from
+// any state, and a rebuild leaves all but COMPLETED ones as they are.
 func init() {
 	for _, st := range api.WorkspaceState("").Values() {
 		switch s := string(st); s {
+		case wsSuspended:
 		case wsTerminating, wsTerminated:
+			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, sameAsStart})
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
 		}

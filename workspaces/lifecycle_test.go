@@ -49,13 +49,14 @@ var expected = map[string]map[string]map[event]string{
 		wsStopping:    {evStepDone: wsStopped},
 		wsStopped:     {evStart: wsStarting, evRebuild: wsRebuilding},
 		wsStarting:    {evStepDone: wsAvailable},
-		wsRebooting:   {evStepDone: wsAvailable},
+		wsRebooting:   {evStepDone: wsAvailable, evReboot: wsRebooting, evRebuild: wsRebuilding},
+		wsImpaired:    {evStop: wsStopping},
 		wsRebuilding:  {evStepDone: wsAvailable},
 		wsMaintenance: {evResume: wsAvailable, evMaintain: sameAsStart},
-		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding},
-		wsError:       {evRebuild: wsRebuilding},
-		wsTerminating: {evStepDone: wsTerminated},
-		wsTerminated:  {evExpire: none},
+		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding, evStop: wsStopping},
+		wsError:       {evRebuild: wsRebuilding, evStop: wsStopping},
+		wsTerminating: {evStepDone: wsTerminated, evTerminate: sameAsStart},
+		wsTerminated:  {evExpire: none, evTerminate: sameAsStart},
 	},
 }
 
@@ -105,8 +106,8 @@ func TestTransitionsWalkEveryStateAndEvent(t *testing.T) {
 		for _, from := range statesOf(kind) {
 			for _, ev := range allEvents {
 				want, allowed := edges[from][ev]
-				if kind == kindWorkspace && ev == evTerminate && from != none && from != wsTerminating && from != wsTerminated {
-					want, allowed = wsTerminating, true // terminate works from every live state
+				if kind == kindWorkspace && ev == evTerminate && from != none && from != wsTerminating && from != wsTerminated && from != wsSuspended {
+					want, allowed = wsTerminating, true // terminate works from every live state but SUSPENDED
 				}
 				if kind == kindAssociation && from != none {
 					switch {

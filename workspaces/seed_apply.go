@@ -280,6 +280,9 @@ func (s *Service) seedWorkspace(ctx context.Context, tx store.Tx, d *seedDoc, pa
 	if msg != "" {
 		return seedProblem(d, path, "%s", msg)
 	}
+	if err := s.placeWorkspace(ctx, tx, p, dir, w, existing); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	bundleApps, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocBundle, ResourceID: sw.Bundle})
 	if err != nil {
 		return err

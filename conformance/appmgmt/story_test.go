@@ -90,7 +90,7 @@ func TestStory(t *testing.T) {
 		t.Fatalf("CreateWorkspaces: %+v", cw.FailedRequests)
 	}
 	ws1 := *cw.PendingRequests[0].WorkspaceId
-	p := cw.PendingRequests[0].WorkspaceProperties
+	p := e.describeWS(ws1).WorkspaceProperties
 	if cw.PendingRequests[0].State != types.WorkspaceStatePending || p.OperatingSystemName != types.OperatingSystemNameWindowsServer2019 ||
 		p.ComputeTypeName != types.ComputeStandard || *p.RootVolumeSizeGib != 80 || *p.UserVolumeSizeGib != 50 ||
 		p.RunningMode != types.RunningModeAlwaysOn {
