@@ -132,7 +132,7 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 			DeviceTypeWindows: api.AccessPropertyValueAllow, DeviceTypeOsx: api.AccessPropertyValueAllow,
 			DeviceTypeWeb: api.AccessPropertyValueDeny, DeviceTypeIos: api.AccessPropertyValueAllow,
 			DeviceTypeAndroid: api.AccessPropertyValueAllow, DeviceTypeChromeOs: api.AccessPropertyValueAllow,
-			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueAllow,
+			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueDeny,
 		},
 		Tenancy: tenancy,
 		SelfservicePermissions: &api.SelfservicePermissions{
