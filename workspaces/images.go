@@ -57,12 +57,21 @@ const updateAge = 30 * 24 * time.Hour
 
 // updateAvailable reports whether CreateUpdatedWorkspaceImage has something
 // to apply to the image at now.
-func updateAvailable(r *store.Resource, now time.Time) bool {
-	return r.State == imAvailable && now.Sub(r.Created) >= updateAge
+func updateAvailable(r *store.Resource, img *image, now time.Time) bool {
+	return r.State == imAvailable && updatable(img.OSName) && now.Sub(r.Created) >= updateAge
+}
+
+// updatable reports whether CreateUpdatedWorkspaceImage can update images
+// of an operating system: "Only Windows 10, Windows Server 2016, and Windows
+// Server 2019 WorkSpace images can be programmatically updated at this time"
+// (API reference).
+func updatable(os api.OperatingSystemName) bool {
+	return os == api.OperatingSystemNameWindows10 || os == api.OperatingSystemNameWindowsServer2016 ||
+		os == api.OperatingSystemNameWindowsServer2019
 }
 
 func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
-	update := updateAvailable(r, now)
+	update := updateAvailable(r, img, now)
 	out := api.WorkspaceImage{
 		ImageId:         api.String(r.ID),
 		Name:            api.String(img.Name),
@@ -368,7 +377,11 @@ func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.Creat
 		if r.State != imAvailable {
 			return invalidState("The image %s is %s; it must be AVAILABLE.", r.ID, r.State)
 		}
-		if !updateAvailable(r, now) {
+		if !updatable(img.OSName) {
+			return notSupported("UnsupportedOperatingSystem",
+				"The image %s runs %s; only Windows 10, Windows Server 2016 and Windows Server 2019 images can be updated.", r.ID, img.OSName)
+		}
+		if !updateAvailable(r, img, now) {
 			return notSupported("NoUpdateAvailable", "The image %s is up to date; there is no update to apply.", r.ID)
 		}
 		id, err = s.deriveImage(ctx, tx, p, r, img, *in.Name, *in.Description, "CreateUpdatedWorkspaceImage", in.Tags, now)
