@@ -331,12 +331,20 @@ func (s *Service) deriveImage(ctx context.Context, tx store.Tx, p store.Partitio
 	return r.ID, nil
 }
 
+// ningxia is the China (Ningxia) Region, where "you can copy images only
+// within the same Region" (API reference, CopyWorkspaceImage).
+const ningxia = "cn-northwest-1"
+
 // CopyWorkspaceImage copies an image of the caller's (or shared with it,
 // from any region) into the caller's region.
 func (s *Service) CopyWorkspaceImage(ctx context.Context, in *api.CopyWorkspaceImageRequest) (*api.CopyWorkspaceImageResult, error) {
 	p := partition(ctx)
 	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
+	}
+	if *in.SourceRegion != p.Region && (*in.SourceRegion == ningxia || p.Region == ningxia) {
+		return nil, notSupported("CrossRegionCopyNotSupported",
+			"Images can be copied to or from %s only within that Region; this copy is from %s to %s.", ningxia, *in.SourceRegion, p.Region)
 	}
 	src := store.Partition{Account: p.Account, Region: *in.SourceRegion}
 	owner, err := s.ownerOf(ctx, src, *in.SourceImageId)
@@ -578,6 +586,15 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
 		if *in.AllowCopyImage {
 			return tx.PutShare(ctx, share)
+		}
+		// "This permission can be revoked only after an image has been
+		// shared" (API reference, AllowCopyImage).
+		shares, err := tx.Shares(ctx, p, r.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(shares, func(sh store.Share) bool { return sh.SharedAccount == share.SharedAccount }) {
+			return invalidParameter("The image %s is not shared with account %s: there is no permission to revoke.", r.ID, share.SharedAccount)
 		}
 		return tx.DeleteShare(ctx, share)
 	})
