@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -69,7 +68,7 @@ type catalogueEntry struct {
 	Invented    bool                    `json:"invented"`
 }
 
-// publicBundles is the AWS-owned catalogue, sorted by id.
+// publicBundles is the AWS-owned catalogue, in the order AWS lists it.
 var publicBundles = func() []bundle {
 	var doc struct {
 		Sources map[string]string `json:"sources"`
@@ -104,12 +103,37 @@ var publicBundles = func() []bundle {
 			BundleType:      api.BundleTypeRegular,
 		}})
 	}
-	sort.Slice(out, func(i, j int) bool { return *out[i].BundleId < *out[j].BundleId })
 	return out
 }()
 
+// publicRank is the position of each public bundle in publicBundles.
+var publicRank = func() map[string]int {
+	m := make(map[string]int, len(publicBundles))
+	for i, b := range publicBundles {
+		if _, dup := m[*b.BundleId]; dup {
+			panic("public_bundles.json: " + *b.BundleId + " twice")
+		}
+		m[*b.BundleId] = i
+	}
+	return m
+}()
+
+// bundleBefore orders DescribeWorkspaceBundles: AWS's bundles in the
+// catalogue's order, then the caller's by id.
+func bundleBefore(a, b string) bool {
+	ra, pa := publicRank[a]
+	rb, pb := publicRank[b]
+	switch {
+	case pa && pb:
+		return ra < rb
+	case pa != pb:
+		return pa
+	}
+	return a < b
+}
+
 func publicBundle(id string) (*bundle, bool) {
-	i, ok := slices.BinarySearchFunc(publicBundles, id, func(b bundle, id string) int { return strings.Compare(*b.BundleId, id) })
+	i, ok := publicRank[id]
 	if !ok {
 		return nil, false
 	}
@@ -256,7 +280,7 @@ func (s *Service) UpdateWorkspaceBundle(ctx context.Context, in *api.UpdateWorks
 			return err
 		}
 		if r == nil {
-			return notSupported("AmazonOwnedBundle", "The bundle %s is owned by AMAZON and cannot be updated.", *in.BundleId)
+			return notSupported("AmazonOwnedBundle", "The bundle %s is one of AWS's public bundles (Owner Amazon) and cannot be updated.", *in.BundleId)
 		}
 		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
@@ -289,7 +313,7 @@ func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorks
 			return err
 		}
 		if r == nil {
-			return invalidParameter("The bundle %s is owned by AMAZON and cannot be deleted.", *in.BundleId)
+			return invalidParameter("The bundle %s is one of AWS's public bundles (Owner Amazon) and cannot be deleted.", *in.BundleId)
 		}
 		wss, err := s.listWorkspaces(ctx, tx, p)
 		if err != nil {
@@ -344,9 +368,9 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 				all = append(all, b.WorkspaceBundle)
 			}
 		}
-		sort.Slice(all, func(i, j int) bool { return *all[i].BundleId < *all[j].BundleId })
+		sort.SliceStable(all, func(i, j int) bool { return bundleBefore(*all[i].BundleId, *all[j].BundleId) })
 		for _, b := range all {
-			if after != nil && *b.BundleId <= after[0] || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
+			if after != nil && !bundleBefore(after[0], *b.BundleId) || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
 				continue
 			}
 			if len(out.Bundles) == defaultPageSize {

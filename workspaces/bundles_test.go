@@ -22,6 +22,7 @@ func TestPublicCatalogue(t *testing.T) {
 	if len(publicBundles) != len(doc.Bundles) {
 		t.Fatalf("%d public bundles from %d entries", len(publicBundles), len(doc.Bundles))
 	}
+	publicID := *publicBundles[len(publicBundles)-1].BundleId
 	pattern := regexp.MustCompile(`^wsb-[0-9a-z]{8,63}$`)
 	seen := map[string]bool{}
 	for _, e := range doc.Bundles {
@@ -34,13 +35,24 @@ func TestPublicCatalogue(t *testing.T) {
 	}
 	for i, b := range publicBundles {
 		id := *b.BundleId
-		if seen[id] || !pattern.MatchString(id) || i > 0 && *publicBundles[i-1].BundleId >= id {
-			t.Errorf("bundle id %s: duplicate, not a bundle id or out of order", id)
+		if seen[id] || !pattern.MatchString(id) || publicRank[id] != i {
+			t.Errorf("bundle id %s: duplicate or not a bundle id", id)
 		}
 		seen[id] = true
 		if *b.Owner != "Amazon" || b.State != api.WorkspaceBundleStateAvailable || capacity(b.RootStorage) == 0 || b.userGiB() == 0 {
 			t.Errorf("%s: %+v", id, b.WorkspaceBundle)
 		}
+	}
+	// AWS lists its bundles in its own order, which the AWS CLI's example
+	// shows: the catalogue keeps it.
+	cli := []string{"wsb-clj85qzj1", "wsb-gm4d5tx2v", "wsb-1pzkp0bx4", "wsb-2bs6k5lgn", "wsb-03gyjnfyy"}
+	for i := 1; i < len(cli); i++ {
+		if !bundleBefore(cli[i-1], cli[i]) {
+			t.Errorf("%s is listed after %s; AWS lists it before", cli[i-1], cli[i])
+		}
+	}
+	if !bundleBefore(publicID, "wsb-000000000") || bundleBefore("wsb-000000000", publicID) {
+		t.Errorf("the caller's bundles are not listed after AWS's")
 	}
 	// Ids that public scripts, Terraform configurations and the AWS CLI's
 	// examples hard-code, with what the record says of them.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sort"
 	"sync"
 	"time"
@@ -576,12 +577,19 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
+		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
 		if err != nil {
 			return err
 		}
 		if r.State != imAvailable {
 			return unavailable(r.ID, "The image %s is %s; only AVAILABLE images can be shared.", r.ID, r.State)
+		}
+		// "Sharing Bring Your Own License (BYOL) images across Amazon Web
+		// Services accounts isn't supported at this time in Amazon Web
+		// Services GovCloud (US)" (API reference).
+		if *in.AllowCopyImage && strings.HasPrefix(p.Region, "us-gov-") && img.RequiredTenancy == string(api.WorkspaceImageRequiredTenancyDedicated) {
+			return notSupported("ByolImageSharingNotSupported",
+				"The image %s is a BYOL image; sharing BYOL images across accounts is not supported in %s.", r.ID, p.Region)
 		}
 		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
 		if *in.AllowCopyImage {

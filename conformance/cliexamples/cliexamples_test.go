@@ -387,12 +387,19 @@ func check(t *testing.T, w *world, ex Example, res result) {
 	}
 	if ex.Elided {
 		// The documented list is a part of the answer: each of its items is
-		// one of the answer's.
+		// one of the answer's, in the documented order.
 		want, _ := ex.Output.([]any)
 		have, _ := got.([]any)
+		last := -1
 		for _, item := range want {
-			if !slices.ContainsFunc(have, func(g any) bool { return reflect.DeepEqual(g, item) }) {
+			i := slices.IndexFunc(have, func(g any) bool { return reflect.DeepEqual(g, item) })
+			switch {
+			case i < 0:
 				t.Errorf("documented item %v is not in the answer (%d items)", item, len(have))
+			case i < last:
+				t.Errorf("documented item %v comes before %v in the answer", item, have[last])
+			default:
+				last = i
 			}
 		}
 		return

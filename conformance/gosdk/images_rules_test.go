@@ -114,3 +114,29 @@ func TestCopyWorkspaceImageNingxia(t *testing.T) {
 		t.Fatalf("copy within us-east-1: %v", err)
 	}
 }
+
+// TestShareByolImageGovCloud: "Sharing Bring Your Own License (BYOL) images
+// across Amazon Web Services accounts isn't supported at this time in Amazon
+// Web Services GovCloud (US)" (API reference, UpdateWorkspaceImagePermission).
+func TestShareByolImageGovCloud(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	ctx := context.Background()
+	for _, region := range []string{"us-gov-west-1", "us-east-1"} {
+		c := newClient(srv.AWSConfigFor("000000000000", region))
+		img := importImage(t, c, "byol-"+region, importOpts{}) // imported images are BYOL (RequiredTenancy DEDICATED)
+		srv.Advance(time.Minute)
+		_, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String("111111111111"), AllowCopyImage: aws.Bool(true)})
+		if region == "us-east-1" {
+			if err != nil {
+				t.Errorf("sharing a BYOL image in %s: %v", region, err)
+			}
+			continue
+		}
+		ae := apiError(t, err, "OperationNotSupportedException")
+		if want := "The image " + img + " is a BYOL image; sharing BYOL images across accounts is not supported in us-gov-west-1."; ae.ErrorMessage() != want {
+			t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+		}
+	}
+}
