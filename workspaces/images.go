@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
