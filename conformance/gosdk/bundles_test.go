@@ -3,6 +3,7 @@ package gosdk_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
@@ -73,4 +74,41 @@ func TestPublicBundlesAsAWSAnswers(t *testing.T) {
 	// Not one of AWS's ids: not found, as before.
 	_, err = c.DeleteWorkspaceBundle(ctx, &workspaces.DeleteWorkspaceBundleInput{BundleId: aws.String("wsb-2j8lozd0i")})
 	notFound(t, err, "wsb-2j8lozd0i")
+}
+
+// TestCreateWorkspaceBundleCapacities: CreateWorkspaceBundle lists
+// InvalidParameterValuesException; a volume capacity that is not a positive
+// number of GiB is one (the model types Capacity as a string).
+func TestCreateWorkspaceBundleCapacities(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	img := importImage(t, c, "bundle-capacities", importOpts{})
+	srv.Advance(time.Minute)
+	create := func(name, root, user string) error {
+		in := &workspaces.CreateWorkspaceBundleInput{
+			BundleName: aws.String(name), BundleDescription: aws.String(name), ImageId: aws.String(img),
+			ComputeType: &types.ComputeType{Name: types.ComputeStandard},
+			UserStorage: &types.UserStorage{Capacity: aws.String(user)},
+		}
+		if root != "" {
+			in.RootStorage = &types.RootStorage{Capacity: aws.String(root)}
+		}
+		_, err := c.CreateWorkspaceBundle(ctx, in)
+		return err
+	}
+	for _, tc := range []struct{ root, user, msg string }{
+		{"", "0", `UserStorage.Capacity must be a positive number of GiB, not "0".`},
+		{"", "ten", `UserStorage.Capacity must be a positive number of GiB, not "ten".`},
+		{"-80", "50", `RootStorage.Capacity must be a positive number of GiB, not "-80".`},
+	} {
+		ae := apiError(t, create("bad", tc.root, tc.user), "InvalidParameterValuesException")
+		if ae.ErrorMessage() != tc.msg {
+			t.Errorf("root %q user %q: message = %q, want %q", tc.root, tc.user, ae.ErrorMessage(), tc.msg)
+		}
+	}
+	if err := create("good", "175", "100"); err != nil {
+		t.Fatalf("CreateWorkspaceBundle 175/100: %v", err)
+	}
 }
