@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,12 +46,21 @@ const updateAge = 30 * 24 * time.Hour
 
 // updateAvailable reports whether CreateUpdatedWorkspaceImage has something
 // to apply to the image at now.
-func updateAvailable(r *store.Resource, now time.Time) bool {
-	return r.State == imAvailable && now.Sub(r.Created) >= updateAge
+func updateAvailable(r *store.Resource, img *image, now time.Time) bool {
+	return r.State == imAvailable && updatable(img.OSName) && now.Sub(r.Created) >= updateAge
+}
+
+// updatable reports whether CreateUpdatedWorkspaceImage can update images
+// of an operating system: "Only Windows 10, Windows Server 2016, and Windows
+// Server 2019 WorkSpace images can be programmatically updated at this time"
+// (API reference).
+func updatable(os api.OperatingSystemName) bool {
+	return os == api.OperatingSystemNameWindows10 || os == api.OperatingSystemNameWindowsServer2016 ||
+		os == api.OperatingSystemNameWindowsServer2019
 }
 
 func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
-	update := updateAvailable(r, now)
+	update := updateAvailable(r, img, now)
 	out := api.WorkspaceImage{
 		ImageId:         api.String(r.ID),
 		Name:            api.String(img.Name),
@@ -310,12 +320,20 @@ func (s *Service) deriveImage(ctx context.Context, tx store.Tx, p store.Partitio
 	return r.ID, nil
 }
 
+// ningxia is the China (Ningxia) Region, where "you can copy images only
+// within the same Region" (API reference, CopyWorkspaceImage).
+const ningxia = "cn-northwest-1"
+
 // CopyWorkspaceImage copies an image of the caller's (or shared with it,
 // from any region) into the caller's region.
 func (s *Service) CopyWorkspaceImage(ctx context.Context, in *api.CopyWorkspaceImageRequest) (*api.CopyWorkspaceImageResult, error) {
 	p := partition(ctx)
 	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
+	}
+	if *in.SourceRegion != p.Region && (*in.SourceRegion == ningxia || p.Region == ningxia) {
+		return nil, notSupported("CrossRegionCopyNotSupported",
+			"Images can be copied to or from %s only within that Region; this copy is from %s to %s.", ningxia, *in.SourceRegion, p.Region)
 	}
 	src := store.Partition{Account: p.Account, Region: *in.SourceRegion}
 	owner, err := s.ownerOf(ctx, src, *in.SourceImageId)
@@ -356,7 +374,11 @@ func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.Creat
 		if r.State != imAvailable {
 			return invalidState("The image %s is %s; it must be AVAILABLE.", r.ID, r.State)
 		}
-		if !updateAvailable(r, now) {
+		if !updatable(img.OSName) {
+			return notSupported("UnsupportedOperatingSystem",
+				"The image %s runs %s; only Windows 10, Windows Server 2016 and Windows Server 2019 images can be updated.", r.ID, img.OSName)
+		}
+		if !updateAvailable(r, img, now) {
 			return notSupported("NoUpdateAvailable", "The image %s is up to date; there is no update to apply.", r.ID)
 		}
 		id, err = s.deriveImage(ctx, tx, p, r, img, *in.Name, *in.Description, "CreateUpdatedWorkspaceImage", in.Tags, now)
@@ -540,16 +562,32 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
+		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
 		if err != nil {
 			return err
 		}
 		if r.State != imAvailable {
 			return unavailable(r.ID, "The image %s is %s; only AVAILABLE images can be shared.", r.ID, r.State)
 		}
+		// "Sharing Bring Your Own License (BYOL) images across Amazon Web
+		// Services accounts isn't supported at this time in Amazon Web
+		// Services GovCloud (US)" (API reference).
+		if *in.AllowCopyImage && strings.HasPrefix(p.Region, "us-gov-") && img.RequiredTenancy == string(api.WorkspaceImageRequiredTenancyDedicated) {
+			return notSupported("ByolImageSharingNotSupported",
+				"The image %s is a BYOL image; sharing BYOL images across accounts is not supported in %s.", r.ID, p.Region)
+		}
 		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
 		if *in.AllowCopyImage {
 			return tx.PutShare(ctx, share)
+		}
+		// "This permission can be revoked only after an image has been
+		// shared" (API reference, AllowCopyImage).
+		shares, err := tx.Shares(ctx, p, r.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(shares, func(sh store.Share) bool { return sh.SharedAccount == share.SharedAccount }) {
+			return invalidParameter("The image %s is not shared with account %s: there is no permission to revoke.", r.ID, share.SharedAccount)
 		}
 		return tx.DeleteShare(ctx, share)
 	})

@@ -70,7 +70,7 @@ func TestStory(t *testing.T) {
 			t.Fatalf("bundle %s listed twice", *b.BundleId)
 		}
 		seen[*b.BundleId] = true
-		wantStr(t, "public bundle Owner", b.Owner, "AMAZON")
+		wantStr(t, "public bundle Owner", b.Owner, "Amazon")
 		if *b.Name == winStd {
 			bundle = b
 		}

@@ -183,7 +183,7 @@ while True:
     assert isinstance(token, str) and len(pages) < 10, (token, pages)
 assert len(pages) >= 2 and pages[0] == 25, f"pages of {pages} bundles, want 25 on the first and more after"
 assert len({b["BundleId"] for b in bundles}) == len(bundles), "a bundle listed twice"
-assert all(b["Owner"] == "AMAZON" and WSB_ID.match(b["BundleId"]) for b in bundles), bundles
+assert all(b["Owner"] == "Amazon" and WSB_ID.match(b["BundleId"]) for b in bundles), bundles
 public = next((b for b in bundles if b["Name"] == BUNDLE_NAME), None)
 assert public is not None, sorted(b["Name"] for b in bundles)
 assert public["ComputeType"] == {"Name": "STANDARD"}, public
