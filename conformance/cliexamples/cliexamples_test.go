@@ -149,22 +149,6 @@ var added = map[string][]string{
 	"describe-workspaces": {"Workspaces[].WorkspaceProperties.Protocols", "Workspaces[].WorkspaceProperties.OperatingSystemName"},
 }
 
-// owed are differences that belong to the WorkSpace instances' and
-// directory networks' code, which other work changes: they are logged as
-// known rather than failed, and logged again when they disappear so the
-// entry can go. Paths as in generated.
-var owed = map[string][]string{
-	// AWS shows ModificationStates: [] (describe-workspaces.rst).
-	"describe-workspaces": {"Workspaces[].ModificationStates"},
-	// AWS does not show these for a WorkSpace still PENDING (create-workspaces.rst).
-	"create-workspaces": {
-		"PendingRequests[].ComputerName", "PendingRequests[].IpAddress",
-		"PendingRequests[].SubnetId", "PendingRequests[].WorkspaceProperties",
-	},
-	// A directory registered without SubnetIds still reports its two.
-	"describe-workspace-directories": {"Directories[].SubnetIds"},
-}
-
 // world is what the checks of generated values compare with: the
 // directory's subnets, as describe-workspace-directories gave them.
 type world struct {
@@ -404,19 +388,8 @@ func check(t *testing.T, w *world, ex Example, res result) {
 		}
 		return
 	}
-	known := map[string]bool{}
 	for _, d := range diff(w, generated[op], added[op], "", ex.Output, got) {
-		if p, _, _ := strings.Cut(d, ": "); slices.Contains(owed[op], p) {
-			known[p] = true
-			t.Logf("known difference, owed by the WorkSpace-instance work: %s", d)
-			continue
-		}
 		t.Error(d)
-	}
-	for _, p := range owed[op] {
-		if !known[p] {
-			t.Logf("%s now matches the example: remove it from owed", p)
-		}
 	}
 }
 
