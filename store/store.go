@@ -1,6 +1,6 @@
 // Package store is wslocal's storage contract. The service runs every
-// operation as one transaction against a Store; store/sqlite implements it
-// (and store/postgres will, with the same SQL in store/sqlstore).
+// operation as one transaction against a Store; store/sqlite and
+// store/postgres implement it, with the same SQL in store/sqlstore.
 package store
 
 import (
@@ -11,6 +11,12 @@ import (
 
 // ErrNotFound is returned when a row asked for by key does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrUnavailable is wrapped by the error of a transaction that could not
+// reach the database, or could not take its lock, within the store's
+// timeouts: the operation did not complete (unless only the answer to its
+// commit was lost) and may be retried.
+var ErrUnavailable = errors.New("the store is unavailable")
 
 // Partition is the account and region a row belongs to. Nothing crosses it
 // except what the service shares on purpose.
@@ -206,5 +212,9 @@ type Store interface {
 	Reset(ctx context.Context) error
 	// Kind names the backend, for the health endpoint ("sqlite", ...).
 	Kind() string
+	// Ping reports whether the store can be reached now: nil, or an error
+	// (wrapping ErrUnavailable when the database does not answer) that
+	// says why, for the health endpoint.
+	Ping(ctx context.Context) error
 	Close() error
 }

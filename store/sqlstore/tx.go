@@ -24,7 +24,11 @@ type Tx struct {
 	// for short local reads, where the pure-Go SQLite driver would
 	// otherwise start a goroutine per statement to watch the context.
 	Detach bool
-	bound  txStmts
+	// Watch, when set, is called as each statement starts: a backend that
+	// watches its connection for silence (postgres) learns that the
+	// transaction is still moving.
+	Watch func()
+	bound txStmts
 }
 
 var _ store.Tx = (*Tx)(nil)
