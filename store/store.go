@@ -18,6 +18,12 @@ var ErrNotFound = errors.New("not found")
 // commit was lost) and may be retried.
 var ErrUnavailable = errors.New("the store is unavailable")
 
+// ErrNUL is wrapped by the error of a write whose key or text column holds
+// U+0000, which no store keeps (a PostgreSQL text column cannot hold it).
+// Keys with U+0000 are never found: reads answer nothing and deletes
+// delete nothing. Documents (Resource.Doc) may hold anything.
+var ErrNUL = errors.New("text holds the character U+0000")
+
 // Partition is the account and region a row belongs to. Nothing crosses it
 // except what the service shares on purpose.
 type Partition struct {
