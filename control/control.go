@@ -5,10 +5,12 @@ package control
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -66,7 +68,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeErr answers {"error": ...}. A failure of wslocal's (500) that is the
+// store not answering in time is a 503: retry it.
 func writeErr(w http.ResponseWriter, status int, err error) {
+	if status == http.StatusInternalServerError && errors.Is(err, store.ErrUnavailable) {
+		status = http.StatusServiceUnavailable
+	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 

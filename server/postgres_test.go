@@ -87,8 +87,8 @@ func TestHealthFollowsPostgres(t *testing.T) {
 }
 
 // A write that cannot take the schema's write lock within --pg-lock-timeout
-// answers ServiceUnavailable (HTTP 503), which the SDK would retry; once the
-// lock is free the same call succeeds.
+// answers ServiceUnavailable (HTTP 503), which the SDK would retry, and the
+// control API 503; once the lock is free the same call succeeds.
 func TestBlockedWriteIsServiceUnavailable(t *testing.T) {
 	opts := postgres.Options{LockTimeout: 300 * time.Millisecond, StatementTimeout: 5 * time.Second, IdleInTransactionTimeout: 10 * time.Second}
 	dbURL := schemaURL(t, postgresURL())
@@ -118,6 +118,10 @@ func TestBlockedWriteIsServiceUnavailable(t *testing.T) {
 	var respErr *smithyhttp.ResponseError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ServiceUnavailable" || !errors.As(err, &respErr) || respErr.HTTPStatusCode() != 503 {
 		t.Errorf("CreateIpGroup while another replica holds the write lock: %v; want ServiceUnavailable (503)", err)
+	}
+	var reset struct{ Error string }
+	if code := srv.Control("POST", "/_wslocal/reset", nil, &reset); code != 503 || !strings.Contains(reset.Error, "lock timeout") {
+		t.Errorf("POST /_wslocal/reset while another replica holds the write lock: %d %+v; want 503 saying lock timeout", code, reset)
 	}
 	close(release)
 	if err := <-held; err != nil {
