@@ -199,12 +199,13 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // is set. The errors of a database that does not answer in time wrap
 // store.ErrUnavailable.
 //
-// A watchdog closes the transaction's connection when it stays silent
-// longer than the server's bounds allow (Store.silence): a connection
-// that went silent (a network path that drops everything, a proxy that
-// stopped forwarding) would otherwise hold the request until TCP gives up.
-// PostgreSQL, on its side, ends the session (idle_in_transaction_session_
-// timeout) and so releases the lock.
+// A watchdog closes the transaction's connection when no statement has
+// started for longer than one statement and the idle time after it may
+// last (Store.silence). By then PostgreSQL has ended the session, on its
+// side (statement_timeout, idle_in_transaction_session_timeout), which
+// released the lock; a connection still waiting has gone silent (a network
+// that drops everything, a proxy that stopped forwarding) and would hold
+// the request until TCP gives up.
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(*sqlstore.Tx) error) error {
 	return unavailable(s.runTx(ctx, opts, lock, fn))
 }
