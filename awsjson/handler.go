@@ -91,6 +91,13 @@ func injected(f *sim.APIErrorEffect) error {
 	return &frameworkError{status, f.Code, msg}
 }
 
+// serviceUnavailable is the answer when the store did not answer in time:
+// retryable, as AWS's own 503.
+func serviceUnavailable() error {
+	return &frameworkError{http.StatusServiceUnavailable, "ServiceUnavailable",
+		"The service is unavailable: the state store did not answer in time. Try again."}
+}
+
 func internalFailure() error {
 	return &frameworkError{http.StatusInternalServerError, "InternalFailure",
 		"The request processing has failed because of an unknown error, exception or failure."}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -23,7 +24,9 @@ const Prefix = "/_wslocal/"
 type Handler struct {
 	Version   string
 	StoreKind string
-	Clock     sim.Clock
+	// Ping reports whether the store can be reached (nil: always).
+	Ping  func(context.Context) error
+	Clock sim.Clock
 	// Reset empties every store of state.
 	Reset func(context.Context) error
 	// Seed is the seed wslocal started with (--seed), which
@@ -71,15 +74,39 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeErr answers {"error": ...}. A failure of wslocal's (500) that is the
+// store not answering in time is a 503: retry it.
 func writeErr(w http.ResponseWriter, status int, err error) {
+	if status == http.StatusInternalServerError && errors.Is(err, store.ErrUnavailable) {
+		status = http.StatusServiceUnavailable
+	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
+// healthTimeout bounds the store's answer to a health check: a store that
+// takes longer is reported unavailable.
+const healthTimeout = 2 * time.Second
+
+// health answers 200 {"status": "ok"} while the store can be reached, and
+// 503 {"status": "unavailable", "reason": ...} when it cannot, so that an
+// orchestrator stops sending traffic to a replica that cannot serve it.
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
-	})
+	}
+	status := http.StatusOK
+	if h.Ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		err := h.Ping(ctx)
+		cancel()
+		if err != nil {
+			status = http.StatusServiceUnavailable
+			body["status"] = "unavailable"
+			body["reason"] = err.Error()
+		}
+	}
+	writeJSON(w, status, body)
 }
 
 // stats answers what this process has done: the lifecycle steps it

@@ -47,6 +47,9 @@ func version() string {
 type Config struct {
 	// Store is "memory", "sqlite:<path>" or a postgres:// URL.
 	Store string
+	// Postgres bounds the sessions of a postgres:// store
+	// (postgres.DefaultOptions when nil).
+	Postgres *postgres.Options
 	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
 	// ClockStart is where a manual clock starts (now when zero).
@@ -95,8 +98,9 @@ type Server struct {
 	closeErr  error
 }
 
-// OpenStore opens the store a --store value names.
-func OpenStore(ctx context.Context, spec string) (store.Store, error) {
+// OpenStore opens the store a --store value names; pg bounds the sessions
+// of a PostgreSQL store (postgres.DefaultOptions when nil).
+func OpenStore(ctx context.Context, spec string, pg *postgres.Options) (store.Store, error) {
 	switch {
 	case spec == "memory":
 		return sqlite.Open(ctx, ":memory:")
@@ -115,7 +119,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		}
 		return st, nil
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
-		return postgres.Open(ctx, spec)
+		opts := postgres.DefaultOptions()
+		if pg != nil {
+			opts = *pg
+		}
+		return postgres.OpenWith(ctx, spec, opts)
 	default:
 		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://<user>@<host>/<database>", spec)
 	}
@@ -136,7 +144,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--clock: %w", err)
 	}
-	st, err := OpenStore(ctx, cfg.Store)
+	st, err := OpenStore(ctx, cfg.Store, cfg.Postgres)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +175,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
 	mux.Handle("GET /metrics", m.Handler())
 	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
-		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
+		Version: VersionString(), StoreKind: st.Kind(), Ping: st.Ping, Clock: clock, Faults: faults,
 		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
 	})))
 	sweepCtx, stop := context.WithCancel(context.Background())

@@ -29,6 +29,18 @@ func FromUnixMilli(v int64) time.Time {
 // ErrNotFound is returned when a row asked for by key does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrUnavailable is wrapped by the error of a transaction that could not
+// reach the database, or could not take its lock, within the store's
+// timeouts: the operation did not complete (unless only the answer to its
+// commit was lost) and may be retried.
+var ErrUnavailable = errors.New("the store is unavailable")
+
+// ErrNUL is wrapped by the error of a write whose key or text column holds
+// U+0000, which no store keeps (a PostgreSQL text column cannot hold it).
+// Keys with U+0000 are never found: reads answer nothing and deletes
+// delete nothing. Documents (Resource.Doc) may hold anything.
+var ErrNUL = errors.New("text holds the character U+0000")
+
 // Partition is the account and region a row belongs to. Nothing crosses it
 // except what the service shares on purpose.
 type Partition struct {
@@ -224,5 +236,9 @@ type Store interface {
 	Reset(ctx context.Context) error
 	// Kind names the backend, for the health endpoint ("sqlite", ...).
 	Kind() string
+	// Ping reports whether the store can be reached now: nil, or an error
+	// (wrapping ErrUnavailable when the database does not answer) that
+	// says why, for the health endpoint.
+	Ping(ctx context.Context) error
 	Close() error
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -29,7 +30,8 @@ func encodeToken(op string, key ...string) *string {
 }
 
 // decodeToken returns the key of a token made by encodeToken for op, nil
-// when there is no token, or InvalidParameterValuesException.
+// when there is no token, or InvalidParameterValuesException (also for a
+// key with U+0000, which no identifier holds: the token was forged).
 func decodeToken(op string, token *string, keyLen int) ([]string, error) {
 	if token == nil {
 		return nil, nil
@@ -39,7 +41,7 @@ func decodeToken(op string, token *string, keyLen int) ([]string, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &t)
 	}
-	if err != nil || t.Op != op || len(t.Key) != keyLen {
+	if err != nil || t.Op != op || len(t.Key) != keyLen || slices.ContainsFunc(t.Key, func(k string) bool { return strings.ContainsRune(k, 0) }) {
 		return nil, invalidParameter("The NextToken %q is not valid for %s.", *token, op)
 	}
 	return t.Key, nil

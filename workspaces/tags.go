@@ -18,10 +18,16 @@ func storeTags(tags []api.Tag) []store.Tag {
 	return out
 }
 
-// checkNewTags refuses reserved keys, duplicate keys and more than max tags.
+// checkNewTags refuses reserved keys, duplicate keys, the character U+0000
+// and more than max tags.
 func checkNewTags(tags []api.Tag, max int) error {
 	seen := map[string]bool{}
 	for _, t := range tags {
+		// AWS's tag rules allow letters, digits, spaces and _ . : / = + - @;
+		// wslocal refuses only U+0000, which no store keeps.
+		if strings.ContainsRune(*t.Key, 0) || strings.ContainsRune(api.ToString(t.Value), 0) {
+			return invalidParameter("The tag %q contains the character U+0000, which tag keys and values cannot contain.", *t.Key)
+		}
 		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
 			return invalidParameter("The tag key %s is reserved: keys cannot start with aws:.", *t.Key)
 		}

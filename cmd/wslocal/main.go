@@ -21,6 +21,7 @@ import (
 
 	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -55,6 +56,8 @@ type options struct {
 	readTimeout  time.Duration
 	idleTimeout  time.Duration
 	pprof        string
+
+	pg postgres.Options
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -108,6 +111,13 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	duration(&o.readHeader, "read-header-timeout", "10s", "time allowed to send the request headers")
 	duration(&o.readTimeout, "read-timeout", "60s", "time allowed to send a whole request, body included")
 	duration(&o.idleTimeout, "idle-timeout", "120s", "how long an idle keep-alive connection stays open")
+	pgDefaults := postgres.DefaultOptions()
+	duration(&o.pg.LockTimeout, "pg-lock-timeout", pgDefaults.LockTimeout.String(),
+		"PostgreSQL store: longest wait for the schema's write lock (lock_timeout);\na write that waits longer answers ServiceUnavailable (HTTP 503, retryable); 0: no bound")
+	duration(&o.pg.StatementTimeout, "pg-statement-timeout", pgDefaults.StatementTimeout.String(),
+		"PostgreSQL store: longest statement (statement_timeout); 0: no bound")
+	duration(&o.pg.IdleInTransactionTimeout, "pg-idle-in-transaction-timeout", pgDefaults.IdleInTransactionTimeout.String(),
+		"PostgreSQL store: PostgreSQL ends a session idle this long inside a transaction, freeing the write lock\nof a replica whose connection went silent (idle_in_transaction_session_timeout); 0: no bound")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
@@ -121,6 +131,15 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see wslocal --help)", fs.Arg(0))
+	}
+	for _, f := range []struct {
+		name string
+		d    time.Duration
+	}{{"--pg-lock-timeout", o.pg.LockTimeout}, {"--pg-statement-timeout", o.pg.StatementTimeout},
+		{"--pg-idle-in-transaction-timeout", o.pg.IdleInTransactionTimeout}} {
+		if f.d < 0 {
+			return nil, fmt.Errorf("%s %v: must be 0 (no bound) or positive", f.name, f.d)
+		}
 	}
 	return o, nil
 }
@@ -171,7 +190,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
+	srv, err := server.New(ctx, server.Config{Store: o.store, Postgres: &o.pg, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
 		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()

@@ -222,6 +222,16 @@ func (s *Store) Kind() string {
 	return "sqlite"
 }
 
+// Ping implements store.Store. An in-memory database is part of the
+// process, always there; a file's read pool is asked for a connection,
+// which a writer never holds.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.read == s.write {
+		return nil
+	}
+	return s.read.PingContext(ctx)
+}
+
 // Close implements store.Store: it checkpoints the WAL into the main file.
 // Closing again does nothing.
 func (s *Store) Close() error {

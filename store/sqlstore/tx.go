@@ -24,7 +24,11 @@ type Tx struct {
 	// for short local reads, where the pure-Go SQLite driver would
 	// otherwise start a goroutine per statement to watch the context.
 	Detach bool
-	bound  txStmts
+	// Watch, when set, is called as each statement starts: a backend that
+	// watches its connection for silence (postgres) learns that the
+	// transaction is still moving.
+	Watch func()
+	bound txStmts
 }
 
 var _ store.Tx = (*Tx)(nil)
@@ -67,6 +71,9 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 
 // GetResource implements store.Tx.
 func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, store.ErrNotFound
+	}
 	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources
 		WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 	if err != nil {
@@ -84,6 +91,9 @@ func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string
 
 // ListResources implements store.Tx.
 func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID string, limit int) ([]store.Resource, error) {
+	if hasNUL(p.Account, p.Region, kind, afterID) {
+		return nil, nil
+	}
 	query := `SELECT ` + resourceCols + ` FROM resources WHERE account = ? AND region = ? AND kind = ? AND id > ? ORDER BY id`
 	args := []any{p.Account, p.Region, kind, afterID}
 	if limit > 0 {
@@ -99,6 +109,9 @@ func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID
 
 // CountResources implements store.Tx.
 func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string) (int, error) {
+	if hasNUL(p.Account, p.Region, kind) {
+		return 0, nil
+	}
 	var n int
 	err := t.queryRow(ctx, `SELECT COUNT(*) FROM resources WHERE account = ? AND region = ? AND kind = ?`,
 		p.Account, p.Region, kind).Scan(&n)
@@ -107,6 +120,9 @@ func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string)
 
 // PutResource implements store.Tx.
 func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
+	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
+		return err
+	}
 	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
 		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
@@ -115,6 +131,9 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 
 // DeleteResource implements store.Tx.
 func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id string) error {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?`,
 		p.Account, p.Region, kind, id)
 }
@@ -139,6 +158,10 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 
 // Associations implements store.Tx.
 func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]store.Association, error) {
+	if hasNUL(q.Account, q.Region, q.ResourceType, q.ResourceID, q.ApplicationID) || hasNUL(q.ResourceTypes...) ||
+		q.After != nil && hasNUL(q.After.ApplicationID, q.After.ResourceType, q.After.ResourceID) {
+		return nil, nil
+	}
 	var where strings.Builder
 	where.WriteString(`account = ? AND region = ?`)
 	args := []any{q.Account, q.Region}
@@ -179,6 +202,11 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
+	if err := refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
+		"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
+		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
+		return err
+	}
 	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
@@ -190,18 +218,27 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 
 // DeleteAssociation implements store.Tx.
 func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.AssociationKey) error {
+	if hasNUL(p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND application_id = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID)
 }
 
 // DeleteAssociationsOf implements store.Tx.
 func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resourceType, resourceID string) error {
+	if hasNUL(p.Account, p.Region, resourceType, resourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, resourceType, resourceID)
 }
 
 // Tags implements store.Tx.
 func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]store.Tag, error) {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil, nil
+	}
 	rows, err := t.query(ctx, `SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource_id = ? ORDER BY key`,
 		p.Account, p.Region, resourceID)
 	if err != nil {
@@ -222,6 +259,11 @@ func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]
 // PutTags implements store.Tx: new keys are added, existing keys overwritten.
 func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
 	for _, tag := range tags {
+		if err := refuseNUL("tag", "account", p.Account, "region", p.Region, "resourceId", resourceID, "key", tag.Key, "value", tag.Value); err != nil {
+			return err
+		}
+	}
+	for _, tag := range tags {
 		if err := t.exec(ctx, `INSERT INTO tags (account, region, resource_id, key, value) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`,
 			p.Account, p.Region, resourceID, tag.Key, tag.Value); err != nil {
@@ -233,7 +275,13 @@ func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, 
 
 // DeleteTags implements store.Tx.
 func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID string, keys []string) error {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil
+	}
 	for _, k := range keys {
+		if hasNUL(k) {
+			continue
+		}
 		if err := t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ? AND key = ?`,
 			p.Account, p.Region, resourceID, k); err != nil {
 			return err
@@ -244,16 +292,25 @@ func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID strin
 
 // DeleteAllTags implements store.Tx.
 func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID string) error {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ?`, p.Account, p.Region, resourceID)
 }
 
 // Shares implements store.Tx.
 func (t *Tx) Shares(ctx context.Context, p store.Partition, imageID string) ([]store.Share, error) {
+	if hasNUL(p.Account, p.Region, imageID) {
+		return nil, nil
+	}
 	return t.shares(ctx, `account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
 }
 
 // SharedWith implements store.Tx.
 func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Share, error) {
+	if hasNUL(account, region) {
+		return nil, nil
+	}
 	return t.shares(ctx, `shared_account = ? AND region = ?`, account, region)
 }
 
@@ -277,18 +334,27 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 
 // PutShare implements store.Tx.
 func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
+	if err := refuseNUL("share", "account", s.Account, "region", s.Region, "imageId", s.ImageID, "sharedAccount", s.SharedAccount); err != nil {
+		return err
+	}
 	return t.exec(ctx, `INSERT INTO image_shares (account, region, image_id, shared_account) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account, region, image_id, shared_account) DO NOTHING`, s.Account, s.Region, s.ImageID, s.SharedAccount)
 }
 
 // DeleteShare implements store.Tx.
 func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
+	if hasNUL(s.Account, s.Region, s.ImageID, s.SharedAccount) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ? AND shared_account = ?`,
 		s.Account, s.Region, s.ImageID, s.SharedAccount)
 }
 
 // DeleteSharesOf implements store.Tx.
 func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, imageID string) error {
+	if hasNUL(p.Account, p.Region, imageID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
 }
 
@@ -301,6 +367,9 @@ func partitionFilter(p *store.Partition) (string, []any) {
 
 // AnyDue implements store.Tx, in one query.
 func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
+	if partitionNUL(p) {
+		return false, nil
+	}
 	filter, pargs := partitionFilter(p)
 	args := make([]any, 0, 6)
 	for range 2 {
@@ -317,6 +386,9 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 
 // DueResources implements store.Tx.
 func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
+	if partitionNUL(p) {
+		return nil, nil
+	}
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`,
 		append([]any{store.UnixMilli(now)}, args...)...)
@@ -328,6 +400,9 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 
 // DueAssociations implements store.Tx.
 func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
+	if partitionNUL(p) {
+		return nil, nil
+	}
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`,
 		append([]any{store.UnixMilli(now)}, args...)...)

@@ -66,6 +66,9 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // ViewResources implements store.ResourceViewer.
 func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
 	var v store.ResourcesView
+	if hasNUL(p.Account, p.Region, kind) {
+		return v, nil
+	}
 	rows, err := d.query(ctx, viewKindQuery, p.Account, p.Region, kind)
 	if err != nil {
 		return v, err
@@ -89,6 +92,9 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 // ViewResource implements store.ResourceViewer.
 func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
 	var v store.ResourceView
+	if hasNUL(p.Account, p.Region, kind, id, resourceType) {
+		return v, nil
+	}
 	rows, err := d.query(ctx, viewQuery, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
 		return v, err
