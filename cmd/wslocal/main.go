@@ -171,7 +171,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
 	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
-		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
+		Auth: authn, ControlToken: o.controlToken, Addr: o.addr, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()
 		return err

@@ -53,6 +53,7 @@ func TestExposedControlAPINeedsToken(t *testing.T) {
 	control := func(method, path, token string) int {
 		t.Helper()
 		req, _ := http.NewRequest(method, url+path, strings.NewReader(`{"advance":"1s"}`))
+		req.Header.Set("Content-Type", "application/json")
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
