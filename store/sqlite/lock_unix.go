@@ -52,7 +52,7 @@ func lock(path string) (io.Closer, error) {
 	defer held.Unlock()
 	if st, err := os.Stat(path); err == nil {
 		if id := idOf(st); held.files[id] != nil {
-			return nil, fmt.Errorf("%w (this process)", ErrInUse)
+			return nil, fmt.Errorf("%w (pid %d)", ErrInUse, os.Getpid())
 		}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
@@ -69,7 +69,7 @@ func lock(path string) (io.Closer, error) {
 		// The path named another file a moment ago. Closing f now would
 		// drop SQLite's locks on the held file: keep it until the lock goes.
 		l.extra = append(l.extra, f)
-		return nil, fmt.Errorf("%w (this process)", ErrInUse)
+		return nil, fmt.Errorf("%w (pid %d)", ErrInUse, os.Getpid())
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		// No descriptor of this process holds SQLite locks on the file
