@@ -51,12 +51,12 @@ type options struct {
 	// tokenInArgs: --control-token was given on the command line, where
 	// ps and /proc show it to every user of the machine.
 	tokenInArgs bool
-	maxBody      string
-	maxInFlight  int
-	readHeader   time.Duration
-	readTimeout  time.Duration
-	idleTimeout  time.Duration
-	pprof        string
+	maxBody     string
+	maxInFlight int
+	readHeader  time.Duration
+	readTimeout time.Duration
+	idleTimeout time.Duration
+	pprof       string
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
