@@ -43,11 +43,17 @@ type Handler struct {
 	Recorder func(Record)
 }
 
+// MaxLoggedField bounds, in bytes, each field of a request that the access
+// log and the Recorder keep; a longer one (an unknown operation's name) is
+// kept cut, marked with "...". Real values are far shorter: the longest
+// operation name has 45 bytes.
+const MaxLoggedField = 128
+
 // Record is what the handler tells its Recorder about one request.
 type Record struct {
 	Time      time.Time // when the request arrived, on the wall clock
 	RequestID string
-	Operation string // as the X-Amz-Target named it, even if unknown
+	Operation string // as the X-Amz-Target named it, even if unknown (clipped to MaxLoggedField)
 	Account   string
 	Region    string
 	Status    int
@@ -110,12 +116,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status, code = h.writeError(w, internalFailure())
 		}
 		latency := time.Since(start)
+		// What the client chose is kept bounded: a 60 KB X-Amz-Target
+		// must not become 60 KB of every log line and request log entry.
+		op, code := clip(op, MaxLoggedField), clip(code, MaxLoggedField)
+		account, region := clip(caller.Account, MaxLoggedField), clip(caller.Region, MaxLoggedField)
 		// LogAttrs: typed attributes, without the boxing of Info's ...any.
 		h.logger().LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", op), slog.Int("status", status),
-			slog.String("error", code), slog.String("account", caller.Account), slog.String("region", caller.Region),
+			slog.String("error", code), slog.String("account", account), slog.String("region", region),
 			slog.String("request_id", reqID), slog.Duration("duration", latency))
 		if h.Recorder != nil {
-			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: caller.Account, Region: caller.Region,
+			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: account, Region: region,
 				Status: status, Latency: latency, ErrorCode: code})
 		}
 	}()
