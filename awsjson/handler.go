@@ -161,11 +161,21 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return nil, err
 	}
+	// What the headers decide is decided before the body is read: a
+	// request refused here costs no wait for a body a client may trickle.
+	pending, err := h.Auth.CheckHeaders(r)
+	if err != nil {
+		if r.ContentLength != 0 {
+			// The body is left unread: the connection cannot be reused.
+			w.Header().Set("Connection", "close")
+		}
+		return nil, fromAuth(err)
+	}
 	body, err := h.readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.Auth.Authenticate(r, body)
+	c, err := pending.Finish(r, body)
 	if err != nil {
 		return nil, fromAuth(err)
 	}
@@ -236,4 +246,16 @@ func (h *Handler) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return h.Log
+}
+
+// RefusedOnHeaders reports whether r will be refused from its headers
+// alone (not POST, a content type of another protocol, no or a bad
+// signature header): Throttle lets such a request through without a slot,
+// since it is answered at once without its body being read.
+func (h *Handler) RefusedOnHeaders(r *http.Request) bool {
+	if r.Method != http.MethodPost || checkContentType(r.Header.Get("Content-Type")) != nil {
+		return true
+	}
+	_, err := h.Auth.CheckHeaders(r)
+	return err != nil
 }
