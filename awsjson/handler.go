@@ -196,10 +196,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 		}
 	}
 	in := op.NewInput()
-	if err := decode(body, in); err != nil {
+	nulls, err := decodeInput(body, in)
+	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
+	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
 	return op.Call(auth.WithCaller(r.Context(), c), h.Service, in)
