@@ -25,7 +25,8 @@ import (
 //   - A request that changes state (any method but GET and HEAD) is refused
 //     when the browser says it is cross-origin: Sec-Fetch-Site other than
 //     same-origin or none, or an Origin that is not this server's. Clients
-//     that are not browsers send neither header.
+//     that are not browsers send neither header. A cross-site GET is
+//     refused too unless it is a navigation (a link to the dashboard).
 //   - A request that changes state must say Content-Type: application/json,
 //     which a page cannot send cross-origin without a CORS preflight that
 //     wslocal never grants.
@@ -44,11 +45,20 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 				"Host "+quoteClip(r.Host)+" is another name (set --control-token to reach it under any name)")
 			return
 		}
+		site := r.Header.Get("Sec-Fetch-Site")
+		crossSite := site != "" && site != "same-origin" && site != "none"
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page elsewhere may link to the dashboard (a navigation),
+			// not embed or fetch the control API's answers.
+			if crossSite && !health && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+				refuse(w, http.StatusForbidden, "the control API refuses cross-site requests (Sec-Fetch-Site: "+quoteClip(site)+
+					") other than following a link")
+				return
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		if crossSite {
 			refuse(w, http.StatusForbidden, "the control API refuses cross-site requests (Sec-Fetch-Site: "+quoteClip(site)+")")
 			return
 		}

@@ -72,6 +72,8 @@ func TestControlNotCrossSite(t *testing.T) {
 		{"cross-origin reset", "POST", "/_wslocal/reset", "{}", with(map[string]string{"Origin": "https://evil.example"}), 403, "cross-origin"},
 		{"null origin reset", "POST", "/_wslocal/reset", "{}", with(map[string]string{"Origin": "null"}), 403, "cross-origin"},
 		{"other port origin", "DELETE", "/_wslocal/faults", "", with(map[string]string{"Origin": "http://127.0.0.1:1"}), 403, "cross-origin"},
+		{"cross-site fetch of the state", "GET", "/_wslocal/state", "", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403, "other than following a link"},
+		{"same-site script include", "GET", "/_wslocal/requests", "", map[string]string{"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}, 403, "cross-site"},
 	}
 	// A WorkSpaces state to lose.
 	if st, _ := do("POST", "/_wslocal/clock", `{"advance":"1s"}`, jsonCT); st != 200 {
