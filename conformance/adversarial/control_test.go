@@ -34,6 +34,7 @@ func TestControlAPIIsNotACrossSiteTarget(t *testing.T) {
 		{"rebound read of the state", "GET", "/_wslocal/state", "", map[string]string{"Host": "evil.example"}, 403},
 		{"rebound read with a port", "GET", "/_wslocal/requests", "", map[string]string{"Host": "evil.example:4599"}, 403},
 		{"rebound dashboard", "GET", "/_wslocal/ui", "", map[string]string{"Host": "evil.example"}, 403},
+		{"cross-site fetch of the state", "GET", "/_wslocal/state", "", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, 403},
 		{"rebound reset", "POST", "/_wslocal/reset", "{}", map[string]string{"Host": "evil.example", "Content-Type": "application/json"}, 403},
 	} {
 		a := do(t, c.method, p.URL+c.path, []byte(c.body), c.h)
@@ -50,6 +51,9 @@ func TestControlAPIIsNotACrossSiteTarget(t *testing.T) {
 	}
 	// The dashboard and its same-origin calls work.
 	host := strings.TrimPrefix(p.URL, "http://")
+	if a := do(t, "GET", p.URL+"/_wslocal/ui", nil, map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}); a.status != 200 {
+		t.Errorf("dashboard opened from a link elsewhere: %d", a.status)
+	}
 	if a := do(t, "GET", p.URL+"/_wslocal/ui", nil, map[string]string{"Sec-Fetch-Site": "none"}); a.status != 200 {
 		t.Errorf("dashboard: %d", a.status)
 	}
