@@ -26,6 +26,9 @@ func raw(t *testing.T, srv *wslocaltest.Server, method, path string, body []byte
 	if err != nil {
 		t.Fatal(err)
 	}
+	if method != http.MethodGet {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

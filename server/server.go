@@ -67,6 +67,10 @@ type Config struct {
 	// ControlToken, when set, must come as "Authorization: Bearer <token>"
 	// with every control API request but GET /_wslocal/health.
 	ControlToken string
+	// Addr is the address wslocal listens on: without a ControlToken, the
+	// control API answers only requests whose Host is a loopback name or
+	// this address's host.
+	Addr string
 	// MaxBodyBytes bounds a request body (awsjson.DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
 	// MaxInFlight bounds the API requests served at once; beyond it they
@@ -174,10 +178,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
 	mux.Handle("GET /metrics", m.Handler())
-	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
+	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, guardControl(cfg.Addr, cfg.ControlToken != "", control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Ping: st.Ping, Clock: clock, Faults: faults,
 		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
-	})))
+	}))))
 	sweepCtx, stop := context.WithCancel(context.Background())
 	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, Seed: seed, stop: stop}
 	interval := cfg.SweepInterval

@@ -215,6 +215,9 @@ func (s *Server) Control(method, path string, body, out any) int {
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
+	if method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := s.hs.Client().Do(req)
 	if err != nil {
 		s.t.Fatalf("wslocaltest: %s %s: %v", method, path, err)

@@ -50,12 +50,15 @@ type options struct {
 	auth         string
 	credentials  string
 	controlToken string
-	maxBody      string
-	maxInFlight  int
-	readHeader   time.Duration
-	readTimeout  time.Duration
-	idleTimeout  time.Duration
-	pprof        string
+	// tokenInArgs: --control-token was given on the command line, where
+	// ps and /proc show it to every user of the machine.
+	tokenInArgs bool
+	maxBody     string
+	maxInFlight int
+	readHeader  time.Duration
+	readTimeout time.Duration
+	idleTimeout time.Duration
+	pprof       string
 
 	pg postgres.Options
 }
@@ -100,7 +103,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
 		"for --auth strict: a JSON or YAML list of {accessKey, secretKey, account, allow, deny} (env WSLOCAL_CREDENTIALS)")
 	fs.StringVar(&o.controlToken, "control-token", env("control-token", ""),
-		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted);\nneeded when --addr is not a loopback address (env WSLOCAL_CONTROL_TOKEN)")
+		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted) and the profiler;\nneeded when --addr or --pprof is not a loopback address. Prefer --control-token-file or the environment:\nthe command line is visible to every user of the machine (env WSLOCAL_CONTROL_TOKEN)")
+	var tokenFile string
+	fs.StringVar(&tokenFile, "control-token-file", env("control-token-file", ""),
+		"read the --control-token from this file (trailing newline ignored) (env WSLOCAL_CONTROL_TOKEN_FILE)")
 	fs.StringVar(&o.maxBody, "max-body", env("max-body", "1MiB"), "largest request body, in bytes or with KiB/MiB (env WSLOCAL_MAX_BODY)")
 	inFlight, err := strconv.Atoi(env("max-inflight", strconv.Itoa(server.DefaultMaxInFlight)))
 	if err != nil {
@@ -131,6 +137,19 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see wslocal --help)", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) { o.tokenInArgs = o.tokenInArgs || f.Name == "control-token" })
+	if tokenFile != "" {
+		if o.controlToken != "" {
+			return nil, errors.New("--control-token-file and --control-token (or WSLOCAL_CONTROL_TOKEN) both give the token: give one")
+		}
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--control-token-file: %w", err)
+		}
+		if o.controlToken = strings.TrimRight(string(b), "\r\n"); strings.TrimSpace(o.controlToken) == "" {
+			return nil, fmt.Errorf("--control-token-file %s: the file is empty", tokenFile)
+		}
 	}
 	for _, f := range []struct {
 		name string
@@ -184,6 +203,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := checkExposure(o.addr, o.controlToken); err != nil {
 		return err
 	}
+	if o.pprof != "" {
+		if err := checkPprofExposure(o.pprof, o.controlToken); err != nil {
+			return err
+		}
+	}
+	if o.tokenInArgs {
+		log.Warn("--control-token on the command line is visible to every user of this machine (ps, /proc); " +
+			"prefer --control-token-file or WSLOCAL_CONTROL_TOKEN")
+	}
 	// Listen first: a taken port is the commonest start-up failure, and
 	// it should not wait for a store to open or a seed to be applied.
 	ln, err := net.Listen("tcp", o.addr)
@@ -191,7 +219,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
 	srv, err := server.New(ctx, server.Config{Store: o.store, Postgres: &o.pg, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
-		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
+		Auth: authn, ControlToken: o.controlToken, Addr: o.addr, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()
 		return err
@@ -206,7 +234,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	if o.pprof != "" {
-		if err := servePprof(o.pprof, log); err != nil {
+		if err := servePprof(o.pprof, o.controlToken, log); err != nil {
 			ln.Close()
 			srv.Close()
 			return err
