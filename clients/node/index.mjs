@@ -94,7 +94,8 @@ export async function startWslocal(options = {}) {
 
   async function control(method, path, body) {
     const headers = {};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // The control API refuses a state-changing request of another content type.
+    if (method !== "GET") headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     const res = await fetch(`${endpoint}/_wslocal/${path}`, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),

@@ -179,7 +179,8 @@ class Wslocal:
         """Sends a request to /_wslocal/<path> and returns its JSON answer."""
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(f"{self.endpoint}/_wslocal/{path}", data=data, method=method)
-        if data is not None:
+        if method != "GET":
+            # The control API refuses a state-changing request of another content type.
             req.add_header("Content-Type", "application/json")
         if self.token:
             req.add_header("Authorization", f"Bearer {self.token}")
