@@ -127,7 +127,7 @@ func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind strin
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, nil, true, func(tx store.Tx) error {
-		_, err := tx.(*sqlstore.Tx).Tx.ExecContext(ctx, `TRUNCATE image_shares, tags, associations, resources`)
+		_, err := tx.(*sqlstore.Tx).Tx.ExecContext(ctx, `TRUNCATE shares, tags, associations, resources`)
 		return err
 	})
 }

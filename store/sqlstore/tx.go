@@ -248,18 +248,18 @@ func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID st
 }
 
 // Shares implements store.Tx.
-func (t *Tx) Shares(ctx context.Context, p store.Partition, imageID string) ([]store.Share, error) {
-	return t.shares(ctx, `account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]store.Share, error) {
+	return t.shares(ctx, `account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 // SharedWith implements store.Tx.
-func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Share, error) {
-	return t.shares(ctx, `shared_account = ? AND region = ?`, account, region)
+func (t *Tx) SharedWith(ctx context.Context, kind, account, region string) ([]store.Share, error) {
+	return t.shares(ctx, `grantee = ? AND region = ? AND kind = ?`, account, region, kind)
 }
 
 func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
-	rows, err := t.query(ctx, `SELECT account, region, image_id, shared_account FROM image_shares
-		WHERE `+where+` ORDER BY account, image_id, shared_account`, args...)
+	rows, err := t.query(ctx, `SELECT account, region, kind, id, grantee FROM shares
+		WHERE `+where+` ORDER BY account, kind, id, grantee`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 	var out []store.Share
 	for rows.Next() {
 		var s store.Share
-		if err := rows.Scan(&s.Account, &s.Region, &s.ImageID, &s.SharedAccount); err != nil {
+		if err := rows.Scan(&s.Account, &s.Region, &s.Kind, &s.ID, &s.Grantee); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -277,19 +277,19 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 
 // PutShare implements store.Tx.
 func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
-	return t.exec(ctx, `INSERT INTO image_shares (account, region, image_id, shared_account) VALUES (?, ?, ?, ?)
-		ON CONFLICT (account, region, image_id, shared_account) DO NOTHING`, s.Account, s.Region, s.ImageID, s.SharedAccount)
+	return t.exec(ctx, `INSERT INTO shares (account, region, kind, id, grantee) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account, region, kind, id, grantee) DO NOTHING`, s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteShare implements store.Tx.
 func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ? AND shared_account = ?`,
-		s.Account, s.Region, s.ImageID, s.SharedAccount)
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ? AND grantee = ?`,
+		s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteSharesOf implements store.Tx.
-func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, imageID string) error {
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, kind, id string) error {
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 func partitionFilter(p *store.Partition) (string, []any) {
