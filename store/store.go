@@ -42,11 +42,17 @@ var ErrUnavailable = errors.New("the store is unavailable")
 var ErrNUL = errors.New("text holds the character U+0000")
 
 // Partition is the account and region a row belongs to. Nothing crosses it
-// except what the service shares on purpose.
+// except what the service shares on purpose (Share), and what belongs to
+// no account and region (Global).
 type Partition struct {
 	Account string
 	Region  string
 }
+
+// Global is the scope of the rows that belong to the whole service rather
+// than to one account and region, such as which account reserved a
+// connection string. No caller has it: callers' accounts are 12 digits.
+var Global = Partition{Account: "global", Region: "global"}
 
 // Resource is one resource of the service, of any kind (the service's kind
 // table lists them). The store indexes its key, state and due time; Doc is
@@ -108,12 +114,14 @@ type Tag struct {
 	Value string
 }
 
-// Share is an image of one partition shared with another account of the
-// same region.
+// Share lets another account of the same region use one resource of a
+// partition: an image, a connection alias. It is the one way the service
+// shares across accounts.
 type Share struct {
-	Partition     // the owner's
-	ImageID       string
-	SharedAccount string
+	Partition // the owner's
+	Kind      string
+	ID        string
+	Grantee   string // the account it is shared with
 }
 
 // ResourceTag is a tag with the resource it belongs to, as AllTags lists it.
@@ -153,13 +161,15 @@ type Tx interface {
 	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
 	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
 
-	// Shares lists the accounts an image is shared with.
-	Shares(ctx context.Context, p Partition, imageID string) ([]Share, error)
-	// SharedWith lists the images shared with account in region.
-	SharedWith(ctx context.Context, account, region string) ([]Share, error)
+	// Shares lists the shares of the resource (kind, id) of p, by grantee.
+	Shares(ctx context.Context, p Partition, kind, id string) ([]Share, error)
+	// SharedWith lists the resources of a kind shared with account in
+	// region, ordered by owner and ID.
+	SharedWith(ctx context.Context, kind, account, region string) ([]Share, error)
+	// PutShare inserts a share; one that exists is left as it is.
 	PutShare(ctx context.Context, s Share) error
 	DeleteShare(ctx context.Context, s Share) error
-	DeleteSharesOf(ctx context.Context, p Partition, imageID string) error
+	DeleteSharesOf(ctx context.Context, p Partition, kind, id string) error
 
 	// AllResources, AllAssociations, AllTags and AllShares list the rows of
 	// every partition, ordered by their keys (bytewise, whatever the
@@ -205,8 +215,8 @@ type ResourcesView struct {
 	Due bool
 	// NextDue is when the partition's earliest step is due (zero: none).
 	NextDue time.Time
-	// Shared reports that images of other accounts are shared with the
-	// partition's account in its region.
+	// Shared reports that resources of the kind of other accounts are
+	// shared with the partition's account in its region.
 	Shared bool
 }
 
@@ -221,7 +231,7 @@ type ResourceViewer interface {
 	// in p at now.
 	ViewResource(ctx context.Context, p Partition, kind, id, resourceType string, now time.Time) (ResourceView, error)
 	// ViewResources reads every resource of a kind in p, whether a step is
-	// due in p at now, and whether images are shared with p.
+	// due in p at now, and whether resources of the kind are shared with p.
 	ViewResources(ctx context.Context, p Partition, kind string, now time.Time) (ResourcesView, error)
 }
 

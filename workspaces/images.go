@@ -100,12 +100,12 @@ func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition,
 
 // sharedImage returns an image another account shares with p's account.
 func sharedImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, error) {
-	shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+	shares, err := tx.SharedWith(ctx, kindImage, p.Account, p.Region)
 	if err != nil {
 		return nil, err
 	}
 	for _, sh := range shares {
-		if sh.ImageID == id {
+		if sh.ID == id {
 			return tx.GetResource(ctx, sh.Partition, kindImage, id)
 		}
 	}
@@ -429,7 +429,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			rs = append(rs, own...)
 		}
 		if in.ImageType != api.ImageTypeOwned {
-			shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+			shares, err := tx.SharedWith(ctx, kindImage, p.Account, p.Region)
 			if err != nil {
 				return err
 			}
@@ -443,7 +443,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 				}
 			}
 			for _, sh := range shares {
-				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ImageID)
+				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ID)
 				if err != nil {
 					return err
 				}
@@ -538,13 +538,13 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 				return associated("The image %s is used by bundle %s.", r.ID, bundles[i].ID)
 			}
 		}
-		shares, err := tx.Shares(ctx, p, r.ID)
+		shares, err := tx.Shares(ctx, p, kindImage, r.ID)
 		if err != nil {
 			return err
 		}
 		if len(shares) > 0 {
 			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
-				r.ID, shares[0].SharedAccount)
+				r.ID, shares[0].Grantee)
 		}
 		return deleteResource(ctx, tx, r)
 	})
@@ -576,18 +576,18 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 			return notSupported("ByolImageSharingNotSupported",
 				"The image %s is a BYOL image; sharing BYOL images across accounts is not supported in %s.", r.ID, p.Region)
 		}
-		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
+		share := store.Share{Partition: p, Kind: kindImage, ID: r.ID, Grantee: *in.SharedAccountId}
 		if *in.AllowCopyImage {
 			return tx.PutShare(ctx, share)
 		}
 		// "This permission can be revoked only after an image has been
 		// shared" (API reference, AllowCopyImage).
-		shares, err := tx.Shares(ctx, p, r.ID)
+		shares, err := tx.Shares(ctx, p, kindImage, r.ID)
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(shares, func(sh store.Share) bool { return sh.SharedAccount == share.SharedAccount }) {
-			return invalidParameter("The image %s is not shared with account %s: there is no permission to revoke.", r.ID, share.SharedAccount)
+		if !slices.ContainsFunc(shares, func(sh store.Share) bool { return sh.Grantee == share.Grantee }) {
+			return invalidParameter("The image %s is not shared with account %s: there is no permission to revoke.", r.ID, share.Grantee)
 		}
 		return tx.DeleteShare(ctx, share)
 	})
@@ -605,13 +605,13 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
 				return err
 			}
-			shares, err := tx.Shares(ctx, p, *in.ImageId)
+			shares, err := tx.Shares(ctx, p, kindImage, *in.ImageId)
 			if err != nil {
 				return err
 			}
 			for _, sh := range shares {
-				if pg.past(sh.SharedAccount) {
-					if err := pg.add(api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)}, sh.SharedAccount); err != nil {
+				if pg.past(sh.Grantee) {
+					if err := pg.add(api.ImagePermission{SharedAccountId: api.String(sh.Grantee)}, sh.Grantee); err != nil {
 						return err
 					}
 				}

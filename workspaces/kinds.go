@@ -23,12 +23,9 @@ const (
 	// region (accountID).
 	kindAccount = "account"
 	kindAlias   = "connection-alias"
-	// kindAliasShare is an alias shared with the account of its partition:
-	// the row lets that account find the alias, which lives with its owner.
-	kindAliasShare = "connection-alias-share"
 	// kindConnectionString reserves a connection string for the first
 	// account that used it, in every region and for good (AWS does the
-	// same), in the partition reservations.
+	// same): its rows are in the global scope (store.Global).
 	kindConnectionString = "connection-string"
 
 	// State machines that are not resource rows.
@@ -47,6 +44,12 @@ type kindInfo struct {
 	prefixes []string
 	// taggable: CreateTags, DescribeTags and DeleteTags accept its IDs.
 	taggable bool
+	// shareable: its resources can be shared with other accounts of their
+	// region (store.Share).
+	shareable bool
+	// global: its rows belong to the whole service (store.Global), not to
+	// an account and region.
+	global bool
 	// assocType is the ResourceType of the application associations of a
 	// resource of the kind, deleted with it ("" for none).
 	assocType string
@@ -69,7 +72,7 @@ var kindByName map[string]*kindInfo
 
 func init() {
 	kindTable = []kindInfo{
-		{kind: kindImage, newDoc: func() any { return new(image) }, prefixes: []string{"wsi-"}, taggable: true,
+		{kind: kindImage, newDoc: func() any { return new(image) }, prefixes: []string{"wsi-"}, taggable: true, shareable: true,
 			assocType: assocImage, step: (*Service).stepImage, counted: true,
 			quotas: []string{"images"}, durations: []string{"import", "image"}},
 		{kind: kindBundle, newDoc: func() any { return new(bundle) }, prefixes: []string{"wsb-"}, taggable: true,
@@ -86,10 +89,9 @@ func init() {
 			quotas: []string{"ipGroups", "ipRules", "ipGroupsPerDirectory"}},
 		{kind: kindAccount, newDoc: func() any { return new(account) },
 			step: (*Service).stepAccount, counted: true, durations: []string{"account"}},
-		{kind: kindAlias, newDoc: func() any { return new(connectionAlias) }, prefixes: []string{"wsca-"}, taggable: true,
+		{kind: kindAlias, newDoc: func() any { return new(connectionAlias) }, prefixes: []string{"wsca-"}, taggable: true, shareable: true,
 			quotas: []string{"connectionAliases", "connectionAliasShares"}},
-		{kind: kindAliasShare, newDoc: func() any { return new(aliasShare) }},
-		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }},
+		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }, global: true},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

@@ -97,11 +97,6 @@ func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id strin
 	if err != nil {
 		return err
 	}
-	if kind == kindImage {
-		if err := tx.DeleteSharesOf(ctx, p, id); err != nil {
-			return err
-		}
-	}
 	return deleteResource(ctx, tx, r)
 }
 

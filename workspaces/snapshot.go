@@ -16,8 +16,9 @@ import (
 )
 
 // SnapshotVersion is the newest snapshot format this wslocal reads and
-// writes. A change that older readers would misread gets a new version.
-const SnapshotVersion = 1
+// writes. A change that older readers would misread gets a new version;
+// DecodeSnapshot upgrades older ones (snapshot_upgrade.go).
+const SnapshotVersion = 2
 
 // Snapshot is the whole state of wslocal as one JSON document: every row
 // of the store, of every account and region, in key order. Times are unix
@@ -69,12 +70,14 @@ type SnapshotTag struct {
 	Value      string `json:"value"`
 }
 
-// SnapshotShare is an image shared with another account.
+// SnapshotShare is a resource (an image, a connection alias) shared with
+// another account of its region.
 type SnapshotShare struct {
-	Account       string `json:"account"`
-	Region        string `json:"region"`
-	ImageID       string `json:"imageId"`
-	SharedAccount string `json:"sharedAccount"`
+	Account string `json:"account"` // the owner's
+	Region  string `json:"region"`
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Grantee string `json:"grantee"`
 }
 
 // SnapshotError says why a snapshot cannot be imported: the caller's
@@ -129,7 +132,7 @@ func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
 			return err
 		}
 		for _, sh := range shares {
-			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount})
+			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, Kind: sh.Kind, ID: sh.ID, Grantee: sh.Grantee})
 		}
 		return nil
 	})
@@ -161,6 +164,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 		return nil, snapshotErr("the snapshot has version %d, newer than this wslocal supports (%d): upgrade wslocal to import it",
 			version, SnapshotVersion)
 	}
+	if version == 1 {
+		return upgradeV1(data)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var snap Snapshot
@@ -177,8 +183,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 // on any error nothing changes. Rows are checked as they are written, so
 // a bad row anywhere aborts the import.
 func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
-	if snap.Version < 1 || snap.Version > SnapshotVersion {
-		return snapshotErr("the snapshot has version %d; this wslocal imports version 1 to %d", snap.Version, SnapshotVersion)
+	if snap.Version != SnapshotVersion {
+		return snapshotErr("the snapshot has version %d; this wslocal imports version %d (DecodeSnapshot upgrades older ones)",
+			snap.Version, SnapshotVersion)
 	}
 	return s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.DeleteAll(ctx); err != nil {
@@ -236,17 +243,17 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 		}
 		for i, sh := range snap.Shares {
 			p, err := snapshotPartition(fmt.Sprintf("shares[%d]", i), sh.Account, sh.Region)
-			if err == nil && (sh.ImageID == "" || !accountPattern.MatchString(sh.SharedAccount)) {
-				err = snapshotErr("shares[%d]: imageId is required and sharedAccount must be 12 digits", i)
+			if err == nil {
+				err = checkShare(i, sh)
 			}
 			if err == nil {
-				err = once(fmt.Sprintf("shares[%d]: %s with %s", i, sh.ImageID, sh.SharedAccount),
-					"share", sh.Account, sh.Region, sh.ImageID, sh.SharedAccount)
+				err = once(fmt.Sprintf("shares[%d]: %s %s with %s", i, sh.Kind, sh.ID, sh.Grantee),
+					"share", sh.Account, sh.Region, sh.Kind, sh.ID, sh.Grantee)
 			}
 			if err != nil {
 				return err
 			}
-			if err := tx.PutShare(ctx, store.Share{Partition: p, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount}); err != nil {
+			if err := tx.PutShare(ctx, store.Share{Partition: p, Kind: sh.Kind, ID: sh.ID, Grantee: sh.Grantee}); err != nil {
 				return err
 			}
 		}
@@ -268,7 +275,7 @@ func snapshotPartition(where, account, region string) (store.Partition, error) {
 
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	where := fmt.Sprintf("resources[%d] (%s %s)", i, r.Kind, r.ID)
-	p, err := snapshotPartition(where, r.Account, r.Region)
+	p, err := resourcePartition(where, r)
 	if err != nil {
 		return nil, err
 	}

@@ -289,7 +289,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		if tx.Watch != nil {
 			tx.Watch()
 		}
-		_, err := tx.Tx.ExecContext(ctx, `TRUNCATE image_shares, tags, associations, resources`)
+		_, err := tx.Tx.ExecContext(ctx, `TRUNCATE shares, tags, associations, resources`)
 		return err
 	})
 }

@@ -205,7 +205,7 @@ func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind strin
 func (s *Store) Reset(ctx context.Context) error {
 	defer s.invalidate()
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-		for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
+		for _, table := range []string{"shares", "tags", "associations", "resources"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return err
 			}

@@ -73,14 +73,14 @@ func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
 	out, err := t.shares(ctx, `1 = 1`)
 	slices.SortFunc(out, func(a, b store.Share) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
-			cmp.Compare(a.ImageID, b.ImageID), cmp.Compare(a.SharedAccount, b.SharedAccount))
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Grantee, b.Grantee))
 	})
 	return out, err
 }
 
 // DeleteAll implements store.Tx.
 func (t *Tx) DeleteAll(ctx context.Context) error {
-	for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
+	for _, table := range []string{"shares", "tags", "associations", "resources"} {
 		if err := t.exec(ctx, `DELETE FROM `+table); err != nil {
 			return err
 		}

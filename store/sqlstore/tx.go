@@ -299,24 +299,24 @@ func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID st
 }
 
 // Shares implements store.Tx.
-func (t *Tx) Shares(ctx context.Context, p store.Partition, imageID string) ([]store.Share, error) {
-	if hasNUL(p.Account, p.Region, imageID) {
+func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]store.Share, error) {
+	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil, nil
 	}
-	return t.shares(ctx, `account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+	return t.shares(ctx, `account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 // SharedWith implements store.Tx.
-func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Share, error) {
-	if hasNUL(account, region) {
+func (t *Tx) SharedWith(ctx context.Context, kind, account, region string) ([]store.Share, error) {
+	if hasNUL(kind, account, region) {
 		return nil, nil
 	}
-	return t.shares(ctx, `shared_account = ? AND region = ?`, account, region)
+	return t.shares(ctx, `grantee = ? AND region = ? AND kind = ?`, account, region, kind)
 }
 
 func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
-	rows, err := t.query(ctx, `SELECT account, region, image_id, shared_account FROM image_shares
-		WHERE `+where+` ORDER BY account, image_id, shared_account`, args...)
+	rows, err := t.query(ctx, `SELECT account, region, kind, id, grantee FROM shares
+		WHERE `+where+` ORDER BY account, kind, id, grantee`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 	var out []store.Share
 	for rows.Next() {
 		var s store.Share
-		if err := rows.Scan(&s.Account, &s.Region, &s.ImageID, &s.SharedAccount); err != nil {
+		if err := rows.Scan(&s.Account, &s.Region, &s.Kind, &s.ID, &s.Grantee); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -334,28 +334,28 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 
 // PutShare implements store.Tx.
 func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
-	if err := refuseNUL("share", "account", s.Account, "region", s.Region, "imageId", s.ImageID, "sharedAccount", s.SharedAccount); err != nil {
+	if err := refuseNUL("share", "account", s.Account, "region", s.Region, "kind", s.Kind, "id", s.ID, "grantee", s.Grantee); err != nil {
 		return err
 	}
-	return t.exec(ctx, `INSERT INTO image_shares (account, region, image_id, shared_account) VALUES (?, ?, ?, ?)
-		ON CONFLICT (account, region, image_id, shared_account) DO NOTHING`, s.Account, s.Region, s.ImageID, s.SharedAccount)
+	return t.exec(ctx, `INSERT INTO shares (account, region, kind, id, grantee) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account, region, kind, id, grantee) DO NOTHING`, s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteShare implements store.Tx.
 func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
-	if hasNUL(s.Account, s.Region, s.ImageID, s.SharedAccount) {
+	if hasNUL(s.Account, s.Region, s.Kind, s.ID, s.Grantee) {
 		return nil
 	}
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ? AND shared_account = ?`,
-		s.Account, s.Region, s.ImageID, s.SharedAccount)
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ? AND grantee = ?`,
+		s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteSharesOf implements store.Tx.
-func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, imageID string) error {
-	if hasNUL(p.Account, p.Region, imageID) {
+func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, kind, id string) error {
+	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil
 	}
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 func partitionFilter(p *store.Partition) (string, []any) {

@@ -30,12 +30,13 @@ LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.
 ORDER BY a.application_id`
 
 // viewKindQuery reads every resource of a kind in a partition, when its
-// earliest step is due and whether images are shared with it, in one
-// statement; with no resource there is one row with empty columns.
+// earliest step is due and whether resources of the kind are shared with
+// it, in one statement; with no resource there is one row with empty
+// columns.
 const viewKindQuery = `SELECT
 	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
 	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
-	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = $1 AND region = $2),
+	EXISTS (SELECT 1 FROM shares WHERE grantee = $1 AND region = $2 AND kind = $3),
 	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc
 FROM (SELECT 1 AS one) base
 LEFT JOIN resources r ON r.account = $1 AND r.region = $2 AND r.kind = $3

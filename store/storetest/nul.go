@@ -27,7 +27,7 @@ func testNUL(t *testing.T, st store.Store) {
 		if err := tx.PutAssociation(ctx, assoc(p1, "wsa-1", "IMAGE", "wsi-1", "COMPLETED")); err != nil {
 			return err
 		}
-		return tx.PutShare(ctx, store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: p2.Account})
+		return tx.PutShare(ctx, store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: p2.Account})
 	})
 
 	refused := map[string]func(tx store.Tx) error{
@@ -46,7 +46,7 @@ func testNUL(t *testing.T, st store.Store) {
 			return tx.PutAssociation(ctx, a)
 		},
 		"share account": func(tx store.Tx) error {
-			return tx.PutShare(ctx, store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: nul})
+			return tx.PutShare(ctx, store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: nul})
 		},
 	}
 	for what, fn := range refused {
@@ -66,7 +66,7 @@ func testNUL(t *testing.T, st store.Store) {
 		if err := tx.DeleteAllTags(ctx, p1, "wsipg-1\x00"); err != nil {
 			return err
 		}
-		return tx.DeleteShare(ctx, store.Share{Partition: p1, ImageID: "wsi-1\x00", SharedAccount: p2.Account})
+		return tx.DeleteShare(ctx, store.Share{Partition: p1, Kind: "image", ID: "wsi-1\x00", Grantee: p2.Account})
 	})
 	read(t, st, func(tx store.Tx) error {
 		if _, err := tx.GetResource(ctx, p1, "ipgroup", "wsipg-"+nul); !errors.Is(err, store.ErrNotFound) {
@@ -91,10 +91,10 @@ func testNUL(t *testing.T, st store.Store) {
 				t.Errorf("Associations %+v: %v, %v; want none", q, as, err)
 			}
 		}
-		if sh, err := tx.SharedWith(ctx, nul, "us-east-1"); err != nil || len(sh) != 0 {
+		if sh, err := tx.SharedWith(ctx, "image", nul, "us-east-1"); err != nil || len(sh) != 0 {
 			t.Errorf("SharedWith an account with U+0000: %v, %v", sh, err)
 		}
-		if sh, err := tx.Shares(ctx, p1, "wsi-1\x00"); err != nil || len(sh) != 0 {
+		if sh, err := tx.Shares(ctx, p1, "image", "wsi-1\x00"); err != nil || len(sh) != 0 {
 			t.Errorf("Shares of an image with U+0000: %v, %v", sh, err)
 		}
 		if due, err := tx.AnyDue(ctx, &pNUL, t0); err != nil || due {
@@ -109,7 +109,7 @@ func testNUL(t *testing.T, st store.Store) {
 		if err != nil || len(tags) != 1 || tags[0] != (store.Tag{Key: "k", Value: "v"}) {
 			t.Errorf("tags after the refused writes: %v, %v; want only k=v", tags, err)
 		}
-		if sh, err := tx.Shares(ctx, p1, "wsi-1"); err != nil || len(sh) != 1 {
+		if sh, err := tx.Shares(ctx, p1, "image", "wsi-1"); err != nil || len(sh) != 1 {
 			t.Errorf("shares after the refused writes: %v, %v", sh, err)
 		}
 		return nil
