@@ -4,13 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
-	"testing/fstest"
 
-	"github.com/wslocal/wslocal/store/sqlstore"
 	"github.com/wslocal/wslocal/store/storetest"
 )
 
@@ -36,22 +33,7 @@ func TestSharesMigration(t *testing.T) {
 	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+quoteIdent(schema)); err != nil {
 		t.Fatalf("PostgreSQL at %s: %v", base, err)
 	}
-	old := fstest.MapFS{}
-	for _, name := range []string{"0001_init.sql", "0002_deployments_and_sharing.sql", "0003_partition_indexes.sql"} {
-		b, err := fs.ReadFile(migrations, "migrations/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old["migrations/"+name] = &fstest.MapFile{Data: b}
-	}
-	if err := sqlstore.Migrate(ctx, old, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }); err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range storetest.LegacyShareRows(func(doc string) string { return "convert_to('" + doc + "', 'UTF8')" }) {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	storetest.LegacyShareDatabase(t, db, migrations, func(doc string) string { return "convert_to('" + doc + "', 'UTF8')" })
 	db.Close()
 	st, err := Open(ctx, url)
 	if err != nil {

@@ -2,11 +2,39 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/sqlstore"
 )
+
+// LegacyShareDatabase brings db to the schema of the migrations of
+// migrations up to 0003 (before the shares table) and writes
+// LegacyShareRows in it.
+func LegacyShareDatabase(t *testing.T, db *sql.DB, migrations fs.FS, blob func(doc string) string) {
+	t.Helper()
+	ctx := context.Background()
+	old := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_deployments_and_sharing.sql", "0003_partition_indexes.sql"} {
+		b, err := fs.ReadFile(migrations, "migrations/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old["migrations/"+name] = &fstest.MapFile{Data: b}
+	}
+	if err := sqlstore.Migrate(ctx, old, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range LegacyShareRows(blob) {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+}
 
 // LegacyShareRows are rows of the schema before the shares table (the
 // migrations up to 0003): an image shared in image_shares, a connection
