@@ -26,7 +26,7 @@ func TestStepSetsEveryStepDuration(t *testing.T) {
 			t.Errorf("--step 3s: %s = %v", name, got)
 		}
 	}
-	if d.Deploy != 5*time.Second || d.Removed != time.Hour || d.Terminated != time.Hour || cfg.Quotas.PerCreate != 5 || cfg.Quotas.Workspaces != 1000 {
+	if d.Deploy != 5*time.Second || d.Removed != time.Hour || d.Terminated != time.Minute || cfg.Quotas.PerCreate != 5 || cfg.Quotas.Workspaces != 1000 {
 		t.Errorf("config = %+v", cfg)
 	}
 
