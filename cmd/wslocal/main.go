@@ -54,6 +54,7 @@ type options struct {
 	readTimeout  time.Duration
 	idleTimeout  time.Duration
 	pprof        string
+	version      bool
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -96,7 +97,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
 		"for --auth strict: a JSON or YAML list of {accessKey, secretKey, account, allow, deny} (env WSLOCAL_CREDENTIALS)")
 	fs.StringVar(&o.controlToken, "control-token", env("control-token", ""),
-		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted);\nneeded when --addr is not a loopback address (env WSLOCAL_CONTROL_TOKEN)")
+		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted);\nneeded when --addr is not a loopback address; \"generate\" makes a random one and prints it at start (env WSLOCAL_CONTROL_TOKEN)")
 	fs.StringVar(&o.maxBody, "max-body", env("max-body", "1MiB"), "largest request body, in bytes or with KiB/MiB (env WSLOCAL_MAX_BODY)")
 	inFlight, err := strconv.Atoi(env("max-inflight", strconv.Itoa(server.DefaultMaxInFlight)))
 	if err != nil {
@@ -107,9 +108,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	duration(&o.readHeader, "read-header-timeout", "10s", "time allowed to send the request headers")
 	duration(&o.readTimeout, "read-timeout", "60s", "time allowed to send a whole request, body included")
 	duration(&o.idleTimeout, "idle-timeout", "120s", "how long an idle keep-alive connection stays open")
+	fs.BoolVar(&o.version, "version", false, "print the version and build details, then exit")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
+		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage:\n  wslocal [flags]           serve\n  wslocal health [flags]    exit 0 if the wslocal at --addr answers its health check (see wslocal health -h)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := errors.Join(envErrs...); err != nil {
@@ -125,9 +127,16 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "health" {
+		return health(ctx, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if o.version {
+		printVersion(stdout)
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
@@ -160,6 +169,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	generated := o.controlToken == generateToken
+	if generated {
+		if o.controlToken, err = newControlToken(); err != nil {
+			return err
+		}
+	}
 	// Before listening: the control API must not be reachable even for a moment.
 	if err := checkExposure(o.addr, o.controlToken); err != nil {
 		return err
@@ -183,6 +198,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
 	}
 	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
+	if generated {
+		fmt.Fprintf(stderr, "  control token %s (generated: send \"Authorization: Bearer <token>\" to /_wslocal/)\n", o.controlToken)
+	}
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	if o.pprof != "" {
