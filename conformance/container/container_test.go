@@ -89,7 +89,7 @@ func TestContainerImage(t *testing.T) {
 	volume, name := "wslocal-test-"+suffix, "wslocal-test-"+suffix
 	token := randomHex(16)
 	t.Cleanup(func() {
-		exec.Command("docker", "rm", "-f", name).Run()
+		exec.Command("docker", "rm", "-fv", name).Run()
 		exec.Command("docker", "volume", "rm", "-f", volume).Run()
 	})
 	docker(t, "volume", "create", volume)
@@ -140,7 +140,7 @@ func TestContainerImage(t *testing.T) {
 	})
 
 	t.Run("state survives a new container on the volume", func(t *testing.T) {
-		docker(t, "rm", "-f", name)
+		docker(t, "rm", "-fv", name)
 		docker(t, runArgs...)
 		endpoint := waitHealthy(t, name)
 		mustHaveGroup(t, workspacesClient(endpoint), groupID)
@@ -148,7 +148,7 @@ func TestContainerImage(t *testing.T) {
 
 	t.Run("a generated token is printed", func(t *testing.T) {
 		other := name + "-gen"
-		t.Cleanup(func() { exec.Command("docker", "rm", "-f", other).Run() })
+		t.Cleanup(func() { exec.Command("docker", "rm", "-fv", other).Run() })
 		docker(t, "run", "-d", "--name", other, "-p", "127.0.0.1::4599", "-e", "WSLOCAL_STORE=memory", image)
 		endpoint := waitAnswering(t, other)
 		logs := logsOf(other)
