@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -164,6 +165,116 @@ func TestContainerImage(t *testing.T) {
 			t.Errorf("GET /_wslocal/state with the generated token: %d: %s", status, body)
 		}
 	})
+}
+
+// compose is the Compose command here: docker-compose (Debian's), or the
+// docker compose plugin.
+func compose(t *testing.T) []string {
+	t.Helper()
+	if _, err := exec.LookPath("docker-compose"); err == nil {
+		return []string{"docker-compose"}
+	}
+	if exec.Command("docker", "compose", "version").Run() == nil {
+		return []string{"docker", "compose"}
+	}
+	t.Skip("neither docker-compose nor the docker compose plugin: .ci/docker.sh installs docker-compose")
+	return nil
+}
+
+func TestComposeExamples(t *testing.T) {
+	needDocker(t)
+	cmd := compose(t)
+	image := os.Getenv("WSLOCAL_TEST_IMAGE")
+	if image == "" {
+		image = "wslocal:ci"
+	}
+	if err := exec.Command("docker", "image", "inspect", image).Run(); err != nil {
+		t.Skipf("no image %s: TestContainerImage builds it", image)
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(env []string, args ...string) (string, error) {
+		c := exec.Command(cmd[0], append(cmd[1:], args...)...)
+		c.Dir = root
+		c.Env = append(os.Environ(), env...)
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+
+	t.Run("replicas file is valid and wants a token", func(t *testing.T) {
+		if out, err := run([]string{"WSLOCAL_CONTROL_TOKEN=x"}, "-f", "deploy/compose/replicas.yaml", "config", "-q"); err != nil {
+			t.Fatalf("config: %v\n%s", err, out)
+		}
+		out, err := run([]string{"WSLOCAL_CONTROL_TOKEN="}, "-f", "deploy/compose/replicas.yaml", "config", "-q")
+		if err == nil || !strings.Contains(out, "set WSLOCAL_CONTROL_TOKEN, shared by both replicas") {
+			t.Errorf("config without a token: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("single wslocal with a volume", func(t *testing.T) {
+		project := "wslocaltest" + randomHex(4)
+		token := randomHex(16)
+		// A free port for the published one.
+		port := freePort(t)
+		env := []string{"WSLOCAL_IMAGE=" + image, "WSLOCAL_CONTROL_TOKEN=" + token, "WSLOCAL_PORT=" + port}
+		base := []string{"-p", project, "-f", "deploy/compose/wslocal.yaml"}
+		t.Cleanup(func() { run(env, append(base, "down", "-v")...) })
+		if out, err := run(env, append(base, "up", "-d")...); err != nil {
+			t.Fatalf("up: %v\n%s", err, out)
+		}
+		endpoint := "http://127.0.0.1:" + port
+		var status int
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if resp, err := http.Get(endpoint + "/_wslocal/health"); err == nil {
+				status = resp.StatusCode
+				resp.Body.Close()
+				if status == http.StatusOK {
+					break
+				}
+			}
+		}
+		if status != http.StatusOK {
+			out, _ := run(env, append(base, "logs")...)
+			t.Fatalf("no answer from the compose service on %s:\n%s", endpoint, out)
+		}
+		client := workspacesClient(endpoint)
+		created, err := client.CreateIpGroup(context.Background(), &workspaces.CreateIpGroupInput{GroupName: aws.String("office"),
+			UserRules: []types.IpRuleItem{{IpRule: aws.String("10.0.0.0/16")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, body := get(t, endpoint+"/_wslocal/state", "Bearer "+token); code != http.StatusOK || !strings.Contains(body, aws.ToString(created.GroupId)) {
+			t.Errorf("GET /_wslocal/state with the token: %d %s", code, body)
+		}
+		// The volume is the compose project's: down (without -v) and up
+		// again keep the state.
+		if out, err := run(env, append(base, "down")...); err != nil {
+			t.Fatalf("down: %v\n%s", err, out)
+		}
+		if out, err := run(env, append(base, "up", "-d")...); err != nil {
+			t.Fatalf("up again: %v\n%s", err, out)
+		}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if resp, err := http.Get(endpoint + "/_wslocal/health"); err == nil {
+				resp.Body.Close()
+				break
+			}
+		}
+		mustHaveGroup(t, client, aws.ToString(created.GroupId))
+	})
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
 }
 
 func checkImage(t *testing.T, image string) {
