@@ -15,9 +15,10 @@ sock=unix://$dir/docker.sock
 
 case $cmd in
 start)
-  if ! command -v dockerd >/dev/null; then
+  # docker-compose (Debian's, 1.29) for the compose examples' test.
+  if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io docker-compose >/dev/null
   fi
   mkdir -p "$dir"
   dockerd --host "$sock" --data-root "$dir/root" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
