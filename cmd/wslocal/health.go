@@ -71,15 +71,21 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 }
 
 func healthURL(addr string) (string, error) {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return "", fmt.Errorf("health: --addr %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-		if ip != nil && ip.To4() == nil {
-			host = "::1"
-		}
+	return "http://" + clientAddr(addr) + "/_wslocal/health", nil
+}
+
+// clientAddr is where a client on this machine reaches a server listening
+// on addr: loopback for an unspecified host (0.0.0.0, ::, none).
+func clientAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/_wslocal/health", nil
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
 }

@@ -193,6 +193,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
+	// Listening on all addresses (0.0.0.0, ::, a container's default),
+	// clients on this machine use loopback: http://[::]:4599 is no endpoint.
+	endpoint = "http://" + clientAddr(ln.Addr().String())
 	fmt.Fprintf(stderr, "  auth %s\n", authBanner(authn, o.credentials))
 	if o.seed != "" {
 		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)

@@ -164,7 +164,11 @@ func TestHealthSubcommandExitCode(t *testing.T) {
 
 func TestGeneratedControlToken(t *testing.T) {
 	endpoint, stderr := start(t, []string{"--addr", "0.0.0.0:0", "--store", "memory", "--control-token", "generate"}, noEnv)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(endpoint, "http://"))
+	host, port, _ := net.SplitHostPort(strings.TrimPrefix(endpoint, "http://"))
+	// Listening on all addresses, the banner gives clients loopback.
+	if host != "127.0.0.1" {
+		t.Errorf("banner's AWS_ENDPOINT_URL = %s, want http://127.0.0.1:<port>", endpoint)
+	}
 	m := regexp.MustCompile(`control token ([0-9a-f]{32}) \(generated`).FindStringSubmatch(stderr.String())
 	if m == nil {
 		t.Fatalf("banner gives no generated token:\n%s", stderr)
