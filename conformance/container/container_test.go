@@ -29,6 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
+
+	"github.com/wslocal/wslocal/store/postgres"
 )
 
 // needDocker skips unless a Docker daemon answers.
@@ -165,6 +167,60 @@ func TestContainerImage(t *testing.T) {
 			t.Errorf("GET /_wslocal/state with the generated token: %d: %s", status, body)
 		}
 	})
+}
+
+// Two containers of the image on one PostgreSQL schema: what
+// deploy/compose/replicas.yaml runs, on the machine's PostgreSQL (its image
+// cannot be pulled here). Host networking, so that the containers reach
+// PostgreSQL on 127.0.0.1; each replica listens on its own loopback port.
+func TestReplicasOnPostgreSQL(t *testing.T) {
+	needDocker(t)
+	image := os.Getenv("WSLOCAL_TEST_IMAGE")
+	if image == "" {
+		image = "wslocal:ci"
+	}
+	if err := exec.Command("docker", "image", "inspect", image).Run(); err != nil {
+		t.Skipf("no image %s: TestContainerImage builds it", image)
+	}
+	pgURL := os.Getenv("WSLOCAL_TEST_POSTGRES")
+	if pgURL == "" {
+		pgURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	schema := "wslocal_container_" + randomHex(5)
+	t.Cleanup(func() {
+		if err := postgres.DropSchema(context.Background(), pgURL, schema); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	var endpoints []string
+	for i := range 2 {
+		name := fmt.Sprintf("wslocal-test-replica%d-%s", i, randomHex(4))
+		addr := "127.0.0.1:" + freePort(t)
+		t.Cleanup(func() { exec.Command("docker", "rm", "-fv", name).Run() })
+		docker(t, "run", "-d", "--name", name, "--network", "host", "-e", "WSLOCAL_ADDR="+addr,
+			"-e", "WSLOCAL_STORE="+pgURL+"&search_path="+schema, image)
+		endpoint := "http://" + addr
+		var ok bool
+		for deadline := time.Now().Add(30 * time.Second); !ok && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if resp, err := http.Get(endpoint + "/_wslocal/health"); err == nil {
+				resp.Body.Close()
+				ok = resp.StatusCode == http.StatusOK
+			}
+		}
+		if !ok {
+			t.Fatalf("replica %d does not answer on %s:\n%s", i, addr, logsOf(name))
+		}
+		if _, body := get(t, endpoint+"/_wslocal/health", ""); !strings.Contains(body, `"store":"postgres"`) {
+			t.Errorf("replica %d health = %s, want store postgres", i, body)
+		}
+		endpoints = append(endpoints, endpoint)
+	}
+	created, err := workspacesClient(endpoints[0]).CreateIpGroup(context.Background(), &workspaces.CreateIpGroupInput{
+		GroupName: aws.String("office"), UserRules: []types.IpRuleItem{{IpRule: aws.String("10.0.0.0/16")}}})
+	if err != nil {
+		t.Fatalf("CreateIpGroup on replica 0: %v", err)
+	}
+	mustHaveGroup(t, workspacesClient(endpoints[1]), aws.ToString(created.GroupId))
 }
 
 // compose is the Compose command here: docker-compose (Debian's), or the
