@@ -25,22 +25,57 @@ import (
 	"github.com/wslocal/wslocal/workspaces"
 )
 
-// Version is set at build time with -ldflags "-X .../server.Version=v1.2.3";
-// otherwise it is the module version or "dev".
+// Version is set at build time for a release, with
+// -ldflags "-X github.com/wslocal/wslocal/server.Version=v1.2.3"
+// (scripts/release.sh does). Empty otherwise: see VersionString.
 var Version = ""
 
-// VersionString is the version wslocal reports: Version, the module's
-// version, or "dev".
-func VersionString() string { return version() }
+// VersionString is the version wslocal reports in its banner, --version and
+// /_wslocal/health: the stamped Version; else the module version Go
+// recorded (a tag or pseudo-version for `go install ...@v1.2.3` or a build
+// in a git clone, e.g. v0.0.0-20261130113125-3f616b8fcd9d+dirty); else the
+// VCS revision from the build info ("devel-<12 hex>", "+dirty" when the
+// tree had changes); "dev" only when the binary carries none of these.
+func VersionString() string {
+	bi, _ := debug.ReadBuildInfo()
+	return versionOf(Version, bi)
+}
 
-func version() string {
-	if Version != "" {
-		return Version
+func versionOf(stamped string, bi *debug.BuildInfo) string {
+	if stamped != "" {
+		return stamped
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi == nil {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	if rev := BuildSetting(bi, "vcs.revision"); rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v := "devel-" + rev
+		if BuildSetting(bi, "vcs.modified") == "true" {
+			v += "+dirty"
+		}
+		return v
 	}
 	return "dev"
+}
+
+// BuildSetting is the value of one of the build info's settings (e.g.
+// "vcs.revision"), or "".
+func BuildSetting(bi *debug.BuildInfo, key string) string {
+	if bi == nil {
+		return ""
+	}
+	for _, s := range bi.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 // Config says how to build a server.

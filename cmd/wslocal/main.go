@@ -59,6 +59,7 @@ type options struct {
 	readTimeout time.Duration
 	idleTimeout time.Duration
 	pprof       string
+	version     bool
 
 	pg postgres.Options
 }
@@ -103,7 +104,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
 		"for --auth strict: a JSON or YAML list of {accessKey, secretKey, account, allow, deny} (env WSLOCAL_CREDENTIALS)")
 	fs.StringVar(&o.controlToken, "control-token", env("control-token", ""),
-		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted) and the profiler;\nneeded when --addr or --pprof is not a loopback address. Prefer --control-token-file or the environment:\nthe command line is visible to every user of the machine (env WSLOCAL_CONTROL_TOKEN)")
+		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted) and the profiler;\nneeded when --addr or --pprof is not a loopback address; \"generate\" makes a random one and prints it at start. Prefer --control-token-file or the environment:\nthe command line is visible to every user of the machine (env WSLOCAL_CONTROL_TOKEN)")
 	var tokenFile string
 	fs.StringVar(&tokenFile, "control-token-file", env("control-token-file", ""),
 		"read the --control-token from this file (trailing newline ignored) (env WSLOCAL_CONTROL_TOKEN_FILE)")
@@ -124,9 +125,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 		"PostgreSQL store: longest statement (statement_timeout); 0: no bound")
 	duration(&o.pg.IdleInTransactionTimeout, "pg-idle-in-transaction-timeout", pgDefaults.IdleInTransactionTimeout.String(),
 		"PostgreSQL store: PostgreSQL ends a session idle this long inside a transaction, freeing the write lock\nof a replica whose connection went silent (idle_in_transaction_session_timeout); 0: no bound")
+	fs.BoolVar(&o.version, "version", false, "print the version and build details, then exit")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
+		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage:\n  wslocal [flags]           serve\n  wslocal health [flags]    exit 0 if the wslocal at --addr answers its health check (see wslocal health -h)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := errors.Join(envErrs...); err != nil {
@@ -164,9 +166,16 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "health" {
+		return health(ctx, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if o.version {
+		printVersion(stdout)
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
@@ -199,6 +208,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	generated := o.controlToken == generateToken
+	if generated {
+		if o.controlToken, err = newControlToken(); err != nil {
+			return err
+		}
+	}
 	// Before listening: the control API must not be reachable even for a moment.
 	if err := checkExposure(o.addr, o.controlToken); err != nil {
 		return err
@@ -208,7 +223,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			return err
 		}
 	}
-	if o.tokenInArgs {
+	if o.tokenInArgs && !generated {
 		log.Warn("--control-token on the command line is visible to every user of this machine (ps, /proc); " +
 			"prefer --control-token-file or WSLOCAL_CONTROL_TOKEN")
 	}
@@ -226,11 +241,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
+	// Listening on all addresses (0.0.0.0, ::, a container's default),
+	// clients on this machine use loopback: http://[::]:4599 is no endpoint.
+	endpoint = "http://" + clientAddr(ln.Addr().String())
 	fmt.Fprintf(stderr, "  auth %s\n", authBanner(authn, o.credentials))
 	if o.seed != "" {
 		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
 	}
 	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
+	if generated {
+		fmt.Fprintf(stderr, "  control token %s (generated: send \"Authorization: Bearer <token>\" to /_wslocal/)\n", o.controlToken)
+	}
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	if o.pprof != "" {
