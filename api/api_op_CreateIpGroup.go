@@ -14,6 +14,9 @@ func (v *CreateIpGroupRequest) validate(vs *Violations, path string) {
 	if v.GroupName == nil {
 		vs.null(joinPath(path, "groupName"))
 	}
+	if v.UserRules != nil {
+		checkIpRuleList(vs, joinPath(path, "userRules"), v.UserRules)
+	}
 	if v.Tags != nil {
 		checkTagList(vs, joinPath(path, "tags"), v.Tags)
 	}

@@ -16,6 +16,8 @@ func (v *RevokeIpRulesRequest) validate(vs *Violations, path string) {
 	}
 	if v.UserRules == nil {
 		vs.null(joinPath(path, "userRules"))
+	} else {
+		checkIpRevokedRuleList(vs, joinPath(path, "userRules"), v.UserRules)
 	}
 }
 

@@ -16,6 +16,8 @@ func (v *UpdateRulesOfIpGroupRequest) validate(vs *Violations, path string) {
 	}
 	if v.UserRules == nil {
 		vs.null(joinPath(path, "userRules"))
+	} else {
+		checkIpRuleList(vs, joinPath(path, "userRules"), v.UserRules)
 	}
 }
 

@@ -31,6 +31,48 @@ func (v Violation) String() string {
 // Violations collects every broken constraint of one input.
 type Violations struct {
 	List []Violation
+	// nulls are the lists whose members the request gave as null, by
+	// path, with the indexes of those members: Go's decoder makes a null
+	// member a zero value, which could not be told from "" or {}.
+	nulls map[string][]int
+}
+
+// ValidateWithNulls is in.Validate for an input decoded from a request in
+// which the lists at the keys of nulls (validation paths, e.g.
+// "associatedResourceTypes" or "tags") had null members at the given
+// indexes: such a list is reported as AWS does, "Value '[null]' at
+// 'associatedResourceTypes' failed to satisfy constraint: Member must
+// satisfy constraint: [Member must not be null]".
+func ValidateWithNulls(in Input, nulls map[string][]int) error {
+	c, ok := in.(checkable)
+	if !ok || len(nulls) == 0 {
+		return in.Validate()
+	}
+	vs := &Violations{nulls: nulls}
+	c.validate(vs, "")
+	return vs.Err()
+}
+
+// nullMembers reports the list v at path once if the request gave it
+// null members, rendering them as null; it says whether it did.
+func (vs *Violations) nullMembers(path string, v any) bool {
+	idx := vs.nulls[path]
+	if len(idx) == 0 {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	parts := make([]string, rv.Len())
+	for i := range parts {
+		parts[i] = renderValue(rv.Index(i))
+	}
+	for _, i := range idx {
+		if i < len(parts) {
+			parts[i] = "null"
+		}
+	}
+	vs.List = append(vs.List, Violation{Path: path, Value: "[" + strings.Join(parts, ", ") + "]",
+		Constraint: "Member must satisfy constraint: [Member must not be null]"})
+	return true
 }
 
 // Err returns nil, or a *ValidationException whose message lists every violation.

@@ -29,6 +29,9 @@ func checkARN(vs *Violations, path string, v string) {
 }
 
 func checkAccessEndpointList(vs *Violations, path string, v []AccessEndpoint) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -82,11 +85,17 @@ func checkApplicationAssociatedResourceType(vs *Violations, path string, v strin
 }
 
 func checkApplicationAssociatedResourceTypeList(vs *Violations, path string, v []ApplicationAssociatedResourceType) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplicationAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [WORKSPACE, BUNDLE, IMAGE]]")
 }
 
 func checkApplicationList(vs *Violations, path string, v []Application) {
 	vs.length(path, v, len(v), 1, 5)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplication(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [Microsoft_Office_2016, Microsoft_Office_2019]]")
 }
 
@@ -105,6 +114,9 @@ func checkBundleAssociatedResourceType(vs *Violations, path string, v string) {
 }
 
 func checkBundleAssociatedResourceTypeList(vs *Violations, path string, v []BundleAssociatedResourceType) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
@@ -116,6 +128,9 @@ func checkBundleId(vs *Violations, path string, v string) {
 
 func checkBundleIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsb-[0-9a-z]{8,63}$]")
 }
 
@@ -136,6 +151,9 @@ func checkClientDeviceType(vs *Violations, path string, v string) {
 
 func checkClientDeviceTypeList(vs *Violations, path string, v []ClientDeviceType) {
 	vs.length(path, v, len(v), 1, 6)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkClientDeviceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [DeviceTypeWindows, DeviceTypeOsx, DeviceTypeAndroid, DeviceTypeIos, DeviceTypeLinux, DeviceTypeWeb]]")
 }
 
@@ -178,6 +196,9 @@ func checkCompute(vs *Violations, path string, v string) {
 }
 
 func checkComputeList(vs *Violations, path string, v []Compute) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkCompute(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [VALUE, STANDARD, PERFORMANCE, POWER, GRAPHICS, POWERPRO, GENERALPURPOSE_4XLARGE, GENERALPURPOSE_8XLARGE, GRAPHICSPRO, GRAPHICS_G4DN, GRAPHICSPRO_G4DN, GRAPHICS_G6_XLARGE, GRAPHICS_G6_2XLARGE, GRAPHICS_G6_4XLARGE, GRAPHICS_G6_8XLARGE, GRAPHICS_G6_16XLARGE, GRAPHICS_GR6_4XLARGE, GRAPHICS_GR6_8XLARGE, GRAPHICS_G6F_LARGE, GRAPHICS_G6F_XLARGE, GRAPHICS_G6F_2XLARGE, GRAPHICS_G6F_4XLARGE, GRAPHICS_GR6F_4XLARGE]]")
 }
 
@@ -190,6 +211,9 @@ func checkConnectionAliasId(vs *Violations, path string, v string) {
 
 func checkConnectionAliasIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkConnectionAliasId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 13, Member must satisfy regular expression pattern: ^wsca-[0-9a-z]{8,63}$]")
 }
 
@@ -223,6 +247,9 @@ func checkDefaultLogo(vs *Violations, path string, v []byte) {
 }
 
 func checkDeletableCertificateBasedAuthPropertiesList(vs *Violations, path string, v []DeletableCertificateBasedAuthProperty) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableCertificateBasedAuthProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN]]")
 }
 
@@ -231,6 +258,9 @@ func checkDeletableCertificateBasedAuthProperty(vs *Violations, path string, v s
 }
 
 func checkDeletableSamlPropertiesList(vs *Violations, path string, v []DeletableSamlProperty) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableSamlProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [SAML_PROPERTIES_USER_ACCESS_URL, SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME]]")
 }
 
@@ -240,6 +270,9 @@ func checkDeletableSamlProperty(vs *Violations, path string, v string) {
 
 func checkDescribeWorkspaceDirectoriesFilterList(vs *Violations, path string, v []DescribeWorkspaceDirectoriesFilter) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -257,6 +290,9 @@ func checkDescribeWorkspaceDirectoriesFilterValue(vs *Violations, path string, v
 
 func checkDescribeWorkspaceDirectoriesFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspaceDirectoriesFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$]")
 }
 
@@ -277,11 +313,17 @@ func checkDescribeWorkspacesPoolsFilterValue(vs *Violations, path string, v stri
 
 func checkDescribeWorkspacesPoolsFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspacesPoolsFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^[A-Za-z0-9][A-Za-z0-9_.-]+$]")
 }
 
 func checkDescribeWorkspacesPoolsFilters(vs *Violations, path string, v []DescribeWorkspacesPoolsFilter) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -300,6 +342,9 @@ func checkDirectoryId(vs *Violations, path string, v string) {
 
 func checkDirectoryIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkDirectoryId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 65, Member must have length greater than or equal to 10, Member must satisfy regular expression pattern: ^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)]")
 }
 
@@ -339,6 +384,9 @@ func checkImageAssociatedResourceType(vs *Violations, path string, v string) {
 }
 
 func checkImageAssociatedResourceTypeList(vs *Violations, path string, v []ImageAssociatedResourceType) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkImageAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
@@ -369,6 +417,9 @@ func checkInternetFallbackProtocol(vs *Violations, path string, v string) {
 }
 
 func checkInternetFallbackProtocolList(vs *Violations, path string, v []InternetFallbackProtocol) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkInternetFallbackProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP]]")
 }
 
@@ -391,7 +442,22 @@ func checkIpGroupId(vs *Violations, path string, v string) {
 }
 
 func checkIpGroupIdList(vs *Violations, path string, v []string) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkIpGroupId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsipg-[0-9a-z]{8,63}$]")
+}
+
+func checkIpRevokedRuleList(vs *Violations, path string, v []string) {
+	if vs.nullMembers(path, v) {
+		return
+	}
+}
+
+func checkIpRuleList(vs *Violations, path string, v []IpRuleItem) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 }
 
 var patternIpv6Address = regexp.MustCompile("^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$")
@@ -415,6 +481,9 @@ func checkLinkId(vs *Violations, path string, v string) {
 }
 
 func checkLinkStatusFilterList(vs *Violations, path string, v []AccountLinkStatusEnum) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkAccountLinkStatusEnum(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [LINKED, LINKING_FAILED, LINK_NOT_FOUND, PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT, REJECTED]]")
 }
 
@@ -465,6 +534,9 @@ func checkOperatingSystemName(vs *Violations, path string, v string) {
 }
 
 func checkOperatingSystemNameList(vs *Violations, path string, v []OperatingSystemName) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkOperatingSystemName(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [AMAZON_LINUX_2, UBUNTU_18_04, UBUNTU_20_04, UBUNTU_22_04, UNKNOWN, WINDOWS_10, WINDOWS_11, WINDOWS_7, WINDOWS_SERVER_2016, WINDOWS_SERVER_2019, WINDOWS_SERVER_2022, WINDOWS_SERVER_2025, RHEL_8, ROCKY_8]]")
 }
 
@@ -485,11 +557,17 @@ func checkProtocol(vs *Violations, path string, v string) {
 }
 
 func checkProtocolList(vs *Violations, path string, v []Protocol) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP, WSP]]")
 }
 
 func checkRebootWorkspaceRequests(vs *Violations, path string, v []RebootRequest) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -497,6 +575,9 @@ func checkRebootWorkspaceRequests(vs *Violations, path string, v []RebootRequest
 
 func checkRebuildWorkspaceRequests(vs *Violations, path string, v []RebuildRequest) {
 	vs.length(path, v, len(v), 1, 1)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -515,6 +596,9 @@ func checkRegion(vs *Violations, path string, v string) {
 
 func checkResourceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
 }
 
@@ -554,6 +638,9 @@ func checkSettingsGroup(vs *Violations, path string, v string) {
 }
 
 func checkStandbyWorkspacesList(vs *Violations, path string, v []StandbyWorkspace) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -561,6 +648,9 @@ func checkStandbyWorkspacesList(vs *Violations, path string, v []StandbyWorkspac
 
 func checkStartWorkspaceRequests(vs *Violations, path string, v []StartRequest) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -568,6 +658,9 @@ func checkStartWorkspaceRequests(vs *Violations, path string, v []StartRequest) 
 
 func checkStopWorkspaceRequests(vs *Violations, path string, v []StopRequest) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -583,6 +676,9 @@ func checkStorageConnectorTypeEnum(vs *Violations, path string, v string) {
 
 func checkStorageConnectors(vs *Violations, path string, v []StorageConnector) {
 	vs.length(path, v, len(v), 1, noLimit)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -601,6 +697,9 @@ func checkSubnetId(vs *Violations, path string, v string) {
 
 func checkSubnetIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), noLimit, 2)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkSubnetId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 24, Member must have length greater than or equal to 15, Member must satisfy regular expression pattern: ^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$]")
 }
 
@@ -609,10 +708,16 @@ func checkTagKey(vs *Violations, path string, v string) {
 }
 
 func checkTagKeyList(vs *Violations, path string, v []string) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
 }
 
 func checkTagList(vs *Violations, path string, v []Tag) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -632,6 +737,9 @@ func checkTenancy(vs *Violations, path string, v string) {
 
 func checkTerminateWorkspaceRequests(vs *Violations, path string, v []TerminateRequest) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -662,6 +770,9 @@ func checkUserSettingPermissionEnum(vs *Violations, path string, v string) {
 
 func checkUserSettings(vs *Violations, path string, v []UserSetting) {
 	vs.length(path, v, len(v), 1, noLimit)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -675,6 +786,9 @@ func checkWorkSpaceApplicationId(vs *Violations, path string, v string) {
 
 func checkWorkSpaceApplicationIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceApplicationId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsa-[0-9a-z]{8,63}$]")
 }
 
@@ -693,6 +807,9 @@ func checkWorkSpaceAssociatedResourceType(vs *Violations, path string, v string)
 }
 
 func checkWorkSpaceAssociatedResourceTypeList(vs *Violations, path string, v []WorkSpaceAssociatedResourceType) {
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
@@ -724,6 +841,9 @@ func checkWorkspaceDirectoryName(vs *Violations, path string, v string) {
 
 func checkWorkspaceDirectoryNameList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceDirectoryName(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$]")
 }
 
@@ -735,6 +855,9 @@ func checkWorkspaceId(vs *Violations, path string, v string) {
 
 func checkWorkspaceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^ws-[0-9a-z]{8,63}$]")
 }
 
@@ -753,6 +876,9 @@ func checkWorkspaceImageId(vs *Violations, path string, v string) {
 
 func checkWorkspaceImageIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceImageId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsi-[0-9a-z]{9,63}$]")
 }
 
@@ -775,6 +901,9 @@ func checkWorkspaceName(vs *Violations, path string, v string) {
 
 func checkWorkspaceRequestList(vs *Violations, path string, v []WorkspaceRequest) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	for i := range v {
 		v[i].validate(vs, elemPath(path, i))
 	}
@@ -792,6 +921,9 @@ func checkWorkspacesPoolId(vs *Violations, path string, v string) {
 
 func checkWorkspacesPoolIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
+	if vs.nullMembers(path, v) {
+		return
+	}
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspacesPoolId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wspool-[0-9a-z]{9}$]")
 }
 

@@ -25,25 +25,62 @@ const MaxSkew = 15 * time.Minute
 // body (strict mode hashes it; the body is read once, by the caller).
 // Refusals are *Error.
 func (a *Authenticator) Authenticate(r *http.Request, body []byte) (Caller, error) {
+	p, err := a.CheckHeaders(r)
+	if err != nil {
+		return Caller{}, err
+	}
+	return p.Finish(r, body)
+}
+
+// Pending is a request whose headers passed: in strict mode its signature
+// still has to be checked against the body.
+type Pending struct {
+	caller Caller
+	a      *Authenticator
+	header string
+	cred   Credential
+	key    Key
+	at     time.Time
+}
+
+// CheckHeaders decides everything about r that its headers allow, before
+// its body is read: a request without Authorization, with a header that
+// does not parse, and in strict mode one badly dated, of an unknown key or
+// that leaves unsigned a header that decides what it does, is refused
+// without waiting for a body it may be trickling. Refusals are *Error.
+func (a *Authenticator) CheckHeaders(r *http.Request) (*Pending, error) {
 	mode := Accept
 	if a != nil && a.Mode != "" {
 		mode = a.Mode
 	}
 	if mode == Off {
-		return FromRequest(r), nil
+		return &Pending{caller: FromRequest(r)}, nil
 	}
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return Caller{}, missingToken()
+		return nil, missingToken()
 	}
 	cred, err := ParseAuthorization(h)
 	if err != nil {
-		return Caller{}, incompleteSignature("%s", err.Error())
+		return nil, incompleteSignature("%s", err.Error())
 	}
 	if mode == Accept {
-		return Caller{AccessKey: cred.AccessKey, Account: AccountFor(cred.AccessKey), Region: cred.Region}, nil
+		return &Pending{caller: Caller{AccessKey: cred.AccessKey, Account: AccountFor(cred.AccessKey), Region: cred.Region}}, nil
 	}
-	return a.verify(r, body, h, cred)
+	key, at, err := a.verifyHeaders(r, h, cred)
+	if err != nil {
+		return nil, err
+	}
+	return &Pending{a: a, header: h, cred: cred, key: key, at: at}, nil
+}
+
+// Finish checks what needs the body (strict mode's signature) and returns
+// the caller.
+func (p *Pending) Finish(r *http.Request, body []byte) (Caller, error) {
+	if p.a == nil {
+		return p.caller, nil
+	}
+	return p.a.verifyBody(r, body, p.cred, p.key, p.at)
 }
 
 func (a *Authenticator) now() time.Time {

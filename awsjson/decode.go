@@ -11,46 +11,55 @@ import (
 	"github.com/wslocal/wslocal/api"
 )
 
-// decode reads a JSON object into in. An empty body is an empty object.
-// A member that is null is absent (encoding/json leaves it unset).
+// decode reads a JSON object into in (see decodeInput).
 func decode(body []byte, in api.Input) error {
+	_, err := decodeInput(body, in)
+	return err
+}
+
+// decodeInput reads a JSON object into in. An empty body is an empty
+// object. A member that is null is absent (encoding/json leaves it unset);
+// the lists that had null members are returned, for validation
+// (api.ValidateWithNulls).
+func decodeInput(body []byte, in api.Input) (map[string][]int, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return nil
+		return nil, nil
 	}
 	if body[0] != '{' {
-		return serializationError("The request body must be a JSON object.")
+		return nil, serializationError("The request body must be a JSON object.")
 	}
 	// encoding/json replaces invalid UTF-8 with U+FFFD without a word: a
 	// name stored that way would not be the name the client sent.
 	if !utf8.Valid(body) {
-		return serializationError("The request body is not valid UTF-8.")
+		return nil, serializationError("The request body is not valid UTF-8.")
 	}
 	if !json.Valid(body) {
 		// Unmarshal says where the syntax breaks.
 		var syntaxErr *json.SyntaxError
 		if err := json.Unmarshal(body, new(any)); errors.As(err, &syntaxErr) {
-			return serializationError(fmt.Sprintf("The request body is not valid JSON: %v.", syntaxErr))
+			return nil, serializationError(fmt.Sprintf("The request body is not valid JSON: %v.", syntaxErr))
 		}
-		return serializationError("The request body is not valid JSON.")
+		return nil, serializationError("The request body is not valid JSON.")
 	}
-	if err := scanBody(body, reflect.TypeOf(in)); err != nil {
-		return err
+	sc, err := scanBody(body, reflect.TypeOf(in))
+	if err != nil {
+		return nil, err
 	}
-	err := json.Unmarshal(body, in)
+	err = json.Unmarshal(sc.body, in)
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		return nil
+		return sc.nulls, nil
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
 			field = "the request"
 		}
-		return serializationError(fmt.Sprintf("Unexpected JSON %s for %s: expected %s.", clip(typeErr.Value, 64), clip(field, 128), jsonKind(typeErr.Type)))
+		return nil, serializationError(fmt.Sprintf("Unexpected JSON %s for %s: expected %s.", clip(typeErr.Value, 64), clip(field, 128), jsonKind(typeErr.Type)))
 	default:
 		// A member's own UnmarshalJSON refused it (api.Time).
-		return serializationError(fmt.Sprintf("The request body could not be decoded: %s.", clip(err.Error(), 160)))
+		return nil, serializationError(fmt.Sprintf("The request body could not be decoded: %s.", clip(err.Error(), 160)))
 	}
 }
 

@@ -91,6 +91,8 @@ func FuzzDecode(f *testing.F) {
 		{1, `{"ImageIds":null,"NextToken":null,"MaxResults":null,"ImageType":null}`},
 		{2, `{"Tags":null,"Applications":null,"Ec2ImageId":null}`},
 		{5, `{"Workspaces":[null,{"Tags":[null]}]}`},
+		{0, `{"AſſociatedResourceTypes":["X"],"ImageId":"wsi-0123456789","A\u017f\u017fociatedResourceTypes":[null],"AssociatedResourceTypes":["APPLICATION",null]}`},
+		{3, `{"ResourceId":"wsi-0123456789","Tags":[{"\u212Aey":"k","Key":"x\"y"},null]}`},
 		{1, `{"ImageIds":[null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null]}`},
 	}
 	for _, s := range seeds {

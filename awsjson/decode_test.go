@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -38,8 +39,6 @@ func TestDecodeHardened(t *testing.T) {
 		{"duplicate unknown member", `{"X":1,"X":2}`, "Member 'X' appears twice"},
 		{"duplicate by escape", `{"NextToken":"a","\u004eextToken":"b"}`, "Member 'NextToken' appears twice"},
 		{"duplicate nested", `{"X":{"a":[{"b":1,"b":1}]}}`, "Member 'X.a.b' appears twice"},
-		{"member in another case", `{"nexttoken":"a"}`, "Member 'nexttoken' is not 'NextToken': member names are case-sensitive."},
-		{"member in another case beside the right one", `{"NextToken":"a","NEXTTOKEN":"b"}`, "is not 'NextToken'"},
 		{"integer out of range", `{"MaxResults":99999999999}`, "Unexpected JSON number 99999999999 for MaxResults: expected an integer."},
 		{"integer overflowing float64", `{"MaxResults":1e400}`, "Unexpected JSON number 1e400 for MaxResults"},
 		{"negative overflow", `{"MaxResults":-1e400}`, "Unexpected JSON number -1e400"},
@@ -119,4 +118,93 @@ func TestDecodeAccepts(t *testing.T) {
 			t.Fatalf("%d ImageIds", len(in.ImageIds))
 		}
 	})
+}
+
+// TestDecodeBindsByExactName: encoding/json binds a member name to a field
+// case-insensitively, with Unicode folding (U+017F ſ is s, U+212A K is k);
+// AWS binds by exact name, so such a member is unknown, and ignored like
+// any unknown member, even beside the real one.
+func TestDecodeBindsByExactName(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []api.ImageAssociatedResourceType
+	}{
+		{"long s alone", `{"ImageId":"wsi-0123456789","Aſſociatedreſourcetypes":["APPLICATION"]}`, nil},
+		{"long s beside the real one", `{"ImageId":"wsi-0123456789","AssociatedResourceTypes":["APPLICATION"],"AſſociatedResourceTypes":[]}`,
+			[]api.ImageAssociatedResourceType{"APPLICATION"}},
+		{"long s before the real one", `{"AſſociatedResourceTypes":["X"],"ImageId":"wsi-0123456789","AssociatedResourceTypes":["APPLICATION"]}`,
+			[]api.ImageAssociatedResourceType{"APPLICATION"}},
+		{"escaped long s", `{"ImageId":"wsi-0123456789","A\u017f\u017fociatedResourceTypes":["APPLICATION"]}`, nil},
+		{"lower case", `{"ImageId":"wsi-0123456789","associatedresourcetypes":["APPLICATION"]}`, nil},
+		{"upper case beside", `{"ImageId":"wsi-0123456789","ASSOCIATEDRESOURCETYPES":["X"],"AssociatedResourceTypes":["APPLICATION"]}`,
+			[]api.ImageAssociatedResourceType{"APPLICATION"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in api.DescribeImageAssociationsRequest
+			if err := decode([]byte(tc.body), &in); err != nil {
+				t.Fatal(err)
+			}
+			if in.ImageId == nil || *in.ImageId != "wsi-0123456789" {
+				t.Errorf("ImageId = %v", in.ImageId)
+			}
+			if fmt.Sprint(in.AssociatedResourceTypes) != fmt.Sprint(tc.want) {
+				t.Errorf("AssociatedResourceTypes = %q, want %q", in.AssociatedResourceTypes, tc.want)
+			}
+		})
+	}
+	var tags api.CreateTagsRequest
+	if err := decode([]byte(`{"ResourceId":"wsi-0123456789","Tags":[{"\u212Aey":"kelvin","Key":"k","Value":"v"}]}`), &tags); err != nil {
+		t.Fatal(err)
+	}
+	if len(tags.Tags) != 1 || *tags.Tags[0].Key != "k" {
+		t.Errorf("Tags = %+v, want the Key member only", tags.Tags)
+	}
+}
+
+// TestNullListMembers: a list with a null member is reported once, at the
+// list's path, as AWS's validation framework does ("Value '[null]' at
+// 'assets' ... Member must satisfy constraint: [Member must not be null]"
+// is Cognito's answer to "Assets":[null]), not as the zero value Go's
+// decoder makes of the null.
+func TestNullListMembers(t *testing.T) {
+	const notNull = "' failed to satisfy constraint: Member must satisfy constraint: [Member must not be null]"
+	for _, tc := range []struct {
+		name string
+		in   api.Input
+		body string
+		want string
+	}{
+		{"enum list", &api.DescribeImageAssociationsRequest{}, `{"ImageId":"wsi-0123456789","AssociatedResourceTypes":[null]}`,
+			"1 validation error detected: Value '[null]' at 'associatedResourceTypes" + notNull},
+		{"null after a value", &api.DescribeImageAssociationsRequest{}, `{"ImageId":"wsi-0123456789","AssociatedResourceTypes":["APPLICATION",null]}`,
+			"1 validation error detected: Value '[APPLICATION, null]' at 'associatedResourceTypes" + notNull},
+		{"beside another violation", &api.DescribeImageAssociationsRequest{}, `{"AssociatedResourceTypes":[ null ]}`,
+			"2 validation errors detected: Value null at 'imageId' failed to satisfy constraint: Member must not be null; " +
+				"Value '[null]' at 'associatedResourceTypes" + notNull},
+		{"list of structures", &api.CreateTagsRequest{}, `{"ResourceId":"wsi-0123456789","Tags":[null]}`,
+			"1 validation error detected: Value '[null]' at 'tags" + notNull},
+		{"string list without constraints", &api.DescribeWorkspaceImagesRequest{}, `{"ImageIds":["wsi-0123456789",null]}`,
+			"1 validation error detected: Value '[wsi-0123456789, null]' at 'imageIds" + notNull},
+		{"nested list", &api.CreateWorkspacesRequest{},
+			`{"Workspaces":[{"DirectoryId":"d-1234567890","UserName":"u","BundleId":"wsb-123456789","Tags":[null]}]}`,
+			"1 validation error detected: Value '[null]' at 'workspaces.1.member.tags" + notNull},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			nulls, err := decodeInput([]byte(tc.body), tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = api.ValidateWithNulls(tc.in, nulls)
+			var ve *api.ValidationException
+			if !errors.As(err, &ve) || ve.Message == nil || *ve.Message != tc.want {
+				t.Fatalf("validation = %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	// A null inside a list of an unknown member or of a map value is nothing.
+	var in api.DescribeImageAssociationsRequest
+	nulls, err := decodeInput([]byte(`{"ImageId":"wsi-0123456789","AssociatedResourceTypes":["APPLICATION"],"X":[null]}`), &in)
+	if err != nil || len(nulls) != 0 || api.ValidateWithNulls(&in, nulls) != nil {
+		t.Errorf("unknown member's null: nulls %v, err %v", nulls, err)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/store"
 )
 
 // StatusOf is the HTTP status an error is sent with.
@@ -32,9 +33,18 @@ func StatusOf(err error) int {
 // "message": ...} plus the error shape's own members, with the code also in
 // the x-amzn-ErrorType header. An error that is not an API error is logged
 // and sent as InternalFailure, never with its text.
+//
+// A store that could not answer in time (store.ErrUnavailable: PostgreSQL
+// unreachable, or the write lock not taken within its timeout) is sent as
+// ServiceUnavailable (HTTP 503), which AWS SDKs and the CLI retry.
 func (h *Handler) writeError(w http.ResponseWriter, err error) (int, string) {
 	var apiErr api.Error
-	if !errors.As(err, &apiErr) {
+	switch {
+	case errors.As(err, &apiErr):
+	case errors.Is(err, store.ErrUnavailable):
+		h.logger().Warn("store unavailable", "err", err)
+		apiErr = serviceUnavailable().(api.Error)
+	default:
 		h.logger().Error("internal error", "err", err)
 		apiErr = internalFailure().(api.Error)
 	}

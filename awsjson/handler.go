@@ -43,11 +43,17 @@ type Handler struct {
 	Recorder func(Record)
 }
 
+// MaxLoggedField bounds, in bytes, each field of a request that the access
+// log and the Recorder keep; a longer one (an unknown operation's name) is
+// kept cut, marked with "...". Real values are far shorter: the longest
+// operation name has 45 bytes.
+const MaxLoggedField = 128
+
 // Record is what the handler tells its Recorder about one request.
 type Record struct {
 	Time      time.Time // when the request arrived, on the wall clock
 	RequestID string
-	Operation string // as the X-Amz-Target named it, even if unknown
+	Operation string // as the X-Amz-Target named it, even if unknown (clipped to MaxLoggedField)
 	Account   string
 	Region    string
 	Status    int
@@ -91,6 +97,13 @@ func injected(f *sim.APIErrorEffect) error {
 	return &frameworkError{status, f.Code, msg}
 }
 
+// serviceUnavailable is the answer when the store did not answer in time:
+// retryable, as AWS's own 503.
+func serviceUnavailable() error {
+	return &frameworkError{http.StatusServiceUnavailable, "ServiceUnavailable",
+		"The service is unavailable: the state store did not answer in time. Try again."}
+}
+
 func internalFailure() error {
 	return &frameworkError{http.StatusInternalServerError, "InternalFailure",
 		"The request processing has failed because of an unknown error, exception or failure."}
@@ -110,12 +123,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status, code = h.writeError(w, internalFailure())
 		}
 		latency := time.Since(start)
+		// What the client chose is kept bounded: a 60 KB X-Amz-Target
+		// must not become 60 KB of every log line and request log entry.
+		op, code := clip(op, MaxLoggedField), clip(code, MaxLoggedField)
+		account, region := clip(caller.Account, MaxLoggedField), clip(caller.Region, MaxLoggedField)
 		// LogAttrs: typed attributes, without the boxing of Info's ...any.
 		h.logger().LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", op), slog.Int("status", status),
-			slog.String("error", code), slog.String("account", caller.Account), slog.String("region", caller.Region),
+			slog.String("error", code), slog.String("account", account), slog.String("region", region),
 			slog.String("request_id", reqID), slog.Duration("duration", latency))
 		if h.Recorder != nil {
-			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: caller.Account, Region: caller.Region,
+			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: account, Region: region,
 				Status: status, Latency: latency, ErrorCode: code})
 		}
 	}()
@@ -151,11 +168,21 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return nil, err
 	}
+	// What the headers decide is decided before the body is read: a
+	// request refused here costs no wait for a body a client may trickle.
+	pending, err := h.Auth.CheckHeaders(r)
+	if err != nil {
+		if r.ContentLength != 0 {
+			// The body is left unread: the connection cannot be reused.
+			w.Header().Set("Connection", "close")
+		}
+		return nil, fromAuth(err)
+	}
 	body, err := h.readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.Auth.Authenticate(r, body)
+	c, err := pending.Finish(r, body)
 	if err != nil {
 		return nil, fromAuth(err)
 	}
@@ -176,10 +203,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 		}
 	}
 	in := op.NewInput()
-	if err := decode(body, in); err != nil {
+	nulls, err := decodeInput(body, in)
+	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
+	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
 	return op.Call(auth.WithCaller(r.Context(), c), h.Service, in)
@@ -226,4 +254,16 @@ func (h *Handler) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return h.Log
+}
+
+// RefusedOnHeaders reports whether r will be refused from its headers
+// alone (not POST, a content type of another protocol, no or a bad
+// signature header): Throttle lets such a request through without a slot,
+// since it is answered at once without its body being read.
+func (h *Handler) RefusedOnHeaders(r *http.Request) bool {
+	if r.Method != http.MethodPost || checkContentType(r.Header.Get("Content-Type")) != nil {
+		return true
+	}
+	_, err := h.Auth.CheckHeaders(r)
+	return err != nil
 }

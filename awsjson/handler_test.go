@@ -23,6 +23,7 @@ import (
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/auth"
+	"github.com/wslocal/wslocal/store"
 )
 
 // Image ids the fake service answers specially.
@@ -32,6 +33,7 @@ const (
 	imgWrapped     = "wsi-wrapped000"
 	imgInternal    = "wsi-internal00"
 	imgPanic       = "wsi-panic00000"
+	imgUnavailable = "wsi-unavailab0"
 	imgNilResult   = "wsi-nilresult0"
 	imgOK          = "wsi-0123456789"
 )
@@ -91,6 +93,8 @@ func (f *fakeService) DescribeImageAssociations(ctx context.Context, in *api.Des
 		return nil, errors.New(secret)
 	case imgPanic:
 		panic(secret)
+	case imgUnavailable:
+		return nil, fmt.Errorf("describe associations: %w", errors.Join(store.ErrUnavailable, errors.New(secret)))
 	case imgNilResult:
 		return nil, nil
 	}
@@ -275,6 +279,17 @@ func TestHandler(t *testing.T) {
 			status:  500,
 			errType: "InternalFailure",
 			want:    internalFailureBody,
+		},
+		{
+			name:    "unavailable store is ServiceUnavailable, retryable, without its text",
+			target:  target + "DescribeImageAssociations",
+			body:    describe(imgUnavailable),
+			status:  503,
+			errType: "ServiceUnavailable",
+			want: map[string]any{
+				"__type":  "ServiceUnavailable",
+				"message": "The service is unavailable: the state store did not answer in time. Try again.",
+			},
 		},
 		{
 			name:    "panic is InternalFailure without its text",

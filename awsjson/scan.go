@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -26,12 +27,44 @@ const (
 type scanner struct {
 	data []byte
 	pos  int
+	// ignored are the name tokens (quotes included) of members that
+	// encoding/json would bind to a member of another name, by its
+	// case-insensitive, Unicode-folding match ("AſſociatedResourceTypes"
+	// for AssociatedResourceTypes); AWS binds by exact name, so they are
+	// unknown members and are ignored like any other.
+	ignored [][2]int
+	// nulls are the lists of the input with null members: validation path
+	// to the indexes of the nulls.
+	nulls map[string][]int
+}
+
+// scanned is what scanBody learnt of a body.
+type scanned struct {
+	// body is the body to decode: the original, or a copy in which the
+	// ignored members are renamed so that encoding/json ignores them.
+	body  []byte
+	nulls map[string][]int
 }
 
 // scanBody checks body against the input type t (a pointer to a struct).
-func scanBody(body []byte, t reflect.Type) error {
+func scanBody(body []byte, t reflect.Type) (scanned, error) {
 	s := &scanner{data: body}
-	return s.value(t, 1, "")
+	if err := s.value(t, 1, "", ""); err != nil {
+		return scanned{}, err
+	}
+	out := scanned{body: body, nulls: s.nulls}
+	if len(s.ignored) > 0 {
+		// An empty name matches no member of the model.
+		var b []byte
+		last := 0
+		for _, span := range s.ignored {
+			b = append(b, body[last:span[0]]...)
+			b = append(b, `""`...)
+			last = span[1]
+		}
+		out.body = append(b, body[last:]...)
+	}
+	return out, nil
 }
 
 func (s *scanner) skipSpace() {
@@ -45,10 +78,15 @@ func (s *scanner) skipSpace() {
 	}
 }
 
+// noPath is the validation path of a value the model gives none (below a
+// map, inside an unknown member).
+const noPath = "\x00"
+
 // value checks the value at s.pos; t is the Go type it decodes into (nil
 // for an unknown member, which is checked but ignored), path names it for
-// messages.
-func (s *scanner) value(t reflect.Type, depth int, path string) error {
+// messages, vpath for validation ("tags.2.member.key"; noPath where the
+// model has none; "" for the input itself).
+func (s *scanner) value(t reflect.Type, depth int, path, vpath string) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -58,12 +96,12 @@ func (s *scanner) value(t reflect.Type, depth int, path string) error {
 		if depth > maxDepth {
 			return serializationError(fmt.Sprintf("The request body nests deeper than %d levels.", maxDepth))
 		}
-		return s.object(t, depth, path)
+		return s.object(t, depth, path, vpath)
 	case '[':
 		if depth > maxDepth {
 			return serializationError(fmt.Sprintf("The request body nests deeper than %d levels.", maxDepth))
 		}
-		return s.array(t, depth, path)
+		return s.array(t, depth, path, vpath)
 	case '"':
 		_, err := s.str(path)
 		return err
@@ -75,12 +113,12 @@ func (s *scanner) value(t reflect.Type, depth int, path string) error {
 	}
 }
 
-func (s *scanner) object(t reflect.Type, depth int, path string) error {
+func (s *scanner) object(t reflect.Type, depth int, path, vpath string) error {
 	s.pos++ // {
 	var fields map[string]reflect.Type
-	var folded map[string]string
+	var names []string
 	if t != nil && t.Kind() == reflect.Struct {
-		fields, folded = structFields(t)
+		fields, names = structFields(t)
 	}
 	seen := map[string]bool{}
 	for {
@@ -93,6 +131,7 @@ func (s *scanner) object(t reflect.Type, depth int, path string) error {
 			s.pos++
 			s.skipSpace()
 		}
+		keyStart := s.pos
 		key, err := s.str(path)
 		if err != nil {
 			return err
@@ -104,27 +143,48 @@ func (s *scanner) object(t reflect.Type, depth int, path string) error {
 		s.skipSpace()
 		s.pos++ // :
 		var vt reflect.Type
+		childV := noPath
 		switch {
 		case t == nil:
 		case t.Kind() == reflect.Map:
 			vt = t.Elem()
 		case fields != nil:
 			var ok bool
-			if vt, ok = fields[key]; !ok {
-				if name, ok := folded[strings.ToLower(key)]; ok {
-					// encoding/json would take it for name; AWS would ignore it.
-					return serializationError(fmt.Sprintf("Member %s is not %s: member names are case-sensitive.",
-						quoteName(join(path, key)), quoteName(join(path, name))))
+			if vt, ok = fields[key]; ok {
+				if vpath != noPath {
+					childV = join(vpath, lowerFirst(key))
+				}
+				break
+			}
+			for _, name := range names {
+				if strings.EqualFold(key, name) {
+					// encoding/json would take it for name; AWS, which
+					// binds by exact name, ignores it as unknown.
+					s.ignored = append(s.ignored, [2]int{keyStart, keyStart + len(s.rawKey(keyStart))})
+					break
 				}
 			}
 		}
-		if err := s.value(vt, depth+1, join(path, key)); err != nil {
+		if err := s.value(vt, depth+1, join(path, key), childV); err != nil {
 			return err
 		}
 	}
 }
 
-func (s *scanner) array(t reflect.Type, depth int, path string) error {
+// rawKey is the string token that starts at start (quotes included); the
+// scanner has read past it already.
+func (s *scanner) rawKey(start int) []byte {
+	i := start + 1
+	for s.data[i] != '"' {
+		if s.data[i] == '\\' {
+			i++
+		}
+		i++
+	}
+	return s.data[start : i+1]
+}
+
+func (s *scanner) array(t reflect.Type, depth int, path, vpath string) error {
 	s.pos++ // [
 	var et reflect.Type
 	if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
@@ -138,11 +198,22 @@ func (s *scanner) array(t reflect.Type, depth int, path string) error {
 		}
 		if s.data[s.pos] == ',' {
 			s.pos++
+			s.skipSpace()
 		}
 		if n == maxArrayLen {
 			return serializationError(fmt.Sprintf("The list %s has more than %d items.", quoteName(path), maxArrayLen))
 		}
-		if err := s.value(et, depth+1, path); err != nil {
+		if et != nil && vpath != noPath && s.data[s.pos] == 'n' {
+			if s.nulls == nil {
+				s.nulls = map[string][]int{}
+			}
+			s.nulls[vpath] = append(s.nulls[vpath], n)
+		}
+		elemV := noPath
+		if vpath != noPath {
+			elemV = vpath + "." + strconv.Itoa(n+1) + ".member"
+		}
+		if err := s.value(et, depth+1, path, elemV); err != nil {
 			return err
 		}
 	}
@@ -222,10 +293,10 @@ func hex4(b []byte) rune {
 }
 
 // structFields maps a structure's JSON member names to their types, and
-// lower-cased names to the real ones.
-func structFields(t reflect.Type) (map[string]reflect.Type, map[string]string) {
+// lists the names.
+func structFields(t reflect.Type) (map[string]reflect.Type, []string) {
 	fields := map[string]reflect.Type{}
-	folded := map[string]string{}
+	var names []string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -239,9 +310,18 @@ func structFields(t reflect.Type) (map[string]reflect.Type, map[string]string) {
 			name = f.Name
 		}
 		fields[name] = f.Type
-		folded[strings.ToLower(name)] = name
+		names = append(names, name)
 	}
-	return fields, folded
+	return fields, names
+}
+
+// lowerFirst is a member's name in a validation path: its first letter
+// lower-cased ("ImageId" is "imageId", "URL" is "uRL"), as api does.
+func lowerFirst(name string) string {
+	if name == "" {
+		return ""
+	}
+	return strings.ToLower(name[:1]) + name[1:]
 }
 
 func join(path, key string) string {

@@ -26,7 +26,21 @@ type throttle struct {
 	log   *slog.Logger
 }
 
+// headerRefuser is a handler that can tell from a request's headers that
+// it will refuse it at once, without reading its body (*Handler).
+type headerRefuser interface {
+	RefusedOnHeaders(*http.Request) bool
+}
+
 func (t *throttle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// A request the handler refuses from its headers alone (an unsigned
+	// one in strict mode) takes no slot: clients that cannot authenticate
+	// must not hold the slots while trickling bodies and throttle every
+	// signed request.
+	if hr, ok := t.next.(headerRefuser); ok && hr.RefusedOnHeaders(r) {
+		t.next.ServeHTTP(w, r)
+		return
+	}
 	select {
 	case t.slots <- struct{}{}:
 		defer func() { <-t.slots }()

@@ -3,6 +3,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -22,9 +24,14 @@ const Prefix = "/_wslocal/"
 type Handler struct {
 	Version   string
 	StoreKind string
-	Clock     sim.Clock
+	// Ping reports whether the store can be reached (nil: always).
+	Ping  func(context.Context) error
+	Clock sim.Clock
 	// Reset empties every store of state.
 	Reset func(context.Context) error
+	// Seed is the seed wslocal started with (--seed), which
+	// POST /_wslocal/reset {"seed": true} applies again; nil without one.
+	Seed *workspaces.Seed
 	// Sweep applies the lifecycle steps due on the clock.
 	Sweep func(context.Context) error
 	// Faults are the fault rules in force.
@@ -79,28 +86,53 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeErr answers {"error": ...}. A failure of wslocal's (500) that is the
+// store not answering in time is a 503: retry it.
 func writeErr(w http.ResponseWriter, status int, err error) {
+	if status == http.StatusInternalServerError && errors.Is(err, store.ErrUnavailable) {
+		status = http.StatusServiceUnavailable
+	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
 // maxHealthQuarantined bounds the quarantined rows health lists.
 const maxHealthQuarantined = 100
 
+// healthTimeout bounds the store's answer to a health check: a store that
+// takes longer is reported unavailable.
+const healthTimeout = 2 * time.Second
+
+// health answers 200 {"status": "ok"} while the store can be reached, and
+// 503 {"status": "unavailable", "reason": ...} when it cannot, so that an
+// orchestrator stops sending traffic to a replica that cannot serve it.
+// Both list the rows this process quarantined.
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	out := map[string]any{
+	body := map[string]any{
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
 		"quarantined": []workspaces.QuarantinedRow{}, "quarantinedCount": 0,
 	}
 	if h.Service != nil {
 		// Rows whose lifecycle step this process does not apply: the
-		// server serves on, so the status stays "ok"; the list (the oldest
-		// maxHealthQuarantined) says what to fix, or to re-import.
+		// server serves on, so they do not change the status; the list
+		// (the oldest maxHealthQuarantined) says what to fix, or to
+		// re-import.
 		q := h.Service.Quarantined()
-		out["quarantinedCount"] = len(q)
-		out["quarantined"] = q[:min(len(q), maxHealthQuarantined)]
+		body["quarantinedCount"] = len(q)
+		body["quarantined"] = q[:min(len(q), maxHealthQuarantined)]
 	}
-	writeJSON(w, http.StatusOK, out)
+	status := http.StatusOK
+	if h.Ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		err := h.Ping(ctx)
+		cancel()
+		if err != nil {
+			status = http.StatusServiceUnavailable
+			body["status"] = "unavailable"
+			body["reason"] = err.Error()
+		}
+	}
+	writeJSON(w, status, body)
 }
 
 // stats answers what this process has done: the lifecycle steps it
@@ -109,29 +141,68 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"lifecycleSteps": h.Service.StepsApplied()})
 }
 
+// resetRequest is the optional body of POST /_wslocal/reset.
+type resetRequest struct {
+	// Seed applies the --seed file again, in the same transaction as the
+	// reset.
+	Seed bool `json:"seed"`
+}
+
+// reset answers POST /_wslocal/reset: without a body (or with
+// {"seed": false}) it deletes all state; with {"seed": true} it deletes all
+// state and applies the start-up seed again in one transaction, a 400 when
+// wslocal started without --seed. Other fields are ignored, as the whole
+// body was before "seed" existed; the answer says whether it seeded.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	if err := h.Reset(r.Context()); err != nil {
+	var req resetRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))
+	if err == nil && len(bytes.TrimSpace(body)) > 0 {
+		err = decodeJSON(bytes.NewReader(body), &req, false)
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body of a reset is empty or {"seed": true|false}; nothing was reset: %w`, err))
+		return
+	}
+	if req.Seed && h.Seed == nil {
+		writeErr(w, http.StatusBadRequest, errors.New(`{"seed": true} re-applies the --seed file, and this wslocal started without --seed: nothing was reset`))
+		return
+	}
+	if req.Seed {
+		err = h.Service.ResetAndSeed(r.Context(), h.Seed)
+	} else {
+		err = h.Reset(r.Context())
+	}
+	if err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
 	}
 	if h.Service != nil {
-		h.Service.ClearQuarantine()
+		h.Service.ClearQuarantine() // the rows it named are gone
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reset": true})
+	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seeded": req.Seed})
 }
 
 // decodeBody reads a small JSON body strictly: one JSON value of v's shape
 // (no unknown fields) and nothing after it but white space. Every control
-// API body but a snapshot's (DecodeSnapshot, as strict) is read with it.
+// API body but a snapshot's (DecodeSnapshot, as strict) and a reset's
+// (optional, unknown fields ignored) is read with it.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
+	return decodeJSON(http.MaxBytesReader(w, r.Body, 1<<16), v, true)
+}
+
+// decodeJSON reads one JSON value into v and refuses anything after it
+// but white space; strict refuses unknown fields too.
+func decodeJSON(body io.Reader, v any, strict bool) error {
+	dec := json.NewDecoder(body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if err == nil {
-			err = errors.New("the body has data after its JSON value")
+			err = errors.New("data after the JSON object")
 		}
 		return err
 	}

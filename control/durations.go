@@ -30,7 +30,7 @@ func (h *Handler) getDurations(w http.ResponseWriter, r *http.Request) {
 
 // setDurations answers PUT /_wslocal/durations with some of
 // {"import": "1s", "image": "1s", "workspace": "1s", "deploy": "1s",
-// "directory": "1s", "account": "1s", "removed": "1h", "terminated": "1h"}. Steps already
+// "directory": "1s", "account": "1s", "removed": "1h", "terminated": "1m"}. Steps already
 // scheduled keep their due time.
 func (h *Handler) setDurations(w http.ResponseWriter, r *http.Request) {
 	var in durationsJSON

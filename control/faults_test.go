@@ -33,7 +33,7 @@ func TestFaultRulesAreCheckedAtTheDoor(t *testing.T) {
 			`associationError.code "Installer.Exploded" is not an AssociationErrorCode: one of ValidationError.InsufficientDiskSpace`},
 		{"unknown operation", `{"operation": "DescribeWorkspace", "apiError": {"code": "ThrottlingException"}}`,
 			`operation "DescribeWorkspace" is not an operation of the WorkSpaces API`},
-		{"junk after the JSON", `{"apiError": {"code": "ThrottlingException"}} {"apiError": {"code": "InternalFailure"}}`, "data after its JSON value"},
+		{"junk after the JSON", `{"apiError": {"code": "ThrottlingException"}} {"apiError": {"code": "InternalFailure"}}`, "data after the JSON object"},
 		{"garbage after the JSON", `{"apiError": {"code": "ThrottlingException"}}]`, "the body must be a fault rule: invalid character ']'"},
 	} {
 		status, b := raw(t, srv, http.MethodPost, "/_wslocal/faults", []byte(c.body))

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
@@ -96,5 +98,20 @@ func TestRequestLogIsARing(t *testing.T) {
 	}
 	if one := log.Latest(1); len(one) != 1 || one[0].RequestID != "5" {
 		t.Errorf("Latest(1) = %+v", one)
+	}
+}
+
+// TestRequestLogBoundsFields: whatever a Recorder passes, an entry keeps at
+// most awsjson.MaxLoggedField bytes of each field.
+func TestRequestLogBoundsFields(t *testing.T) {
+	l := control.NewRequestLog(10)
+	long := strings.Repeat("é", 40<<10)
+	l.Record(awsjson.Record{Time: time.Unix(0, 0), RequestID: long, Operation: long, Account: long, Region: long, ErrorCode: long, Status: 400})
+	e := l.Latest(1)[0]
+	for name, v := range map[string]string{"requestId": e.RequestID, "operation": e.Operation, "account": e.Account,
+		"region": e.Region, "errorCode": e.ErrorCode} {
+		if len(v) > awsjson.MaxLoggedField+3 || !strings.HasSuffix(v, "...") || !utf8.ValidString(v) {
+			t.Errorf("%s kept %d bytes (valid UTF-8: %v), want at most %d and marked cut", name, len(v), utf8.ValidString(v), awsjson.MaxLoggedField+3)
+		}
 	}
 }

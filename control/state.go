@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/workspaces"
 )
 
@@ -43,7 +44,7 @@ func (h *Handler) putState(w http.ResponseWriter, r *http.Request) {
 	}
 	var bad *workspaces.SnapshotError
 	switch {
-	case errors.As(err, &bad):
+	case errors.As(err, &bad), errors.Is(err, store.ErrNUL):
 		writeErr(w, http.StatusBadRequest, fmt.Errorf("the state was not changed: %w", err))
 	case err != nil:
 		writeErr(w, http.StatusInternalServerError, fmt.Errorf("the state was not changed: %w", err))

@@ -26,6 +26,9 @@ func raw(t *testing.T, srv *wslocaltest.Server, method, path string, body []byte
 	if err != nil {
 		t.Fatal(err)
 	}
+	if method != http.MethodGet {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -120,8 +123,8 @@ func TestStateRoundTripIsExact(t *testing.T) {
 	if err := json.Unmarshal(first, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 1 || len(got.Resources) != 5 || len(got.Tags) != 1 || len(got.Shares) != 1 {
-		t.Fatalf("export: version %d, %d resources, %d tags, %d shares; want 1, 5, 1, 1:\n%s",
+	if got.Version != 2 || len(got.Resources) != 5 || len(got.Tags) != 1 || len(got.Shares) != 1 {
+		t.Fatalf("export: version %d, %d resources, %d tags, %d shares; want 2, 5, 1, 1:\n%s",
 			got.Version, len(got.Resources), len(got.Tags), len(got.Shares), first)
 	}
 	states := map[string]int{}
@@ -184,7 +187,7 @@ func TestStateImportRefusesBadSnapshotsAndChangesNothing(t *testing.T) {
 	// written every other row when it finds it.
 	lateBadRow := with(func(m map[string]any) {
 		shares := m["shares"].([]any)
-		shares[len(shares)-1].(map[string]any)["sharedAccount"] = "nobody"
+		shares[len(shares)-1].(map[string]any)["grantee"] = "nobody"
 	})
 	badState := with(func(m map[string]any) {
 		as := m["associations"].([]any)
@@ -205,11 +208,11 @@ func TestStateImportRefusesBadSnapshotsAndChangesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", before[:len(before)/2], "not a JSON object"},
 		{"not an object", []byte(`[1, 2]`), "not a JSON object"},
-		{"newer version", with(func(m map[string]any) { m["version"] = 2; m["futureField"] = true }), "version 2, newer than this wslocal supports (1)"},
+		{"newer version", with(func(m map[string]any) { m["version"] = 3; m["futureField"] = true }), "version 3, newer than this wslocal supports (2)"},
 		{"no version", with(func(m map[string]any) { delete(m, "version") }), `no "version"`},
 		{"unknown field", with(func(m map[string]any) { m["colour"] = "blue" }), `unknown field "colour"`},
 		{"trailing data", append(append([]byte{}, before...), []byte(`{}`)...), "data after"},
-		{"bad last row", lateBadRow, "sharedAccount must be 12 digits"},
+		{"bad last row", lateBadRow, "grantee must be 12 digits"},
 		{"bad association state", badState, `state: "HALF_DONE" is not a state of an application of a WORKSPACE`},
 		{"doc not an object", badDoc, "doc: must be a JSON object"},
 		{"duplicate resource", dup, "appears twice"},

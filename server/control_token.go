@@ -22,7 +22,7 @@ func requireToken(token string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if !tokenGiven(r, token) {
+		if !TokenGiven(r, token) {
 			// Basic too: a browser asks for it, so the dashboard works
 			// (any user name, the token as the password).
 			w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal control API"`)
@@ -37,9 +37,9 @@ func requireToken(token string, next http.Handler) http.Handler {
 	})
 }
 
-// tokenGiven reports whether r carries the token, as "Bearer <token>" or
+// TokenGiven reports whether r carries the token, as "Bearer <token>" or
 // as the password of HTTP Basic authentication.
-func tokenGiven(r *http.Request, token string) bool {
+func TokenGiven(r *http.Request, token string) bool {
 	got := ""
 	if _, pass, ok := r.BasicAuth(); ok {
 		got = pass

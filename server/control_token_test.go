@@ -23,6 +23,7 @@ func TestControlToken(t *testing.T) {
 	do := func(method, path, authz string) *http.Response {
 		t.Helper()
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(`{"advance":"1s"}`))
+		req.Header.Set("Content-Type", "application/json")
 		if authz != "" {
 			req.Header.Set("Authorization", authz)
 		}

@@ -25,28 +25,66 @@ import (
 	"github.com/wslocal/wslocal/workspaces"
 )
 
-// Version is set at build time with -ldflags "-X .../server.Version=v1.2.3";
-// otherwise it is the module version or "dev".
+// Version is set at build time for a release, with
+// -ldflags "-X github.com/wslocal/wslocal/server.Version=v1.2.3"
+// (scripts/release.sh does). Empty otherwise: see VersionString.
 var Version = ""
 
-// VersionString is the version wslocal reports: Version, the module's
-// version, or "dev".
-func VersionString() string { return version() }
+// VersionString is the version wslocal reports in its banner, --version and
+// /_wslocal/health: the stamped Version; else the module version Go
+// recorded (a tag or pseudo-version for `go install ...@v1.2.3` or a build
+// in a git clone, e.g. v0.0.0-20261130113125-3f616b8fcd9d+dirty); else the
+// VCS revision from the build info ("devel-<12 hex>", "+dirty" when the
+// tree had changes); "dev" only when the binary carries none of these.
+func VersionString() string {
+	bi, _ := debug.ReadBuildInfo()
+	return versionOf(Version, bi)
+}
 
-func version() string {
-	if Version != "" {
-		return Version
+func versionOf(stamped string, bi *debug.BuildInfo) string {
+	if stamped != "" {
+		return stamped
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi == nil {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	if rev := BuildSetting(bi, "vcs.revision"); rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v := "devel-" + rev
+		if BuildSetting(bi, "vcs.modified") == "true" {
+			v += "+dirty"
+		}
+		return v
 	}
 	return "dev"
+}
+
+// BuildSetting is the value of one of the build info's settings (e.g.
+// "vcs.revision"), or "".
+func BuildSetting(bi *debug.BuildInfo, key string) string {
+	if bi == nil {
+		return ""
+	}
+	for _, s := range bi.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 // Config says how to build a server.
 type Config struct {
 	// Store is "memory", "sqlite:<path>" or a postgres:// URL.
 	Store string
+	// Postgres bounds the sessions of a postgres:// store
+	// (postgres.DefaultOptions when nil).
+	Postgres *postgres.Options
 	// Clock is the mode the clock starts in: "real" or "manual".
 	Clock string
 	// ClockStart is where a manual clock starts (now when zero).
@@ -64,6 +102,10 @@ type Config struct {
 	// ControlToken, when set, must come as "Authorization: Bearer <token>"
 	// with every control API request but GET /_wslocal/health.
 	ControlToken string
+	// Addr is the address wslocal listens on: without a ControlToken, the
+	// control API answers only requests whose Host is a loopback name or
+	// this address's host.
+	Addr string
 	// MaxBodyBytes bounds a request body (awsjson.DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
 	// MaxInFlight bounds the API requests served at once; beyond it they
@@ -86,6 +128,8 @@ type Server struct {
 	Faults  *sim.Faults
 	// Requests is the log of the latest AWS API requests.
 	Requests *control.RequestLog
+	// Seed is the seed of Config.SeedFile, nil without one.
+	Seed *workspaces.Seed
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -93,8 +137,9 @@ type Server struct {
 	closeErr  error
 }
 
-// OpenStore opens the store a --store value names.
-func OpenStore(ctx context.Context, spec string) (store.Store, error) {
+// OpenStore opens the store a --store value names; pg bounds the sessions
+// of a PostgreSQL store (postgres.DefaultOptions when nil).
+func OpenStore(ctx context.Context, spec string, pg *postgres.Options) (store.Store, error) {
 	switch {
 	case spec == "memory":
 		return sqlite.Open(ctx, ":memory:")
@@ -113,7 +158,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		}
 		return st, nil
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
-		return postgres.Open(ctx, spec)
+		opts := postgres.DefaultOptions()
+		if pg != nil {
+			opts = *pg
+		}
+		return postgres.OpenWith(ctx, spec, opts)
 	default:
 		return nil, fmt.Errorf("--store %q: use memory, sqlite:<path> or postgres://<user>@<host>/<database>", spec)
 	}
@@ -134,14 +183,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--clock: %w", err)
 	}
-	st, err := OpenStore(ctx, cfg.Store)
+	st, err := OpenStore(ctx, cfg.Store, cfg.Postgres)
 	if err != nil {
 		return nil, err
 	}
 	faults := sim.NewFaults()
 	svc := workspaces.New(st, clock, cfg.Workspaces, faults, log)
+	var seed *workspaces.Seed
 	if cfg.SeedFile != "" {
-		seed, err := workspaces.ReadSeedFile(cfg.SeedFile)
+		seed, err = workspaces.ReadSeedFile(cfg.SeedFile)
 		if err == nil {
 			err = svc.ApplySeed(ctx, seed)
 		}
@@ -163,12 +213,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
 	mux.Handle("GET /metrics", m.Handler())
-	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, control.New(control.Handler{
-		Version: VersionString(), StoreKind: st.Kind(), Clock: clock, Faults: faults,
-		Reset: st.Reset, Sweep: svc.Sweep, Service: svc, Requests: requests,
-	})))
+	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, guardControl(cfg.Addr, cfg.ControlToken != "", control.New(control.Handler{
+		Version: VersionString(), StoreKind: st.Kind(), Ping: st.Ping, Clock: clock, Faults: faults,
+		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
+	}))))
 	sweepCtx, stop := context.WithCancel(context.Background())
-	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, stop: stop}
+	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, Seed: seed, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond

@@ -1,6 +1,6 @@
 // Package store is wslocal's storage contract. The service runs every
-// operation as one transaction against a Store; store/sqlite implements it
-// (and store/postgres will, with the same SQL in store/sqlstore).
+// operation as one transaction against a Store; store/sqlite and
+// store/postgres implement it, with the SQL they share in store/sqlstore.
 package store
 
 import (
@@ -9,19 +9,55 @@ import (
 	"time"
 )
 
+// UnixMilli is how the stores and snapshots keep times: unix milliseconds,
+// 0 for the zero time (none).
+func UnixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromUnixMilli reads a UnixMilli time, in UTC.
+func FromUnixMilli(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
 // ErrNotFound is returned when a row asked for by key does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrUnavailable is wrapped by the error of a transaction that could not
+// reach the database, or could not take its lock, within the store's
+// timeouts: the operation did not complete (unless only the answer to its
+// commit was lost) and may be retried.
+var ErrUnavailable = errors.New("the store is unavailable")
+
+// ErrNUL is wrapped by the error of a write whose key or text column holds
+// U+0000, which no store keeps (a PostgreSQL text column cannot hold it).
+// Keys with U+0000 are never found: reads answer nothing and deletes
+// delete nothing. Documents (Resource.Doc) may hold anything.
+var ErrNUL = errors.New("text holds the character U+0000")
+
 // Partition is the account and region a row belongs to. Nothing crosses it
-// except what the service shares on purpose.
+// except what the service shares on purpose (Share), and what belongs to
+// no account and region (Global).
 type Partition struct {
 	Account string
 	Region  string
 }
 
-// Resource is an image, bundle, WorkSpace or directory. The store indexes
-// its key, state and due time; Doc is the service's own JSON for the rest,
-// so new resource kinds need no migration.
+// Global is the scope of the rows that belong to the whole service rather
+// than to one account and region, such as which account reserved a
+// connection string. No caller has it: callers' accounts are 12 digits.
+var Global = Partition{Account: "global", Region: "global"}
+
+// Resource is one resource of the service, of any kind (the service's kind
+// table lists them). The store indexes its key, state and due time; Doc is
+// the service's own JSON for the rest, so new resource kinds need no
+// migration.
 type Resource struct {
 	Partition
 	Kind    string
@@ -78,12 +114,14 @@ type Tag struct {
 	Value string
 }
 
-// Share is an image of one partition shared with another account of the
-// same region.
+// Share lets another account of the same region use one resource of a
+// partition: an image, a connection alias. It is the one way the service
+// shares across accounts.
 type Share struct {
-	Partition     // the owner's
-	ImageID       string
-	SharedAccount string
+	Partition // the owner's
+	Kind      string
+	ID        string
+	Grantee   string // the account it is shared with
 }
 
 // ResourceTag is a tag with the resource it belongs to, as AllTags lists it.
@@ -123,13 +161,15 @@ type Tx interface {
 	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
 	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
 
-	// Shares lists the accounts an image is shared with.
-	Shares(ctx context.Context, p Partition, imageID string) ([]Share, error)
-	// SharedWith lists the images shared with account in region.
-	SharedWith(ctx context.Context, account, region string) ([]Share, error)
+	// Shares lists the shares of the resource (kind, id) of p, by grantee.
+	Shares(ctx context.Context, p Partition, kind, id string) ([]Share, error)
+	// SharedWith lists the resources of a kind shared with account in
+	// region, ordered by owner and ID.
+	SharedWith(ctx context.Context, kind, account, region string) ([]Share, error)
+	// PutShare inserts a share; one that exists is left as it is.
 	PutShare(ctx context.Context, s Share) error
 	DeleteShare(ctx context.Context, s Share) error
-	DeleteSharesOf(ctx context.Context, p Partition, imageID string) error
+	DeleteSharesOf(ctx context.Context, p Partition, kind, id string) error
 
 	// AllResources, AllAssociations, AllTags and AllShares list the rows of
 	// every partition, ordered by their keys (bytewise, whatever the
@@ -175,8 +215,8 @@ type ResourcesView struct {
 	Due bool
 	// NextDue is when the partition's earliest step is due (zero: none).
 	NextDue time.Time
-	// Shared reports that images of other accounts are shared with the
-	// partition's account in its region.
+	// Shared reports that resources of the kind of other accounts are
+	// shared with the partition's account in its region.
 	Shared bool
 }
 
@@ -191,7 +231,7 @@ type ResourceViewer interface {
 	// in p at now.
 	ViewResource(ctx context.Context, p Partition, kind, id, resourceType string, now time.Time) (ResourceView, error)
 	// ViewResources reads every resource of a kind in p, whether a step is
-	// due in p at now, and whether images are shared with p.
+	// due in p at now, and whether resources of the kind are shared with p.
 	ViewResources(ctx context.Context, p Partition, kind string, now time.Time) (ResourcesView, error)
 }
 
@@ -206,5 +246,9 @@ type Store interface {
 	Reset(ctx context.Context) error
 	// Kind names the backend, for the health endpoint ("sqlite", ...).
 	Kind() string
+	// Ping reports whether the store can be reached now: nil, or an error
+	// (wrapping ErrUnavailable when the database does not answer) that
+	// says why, for the health endpoint.
+	Ping(ctx context.Context) error
 	Close() error
 }

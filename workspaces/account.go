@@ -13,8 +13,7 @@ import (
 // The account's BYOL settings are one row per account and region, made by
 // the first ModifyAccount; without it the account shows AWS's defaults.
 const (
-	kindAccount = "account"
-	accountID   = "byol"
+	accountID = "byol"
 
 	modPending   = string(api.DedicatedTenancyModificationStateEnumPending)
 	modCompleted = string(api.DedicatedTenancyModificationStateEnumCompleted)
@@ -122,13 +121,14 @@ func (s *Service) ModifyAccount(ctx context.Context, in *api.ModifyAccountReques
 			return err
 		}
 		if r == nil {
-			r = &store.Resource{Partition: p, Kind: kindAccount, ID: accountID, Created: now}
-		}
-		if r.State == modPending {
-			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+			r = &store.Resource{Partition: p, Kind: kindAccount, ID: accountID, State: none, Created: now}
 		}
 		if a.Support == api.DedicatedTenancySupportResultEnumEnabled {
 			return invalidState("BYOL is already enabled for this account, with management CIDR range %s.", a.CidrRange)
+		}
+		state, err := next(kindAccount, accountID, r.State, evModify)
+		if err != nil {
+			return err
 		}
 		a.Modifications = append(a.Modifications, api.AccountModification{
 			ModificationState:                   api.DedicatedTenancyModificationStateEnumPending,
@@ -136,7 +136,7 @@ func (s *Service) ModifyAccount(ctx context.Context, in *api.ModifyAccountReques
 			DedicatedTenancyManagementCidrRange: api.String(cidr),
 			StartTime:                           api.TimeOf(now),
 		})
-		r.State = modPending
+		r.State = state
 		schedule(r, now, s.Durations().Account)
 		if r.DueAt.IsZero() {
 			return completeModification(ctx, tx, r, a)
@@ -159,57 +159,55 @@ func (s *Service) stepAccount(ctx context.Context, tx store.Tx, r *store.Resourc
 }
 
 func completeModification(ctx context.Context, tx store.Tx, r *store.Resource, a *account) error {
+	// One guard for a row without modifications (a snapshot or seed
+	// cannot store one; an older store might hold one): an error that
+	// quarantines the row, not a panic.
 	if len(a.Modifications) == 0 {
-		return problem("doc.Modifications", "the account row %s has no modification to complete", r.ID)
+		return problem("doc.Modifications", "the account row %s (the BYOL settings of %s/%s) has no modification to complete", r.ID, r.Account, r.Region)
+	}
+	state, err := next(kindAccount, accountID, r.State, evStepDone)
+	if err != nil {
+		return err
 	}
 	m := &a.Modifications[len(a.Modifications)-1]
 	m.ModificationState = api.DedicatedTenancyModificationStateEnumCompleted
 	a.Support = m.DedicatedTenancySupport
 	a.CidrRange = api.ToString(m.DedicatedTenancyManagementCidrRange)
-	r.State, r.DueAt = modCompleted, time.Time{}
+	r.State, r.DueAt = state, time.Time{}
 	return putDoc(ctx, tx, r, a)
 }
 
 // DescribeAccountModifications lists the account's modifications newest
 // first, 25 a page.
 func (s *Service) DescribeAccountModifications(ctx context.Context, in *api.DescribeAccountModificationsRequest) (*api.DescribeAccountModificationsResult, error) {
-	after, err := decodeToken("DescribeAccountModifications", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
-	// The key is the 1-based position in the history of the last item
-	// returned; the history only grows, so it stays valid.
-	end := -1
-	if after != nil {
-		n, err := strconv.Atoi(after[0])
-		if err != nil || n < 1 {
-			return nil, invalidParameter("The NextToken %q is not valid for DescribeAccountModifications.", *in.NextToken)
-		}
-		end = n - 1
-	}
+	// The key is the 1-based position in the history: the history only
+	// grows, so it stays valid. The page goes from newest to oldest.
 	p := partition(ctx)
-	out := &api.DescribeAccountModificationsResult{AccountModifications: []api.AccountModification{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, a, err := getAccount(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		if end < 0 || end > len(a.Modifications) {
-			end = len(a.Modifications)
-		}
-		for i := end - 1; i >= 0; i-- {
-			if len(out.AccountModifications) == defaultPageSize {
-				out.NextToken = encodeToken("DescribeAccountModifications", strconv.Itoa(i+2))
-				break
+	items, next, err := describe(s, ctx, p, "DescribeAccountModifications", in.NextToken, 1, defaultPageSize,
+		func(tx store.Tx, now time.Time, pg *page[api.AccountModification]) error {
+			_, a, err := getAccount(ctx, tx, p)
+			if err != nil {
+				return err
 			}
-			out.AccountModifications = append(out.AccountModifications, a.Modifications[i])
-		}
-		return nil
-	})
+			from := len(a.Modifications) // the page starts before this index
+			if pg.after != nil {
+				last, err := strconv.Atoi(pg.start())
+				if err != nil || last < 1 {
+					return invalidParameter("The NextToken %q is not valid for DescribeAccountModifications.", *in.NextToken)
+				}
+				from = min(from, last-1)
+			}
+			for i := from - 1; i >= 0; i-- {
+				if err := pg.add(a.Modifications[i], strconv.Itoa(i+1)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeAccountModificationsResult{AccountModifications: items, NextToken: next}, nil
 }
 
 // ListAvailableManagementCidrRanges lists the /16 ranges of 10.0.0.0/8,
@@ -221,27 +219,23 @@ func (s *Service) ListAvailableManagementCidrRanges(ctx context.Context, in *api
 		return nil, invalidParameter("ManagementCidrRangeConstraint %q is not an IPv4 CIDR range.", *in.ManagementCidrRangeConstraint)
 	}
 	constraint = constraint.Masked()
-	after, err := decodeToken("ListAvailableManagementCidrRanges", in.NextToken, 1)
+	pg, err := newPage[string]("ListAvailableManagementCidrRanges", in.NextToken, 1, int(api.ToInt32(in.MaxResults, 5)))
 	if err != nil {
 		return nil, err
 	}
-	var from netip.Prefix // the last range returned
-	if after != nil {
-		if from, err = netip.ParsePrefix(after[0]); err != nil {
+	var from netip.Prefix // the last range returned: ranges go in address order
+	if pg.after != nil {
+		if from, err = netip.ParsePrefix(pg.after[0]); err != nil {
 			return nil, invalidParameter("The NextToken %q is not valid for ListAvailableManagementCidrRanges.", *in.NextToken)
 		}
 	}
-	limit := int(api.ToInt32(in.MaxResults, 5))
-	out := &api.ListAvailableManagementCidrRangesResult{ManagementCidrRanges: []string{}}
 	for _, r := range managementRanges(constraint) {
 		if from.IsValid() && r.Addr().Compare(from.Addr()) <= 0 {
 			continue
 		}
-		if len(out.ManagementCidrRanges) == limit {
-			out.NextToken = encodeToken("ListAvailableManagementCidrRanges", out.ManagementCidrRanges[limit-1])
+		if pg.add(r.String(), r.String()) != nil {
 			break
 		}
-		out.ManagementCidrRanges = append(out.ManagementCidrRanges, r.String())
 	}
-	return out, nil
+	return &api.ListAvailableManagementCidrRangesResult{ManagementCidrRanges: pg.items, NextToken: pg.next}, nil
 }

@@ -11,37 +11,15 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const (
-	kindAlias = "connection-alias"
-	// kindAliasShare is an alias shared with the account of its partition:
-	// the row lets that account find the alias, which lives with its owner.
-	kindAliasShare = "connection-alias-share"
-	// kindConnectionString reserves a connection string for the first
-	// account that used it, in every region and for good (AWS does the
-	// same), in the partition reservations.
-	kindConnectionString = "connection-string"
-)
-
-// reservations is the partition connection strings are reserved in: they
-// are global. No AWS region is named "global", so it is no caller's
-// partition; the account is the default one because a state snapshot
-// accepts only 12-digit accounts.
-var reservations = store.Partition{Account: "000000000000", Region: "global"}
-
 // Aliases are created CREATED and deleted at once: nothing in wslocal waits
 // on their DNS side, so they have no lifecycle.
 const aliasCreated = string(api.ConnectionAliasStateCreated)
 
-// connectionAlias is the stored document of an alias: the wire shape, with
-// the accounts it is shared with (ordered). Associations holds at most one.
+// connectionAlias is the stored document of an alias: the wire shape.
+// Associations holds at most one. The accounts it is shared with are its
+// shares (store.Share).
 type connectionAlias struct {
 	api.ConnectionAlias
-	SharedWith []string `json:"SharedWith,omitzero"`
-}
-
-// aliasShare is the document of a kindAliasShare row.
-type aliasShare struct {
-	Owner string `json:"Owner"`
 }
 
 // reservation is the document of a kindConnectionString row.
@@ -53,9 +31,12 @@ type reservation struct {
 func findAlias(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *connectionAlias, error) {
 	r, a, err := getDoc[connectionAlias](ctx, tx, p, kindAlias, id)
 	if isNotFound(err) {
-		var sh *aliasShare
-		if _, sh, err = getDoc[aliasShare](ctx, tx, p, kindAliasShare, id); err == nil {
-			r, a, err = getDoc[connectionAlias](ctx, tx, store.Partition{Account: sh.Owner, Region: p.Region}, kindAlias, id)
+		var shares []store.Share
+		if shares, err = tx.SharedWith(ctx, kindAlias, p.Account, p.Region); err == nil {
+			err = store.ErrNotFound
+			if i := slices.IndexFunc(shares, func(sh store.Share) bool { return sh.ID == id }); i >= 0 {
+				r, a, err = getDoc[connectionAlias](ctx, tx, shares[i].Partition, kindAlias, id)
+			}
 		}
 	}
 	if isNotFound(err) {
@@ -82,9 +63,9 @@ func (s *Service) CreateConnectionAlias(ctx context.Context, in *api.CreateConne
 	}
 	key := strings.ToLower(strings.TrimSuffix(cs, "."))
 	p := partition(ctx)
-	id := newID("wsca-", 9)
+	id := newKindID(kindAlias)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, res, err := getDoc[reservation](ctx, tx, reservations, kindConnectionString, key)
+		_, res, err := getDoc[reservation](ctx, tx, store.Global, kindConnectionString, key)
 		switch {
 		case err == nil && res.Account != p.Account:
 			return alreadyExists("The connection string %s is reserved for another account.", cs)
@@ -108,7 +89,7 @@ func (s *Service) CreateConnectionAlias(ctx context.Context, in *api.CreateConne
 			return limitExceeded("You have reached the quota of %d connection aliases in %s.", s.quotas.ConnectionAliases, p.Region)
 		}
 		if res == nil {
-			rr := &store.Resource{Partition: reservations, Kind: kindConnectionString, ID: key, State: "RESERVED", Created: now}
+			rr := &store.Resource{Partition: store.Global, Kind: kindConnectionString, ID: key, State: "RESERVED", Created: now}
 			if err := putDoc(ctx, tx, rr, reservation{Account: p.Account}); err != nil {
 				return err
 			}
@@ -133,23 +114,14 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 	if err := distinct("AliasIds", in.AliasIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeConnectionAliases", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeConnectionAliasesResult{ConnectionAliases: []api.ConnectionAlias{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		out.ConnectionAliases, out.NextToken = out.ConnectionAliases[:0], nil
-		from := ""
-		if after != nil {
-			from = after[0]
-		}
+	items, next, err := describe(s, ctx, p, "DescribeConnectionAliases", in.NextToken, 1, pageSize(in.Limit), func(tx store.Tx, now time.Time, pg *page[api.ConnectionAlias]) error {
+		from := pg.start()
 		own, err := tx.ListResources(ctx, p, kindAlias, from, 0)
 		if err != nil {
 			return err
 		}
-		shared, err := tx.ListResources(ctx, p, kindAliasShare, from, 0)
+		shared, err := tx.SharedWith(ctx, kindAlias, p.Account, p.Region)
 		if err != nil {
 			return err
 		}
@@ -161,13 +133,11 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 			}
 			aliases = append(aliases, a)
 		}
-		for i := range shared {
-			sh, err := loadDoc[aliasShare](&shared[i])
-			if err != nil {
-				return err
+		for _, sh := range shared {
+			if !pg.past(sh.ID) {
+				continue
 			}
-			owner := store.Partition{Account: sh.Owner, Region: p.Region}
-			_, a, err := getDoc[connectionAlias](ctx, tx, owner, kindAlias, shared[i].ID)
+			_, a, err := getDoc[connectionAlias](ctx, tx, sh.Partition, kindAlias, sh.ID)
 			if isNotFound(err) {
 				continue // a share left by a snapshot without its alias
 			}
@@ -177,7 +147,6 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 			aliases = append(aliases, a)
 		}
 		slices.SortFunc(aliases, func(a, b *connectionAlias) int { return strings.Compare(*a.AliasId, *b.AliasId) })
-		limit := pageSize(in.Limit)
 		for _, a := range aliases {
 			if in.AliasIds != nil && !slices.Contains(in.AliasIds, *a.AliasId) {
 				continue
@@ -187,18 +156,16 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 			}) {
 				continue
 			}
-			if len(out.ConnectionAliases) == limit {
-				out.NextToken = encodeToken("DescribeConnectionAliases", *out.ConnectionAliases[limit-1].AliasId)
-				break
+			if err := pg.add(a.ConnectionAlias, *a.AliasId); err != nil {
+				return err
 			}
-			out.ConnectionAliases = append(out.ConnectionAliases, a.ConnectionAlias)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeConnectionAliasesResult{ConnectionAliases: items, NextToken: next}, nil
 }
 
 // DeleteConnectionAlias deletes an alias that is neither associated nor
@@ -215,11 +182,15 @@ func (s *Service) DeleteConnectionAlias(ctx context.Context, in *api.DeleteConne
 			return associated("The connection alias %s is associated with directory %s; disassociate it first.",
 				r.ID, api.ToString(a.Associations[0].ResourceId))
 		}
-		if len(a.SharedWith) > 0 {
-			return associated("The connection alias %s is shared with account %s; unshare it (UpdateConnectionAliasPermission) first.",
-				r.ID, a.SharedWith[0])
+		shares, err := tx.Shares(ctx, p, kindAlias, r.ID)
+		if err != nil {
+			return err
 		}
-		return deleteResource(ctx, tx, r, "")
+		if len(shares) > 0 {
+			return associated("The connection alias %s is shared with account %s; unshare it (UpdateConnectionAliasPermission) first.",
+				r.ID, shares[0].Grantee)
+		}
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -303,31 +274,27 @@ func (s *Service) UpdateConnectionAliasPermission(ctx context.Context, in *api.U
 		if err != nil {
 			return err
 		}
-		other := store.Partition{Account: account, Region: p.Region}
-		i, shared := slices.BinarySearch(a.SharedWith, account)
+		shares, err := tx.Shares(ctx, p, kindAlias, r.ID)
+		if err != nil {
+			return err
+		}
+		share := store.Share{Partition: p, Kind: kindAlias, ID: r.ID, Grantee: account}
+		shared := slices.Contains(shares, share)
 		switch {
 		case allow && shared, !allow && !shared:
 			return nil
 		case allow:
-			if len(a.SharedWith) >= s.quotas.ConnectionAliasShares {
+			if len(shares) >= s.quotas.ConnectionAliasShares {
 				return limitExceeded("A connection alias can be shared with at most %d accounts.", s.quotas.ConnectionAliasShares)
 			}
-			a.SharedWith = slices.Insert(a.SharedWith, i, account)
-			sr := &store.Resource{Partition: other, Kind: kindAliasShare, ID: r.ID, State: aliasCreated, Created: now}
-			if err := putDoc(ctx, tx, sr, aliasShare{Owner: p.Account}); err != nil {
-				return err
-			}
+			return tx.PutShare(ctx, share)
 		default:
 			if len(a.Associations) > 0 && api.ToString(a.Associations[0].AssociatedAccountId) == account {
 				return associated("Account %s has the connection alias %s associated with directory %s; it must disassociate it first.",
 					account, r.ID, api.ToString(a.Associations[0].ResourceId))
 			}
-			a.SharedWith = slices.Delete(a.SharedWith, i, i+1)
-			if err := tx.DeleteResource(ctx, other, kindAliasShare, r.ID); err != nil {
-				return err
-			}
+			return tx.DeleteShare(ctx, share)
 		}
-		return putDoc(ctx, tx, r, a)
 	})
 	if err != nil {
 		return nil, err
@@ -338,34 +305,28 @@ func (s *Service) UpdateConnectionAliasPermission(ctx context.Context, in *api.U
 // DescribeConnectionAliasPermissions lists the accounts an alias of the
 // caller's is shared with, by account.
 func (s *Service) DescribeConnectionAliasPermissions(ctx context.Context, in *api.DescribeConnectionAliasPermissionsRequest) (*api.DescribeConnectionAliasPermissionsResult, error) {
-	after, err := decodeToken("DescribeConnectionAliasPermissions", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeConnectionAliasPermissionsResult{AliasId: in.AliasId}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		out.ConnectionAliasPermissions, out.NextToken = []api.ConnectionAliasPermission{}, nil
-		_, a, err := ownAlias(ctx, tx, p, *in.AliasId)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.MaxResults)
-		for _, acct := range a.SharedWith {
-			if after != nil && acct <= after[0] {
-				continue
+	items, next, err := describe(s, ctx, p, "DescribeConnectionAliasPermissions", in.NextToken, 1, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ConnectionAliasPermission]) error {
+			if _, _, err := ownAlias(ctx, tx, p, *in.AliasId); err != nil {
+				return err
 			}
-			if len(out.ConnectionAliasPermissions) == limit {
-				out.NextToken = encodeToken("DescribeConnectionAliasPermissions", *out.ConnectionAliasPermissions[limit-1].SharedAccountId)
-				break
+			shares, err := tx.Shares(ctx, p, kindAlias, *in.AliasId)
+			if err != nil {
+				return err
 			}
-			out.ConnectionAliasPermissions = append(out.ConnectionAliasPermissions,
-				api.ConnectionAliasPermission{SharedAccountId: api.String(acct), AllowAssociation: api.Bool(true)})
-		}
-		return nil
-	})
+			for _, sh := range shares {
+				if !pg.past(sh.Grantee) {
+					continue
+				}
+				if err := pg.add(api.ConnectionAliasPermission{SharedAccountId: api.String(sh.Grantee), AllowAssociation: api.Bool(true)}, sh.Grantee); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeConnectionAliasPermissionsResult{AliasId: in.AliasId, ConnectionAliasPermissions: items, NextToken: next}, nil
 }

@@ -170,31 +170,26 @@ func (s *Service) DescribeApplications(ctx context.Context, in *api.DescribeAppl
 			return nil, notFound(id, "The application %s could not be found.", id)
 		}
 	}
-	after, err := decodeToken("DescribeApplications", in.NextToken, 1)
+	pg, err := newPage[api.WorkSpaceApplication]("DescribeApplications", in.NextToken, 1, pageSize(in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
 	owner := api.ToString(in.Owner)
-	out := &api.DescribeApplicationsResult{Applications: []api.WorkSpaceApplication{}}
-	limit := pageSize(in.MaxResults)
 	for _, a := range catalogue {
 		switch {
-		case after != nil && a.ID <= after[0]:
+		case !pg.past(a.ID):
 		case in.ApplicationIds != nil && !slices.Contains(in.ApplicationIds, a.ID):
 		case in.LicenseType != "" && in.LicenseType != a.License:
 		case owner != "" && owner != "AMAZON":
 		case in.ComputeTypeNames != nil && !containsAny(a.Computes, in.ComputeTypeNames):
 		case in.OperatingSystemNames != nil && !containsAny(a.Systems, in.OperatingSystemNames):
 		default:
-			if len(out.Applications) == limit {
-				last := out.Applications[limit-1]
-				out.NextToken = encodeToken("DescribeApplications", *last.ApplicationId)
-				return out, nil
+			if err := pg.add(a.wire(), a.ID); err != nil {
+				return &api.DescribeApplicationsResult{Applications: pg.items, NextToken: pg.next}, nil
 			}
-			out.Applications = append(out.Applications, a.wire())
 		}
 	}
-	return out, nil
+	return &api.DescribeApplicationsResult{Applications: pg.items, NextToken: pg.next}, nil
 }
 
 func containsAny[T comparable](have, want []T) bool {

@@ -129,7 +129,7 @@ func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.
 			return err
 		}
 		a.Updated, a.ReasonCode, a.ReasonMessage, a.FailedStep = now, "", "", ""
-		if state == none {
+		if state == removedNow {
 			a.State = asRemoved
 			out = wireWorkspaceAssociation(a)
 			return tx.DeleteAssociation(ctx, p, assocKey(a))
@@ -274,6 +274,9 @@ func (s *Service) stepAssociation(ctx context.Context, tx store.Tx, a *store.Ass
 	wr, w, err := getDoc[workspace](ctx, tx, a.Partition, kindWorkspace, a.ResourceID)
 	if isNotFound(err) || err == nil && (wr.State == wsTerminating || wr.State == wsTerminated) {
 		// The WorkSpace is going or gone, and its applications with it.
+		if _, err := next(kindAssociation, a.ResourceID, a.State, evOwnerGone); err != nil {
+			return err
+		}
 		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
 	}
 	if err != nil {
@@ -317,7 +320,7 @@ func (s *Service) stepFailure(ctx context.Context, tx store.Tx, a *store.Associa
 		return string(api.AssociationErrorCodeDeploymentErrorWorkspaceUnreachable),
 			fmt.Sprintf("The WorkSpace %s is %s and cannot be reached.", wr.ID, wr.State), nil
 	}
-	fromBundle := contains(w.BundleApps, a.ApplicationID)
+	fromBundle := slices.Contains(w.BundleApps, a.ApplicationID)
 	op := "DeployWorkspaceApplications"
 	if fromBundle {
 		op = "CreateWorkspaces"

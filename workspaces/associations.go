@@ -88,45 +88,38 @@ func (s *Service) DescribeApplicationAssociations(ctx context.Context, in *api.D
 	if _, ok := findApplication(*in.ApplicationId); !ok {
 		return nil, notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
 	}
-	after, err := decodeToken("DescribeApplicationAssociations", in.NextToken, 2)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	q := store.AssociationQuery{Partition: p, ApplicationID: *in.ApplicationId, Limit: pageSize(in.MaxResults) + 1}
-	for _, t := range in.AssociatedResourceTypes {
-		q.ResourceTypes = append(q.ResourceTypes, string(t))
-	}
-	if after != nil {
-		q.After = &store.AssociationKey{ApplicationID: *in.ApplicationId, ResourceType: after[0], ResourceID: after[1]}
-	}
-	out := &api.DescribeApplicationAssociationsResult{Associations: []api.ApplicationResourceAssociation{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		assocs, err := tx.Associations(ctx, q)
-		if err != nil {
-			return err
-		}
-		if len(assocs) == q.Limit {
-			assocs = assocs[:q.Limit-1]
-			last := assocs[len(assocs)-1]
-			out.NextToken = encodeToken("DescribeApplicationAssociations", last.ResourceType, last.ResourceID)
-		}
-		for i := range assocs {
-			a := &assocs[i]
-			out.Associations = append(out.Associations, api.ApplicationResourceAssociation{
-				ApplicationId:          api.String(a.ApplicationID),
-				AssociatedResourceId:   api.String(a.ResourceID),
-				AssociatedResourceType: api.ApplicationAssociatedResourceType(a.ResourceType),
-				Created:                api.TimeOf(a.Created),
-				LastUpdatedTime:        api.TimeOf(a.Updated),
-				State:                  api.AssociationState(a.State),
-				StateReason:            stateReason(a),
-			})
-		}
-		return nil
-	})
+	items, next, err := describe(s, ctx, p, "DescribeApplicationAssociations", in.NextToken, 2, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ApplicationResourceAssociation]) error {
+			q := store.AssociationQuery{Partition: p, ApplicationID: *in.ApplicationId, Limit: pg.limit + 1}
+			for _, t := range in.AssociatedResourceTypes {
+				q.ResourceTypes = append(q.ResourceTypes, string(t))
+			}
+			if pg.after != nil {
+				q.After = &store.AssociationKey{ApplicationID: *in.ApplicationId, ResourceType: pg.after[0], ResourceID: pg.after[1]}
+			}
+			assocs, err := tx.Associations(ctx, q)
+			if err != nil {
+				return err
+			}
+			for i := range assocs {
+				a := &assocs[i]
+				if err := pg.add(api.ApplicationResourceAssociation{
+					ApplicationId:          api.String(a.ApplicationID),
+					AssociatedResourceId:   api.String(a.ResourceID),
+					AssociatedResourceType: api.ApplicationAssociatedResourceType(a.ResourceType),
+					Created:                api.TimeOf(a.Created),
+					LastUpdatedTime:        api.TimeOf(a.Updated),
+					State:                  api.AssociationState(a.State),
+					StateReason:            stateReason(a),
+				}, a.ResourceType, a.ResourceID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeApplicationAssociationsResult{Associations: items, NextToken: next}, nil
 }

@@ -3,12 +3,12 @@ package workspaces
 import (
 	"context"
 	"crypto/sha256"
-	"fmt"
+	_ "embed"
+	"encoding/json"
 	"math/big"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -49,59 +49,97 @@ func stableID(prefix, name string) string {
 // publicCreated is the CreationTime of every public bundle.
 var publicCreated = time.Date(2024, 6, 3, 0, 0, 0, 0, time.UTC)
 
-// publicBundles is the AWS-owned catalogue, sorted by id.
+// publicOwner is the Owner AWS gives its bundles: "Amazon", although the
+// Owner filter that lists them is AMAZON (the Terraform provider's
+// acceptance tests and the AWS CLI's older shipped example show it).
+const publicOwner = "Amazon"
+
+// catalogueJSON is AWS's public bundles with the source of every id; see
+// its "about" and "sources" members.
+//
+//go:embed public_bundles.json
+var catalogueJSON []byte
+
+// catalogueEntry is one bundle of public_bundles.json.
+type catalogueEntry struct {
+	ID          string                  `json:"id"` // empty for invented entries: derived from the name
+	Name        string                  `json:"name"`
+	Compute     api.Compute             `json:"compute"`
+	Root        string                  `json:"root"`
+	User        string                  `json:"user"`
+	OS          api.OperatingSystemName `json:"os"`
+	Image       string                  `json:"image"` // the operating system the image id is derived from
+	Description string                  `json:"description"`
+	Sources     []string                `json:"sources"`
+	Invented    bool                    `json:"invented"`
+}
+
+// publicBundles is the AWS-owned catalogue, in the order AWS lists it.
 var publicBundles = func() []bundle {
-	type sys struct {
-		name string
-		os   api.OperatingSystemName
+	var doc struct {
+		Sources map[string]string `json:"sources"`
+		Bundles []catalogueEntry  `json:"bundles"`
 	}
-	systems := []sys{
-		{"Windows 10 (Server 2016 based)", api.OperatingSystemNameWindowsServer2016},
-		{"Windows 10 (Server 2019 based)", api.OperatingSystemNameWindowsServer2019},
-		{"Windows Server 2022", api.OperatingSystemNameWindowsServer2022},
-		{"Windows 10 (BYOL)", api.OperatingSystemNameWindows10},
-		{"Windows 11 (BYOL)", api.OperatingSystemNameWindows11},
-		{"Amazon Linux 2", api.OperatingSystemNameAmazonLinux2},
-		{"Ubuntu 22.04", api.OperatingSystemNameUbuntu2204},
+	if err := json.Unmarshal(catalogueJSON, &doc); err != nil {
+		panic("public_bundles.json: " + err.Error())
 	}
-	type size struct {
-		name       string
-		compute    api.Compute
-		root, user string
-	}
-	sizes := []size{
-		{"Value", api.ComputeValue, "80", "10"},
-		{"Standard", api.ComputeStandard, "80", "50"},
-		{"Performance", api.ComputePerformance, "80", "100"},
-		{"Power", api.ComputePower, "175", "100"},
-		{"PowerPro", api.ComputePowerpro, "175", "100"},
-	}
-	var out []bundle
-	for _, o := range systems {
-		for _, z := range sizes {
-			name := z.name + " with " + o.name
-			out = append(out, bundle{OSName: o.os, WorkspaceBundle: api.WorkspaceBundle{
-				BundleId:        api.String(stableID("wsb-", name)),
-				Name:            api.String(name),
-				Owner:           api.String("AMAZON"),
-				Description:     api.String(fmt.Sprintf("%s, %s GB root, %s GB user volume", name, z.root, z.user)),
-				ImageId:         api.String(stableID("wsi-", o.name)),
-				RootStorage:     &api.RootStorage{Capacity: api.String(z.root)},
-				UserStorage:     &api.UserStorage{Capacity: api.String(z.user)},
-				ComputeType:     &api.ComputeType{Name: z.compute},
-				LastUpdatedTime: api.TimeOf(publicCreated),
-				CreationTime:    api.TimeOf(publicCreated),
-				State:           api.WorkspaceBundleStateAvailable,
-				BundleType:      api.BundleTypeRegular,
-			}})
+	out := make([]bundle, 0, len(doc.Bundles))
+	for _, e := range doc.Bundles {
+		id := e.ID
+		if id == "" {
+			id = stableID("wsb-", e.Name)
 		}
+		for _, s := range e.Sources {
+			if doc.Sources[s] == "" {
+				panic("public_bundles.json: " + id + " names unknown source " + s)
+			}
+		}
+		out = append(out, bundle{OSName: e.OS, WorkspaceBundle: api.WorkspaceBundle{
+			BundleId:        api.String(id),
+			Name:            api.String(e.Name),
+			Owner:           api.String(publicOwner),
+			Description:     api.String(e.Description),
+			ImageId:         api.String(stableID("wsi-", e.Image)),
+			RootStorage:     &api.RootStorage{Capacity: api.String(e.Root)},
+			UserStorage:     &api.UserStorage{Capacity: api.String(e.User)},
+			ComputeType:     &api.ComputeType{Name: e.Compute},
+			LastUpdatedTime: api.TimeOf(publicCreated),
+			CreationTime:    api.TimeOf(publicCreated),
+			State:           api.WorkspaceBundleStateAvailable,
+			BundleType:      api.BundleTypeRegular,
+		}})
 	}
-	sort.Slice(out, func(i, j int) bool { return *out[i].BundleId < *out[j].BundleId })
 	return out
 }()
 
+// publicRank is the position of each public bundle in publicBundles.
+var publicRank = func() map[string]int {
+	m := make(map[string]int, len(publicBundles))
+	for i, b := range publicBundles {
+		if _, dup := m[*b.BundleId]; dup {
+			panic("public_bundles.json: " + *b.BundleId + " twice")
+		}
+		m[*b.BundleId] = i
+	}
+	return m
+}()
+
+// bundleBefore orders DescribeWorkspaceBundles: AWS's bundles in the
+// catalogue's order, then the caller's by id.
+func bundleBefore(a, b string) bool {
+	ra, pa := publicRank[a]
+	rb, pb := publicRank[b]
+	switch {
+	case pa && pb:
+		return ra < rb
+	case pa != pb:
+		return pa
+	}
+	return a < b
+}
+
 func publicBundle(id string) (*bundle, bool) {
-	i, ok := slices.BinarySearchFunc(publicBundles, id, func(b bundle, id string) int { return strings.Compare(*b.BundleId, id) })
+	i, ok := publicRank[id]
 	if !ok {
 		return nil, false
 	}
@@ -145,7 +183,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 	}
 	var out api.WorkspaceBundle
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		imgRes, img, err := s.ownImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
@@ -165,7 +203,7 @@ func (s *Service) CreateWorkspaceBundle(ctx context.Context, in *api.CreateWorks
 				return alreadyExists("A bundle named %s already exists.", *in.BundleName)
 			}
 		}
-		id := newID("wsb-", 9)
+		id := newKindID(kindBundle)
 		b := newBundle(p, id, imgRes.ID, img, in, now)
 		r := &store.Resource{Partition: p, Kind: kindBundle, ID: id, State: string(b.State), Created: now}
 		if err := putDoc(ctx, tx, r, b); err != nil {
@@ -211,6 +249,23 @@ func (s *Service) usableImage(ctx context.Context, tx store.Tx, p store.Partitio
 	return r, img, nil
 }
 
+// ownImage is usableImage for a bundle: the image must be the caller's own.
+// The administration guide ("Share or unshare a custom image"): images
+// shared with you can be copied, and "you can then use your copies of the
+// shared images to create bundles". A bundle never rests on another
+// account's image, which its owner may unshare and delete.
+func (s *Service) ownImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
+	r, img, err := s.usableImage(ctx, tx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Partition != p {
+		return nil, nil, invalidParameter("The image %s is shared with your account by %s; copy it (CopyWorkspaceImage) and make the bundle from the copy.",
+			id, r.Partition.Account)
+	}
+	return r, img, nil
+}
+
 // copyImageApps gives a bundle or image the applications of an image:
 // what is installed on the source, as the target's state says.
 func (s *Service) copyImageApps(ctx context.Context, tx store.Tx, src *store.Resource, p store.Partition, targetType, targetID string, now time.Time) error {
@@ -248,9 +303,9 @@ func (s *Service) UpdateWorkspaceBundle(ctx context.Context, in *api.UpdateWorks
 			return err
 		}
 		if r == nil {
-			return notSupported("AmazonOwnedBundle", "The bundle %s is owned by AMAZON and cannot be updated.", *in.BundleId)
+			return notSupported("AmazonOwnedBundle", "The bundle %s is one of AWS's public bundles (Owner Amazon) and cannot be updated.", *in.BundleId)
 		}
-		imgRes, img, err := s.usableImage(ctx, tx, p, *in.ImageId)
+		imgRes, img, err := s.ownImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
@@ -281,7 +336,7 @@ func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorks
 			return err
 		}
 		if r == nil {
-			return invalidParameter("The bundle %s is owned by AMAZON and cannot be deleted.", *in.BundleId)
+			return invalidParameter("The bundle %s is one of AWS's public bundles (Owner Amazon) and cannot be deleted.", *in.BundleId)
 		}
 		wss, err := s.listWorkspaces(ctx, tx, p)
 		if err != nil {
@@ -292,7 +347,7 @@ func (s *Service) DeleteWorkspaceBundle(ctx context.Context, in *api.DeleteWorks
 				return associated("The bundle %s is used by WorkSpace %s.", r.ID, w.res.ID)
 			}
 		}
-		return deleteResource(ctx, tx, r, assocBundle)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -309,13 +364,8 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 	if err := distinct("BundleIds", in.BundleIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceBundles", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceBundlesResult{Bundles: []api.WorkspaceBundle{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaceBundles", in.NextToken, 1, defaultPageSize, func(tx store.Tx, now time.Time, pg *page[api.WorkspaceBundle]) error {
 		var all []api.WorkspaceBundle
 		owner := api.ToString(in.Owner)
 		if owner == "AMAZON" || in.BundleIds != nil {
@@ -336,23 +386,21 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 				all = append(all, b.WorkspaceBundle)
 			}
 		}
-		sort.Slice(all, func(i, j int) bool { return *all[i].BundleId < *all[j].BundleId })
+		sort.SliceStable(all, func(i, j int) bool { return bundleBefore(*all[i].BundleId, *all[j].BundleId) })
 		for _, b := range all {
-			if after != nil && *b.BundleId <= after[0] || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
+			if pg.after != nil && !bundleBefore(pg.after[0], *b.BundleId) || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
 				continue
 			}
-			if len(out.Bundles) == defaultPageSize {
-				out.NextToken = encodeToken("DescribeWorkspaceBundles", *out.Bundles[defaultPageSize-1].BundleId)
-				break
+			if err := pg.add(b, *b.BundleId); err != nil {
+				return err
 			}
-			out.Bundles = append(out.Bundles, b)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceBundlesResult{Bundles: items, NextToken: next}, nil
 }
 
 // DescribeBundleAssociations lists the applications of a bundle.

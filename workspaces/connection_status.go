@@ -2,7 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -27,37 +26,20 @@ func (s *Service) DescribeWorkspacesConnectionStatus(ctx context.Context, in *ap
 	if err := distinct("WorkspaceIds", in.WorkspaceIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspacesConnectionStatus", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspacesConnectionStatusResult{WorkspacesConnectionStatus: []api.WorkspaceConnectionStatus{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		rs, err := tx.ListResources(ctx, p, kindWorkspace, "", 0)
-		if err != nil {
-			return err
-		}
-		for i := range rs {
-			r := &rs[i]
-			if (after != nil && r.ID <= after[0]) || (in.WorkspaceIds != nil && !slices.Contains(in.WorkspaceIds, r.ID)) {
-				continue
-			}
-			if len(out.WorkspacesConnectionStatus) == defaultPageSize {
-				out.NextToken = encodeToken("DescribeWorkspacesConnectionStatus", *out.WorkspacesConnectionStatus[defaultPageSize-1].WorkspaceId)
-				break
-			}
-			// Checked now; with no client there is no last connection.
-			out.WorkspacesConnectionStatus = append(out.WorkspacesConnectionStatus, api.WorkspaceConnectionStatus{
-				WorkspaceId:                   api.String(r.ID),
-				ConnectionState:               connectionState(r.State),
-				ConnectionStateCheckTimestamp: api.TimeOf(now),
+	items, next, err := describe(s, ctx, p, "DescribeWorkspacesConnectionStatus", in.NextToken, 1, defaultPageSize,
+		func(tx store.Tx, now time.Time, pg *page[api.WorkspaceConnectionStatus]) error {
+			return eachResource(ctx, tx, p, kindWorkspace, in.WorkspaceIds, pg, func(r *store.Resource) error {
+				// Checked now; with no client there is no last connection.
+				return pg.add(api.WorkspaceConnectionStatus{
+					WorkspaceId:                   api.String(r.ID),
+					ConnectionState:               connectionState(r.State),
+					ConnectionStateCheckTimestamp: api.TimeOf(now),
+				}, r.ID)
 			})
-		}
-		return nil
-	})
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspacesConnectionStatusResult{WorkspacesConnectionStatus: items, NextToken: next}, nil
 }

@@ -23,6 +23,10 @@ type directory struct {
 func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
 	out := d.WorkspaceDirectory
 	out.State = api.WorkspaceDirectoryState(r.State)
+	// Always the two subnets and a DNS address in each, even for a
+	// directory stored before it kept them.
+	out.SubnetIds = slices.Clone(d.subnets())
+	out.DnsIpAddresses = d.dnsAddresses()
 	return out
 }
 
@@ -51,16 +55,33 @@ func (s *Service) RegisterWorkspaceDirectory(ctx context.Context, in *api.Regist
 		if in.WorkspaceDirectoryName == nil {
 			return nil, invalidParameter("Either DirectoryId or WorkspaceDirectoryName is required.")
 		}
-		id = newID("wsd-", 9)
+		id = newKindID(kindDirectory)
 		dirType = api.WorkspaceDirectoryTypeAwsIamIdentityCenter
 	}
 	if n := len(in.SubnetIds); n != 0 && n != 2 {
 		return nil, invalidParameter("SubnetIds must name two subnets in different Availability Zones; %d given.", n)
 	}
-	if err := distinct("SubnetIds", in.SubnetIds); err != nil {
-		return nil, err
+	// The API reference: "The subnets must also be in separate Availability
+	// Zones. If these conditions are not met, you will receive an
+	// OperationNotSupportedException error." One subnet twice is one zone.
+	if len(in.SubnetIds) == 2 && in.SubnetIds[0] == in.SubnetIds[1] {
+		return nil, notSupported("", "The subnets must be in separate Availability Zones; %s is given twice.", in.SubnetIds[0])
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		// The API reference: "To use Bring Your Own License (BYOL) images,
+		// this value must be set to DEDICATED and your Amazon Web Services
+		// account must be enabled for BYOL. If your account has not been
+		// enabled for BYOL, you will receive an InvalidParameterValuesException
+		// error."
+		if in.Tenancy == api.TenancyDedicated {
+			_, acct, err := getAccount(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			if acct.Support != api.DedicatedTenancySupportResultEnumEnabled {
+				return invalidParameter("Tenancy DEDICATED needs an account enabled for BYOL (ModifyAccount); this account is not.")
+			}
+		}
 		if _, err := tx.GetResource(ctx, p, kindDirectory, id); err == nil {
 			return alreadyExists("The directory %s is already registered.", id)
 		} else if !isNotFound(err) {
@@ -113,13 +134,12 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 		selfService = api.ReconnectEnumEnabled
 	}
 	code := strings.ToUpper(rand.Text()[:6])
-	return &directory{api.WorkspaceDirectory{
+	d := &directory{api.WorkspaceDirectory{
 		DirectoryId:              api.String(id),
 		Alias:                    api.String(id),
 		DirectoryName:            api.String(name),
 		RegistrationCode:         api.String("WSpdx+" + code),
 		SubnetIds:                slices.Clone(in.SubnetIds),
-		DnsIpAddresses:           []string{"10.0.0.10", "10.0.1.10"},
 		CustomerUserName:         api.String("Administrator"),
 		IamRoleId:                api.String(fmt.Sprintf("arn:aws:iam::%s:role/workspaces_DefaultRole", p.Account)),
 		DirectoryType:            dirType,
@@ -132,7 +152,7 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 			DeviceTypeWindows: api.AccessPropertyValueAllow, DeviceTypeOsx: api.AccessPropertyValueAllow,
 			DeviceTypeWeb: api.AccessPropertyValueDeny, DeviceTypeIos: api.AccessPropertyValueAllow,
 			DeviceTypeAndroid: api.AccessPropertyValueAllow, DeviceTypeChromeOs: api.AccessPropertyValueAllow,
-			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueAllow,
+			DeviceTypeZeroClient: api.AccessPropertyValueAllow, DeviceTypeLinux: api.AccessPropertyValueDeny,
 		},
 		Tenancy: tenancy,
 		SelfservicePermissions: &api.SelfservicePermissions{
@@ -148,6 +168,10 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 			Status: api.CertificateBasedAuthStatusEnumDisabled,
 		},
 	}, defaultClientProperties()}
+	// Without SubnetIds, the directory gets two subnets of its own, kept.
+	d.SubnetIds = slices.Clone(d.subnets())
+	d.DnsIpAddresses = d.dnsAddresses()
+	return d
 }
 
 // newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).
@@ -166,43 +190,17 @@ func (s *Service) DescribeWorkspaceDirectories(ctx context.Context, in *api.Desc
 	if err := distinct("DirectoryIds", in.DirectoryIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceDirectories", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceDirectoriesResult{Directories: []api.WorkspaceDirectory{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		rs, err := tx.ListResources(ctx, p, kindDirectory, "", 0)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.Limit)
-		for i := range rs {
-			r := &rs[i]
-			if after != nil && r.ID <= after[0] || in.DirectoryIds != nil && !slices.Contains(in.DirectoryIds, r.ID) {
-				continue
-			}
-			d, err := loadDoc[directory](r)
-			if err != nil {
-				return err
-			}
-			if in.WorkspaceDirectoryNames != nil && !slices.Contains(in.WorkspaceDirectoryNames, api.ToString(d.WorkspaceDirectoryName)) ||
-				!directoryMatches(d, in.Filters) {
-				continue
-			}
-			if len(out.Directories) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceDirectories", *out.Directories[limit-1].DirectoryId)
-				break
-			}
-			out.Directories = append(out.Directories, d.wire(r))
-		}
-		return nil
-	})
+	items, next, err := describeKind(s, ctx, p, "DescribeWorkspaceDirectories", in.NextToken, pageSize(in.Limit), kindDirectory, in.DirectoryIds,
+		func(r *store.Resource, d *directory) (api.WorkspaceDirectory, bool) {
+			ok := (in.WorkspaceDirectoryNames == nil || slices.Contains(in.WorkspaceDirectoryNames, api.ToString(d.WorkspaceDirectoryName))) &&
+				directoryMatches(d, in.Filters)
+			return d.wire(r), ok
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceDirectoriesResult{Directories: items, NextToken: next}, nil
 }
 
 func directoryMatches(d *directory, filters []api.DescribeWorkspaceDirectoriesFilter) bool {
@@ -235,7 +233,10 @@ func (s *Service) DeregisterWorkspaceDirectory(ctx context.Context, in *api.Dere
 		}
 		for _, w := range wss {
 			if api.ToString(w.doc.DirectoryId) == r.ID && w.res.State != wsTerminated {
-				return invalidState("The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
+				// The API reference: "If any WorkSpaces are registered to this
+				// directory, you must remove them before you deregister the
+				// directory, or you will receive an OperationNotSupportedException".
+				return notSupported("", "The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
 			}
 		}
 		state, err := next(kindDirectory, r.ID, r.State, evDeregister)
@@ -259,7 +260,7 @@ func (s *Service) stepDirectory(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	return tx.PutResource(ctx, r)

@@ -14,8 +14,14 @@ func invalidParameter(format string, args ...any) error {
 	return &api.InvalidParameterValuesException{Message: api.String(fmt.Sprintf(format, args...))}
 }
 
+// notSupported is OperationNotSupportedException; an empty reason leaves
+// the member out.
 func notSupported(reason, format string, args ...any) error {
-	return &api.OperationNotSupportedException{Message: api.String(fmt.Sprintf(format, args...)), Reason: api.String(reason)}
+	e := &api.OperationNotSupportedException{Message: api.String(fmt.Sprintf(format, args...))}
+	if reason != "" {
+		e.Reason = api.String(reason)
+	}
+	return e
 }
 
 func limitExceeded(format string, args ...any) error {
@@ -56,4 +62,8 @@ func associated(format string, args ...any) error {
 
 func unavailable(id, format string, args ...any) error {
 	return &api.ResourceUnavailableException{Message: api.String(fmt.Sprintf(format, args...)), ResourceId: api.String(id)}
+}
+
+func unsupportedConfig(format string, args ...any) error {
+	return &api.UnsupportedWorkspaceConfigurationException{Message: api.String(fmt.Sprintf(format, args...))}
 }

@@ -2,18 +2,15 @@ package workspaces
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/store"
 )
-
-const kindImage = "image"
 
 // OSTag is the tag that tells ImportWorkspaceImage which Windows the AMI
 // runs (WINDOWS_10, the default, or WINDOWS_11): wslocal has no EC2 to ask.
@@ -43,26 +40,27 @@ func osType(name api.OperatingSystemName) api.OperatingSystemType {
 	return api.OperatingSystemTypeLinux
 }
 
-func loadImage(r *store.Resource) (*image, error) {
-	var img image
-	if err := json.Unmarshal(r.Doc, &img); err != nil {
-		return nil, fmt.Errorf("image %s: %w", r.ID, err)
-	}
-	return &img, nil
-}
-
 // updateAge is how old (on the clock) an AVAILABLE image is when AWS has
 // released newer WorkSpaces agents and drivers for it.
 const updateAge = 30 * 24 * time.Hour
 
 // updateAvailable reports whether CreateUpdatedWorkspaceImage has something
 // to apply to the image at now.
-func updateAvailable(r *store.Resource, now time.Time) bool {
-	return r.State == imAvailable && now.Sub(r.Created) >= updateAge
+func updateAvailable(r *store.Resource, img *image, now time.Time) bool {
+	return r.State == imAvailable && updatable(img.OSName) && now.Sub(r.Created) >= updateAge
+}
+
+// updatable reports whether CreateUpdatedWorkspaceImage can update images
+// of an operating system: "Only Windows 10, Windows Server 2016, and Windows
+// Server 2019 WorkSpace images can be programmatically updated at this time"
+// (API reference).
+func updatable(os api.OperatingSystemName) bool {
+	return os == api.OperatingSystemNameWindows10 || os == api.OperatingSystemNameWindowsServer2016 ||
+		os == api.OperatingSystemNameWindowsServer2019
 }
 
 func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
-	update := updateAvailable(r, now)
+	update := updateAvailable(r, img, now)
 	out := api.WorkspaceImage{
 		ImageId:         api.String(r.ID),
 		Name:            api.String(img.Name),
@@ -96,18 +94,18 @@ func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition,
 	if err != nil {
 		return nil, nil, err
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	return r, img, err
 }
 
 // sharedImage returns an image another account shares with p's account.
 func sharedImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, error) {
-	shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+	shares, err := tx.SharedWith(ctx, kindImage, p.Account, p.Region)
 	if err != nil {
 		return nil, err
 	}
 	for _, sh := range shares {
-		if sh.ImageID == id {
+		if sh.ID == id {
 			return tx.GetResource(ctx, sh.Partition, kindImage, id)
 		}
 	}
@@ -148,7 +146,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, limitExceeded("You have reached the quota of %d images in %s.", s.quotas.Images, p.Region)
 	}
 	for i := range images {
-		other, err := loadImage(&images[i])
+		other, err := loadDoc[image](&images[i])
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +159,7 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		return nil, err
 	}
 	img.OwnerAccount = p.Account
-	r := &store.Resource{Partition: p, Kind: kindImage, ID: newID("wsi-", 9), State: state, Created: now}
+	r := &store.Resource{Partition: p, Kind: kindImage, ID: newKindID(kindImage), State: state, Created: now}
 	schedule(r, now, d)
 	if err := putDoc(ctx, tx, r, img); err != nil {
 		return nil, err
@@ -322,12 +320,20 @@ func (s *Service) deriveImage(ctx context.Context, tx store.Tx, p store.Partitio
 	return r.ID, nil
 }
 
+// ningxia is the China (Ningxia) Region, where "you can copy images only
+// within the same Region" (API reference, CopyWorkspaceImage).
+const ningxia = "cn-northwest-1"
+
 // CopyWorkspaceImage copies an image of the caller's (or shared with it,
 // from any region) into the caller's region.
 func (s *Service) CopyWorkspaceImage(ctx context.Context, in *api.CopyWorkspaceImageRequest) (*api.CopyWorkspaceImageResult, error) {
 	p := partition(ctx)
 	if err := checkNewTags(in.Tags, s.quotas.Tags); err != nil {
 		return nil, err
+	}
+	if *in.SourceRegion != p.Region && (*in.SourceRegion == ningxia || p.Region == ningxia) {
+		return nil, notSupported("CrossRegionCopyNotSupported",
+			"Images can be copied to or from %s only within that Region; this copy is from %s to %s.", ningxia, *in.SourceRegion, p.Region)
 	}
 	src := store.Partition{Account: p.Account, Region: *in.SourceRegion}
 	owner, err := s.ownerOf(ctx, src, *in.SourceImageId)
@@ -368,7 +374,11 @@ func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.Creat
 		if r.State != imAvailable {
 			return invalidState("The image %s is %s; it must be AVAILABLE.", r.ID, r.State)
 		}
-		if !updateAvailable(r, now) {
+		if !updatable(img.OSName) {
+			return notSupported("UnsupportedOperatingSystem",
+				"The image %s runs %s; only Windows 10, Windows Server 2016 and Windows Server 2019 images can be updated.", r.ID, img.OSName)
+		}
+		if !updateAvailable(r, img, now) {
 			return notSupported("NoUpdateAvailable", "The image %s is up to date; there is no update to apply.", r.ID)
 		}
 		id, err = s.deriveImage(ctx, tx, p, r, img, *in.Name, *in.Description, "CreateUpdatedWorkspaceImage", in.Tags, now)
@@ -387,12 +397,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 	if err := distinct("ImageIds", in.ImageIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaceImages", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
+	const op = "DescribeWorkspaceImages"
 	// Nothing due and no image shared with the caller: one statement.
 	if viewer, ok := s.store.(store.ResourceViewer); ok {
+		pg, err := newPage[api.WorkspaceImage](op, in.NextToken, 1, pageSize(in.MaxResults))
+		if err != nil {
+			return nil, err
+		}
 		now := s.clock.Now()
 		v, err := viewer.ViewResources(ctx, p, kindImage, now)
 		if err != nil {
@@ -402,11 +413,13 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if in.ImageType == api.ImageTypeShared {
 				v.Resources = nil
 			}
-			return s.imagesPage(v.Resources, in, after, now)
+			if err := pg.end(s.imagesPage(v.Resources, in, now, pg)); err != nil {
+				return nil, err
+			}
+			return &api.DescribeWorkspaceImagesResult{Images: pg.items, NextToken: pg.next}, nil
 		}
 	}
-	var out *api.DescribeWorkspaceImagesResult
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+	items, next, err := describe(s, ctx, p, op, in.NextToken, 1, pageSize(in.MaxResults), func(tx store.Tx, now time.Time, pg *page[api.WorkspaceImage]) error {
 		var rs []store.Resource
 		if in.ImageType != api.ImageTypeShared {
 			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -416,7 +429,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			rs = append(rs, own...)
 		}
 		if in.ImageType != api.ImageTypeOwned {
-			shares, err := tx.SharedWith(ctx, p.Account, p.Region)
+			shares, err := tx.SharedWith(ctx, kindImage, p.Account, p.Region)
 			if err != nil {
 				return err
 			}
@@ -430,7 +443,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 				}
 			}
 			for _, sh := range shares {
-				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ImageID)
+				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ID)
 				if err != nil {
 					return err
 				}
@@ -438,37 +451,31 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			}
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		var err error
-		out, err = s.imagesPage(rs, in, after, now)
-		return err
+		return s.imagesPage(rs, in, now, pg)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagesResult{Images: items, NextToken: next}, nil
 }
 
-// imagesPage is the page of DescribeWorkspaceImages the request asks for,
-// out of the images it may see, ordered by ID. It does not change rs,
-// which may be a view other requests share.
-func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, after []string, now time.Time) (*api.DescribeWorkspaceImagesResult, error) {
-	out := &api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{}}
-	limit := pageSize(in.MaxResults)
+// imagesPage fills the page of DescribeWorkspaceImages the request asks
+// for, out of the images it may see, ordered by ID. It does not change
+// rs, which may be a view other requests share.
+func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
 	for i := range rs {
-		if after != nil && rs[i].ID <= after[0] || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
+		if !pg.past(rs[i].ID) || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
 			continue
-		}
-		if len(out.Images) == limit {
-			out.NextToken = encodeToken("DescribeWorkspaceImages", *out.Images[limit-1].ImageId)
-			break
 		}
 		img, err := s.images.load(&rs[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out.Images = append(out.Images, img.wire(&rs[i], now))
+		if err := pg.add(img.wire(&rs[i], now), rs[i].ID); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // imageCache keeps decoded image documents for the Describe operations. A
@@ -489,7 +496,7 @@ func (c *imageCache) load(r *store.Resource) (*image, error) {
 	if img != nil {
 		return img, nil
 	}
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return nil, err
 	}
@@ -531,15 +538,15 @@ func (s *Service) DeleteWorkspaceImage(ctx context.Context, in *api.DeleteWorksp
 				return associated("The image %s is used by bundle %s.", r.ID, bundles[i].ID)
 			}
 		}
-		shares, err := tx.Shares(ctx, p, r.ID)
+		shares, err := tx.Shares(ctx, p, kindImage, r.ID)
 		if err != nil {
 			return err
 		}
 		if len(shares) > 0 {
 			return associated("The image %s is shared with account %s; unshare it (UpdateWorkspaceImagePermission) before deleting it.",
-				r.ID, shares[0].SharedAccount)
+				r.ID, shares[0].Grantee)
 		}
-		return deleteResource(ctx, tx, r, assocImage)
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -555,16 +562,32 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
+		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
 		if err != nil {
 			return err
 		}
 		if r.State != imAvailable {
 			return unavailable(r.ID, "The image %s is %s; only AVAILABLE images can be shared.", r.ID, r.State)
 		}
-		share := store.Share{Partition: p, ImageID: r.ID, SharedAccount: *in.SharedAccountId}
+		// "Sharing Bring Your Own License (BYOL) images across Amazon Web
+		// Services accounts isn't supported at this time in Amazon Web
+		// Services GovCloud (US)" (API reference).
+		if *in.AllowCopyImage && strings.HasPrefix(p.Region, "us-gov-") && img.RequiredTenancy == string(api.WorkspaceImageRequiredTenancyDedicated) {
+			return notSupported("ByolImageSharingNotSupported",
+				"The image %s is a BYOL image; sharing BYOL images across accounts is not supported in %s.", r.ID, p.Region)
+		}
+		share := store.Share{Partition: p, Kind: kindImage, ID: r.ID, Grantee: *in.SharedAccountId}
 		if *in.AllowCopyImage {
 			return tx.PutShare(ctx, share)
+		}
+		// "This permission can be revoked only after an image has been
+		// shared" (API reference, AllowCopyImage).
+		shares, err := tx.Shares(ctx, p, kindImage, r.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(shares, func(sh store.Share) bool { return sh.Grantee == share.Grantee }) {
+			return invalidParameter("The image %s is not shared with account %s: there is no permission to revoke.", r.ID, share.Grantee)
 		}
 		return tx.DeleteShare(ctx, share)
 	})
@@ -576,34 +599,29 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 
 // DescribeWorkspaceImagePermissions lists the accounts an image is shared with.
 func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api.DescribeWorkspaceImagePermissionsRequest) (*api.DescribeWorkspaceImagePermissionsResult, error) {
-	after, err := decodeToken("DescribeWorkspaceImagePermissions", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: []api.ImagePermission{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
-			return err
-		}
-		shares, err := tx.Shares(ctx, p, *in.ImageId)
-		limit := pageSize(in.MaxResults)
-		for _, sh := range shares {
-			if after != nil && sh.SharedAccount <= after[0] {
-				continue
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaceImagePermissions", in.NextToken, 1, pageSize(in.MaxResults),
+		func(tx store.Tx, now time.Time, pg *page[api.ImagePermission]) error {
+			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
+				return err
 			}
-			if len(out.ImagePermissions) == limit {
-				out.NextToken = encodeToken("DescribeWorkspaceImagePermissions", *out.ImagePermissions[limit-1].SharedAccountId)
-				break
+			shares, err := tx.Shares(ctx, p, kindImage, *in.ImageId)
+			if err != nil {
+				return err
 			}
-			out.ImagePermissions = append(out.ImagePermissions, api.ImagePermission{SharedAccountId: api.String(sh.SharedAccount)})
-		}
-		return err
-	})
+			for _, sh := range shares {
+				if pg.past(sh.Grantee) {
+					if err := pg.add(api.ImagePermission{SharedAccountId: api.String(sh.Grantee)}, sh.Grantee); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspaceImagePermissionsResult{ImageId: in.ImageId, ImagePermissions: items, NextToken: next}, nil
 }
 
 // stepImage finishes building an image: AVAILABLE with its applications
@@ -613,7 +631,7 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 // and its other applications complete.
 func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource) error {
 	at := r.DueAt
-	img, err := loadImage(r)
+	img, err := loadDoc[image](r)
 	if err != nil {
 		return err
 	}

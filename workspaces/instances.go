@@ -3,6 +3,7 @@ package workspaces
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,10 +31,26 @@ type workspace struct {
 	BundleApps []string `json:"wslocalBundleApps,omitempty"`
 }
 
+// wire is the WorkSpace as DescribeWorkspaces shows it. AWS answers
+// ModificationStates [] when nothing is being modified (wslocal applies
+// modifications at once), and a WorkSpace still PENDING has no computer
+// name, subnet or address yet.
 func (w *workspace) wire(r *store.Resource) api.Workspace {
 	out := w.Workspace
 	out.State = api.WorkspaceState(r.State)
+	out.ModificationStates = []api.ModificationState{}
+	if r.State == wsPending {
+		out.IpAddress, out.SubnetId, out.ComputerName = nil, nil, nil
+	}
 	return out
+}
+
+// pending is the WorkSpace as CreateWorkspaces' PendingRequests show it:
+// what the request said, with the new id and state (the AWS CLI's
+// create-workspaces examples).
+func (w *workspace) pending(r *store.Resource) api.Workspace {
+	return api.Workspace{WorkspaceId: w.WorkspaceId, DirectoryId: w.DirectoryId, UserName: w.UserName,
+		State: api.WorkspaceState(r.State), BundleId: w.BundleId, WorkspaceName: w.WorkspaceName}
 }
 
 func (w *workspace) os() api.OperatingSystemName {
@@ -111,7 +128,7 @@ func (s *Service) CreateWorkspaces(ctx context.Context, in *api.CreateWorkspaces
 			}
 			live++
 			existing = append(existing, *ws)
-			out.PendingRequests = append(out.PendingRequests, ws.doc.wire(ws.res))
+			out.PendingRequests = append(out.PendingRequests, ws.doc.pending(ws.res))
 		}
 		return nil
 	})
@@ -135,18 +152,24 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if dirRes.State != dirRegistered {
 		return nil, "InvalidResourceState.Directory", fmt.Sprintf("The directory %s is %s, not REGISTERED.", dirID, dirRes.State), nil
 	}
-	_, b, err := findBundle(ctx, tx, p, *req.BundleId)
+	bRes, b, err := findBundle(ctx, tx, p, *req.BundleId)
 	if err != nil {
 		if _, ok := err.(*api.ResourceNotFoundException); ok {
 			return nil, "ResourceNotFound.Bundle", fmt.Sprintf("The bundle %s could not be found.", *req.BundleId), nil
 		}
 		return nil, "", "", err
 	}
+	if code, msg, err := s.bundleLaunchable(ctx, tx, p, bRes, b); code != "" || err != nil {
+		return nil, code, msg, err
+	}
 	if err := checkNewTags(req.Tags, s.quotas.Tags); err != nil {
 		return nil, "InvalidParameterValuesException", err.Error(), nil
 	}
+	// The API reference of WorkspaceRequest: "The reserved keyword,
+	// [UNDEFINED], is used when creating user-decoupled WorkSpaces": it names
+	// no user, so any number of them may share a directory.
 	for _, w := range existing {
-		if w.res.State != wsTerminated && api.ToString(w.doc.DirectoryId) == dirID &&
+		if *req.UserName != undefinedUser && w.res.State != wsTerminated && api.ToString(w.doc.DirectoryId) == dirID &&
 			strings.EqualFold(api.ToString(w.doc.UserName), *req.UserName) {
 			return nil, "ResourceExists.User", fmt.Sprintf("The user %s already has WorkSpace %s in directory %s.", *req.UserName, w.res.ID, dirID), nil
 		}
@@ -154,13 +177,25 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if live >= s.quotas.Workspaces {
 		return nil, "ResourceLimitExceeded", fmt.Sprintf("You have reached the quota of %d WorkSpaces in %s.", s.quotas.Workspaces, p.Region), nil
 	}
-	id := newID("ws-", 9)
+	// The API reference: "The MANUAL value is only supported by Amazon
+	// WorkSpaces Core." (a seed may still declare one).
+	if req.WorkspaceProperties != nil && req.WorkspaceProperties.RunningMode == api.RunningModeManual {
+		return nil, "InvalidParameterValuesException", manualOnlyCore, nil
+	}
+	id := newKindID(kindWorkspace)
 	w, msg := newWorkspace(id, dir, b, req)
 	if msg != "" {
 		return nil, "InvalidParameterValuesException", msg, nil
 	}
 	state, err := next(kindWorkspace, "", none, evCreate)
 	if err != nil {
+		return nil, "", "", err
+	}
+	if err := s.placeWorkspace(ctx, tx, p, dir, w, existing); err != nil {
+		var full *errNoAddress
+		if errors.As(err, &full) {
+			return nil, "InsufficientIpAddresses", fmt.Sprintf("The subnet %s has no free IP address.", full.subnet), nil
+		}
 		return nil, "", "", err
 	}
 	r := &store.Resource{Partition: p, Kind: kindWorkspace, ID: id, State: state, Created: now}
@@ -186,25 +221,16 @@ func newWorkspace(id string, dir *directory, b *bundle, req *api.WorkspaceReques
 	if msg != "" {
 		return nil, msg
 	}
-	subnet := newHexID("subnet-", 17)
-	if len(dir.SubnetIds) > 0 {
-		subnet = dir.SubnetIds[0]
-	}
+	// The subnet and address are the directory's: placeWorkspace sets them.
+	subnets := dir.subnets()
 	return &workspace{ImageID: api.ToString(b.ImageId), Workspace: api.Workspace{
 		WorkspaceId: api.String(id), DirectoryId: req.DirectoryId, UserName: req.UserName,
-		IpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
-		BundleId:  req.BundleId, SubnetId: api.String(subnet),
+		BundleId: req.BundleId, SubnetId: api.String(subnets[0]),
 		ComputerName:        api.String("WSAMZN-" + strings.ToUpper(rand.Text()[:8])),
 		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: req.UserVolumeEncryptionEnabled,
 		RootVolumeEncryptionEnabled: req.RootVolumeEncryptionEnabled, WorkspaceName: req.WorkspaceName,
 		WorkspaceProperties: props,
 	}}, ""
-}
-
-func randByte() int {
-	var b [1]byte
-	_, _ = rand.Read(b[:])
-	return int(b[0])
 }
 
 // installBundleApps starts installing a bundle's applications on a new or
@@ -253,14 +279,22 @@ func workspaceProperties(b *bundle, req *api.WorkspaceProperties) (*api.Workspac
 	if req.RunningMode != "" {
 		props.RunningMode = req.RunningMode
 	}
+	if msg := runningModeProblem(props.RunningMode, req.RunningModeAutoStopTimeoutInMinutes); msg != "" {
+		return nil, msg
+	}
 	if props.RunningMode == api.RunningModeAutoStop {
 		props.RunningModeAutoStopTimeoutInMinutes = api.Int32(api.ToInt32(req.RunningModeAutoStopTimeoutInMinutes, 60))
 	}
-	if req.RootVolumeSizeGib != nil {
-		props.RootVolumeSizeGib = req.RootVolumeSizeGib
-	}
-	if req.UserVolumeSizeGib != nil {
-		props.UserVolumeSizeGib = req.UserVolumeSizeGib
+	if req.RootVolumeSizeGib != nil || req.UserVolumeSizeGib != nil {
+		root, user := api.ToInt32(req.RootVolumeSizeGib, *props.RootVolumeSizeGib), api.ToInt32(req.UserVolumeSizeGib, *props.UserVolumeSizeGib)
+		if root < *props.RootVolumeSizeGib || user < *props.UserVolumeSizeGib {
+			return nil, fmt.Sprintf("The volumes (root %d GiB, user %d GiB) cannot be smaller than the bundle's (root %d GiB, user %d GiB).",
+				root, user, *props.RootVolumeSizeGib, *props.UserVolumeSizeGib)
+		}
+		if msg := volumeProblem(root, user); msg != "" {
+			return nil, msg
+		}
+		props.RootVolumeSizeGib, props.UserVolumeSizeGib = api.Int32(root), api.Int32(user)
 	}
 	if req.ComputeTypeName != "" {
 		props.ComputeTypeName = req.ComputeTypeName
@@ -271,51 +305,111 @@ func workspaceProperties(b *bundle, req *api.WorkspaceProperties) (*api.Workspac
 	return props, ""
 }
 
-// DescribeWorkspaces lists WorkSpaces by id order. WorkspaceIds cannot be
-// combined with the other filters, and UserName needs DirectoryId.
-func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorkspacesRequest) (*api.DescribeWorkspacesResult, error) {
-	if in.WorkspaceIds != nil && (in.DirectoryId != nil || in.UserName != nil || in.BundleId != nil || in.WorkspaceName != nil) {
-		return nil, invalidParameter("WorkspaceIds cannot be combined with other filters.")
+// Running modes and volumes, as the API reference and the administration
+// guide document them.
+const (
+	// autoStopInterval: "Configured in 60-minute intervals."
+	autoStopInterval = 60
+	maxVolumeGiB     = 2000
+)
+
+// undefinedUser is the UserName of a user-decoupled WorkSpace.
+const undefinedUser = "[UNDEFINED]"
+
+const manualOnlyCore = "The MANUAL running mode is only supported by Amazon WorkSpaces Core; contact your account team to be allow-listed."
+
+// runningModeProblem says why a running mode and an AutoStop timeout do
+// not go together, or "".
+func runningModeProblem(mode api.RunningMode, timeout *int32) string {
+	if timeout == nil {
+		return ""
 	}
+	if mode != api.RunningModeAutoStop {
+		return fmt.Sprintf("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s.", mode)
+	}
+	if *timeout < autoStopInterval || *timeout%autoStopInterval != 0 {
+		return fmt.Sprintf("RunningModeAutoStopTimeoutInMinutes must be a multiple of %d minutes; %d is not.", autoStopInterval, *timeout)
+	}
+	return ""
+}
+
+// volumeProblem says why a pair of root and user volume sizes is not one of
+// the groups WorkSpaces allows, or "". The administration guide ("Modify a
+// WorkSpace"): [80, 10], [80, 50], [80, 100], [175 to 2000, 100 to 2000].
+func volumeProblem(root, user int32) string {
+	switch {
+	case root == 80 && (user == 10 || user == 50 || user == 100):
+	case root >= 175 && root <= maxVolumeGiB && user >= 100 && user <= maxVolumeGiB:
+	default:
+		return fmt.Sprintf("The volume sizes (root %d GiB, user %d GiB) are not an allowed combination: "+
+			"root 80 with user 10, 50 or 100, or root 175 to 2000 with user 100 to 2000.", root, user)
+	}
+	return ""
+}
+
+// bundleLaunchable checks that a custom bundle's image can still be
+// launched: it must be an AVAILABLE image the caller sees. Bundles are made
+// from the caller's own images (ownImage); a bundle stored before that rule
+// may rest on an image shared with the caller, and once the owner unshares
+// or deletes it the bundle launches nothing. AWS's bundles (r nil) always
+// launch.
+func (s *Service) bundleLaunchable(ctx context.Context, tx store.Tx, p store.Partition, r *store.Resource, b *bundle) (string, string, error) {
+	if r == nil {
+		return "", "", nil
+	}
+	id := api.ToString(b.ImageId)
+	img, _, err := s.findImage(ctx, tx, p, id)
+	if _, ok := err.(*api.ResourceNotFoundException); ok {
+		return "ResourceNotFound.Image", fmt.Sprintf("The image %s of bundle %s could not be found.", id, r.ID), nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if img.State != imAvailable {
+		return "ResourceUnavailable.Image", fmt.Sprintf("The image %s of bundle %s is %s, not AVAILABLE.", id, r.ID, img.State), nil
+	}
+	return "", "", nil
+}
+
+// describeWorkspacesOneFilter is the refusal of combined filters, in the
+// words AWS is reported to use (docs/behaviour.md).
+const describeWorkspacesOneFilter = "An invalid number of parameters provided with DescribeWorkspaces. " +
+	"Only one of the following are allowed to be specified: BundleId, DirectoryId, WorkSpaceIds, Filters."
+
+// DescribeWorkspaces lists WorkSpaces by id order. The API reference:
+// WorkspaceIds, DirectoryId (with UserName, which needs it) and BundleId
+// each cannot be combined with any other filter.
+func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorkspacesRequest) (*api.DescribeWorkspacesResult, error) {
 	if in.UserName != nil && in.DirectoryId == nil {
-		return nil, invalidParameter("UserName can be used only together with DirectoryId.")
+		return nil, invalidParameter("The DirectoryId parameter is required when UserName is used.")
+	}
+	filters := 0
+	for _, set := range []bool{in.WorkspaceIds != nil, in.DirectoryId != nil, in.BundleId != nil, in.WorkspaceName != nil} {
+		if set {
+			filters++
+		}
+	}
+	if filters > 1 {
+		return nil, invalidParameter("%s", describeWorkspacesOneFilter)
 	}
 	if err := distinct("WorkspaceIds", in.WorkspaceIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeWorkspaces", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeWorkspacesResult{Workspaces: []api.Workspace{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		wss, err := s.listWorkspaces(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.Limit)
-		for _, w := range wss {
-			d := w.doc
+	items, next, err := describeKind(s, ctx, p, "DescribeWorkspaces", in.NextToken, pageSize(in.Limit), kindWorkspace, in.WorkspaceIds,
+		func(r *store.Resource, d *workspace) (api.Workspace, bool) {
 			switch {
-			case after != nil && w.res.ID <= after[0]:
-			case in.WorkspaceIds != nil && !slices.Contains(in.WorkspaceIds, w.res.ID):
 			case in.DirectoryId != nil && *in.DirectoryId != api.ToString(d.DirectoryId):
 			case in.UserName != nil && !strings.EqualFold(*in.UserName, api.ToString(d.UserName)):
 			case in.BundleId != nil && *in.BundleId != api.ToString(d.BundleId):
 			case in.WorkspaceName != nil && *in.WorkspaceName != api.ToString(d.WorkspaceName):
 			default:
-				if len(out.Workspaces) == limit {
-					out.NextToken = encodeToken("DescribeWorkspaces", *out.Workspaces[limit-1].WorkspaceId)
-					return nil
-				}
-				out.Workspaces = append(out.Workspaces, d.wire(w.res))
+				return d.wire(r), true
 			}
-		}
-		return nil
-	})
+			return api.Workspace{}, false
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeWorkspacesResult{Workspaces: items, NextToken: next}, nil
 }

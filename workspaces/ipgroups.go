@@ -11,8 +11,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-const kindIpGroup = "ip-group"
-
 // ipGroupState is the state every IP access control group row has: AWS
 // gives groups no lifecycle, but a resource row needs a state.
 const ipGroupState = "AVAILABLE"
@@ -96,7 +94,7 @@ func (s *Service) CreateIpGroup(ctx context.Context, in *api.CreateIpGroupReques
 		return nil, err
 	}
 	p := partition(ctx)
-	id := newID("wsipg-", 9)
+	id := newKindID(kindIpGroup)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		rs, err := tx.ListResources(ctx, p, kindIpGroup, "", 0)
 		if err != nil {
@@ -134,44 +132,17 @@ func (s *Service) DescribeIpGroups(ctx context.Context, in *api.DescribeIpGroups
 	if err := distinct("GroupIds", in.GroupIds); err != nil {
 		return nil, err
 	}
-	after, err := decodeToken("DescribeIpGroups", in.NextToken, 1)
-	if err != nil {
-		return nil, err
-	}
 	p := partition(ctx)
-	out := &api.DescribeIpGroupsResult{Result: []api.WorkspacesIpGroup{}}
-	err = s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		from := ""
-		if after != nil {
-			from = after[0]
-		}
-		rs, err := tx.ListResources(ctx, p, kindIpGroup, from, 0)
-		if err != nil {
-			return err
-		}
-		limit := pageSize(in.MaxResults)
-		for i := range rs {
-			if in.GroupIds != nil && !slices.Contains(in.GroupIds, rs[i].ID) {
-				continue
-			}
-			if len(out.Result) == limit {
-				out.NextToken = encodeToken("DescribeIpGroups", *out.Result[limit-1].GroupId)
-				break
-			}
-			g, err := loadDoc[ipGroup](&rs[i])
-			if err != nil {
-				return err
-			}
+	items, next, err := describeKind(s, ctx, p, "DescribeIpGroups", in.NextToken, pageSize(in.MaxResults), kindIpGroup, in.GroupIds,
+		func(r *store.Resource, g *ipGroup) (api.WorkspacesIpGroup, bool) {
 			w := g.WorkspacesIpGroup
 			w.UserRules = copyRules(w.UserRules) // [] rather than absent
-			out.Result = append(out.Result, w)
-		}
-		return nil
-	})
+			return w, true
+		})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &api.DescribeIpGroupsResult{Result: items, NextToken: next}, nil
 }
 
 // directoriesWith lists the directories of p that group id is associated with.
@@ -208,7 +179,7 @@ func (s *Service) DeleteIpGroup(ctx context.Context, in *api.DeleteIpGroupReques
 		if len(dirs) > 0 {
 			return associated("The IP access control group %s is associated with directory %s; disassociate it first.", r.ID, strings.Join(dirs, ", "))
 		}
-		return deleteResource(ctx, tx, r, "")
+		return deleteResource(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

@@ -40,14 +40,11 @@ const (
 	evDeployForce  event = "deploy-force"
 
 	evDeregister event = "deregister"
-)
 
-const (
-	kindDirectory   = "directory"
-	kindBundle      = "bundle"
-	kindWorkspace   = "workspace"
-	kindAssociation = "association" // a WorkSpace's application
-	kindImageApp    = "image-app"   // an image's application, moved by the image
+	// evOwnerGone: the WorkSpace of an association is terminating or gone.
+	evOwnerGone event = "owner-gone"
+	// evModify: ModifyAccount changes the account's BYOL settings.
+	evModify event = "modify"
 )
 
 // Pseudo-states of the table.
@@ -55,6 +52,9 @@ const (
 	none        = ""              // the row does not exist (yet, or any more)
 	failedStep  = "<failed-step>" // a forced retry resumes the step that failed
 	sameAsStart = "<unchanged>"   // the event is accepted and changes nothing
+	// removedNow: the row is deleted at once, and the answer of the call
+	// that removed it shows it REMOVED.
+	removedNow = "<removed-now>"
 )
 
 // transition is one allowed edge of a state machine.
@@ -79,6 +79,8 @@ const (
 	wsMaintenance = string(api.WorkspaceStateAdminMaintenance)
 	wsError       = string(api.WorkspaceStateError)
 	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
+	wsImpaired    = string(api.WorkspaceStateImpaired)
+	wsSuspended   = string(api.WorkspaceStateSuspended)
 
 	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
 	asPendingInstall             = string(api.AssociationStatePendingInstall)
@@ -122,17 +124,25 @@ var transitions = []transition{
 	{kindWorkspace, none, evCreate, wsPending},
 	{kindWorkspace, wsPending, evStepDone, wsAvailable},
 	{kindWorkspace, wsPending, evStepFailed, wsError},
+	// StopWorkspaces: "a state of AVAILABLE, IMPAIRED, UNHEALTHY, or ERROR".
 	{kindWorkspace, wsAvailable, evStop, wsStopping},
+	{kindWorkspace, wsImpaired, evStop, wsStopping},
+	{kindWorkspace, wsUnhealthy, evStop, wsStopping},
+	{kindWorkspace, wsError, evStop, wsStopping},
 	{kindWorkspace, wsStopping, evStepDone, wsStopped},
 	{kindWorkspace, wsStopped, evStart, wsStarting},
 	{kindWorkspace, wsStarting, evStepDone, wsAvailable},
+	// RebootWorkspaces: "AVAILABLE, UNHEALTHY, or REBOOTING" (a reboot of a
+	// REBOOTING WorkSpace starts the step again).
 	{kindWorkspace, wsAvailable, evReboot, wsRebooting},
 	{kindWorkspace, wsUnhealthy, evReboot, wsRebooting},
+	{kindWorkspace, wsRebooting, evReboot, wsRebooting},
 	{kindWorkspace, wsRebooting, evStepDone, wsAvailable},
 	{kindWorkspace, wsAvailable, evRebuild, wsRebuilding},
 	{kindWorkspace, wsError, evRebuild, wsRebuilding},
 	{kindWorkspace, wsUnhealthy, evRebuild, wsRebuilding},
 	{kindWorkspace, wsStopped, evRebuild, wsRebuilding},
+	{kindWorkspace, wsRebooting, evRebuild, wsRebuilding}, // "AVAILABLE, ERROR, UNHEALTHY, STOPPED, or REBOOTING"
 	{kindWorkspace, wsRebuilding, evStepDone, wsAvailable},
 	{kindWorkspace, wsAvailable, evMaintain, wsMaintenance},
 	{kindWorkspace, wsMaintenance, evResume, wsAvailable},
@@ -144,7 +154,7 @@ var transitions = []transition{
 	// A WorkSpace's applications.
 	{kindAssociation, none, evAssociate, asPendingInstallDeployment},
 	{kindAssociation, asRemoved, evAssociate, asPendingInstallDeployment},
-	{kindAssociation, asPendingInstallDeployment, evDisassociate, none},
+	{kindAssociation, asPendingInstallDeployment, evDisassociate, removedNow},
 	{kindAssociation, asPendingInstallDeployment, evDeploy, asPendingInstall},
 	{kindAssociation, asPendingInstallDeployment, evDeployForce, asPendingInstall},
 	{kindAssociation, none, evCreate, asPendingInstall}, // launched from a bundle with applications
@@ -163,15 +173,34 @@ var transitions = []transition{
 	{kindAssociation, asError, evDeploy, sameAsStart}, // without Force an ERROR stays
 	{kindAssociation, asError, evDisassociate, asPendingUninstallDeployment},
 	{kindAssociation, asRemoved, evExpire, none},
+	// A rebuild reinstalls what the WorkSpace had installed; the others
+	// stay as they are (init).
+	{kindAssociation, asCompleted, evRebuild, asPendingInstall},
+
+	// The account's BYOL settings: the first ModifyAccount makes the row.
+	{kindAccount, none, evModify, modPending},
+	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// workspace terminate is allowed from every state but these.
+// Edges from (nearly) every state. TerminateWorkspaces: "You can terminate a
+// WorkSpace that is in any state except SUSPENDED"; one already terminating
+// or terminated stays as it is. An association goes with its WorkSpace from
+// any state, and a rebuild leaves all but COMPLETED ones as they are.
 func init() {
 	for _, st := range api.WorkspaceState("").Values() {
 		switch s := string(st); s {
+		case wsSuspended:
 		case wsTerminating, wsTerminated:
+			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, sameAsStart})
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
+		}
+	}
+	for _, st := range api.AssociationState("").Values() {
+		s := string(st)
+		transitions = append(transitions, transition{kindAssociation, s, evOwnerGone, none})
+		if s != asCompleted {
+			transitions = append(transitions, transition{kindAssociation, s, evRebuild, sameAsStart})
 		}
 	}
 }
@@ -194,6 +223,13 @@ func refusal(kind, id, state string, ev event) error {
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
 		case evDeploy, evDeployForce:
 			return inUse(id, "The application on %s is %s; wait for it to finish.", id, state)
+		}
+	case kindAccount:
+		if ev == evModify && state == modPending {
+			return invalidState("A modification of the account's BYOL settings is in progress; wait for it to complete.")
+		}
+		if ev == evModify {
+			return invalidState("BYOL is already enabled for this account.")
 		}
 	case kindDirectory:
 		if ev == evDeregister {
@@ -285,14 +321,14 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			if !it.at.Equal(first) {
 				break
 			}
+			kind := kindAssociation
 			if it.res != nil {
-				n.add(it.res.Kind)
-			} else {
-				n.add(kindAssociation)
+				kind = it.res.Kind
 			}
 			if err := s.step(ctx, tx, &it); err != nil {
 				return err
 			}
+			n.add(kind)
 		}
 	}
 }
@@ -362,20 +398,6 @@ func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, n
 	return false, nil
 }
 
-func (s *Service) stepResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
-	switch r.Kind {
-	case kindImage:
-		return s.stepImage(ctx, tx, r)
-	case kindDirectory:
-		return s.stepDirectory(ctx, tx, r)
-	case kindWorkspace:
-		return s.stepWorkspace(ctx, tx, r)
-	case kindAccount:
-		return s.stepAccount(ctx, tx, r)
-	}
-	return fmt.Errorf("resource %s of kind %s has a step due but no lifecycle", r.ID, r.Kind)
-}
-
 // catchUp applies what is due in p in its own transaction, so that an
 // operation that then fails does not roll the world back.
 func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
@@ -410,25 +432,18 @@ func (s *Service) Sweep(ctx context.Context) error {
 	})
 }
 
-// StepCounts counts lifecycle steps by what they moved.
-type StepCounts struct {
-	Directory   int64 `json:"directory"`
-	Workspace   int64 `json:"workspace"`
-	Image       int64 `json:"image"`
-	Association int64 `json:"association"` // a WorkSpace's application
-}
+// StepCounts counts lifecycle steps by the kind they moved: every kind of
+// kindTable that is counted, a WorkSpace's applications as "association".
+type StepCounts map[string]int64
 
 func (n *StepCounts) add(kind string) {
-	switch kind {
-	case kindDirectory:
-		n.Directory++
-	case kindWorkspace:
-		n.Workspace++
-	case kindImage:
-		n.Image++
-	case kindAssociation:
-		n.Association++
+	if k := kindByName[kind]; k == nil || !k.counted {
+		return
 	}
+	if *n == nil {
+		*n = StepCounts{}
+	}
+	(*n)[kind]++
 }
 
 // StepsApplied is how many lifecycle steps this Service has applied in
@@ -436,9 +451,18 @@ func (n *StepCounts) add(kind string) {
 // sum over the replicas is the number of steps that became due: none is
 // applied twice.
 func (s *Service) StepsApplied() StepCounts {
+	out := StepCounts{}
+	for _, k := range kindTable {
+		if k.counted {
+			out[k.kind] = 0
+		}
+	}
 	s.stepsMu.Lock()
 	defer s.stepsMu.Unlock()
-	return s.steps
+	for kind, v := range s.steps {
+		out[kind] += v
+	}
+	return out
 }
 
 // write runs fn in a write transaction and counts the steps it applied
@@ -450,7 +474,7 @@ func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts)
 	// row is quarantined and the transaction runs again without it.
 	for attempt := 0; ; attempt++ {
 		err = s.store.Write(ctx, func(tx store.Tx) error {
-			n = StepCounts{} // a store may run fn again
+			n = nil // a store may run fn again
 			return fn(tx, &n)
 		})
 		var failed *stepFailed
@@ -459,12 +483,14 @@ func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts)
 		}
 		s.quarantineRow(failed.row, failed.reason)
 	}
-	if err == nil && n != (StepCounts{}) {
+	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
-		s.steps.Directory += n.Directory
-		s.steps.Workspace += n.Workspace
-		s.steps.Image += n.Image
-		s.steps.Association += n.Association
+		if s.steps == nil {
+			s.steps = StepCounts{}
+		}
+		for kind, v := range n {
+			s.steps[kind] += v
+		}
 		s.stepsMu.Unlock()
 	}
 	return err

@@ -2,13 +2,14 @@ package workspaces
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/wslocal/wslocal/api"
 )
 
-// expected is the lifecycle of DOMAIN.md written out independently of the
-// transition table: every edge that must exist, and nothing else may.
+// expected is the lifecycle of docs/behaviour.md written out independently
+// of the transition table: every edge that must exist, and nothing else may.
 var expected = map[string]map[string]map[event]string{
 	kindImage: {
 		none:      {evCreate: imPending},
@@ -27,15 +28,20 @@ var expected = map[string]map[string]map[event]string{
 	},
 	kindAssociation: {
 		none:                         {evAssociate: asPendingInstallDeployment, evCreate: asPendingInstall},
-		asPendingInstallDeployment:   {evDeploy: asPendingInstall, evDeployForce: asPendingInstall, evDisassociate: none},
+		asPendingInstallDeployment:   {evDeploy: asPendingInstall, evDeployForce: asPendingInstall, evDisassociate: removedNow},
 		asPendingInstall:             {evStepDone: asInstalling, evStepFailed: asError},
 		asInstalling:                 {evStepDone: asCompleted, evStepFailed: asError},
-		asCompleted:                  {evDisassociate: asPendingUninstallDeployment},
+		asCompleted:                  {evDisassociate: asPendingUninstallDeployment, evRebuild: asPendingInstall},
 		asPendingUninstallDeployment: {evDeploy: asPendingUninstall, evDeployForce: asPendingUninstall},
 		asPendingUninstall:           {evStepDone: asUninstalling, evStepFailed: asError},
 		asUninstalling:               {evStepDone: asRemoved, evStepFailed: asError},
 		asError:                      {evDeploy: sameAsStart, evDeployForce: failedStep, evDisassociate: asPendingUninstallDeployment},
 		asRemoved:                    {evAssociate: asPendingInstallDeployment, evExpire: none},
+	},
+	kindAccount: {
+		none:         {evModify: modPending},
+		modPending:   {evStepDone: modCompleted},
+		modCompleted: {},
 	},
 	kindWorkspace: {
 		none:          {evCreate: wsPending},
@@ -44,18 +50,20 @@ var expected = map[string]map[string]map[event]string{
 		wsStopping:    {evStepDone: wsStopped},
 		wsStopped:     {evStart: wsStarting, evRebuild: wsRebuilding},
 		wsStarting:    {evStepDone: wsAvailable},
-		wsRebooting:   {evStepDone: wsAvailable},
+		wsRebooting:   {evStepDone: wsAvailable, evReboot: wsRebooting, evRebuild: wsRebuilding},
+		wsImpaired:    {evStop: wsStopping},
 		wsRebuilding:  {evStepDone: wsAvailable},
 		wsMaintenance: {evResume: wsAvailable, evMaintain: sameAsStart},
-		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding},
-		wsError:       {evRebuild: wsRebuilding},
-		wsTerminating: {evStepDone: wsTerminated},
-		wsTerminated:  {evExpire: none},
+		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding, evStop: wsStopping},
+		wsError:       {evRebuild: wsRebuilding, evStop: wsStopping},
+		wsTerminating: {evStepDone: wsTerminated, evTerminate: sameAsStart},
+		wsTerminated:  {evExpire: none, evTerminate: sameAsStart},
 	},
 }
 
 var allEvents = []event{evStepDone, evStepFailed, evExpire, evCreate, evStart, evStop, evReboot, evRebuild,
-	evTerminate, evMaintain, evResume, evAssociate, evDisassociate, evDeploy, evDeployForce, evDeregister}
+	evTerminate, evMaintain, evResume, evAssociate, evDisassociate, evDeploy, evDeployForce, evDeregister,
+	evOwnerGone, evModify}
 
 // apiEvents are the calls that act on each kind: their refusals must be
 // errors of the model, which the caller receives.
@@ -63,6 +71,7 @@ var apiEvents = map[string]map[event]bool{
 	kindAssociation: {evAssociate: true, evDisassociate: true, evDeploy: true, evDeployForce: true},
 	kindWorkspace:   {evStart: true, evStop: true, evReboot: true, evRebuild: true, evTerminate: true, evMaintain: true, evResume: true},
 	kindDirectory:   {evDeregister: true},
+	kindAccount:     {evModify: true},
 }
 
 func statesOf(kind string) []string {
@@ -81,6 +90,10 @@ func statesOf(kind string) []string {
 		for _, s := range api.WorkspaceState("").Values() {
 			add(string(s))
 		}
+	case kindAccount:
+		for _, s := range api.DedicatedTenancyModificationStateEnum("").Values() {
+			add(string(s))
+		}
 	default:
 		for _, s := range api.AssociationState("").Values() {
 			add(string(s))
@@ -94,8 +107,16 @@ func TestTransitionsWalkEveryStateAndEvent(t *testing.T) {
 		for _, from := range statesOf(kind) {
 			for _, ev := range allEvents {
 				want, allowed := edges[from][ev]
-				if kind == kindWorkspace && ev == evTerminate && from != none && from != wsTerminating && from != wsTerminated {
-					want, allowed = wsTerminating, true // terminate works from every live state
+				if kind == kindWorkspace && ev == evTerminate && from != none && from != wsTerminating && from != wsTerminated && from != wsSuspended {
+					want, allowed = wsTerminating, true // terminate works from every live state but SUSPENDED
+				}
+				if kind == kindAssociation && from != none {
+					switch {
+					case ev == evOwnerGone:
+						want, allowed = none, true // the applications go with their WorkSpace
+					case ev == evRebuild && from != asCompleted:
+						want, allowed = sameAsStart, true // a rebuild reinstalls only what was installed
+					}
 				}
 				got, err := next(kind, "id-1", from, ev)
 				switch {
@@ -131,12 +152,30 @@ func TestRefusalsNameTheDocumentedErrors(t *testing.T) {
 		{kindWorkspace, wsStopped, evMaintain, "InvalidResourceStateException"},
 		{kindWorkspace, wsPending, evStop, "InvalidResourceStateException"},
 		{kindDirectory, dirDeregistering, evDeregister, "InvalidResourceStateException"},
+		{kindAccount, modPending, evModify, "InvalidResourceStateException"},
+		{kindAccount, modCompleted, evModify, "InvalidResourceStateException"},
 	}
 	for _, c := range cases {
 		_, err := next(c.kind, "id-1", c.from, c.ev)
 		var apiErr api.Error
 		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != c.want {
 			t.Errorf("%s %q on %s: %v, want %s", c.kind, c.from, c.ev, err, c.want)
+		}
+	}
+}
+
+// TestEveryEdgeIsWalked: the walk above covers every edge of the table, so
+// an edge of a kind, state or event it does not know cannot slip in.
+func TestEveryEdgeIsWalked(t *testing.T) {
+	for _, tr := range transitions {
+		if _, ok := expected[tr.kind]; !ok {
+			t.Errorf("%+v: kind %s has no expected lifecycle", tr, tr.kind)
+		}
+		if !slices.Contains(statesOf(tr.kind), tr.from) {
+			t.Errorf("%+v: %q is not a state of %s", tr, tr.from, tr.kind)
+		}
+		if !slices.Contains(allEvents, tr.event) {
+			t.Errorf("%+v: event %s is not walked", tr, tr.event)
 		}
 	}
 }

@@ -85,7 +85,7 @@ func TestStepThatPanicsIsQuarantined(t *testing.T) {
 	if err != nil || states["d-bad0000001"] != dirRegistering || states["d-good000001"] != dirRegistered {
 		t.Fatalf("states = %v, %v; want the bad one left REGISTERING, the good one REGISTERED", states, err)
 	}
-	if got := s.StepsApplied(); got.Directory != 1 {
+	if got := s.StepsApplied(); got[kindDirectory] != 1 {
 		t.Fatalf("steps applied = %+v, want 1 directory step", got)
 	}
 	// Once the row changes (here: re-imported as the same), it is another

@@ -51,9 +51,13 @@ func putDoc(ctx context.Context, tx store.Tx, r *store.Resource, doc any) error 
 	return tx.PutResource(ctx, r)
 }
 
-// deleteResource deletes a resource with its tags and associations.
-func deleteResource(ctx context.Context, tx store.Tx, r *store.Resource, assocType string) error {
-	if assocType != "" {
+// deleteResource deletes a resource with its tags, its shares and the
+// associations of its kind (kindInfo.assocType).
+func deleteResource(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	if err := tx.DeleteSharesOf(ctx, r.Partition, r.Kind, r.ID); err != nil {
+		return err
+	}
+	if assocType := assocTypeOf(r.Kind); assocType != "" {
 		if err := tx.DeleteAssociationsOf(ctx, r.Partition, assocType, r.ID); err != nil {
 			return err
 		}

@@ -235,7 +235,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 	for i := range a.Images {
 		si, path := &a.Images[i], fmt.Sprintf("%s.images[%d]", pp, i)
 		if si.ID == "" {
-			si.ID = newID("wsi-", 9)
+			si.ID = newKindID(kindImage)
 		} else if d.model(path, api.Check(&api.DeleteWorkspaceImageRequest{ImageId: &si.ID}), map[string]string{"imageId": "id"}) &&
 			images[si.ID] != nil {
 			d.errorf(path+".id", "the image %s is declared twice", si.ID)
@@ -265,7 +265,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 	for i := range a.Bundles {
 		sb, path := &a.Bundles[i], fmt.Sprintf("%s.bundles[%d]", pp, i)
 		if sb.ID == "" {
-			sb.ID = newID("wsb-", 9)
+			sb.ID = newKindID(kindBundle)
 		} else if d.model(path, api.Check(&api.DeleteWorkspaceBundleRequest{BundleId: &sb.ID}), map[string]string{"bundleId": "id"}) {
 			if _, public := publicBundle(sb.ID); public || bundles[sb.ID] != nil {
 				d.errorf(path+".id", "the bundle id %s is taken (declared twice, or one of AWS's public bundles)", sb.ID)
@@ -306,7 +306,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 	for i := range a.Workspaces {
 		sw, path := &a.Workspaces[i], fmt.Sprintf("%s.workspaces[%d]", pp, i)
 		if sw.ID == "" {
-			sw.ID = newID("ws-", 9)
+			sw.ID = newKindID(kindWorkspace)
 		} else if d.model(path, api.Check(&api.AssociateWorkspaceApplicationRequest{WorkspaceId: &sw.ID}), map[string]string{"workspaceId": "id"}) &&
 			wsIDs[sw.ID] {
 			d.errorf(path+".id", "the WorkSpace %s is declared twice", sw.ID)

@@ -19,20 +19,40 @@ import (
 // Rows in a state that moves on (PENDING, INSTALLING, ...) take their next
 // step after the usual duration from now.
 func (s *Service) ApplySeed(ctx context.Context, seed *Seed) error {
-	err := s.store.Write(ctx, func(stx store.Tx) error {
-		tx := checkedTx{stx}
-		now := s.clock.Now()
-		for i := range seed.file.Accounts {
-			a := &seed.file.Accounts[i]
-			p := store.Partition{Account: a.Account, Region: a.Region}
-			if err := s.seedPartition(ctx, tx, seed.doc, fmt.Sprintf("accounts[%d]", i), p, a, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.store.Write(ctx, func(tx store.Tx) error { return s.applySeed(ctx, tx, seed) })
 	if err != nil {
 		return fmt.Errorf("apply the seed %s: %w", seed.doc.name, err)
+	}
+	return nil
+}
+
+// ResetAndSeed deletes every row of every account and region and applies
+// the seed, in one transaction: a reader sees the old state or the seeded
+// one, never an empty store, and on any error nothing changes. Items
+// without an id in the seed get new ids, as on every ApplySeed.
+func (s *Service) ResetAndSeed(ctx context.Context, seed *Seed) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteAll(ctx); err != nil {
+			return err
+		}
+		return s.applySeed(ctx, tx, seed)
+	})
+	if err != nil {
+		return fmt.Errorf("reset and apply the seed %s: %w", seed.doc.name, err)
+	}
+	return nil
+}
+
+// applySeed writes the seed within stx, every row checked (checkedTx).
+func (s *Service) applySeed(ctx context.Context, stx store.Tx, seed *Seed) error {
+	tx := checkedTx{stx}
+	now := s.clock.Now()
+	for i := range seed.file.Accounts {
+		a := &seed.file.Accounts[i]
+		p := store.Partition{Account: a.Account, Region: a.Region}
+		if err := s.seedPartition(ctx, tx, seed.doc, fmt.Sprintf("accounts[%d]", i), p, a, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -89,7 +109,7 @@ func (s *Service) seedPartition(ctx context.Context, tx store.Tx, d *seedDoc, pp
 }
 
 // replace deletes a resource the seed redeclares, with what hangs off it.
-func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id, assocType string) error {
+func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id string) error {
 	r, err := tx.GetResource(ctx, p, kind, id)
 	if isNotFound(err) {
 		return nil
@@ -97,12 +117,7 @@ func replace(ctx context.Context, tx store.Tx, p store.Partition, kind, id, asso
 	if err != nil {
 		return err
 	}
-	if kind == kindImage {
-		if err := tx.DeleteSharesOf(ctx, p, id); err != nil {
-			return err
-		}
-	}
-	return deleteResource(ctx, tx, r, assocType)
+	return deleteResource(ctx, tx, r)
 }
 
 func (s *Service) seedTags(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, id string, tags map[string]string) error {
@@ -113,7 +128,7 @@ func (s *Service) seedTags(ctx context.Context, tx store.Tx, d *seedDoc, path st
 }
 
 func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partition, sd *seedDirectory, now time.Time) error {
-	if err := replace(ctx, tx, p, kindDirectory, sd.ID, ""); err != nil {
+	if err := replace(ctx, tx, p, kindDirectory, sd.ID); err != nil {
 		return err
 	}
 	in := &api.RegisterWorkspaceDirectoryRequest{DirectoryId: &sd.ID}
@@ -138,7 +153,7 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 }
 
 func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, si *seedImage, now time.Time) error {
-	if err := replace(ctx, tx, p, kindImage, si.ID, assocImage); err != nil {
+	if err := replace(ctx, tx, p, kindImage, si.ID); err != nil {
 		return err
 	}
 	others, err := tx.ListResources(ctx, p, kindImage, "", 0)
@@ -146,7 +161,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		return err
 	}
 	for i := range others {
-		other, err := loadImage(&others[i])
+		other, err := loadDoc[image](&others[i])
 		if err != nil {
 			continue // a damaged row has no name to clash with; it must not stop start-up
 		}
@@ -211,7 +226,7 @@ func seedAssoc(p store.Partition, typ, id string, sa seedAssociation, now, due t
 }
 
 func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, sb *seedBundle, now time.Time) error {
-	if err := replace(ctx, tx, p, kindBundle, sb.ID, assocBundle); err != nil {
+	if err := replace(ctx, tx, p, kindBundle, sb.ID); err != nil {
 		return err
 	}
 	others, err := tx.ListResources(ctx, p, kindBundle, "", 0)
@@ -247,7 +262,7 @@ func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path 
 }
 
 func (s *Service) seedWorkspace(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, sw *seedWorkspace, now time.Time) error {
-	if err := replace(ctx, tx, p, kindWorkspace, sw.ID, assocWorkspace); err != nil {
+	if err := replace(ctx, tx, p, kindWorkspace, sw.ID); err != nil {
 		return err
 	}
 	existing, err := s.listWorkspaces(ctx, tx, p)
@@ -282,6 +297,9 @@ func (s *Service) seedWorkspace(ctx context.Context, tx store.Tx, d *seedDoc, pa
 	w, msg := newWorkspace(sw.ID, dir, b, req)
 	if msg != "" {
 		return seedProblem(d, path, "%s", msg)
+	}
+	if err := s.placeWorkspace(ctx, tx, p, dir, w, existing); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	bundleApps, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocBundle, ResourceID: sw.Bundle})
 	if err != nil {

@@ -144,7 +144,7 @@ func TestSeedIsAppliedAgainIdempotently(t *testing.T) {
 func TestSeedJSON(t *testing.T) {
 	srv := wslocaltest.Start(t)
 	srv.Seed(`{"accounts": [{"directories": [{"id": "d-0123456789"}],
-	  "workspaces": [{"id": "ws-json00001", "directory": "d-0123456789", "bundle": "wsb-2j8lozd0i", "userName": "jo"}]}]}`)
+	  "workspaces": [{"id": "ws-json00001", "directory": "d-0123456789", "bundle": "wsb-gk1wpk43z", "userName": "jo"}]}]}`)
 	out, err := workspaces.NewFromConfig(srv.AWSConfig()).DescribeWorkspaces(context.Background(), &workspaces.DescribeWorkspacesInput{})
 	if err != nil || len(out.Workspaces) != 1 || *out.Workspaces[0].UserName != "jo" {
 		t.Fatalf("DescribeWorkspaces = %+v, %v", out, err)
@@ -217,7 +217,7 @@ accounts:
 accounts:
   - workspaces:
       - directory: d-0000000000
-        bundle: wsb-2j8lozd0i
+        bundle: wsb-gk1wpk43z
         userName: alice
 `, 4, "accounts[0].workspaces[0].directory", "no directory d-0000000000"},
 		{"missing bundle", `

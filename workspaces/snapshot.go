@@ -14,8 +14,9 @@ import (
 )
 
 // SnapshotVersion is the newest snapshot format this wslocal reads and
-// writes. A change that older readers would misread gets a new version.
-const SnapshotVersion = 1
+// writes. A change that older readers would misread gets a new version;
+// DecodeSnapshot upgrades older ones (snapshot_upgrade.go).
+const SnapshotVersion = 2
 
 // Snapshot is the whole state of wslocal as one JSON document: every row
 // of the store, of every account and region, in key order. Times are unix
@@ -29,8 +30,8 @@ type Snapshot struct {
 	Shares       []SnapshotShare       `json:"shares"`
 }
 
-// SnapshotResource is an image, bundle, WorkSpace, directory or IP access
-// control group.
+// SnapshotResource is a resource of any kind of the kind table (kinds.go):
+// its doc is that kind's document.
 type SnapshotResource struct {
 	Account string          `json:"account"`
 	Region  string          `json:"region"`
@@ -67,12 +68,14 @@ type SnapshotTag struct {
 	Value      string `json:"value"`
 }
 
-// SnapshotShare is an image shared with another account.
+// SnapshotShare is a resource (an image, a connection alias) shared with
+// another account of its region.
 type SnapshotShare struct {
-	Account       string `json:"account"`
-	Region        string `json:"region"`
-	ImageID       string `json:"imageId"`
-	SharedAccount string `json:"sharedAccount"`
+	Account string `json:"account"` // the owner's
+	Region  string `json:"region"`
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Grantee string `json:"grantee"`
 }
 
 // SnapshotError says why a snapshot cannot be imported: the caller's
@@ -85,19 +88,8 @@ func snapshotErr(format string, args ...any) error {
 	return &SnapshotError{fmt.Sprintf(format, args...)}
 }
 
-func millis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMillis(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// Snapshot times are the store's: unix milliseconds, 0 for none.
+var millis, fromMillis = store.UnixMilli, store.FromUnixMilli
 
 // ExportState applies the lifecycle steps due on the clock and returns
 // everything in the store, as of now.
@@ -139,10 +131,13 @@ func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
 			snap.Tags = append(snap.Tags, SnapshotTag{Account: t.Account, Region: t.Region, ResourceID: t.ResourceID, Key: t.Key, Value: t.Value})
 		}
 		shares, err := tx.AllShares(ctx)
-		for _, sh := range shares {
-			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount})
+		if err != nil {
+			return err
 		}
-		return err
+		for _, sh := range shares {
+			snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, Kind: sh.Kind, ID: sh.ID, Grantee: sh.Grantee})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export the state: %w", err)
@@ -172,6 +167,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 		return nil, snapshotErr("the snapshot has version %d, newer than this wslocal supports (%d): upgrade wslocal to import it",
 			version, SnapshotVersion)
 	}
+	if version == 1 {
+		return upgradeV1(data)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var snap Snapshot
@@ -189,8 +187,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 // (checkResource, checkAssociation) before it is written, so a bad row
 // anywhere aborts the import with a *SnapshotError naming it and its field.
 func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
-	if snap.Version < 1 || snap.Version > SnapshotVersion {
-		return snapshotErr("the snapshot has version %d; this wslocal imports version 1 to %d", snap.Version, SnapshotVersion)
+	if snap.Version != SnapshotVersion {
+		return snapshotErr("the snapshot has version %d; this wslocal imports version %d (DecodeSnapshot upgrades older ones)",
+			snap.Version, SnapshotVersion)
 	}
 	err := s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.DeleteAll(ctx); err != nil {
@@ -257,17 +256,17 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 		}
 		for i, sh := range snap.Shares {
 			p, err := snapshotPartition(fmt.Sprintf("shares[%d]", i), sh.Account, sh.Region)
-			if err == nil && (sh.ImageID == "" || !accountPattern.MatchString(sh.SharedAccount)) {
-				err = snapshotErr("shares[%d]: imageId is required and sharedAccount must be 12 digits", i)
+			if err == nil {
+				err = checkShare(i, sh)
 			}
 			if err == nil {
-				err = once(fmt.Sprintf("shares[%d]: %s with %s", i, sh.ImageID, sh.SharedAccount),
-					"share", sh.Account, sh.Region, sh.ImageID, sh.SharedAccount)
+				err = once(fmt.Sprintf("shares[%d]: %s %s with %s", i, sh.Kind, sh.ID, sh.Grantee),
+					"share", sh.Account, sh.Region, sh.Kind, sh.ID, sh.Grantee)
 			}
 			if err != nil {
 				return err
 			}
-			if err := tx.PutShare(ctx, store.Share{Partition: p, ImageID: sh.ImageID, SharedAccount: sh.SharedAccount}); err != nil {
+			if err := tx.PutShare(ctx, store.Share{Partition: p, Kind: sh.Kind, ID: sh.ID, Grantee: sh.Grantee}); err != nil {
 				return err
 			}
 		}
@@ -293,7 +292,7 @@ func snapshotPartition(where, account, region string) (store.Partition, error) {
 
 func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	where := fmt.Sprintf("resources[%d] (%s %s)", i, r.Kind, r.ID)
-	p, err := snapshotPartition(where, r.Account, r.Region)
+	p, err := resourcePartition(where, r)
 	if err != nil {
 		return nil, err
 	}

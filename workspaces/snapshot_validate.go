@@ -30,8 +30,8 @@ func problem(field, format string, args ...any) *rowProblem {
 }
 
 // kindRules is what a resource kind's rows must be.
+// (The kind's document is the kind table's newDoc, kinds.go.)
 type kindRules struct {
-	doc    func() any        // a new, empty document of the kind
 	states []string          // the states a row of the kind can be in
 	moving func(string) bool // whether a row in a state has a next step, hence a due time
 	// check looks at the decoded document (nil: nothing more to check).
@@ -54,10 +54,10 @@ func steps(kind string, ev event) func(string) bool {
 
 func never(string) bool { return false }
 
-// resourceKinds are the kinds of resource rows, each with its rules.
-var resourceKinds = map[string]kindRules{
+// rowRules are the rules of each kind of resource row of the kind table
+// (kinds.go); init checks that every resource kind has its rules.
+var rowRules = map[string]kindRules{
 	kindImage: {
-		doc:    func() any { return new(image) },
 		states: names(api.WorkspaceImageState("").Values()),
 		moving: steps(kindImage, evStepDone),
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -69,7 +69,6 @@ var resourceKinds = map[string]kindRules{
 		duration: func(d Durations, _ string) time.Duration { return d.Import },
 	},
 	kindBundle: {
-		doc:    func() any { return new(bundle) },
 		states: names(api.WorkspaceBundleState("").Values()),
 		moving: never,
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -92,7 +91,6 @@ var resourceKinds = map[string]kindRules{
 		},
 	},
 	kindWorkspace: {
-		doc:    func() any { return new(workspace) },
 		states: names(api.WorkspaceState("").Values()),
 		moving: func(s string) bool { return s == wsTerminated || steps(kindWorkspace, evStepDone)(s) },
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -119,7 +117,6 @@ var resourceKinds = map[string]kindRules{
 		},
 	},
 	kindDirectory: {
-		doc:    func() any { return new(directory) },
 		states: lifecycleStates(kindDirectory),
 		moving: steps(kindDirectory, evStepDone),
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -131,7 +128,6 @@ var resourceKinds = map[string]kindRules{
 		duration: func(d Durations, _ string) time.Duration { return d.Directory },
 	},
 	kindIpGroup: {
-		doc:    func() any { return new(ipGroup) },
 		states: []string{ipGroupState},
 		moving: never,
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -142,7 +138,6 @@ var resourceKinds = map[string]kindRules{
 		},
 	},
 	kindAccount: {
-		doc:    func() any { return new(account) },
 		states: []string{modPending, modCompleted},
 		moving: func(s string) bool { return s == modPending },
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -158,7 +153,6 @@ var resourceKinds = map[string]kindRules{
 		duration: func(d Durations, _ string) time.Duration { return d.Account },
 	},
 	kindAlias: {
-		doc:    func() any { return new(connectionAlias) },
 		states: names(api.ConnectionAliasState("").Values()),
 		moving: never,
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -172,19 +166,7 @@ var resourceKinds = map[string]kindRules{
 			return nil
 		},
 	},
-	kindAliasShare: {
-		doc:    func() any { return new(aliasShare) },
-		states: []string{aliasCreated},
-		moving: never,
-		check: func(r *store.Resource, doc any) *rowProblem {
-			if o := doc.(*aliasShare).Owner; !accountPattern.MatchString(o) {
-				return problem("doc.Owner", "%q is not an account id (12 digits)", o)
-			}
-			return nil
-		},
-	},
 	kindConnectionString: {
-		doc:    func() any { return new(reservation) },
 		states: []string{"RESERVED"},
 		moving: never,
 		check: func(r *store.Resource, doc any) *rowProblem {
@@ -196,14 +178,22 @@ var resourceKinds = map[string]kindRules{
 	},
 }
 
-// kindNames lists the resource kinds, sorted, for messages.
-func kindNames() string {
-	out := make([]string, 0, len(resourceKinds))
-	for k := range resourceKinds {
-		out = append(out, k)
+func init() {
+	for _, k := range resourceKinds() {
+		if _, ok := rowRules[k]; !ok {
+			panic("workspaces: resource kind " + k + " has no row rules (snapshot_validate.go)")
+		}
 	}
-	slices.Sort(out)
-	return strings.Join(out, ", ")
+	for k := range rowRules {
+		if kindByName[k] == nil || kindByName[k].newDoc == nil {
+			panic("workspaces: row rules for " + k + ", which is not a resource kind of the kind table")
+		}
+	}
+}
+
+// kindNames lists the resource kinds of the kind table, sorted, for messages.
+func kindNames() string {
+	return strings.Join(slices.Sorted(slices.Values(resourceKinds())), ", ")
 }
 
 // checkResource reports what makes r not a valid row of its kind: an
@@ -211,7 +201,7 @@ func kindNames() string {
 // decode or lacks what the kind needs, or a due time on a state with no
 // next step. A moving state without a due time is valid (see dueFor).
 func checkResource(r *store.Resource) *rowProblem {
-	rules, ok := resourceKinds[r.Kind]
+	rules, ok := rowRules[r.Kind]
 	switch {
 	case !ok:
 		return problem("kind", "%q is not a resource kind; the kinds are %s", r.Kind, kindNames())
@@ -225,7 +215,7 @@ func checkResource(r *store.Resource) *rowProblem {
 	if !bytes.HasPrefix(bytes.TrimSpace(r.Doc), []byte("{")) {
 		return problem("doc", "must be a JSON object")
 	}
-	doc := rules.doc()
+	doc := kindByName[r.Kind].newDoc()
 	if err := json.Unmarshal(r.Doc, doc); err != nil {
 		return problem("doc", "is not a %s document: %v", r.Kind, err)
 	}
@@ -286,7 +276,7 @@ func checkAssociation(a *store.Association) *rowProblem {
 // step: the usual duration after now. (Rows written by the operations
 // always have one; a snapshot edited by hand or a seed may not.)
 func (s *Service) dueFor(r *store.Resource, now time.Time) time.Time {
-	rules := resourceKinds[r.Kind]
+	rules := rowRules[r.Kind]
 	if !r.DueAt.IsZero() || rules.duration == nil || !rules.moving(r.State) {
 		return r.DueAt
 	}

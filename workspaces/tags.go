@@ -10,25 +10,6 @@ import (
 	"github.com/wslocal/wslocal/store"
 )
 
-// taggable maps an id prefix to the kind of resource it names.
-func taggableKind(id string) (string, bool) {
-	switch {
-	case strings.HasPrefix(id, "wsca-"):
-		return kindAlias, true
-	case strings.HasPrefix(id, "wsipg-"):
-		return kindIpGroup, true
-	case strings.HasPrefix(id, "wsi-"):
-		return kindImage, true
-	case strings.HasPrefix(id, "wsb-"):
-		return kindBundle, true
-	case strings.HasPrefix(id, "ws-"):
-		return kindWorkspace, true
-	case strings.HasPrefix(id, "d-"), strings.HasPrefix(id, "wsd-"):
-		return kindDirectory, true
-	}
-	return "", false
-}
-
 func storeTags(tags []api.Tag) []store.Tag {
 	out := make([]store.Tag, 0, len(tags))
 	for _, t := range tags {
@@ -37,10 +18,16 @@ func storeTags(tags []api.Tag) []store.Tag {
 	return out
 }
 
-// checkNewTags refuses reserved keys, duplicate keys and more than max tags.
+// checkNewTags refuses reserved keys, duplicate keys, the character U+0000
+// and more than max tags.
 func checkNewTags(tags []api.Tag, max int) error {
 	seen := map[string]bool{}
 	for _, t := range tags {
+		// AWS's tag rules allow letters, digits, spaces and _ . : / = + - @;
+		// wslocal refuses only U+0000, which no store keeps.
+		if strings.ContainsRune(*t.Key, 0) || strings.ContainsRune(api.ToString(t.Value), 0) {
+			return invalidParameter("The tag %q contains the character U+0000, which tag keys and values cannot contain.", *t.Key)
+		}
 		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
 			return invalidParameter("The tag key %s is reserved: keys cannot start with aws:.", *t.Key)
 		}
@@ -112,10 +99,13 @@ func (s *Service) DescribeTags(ctx context.Context, in *api.DescribeTagsRequest)
 			return err
 		}
 		tags, err := tx.Tags(ctx, p, *in.ResourceId)
+		if err != nil {
+			return err
+		}
 		for _, t := range tags {
 			out.TagList = append(out.TagList, api.Tag{Key: api.String(t.Key), Value: api.String(t.Value)})
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

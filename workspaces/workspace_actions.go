@@ -3,6 +3,7 @@ package workspaces
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -45,7 +46,24 @@ func (s *Service) changeWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	}
 	state, err := next(kindWorkspace, id, r.State, ev)
 	if err != nil {
-		return "InvalidResourceState", err.Error(), nil
+		// The FailedRequest carries the refusal's message, not its code too.
+		if e, ok := err.(*api.InvalidResourceStateException); ok {
+			return "InvalidResourceState", api.ToString(e.Message), nil
+		}
+		return "", "", err
+	}
+	if state == sameAsStart {
+		return "", "", nil
+	}
+	if ev == evRebuild {
+		// A rebuild reinstalls the bundle's current image: it must still be there.
+		bRes, b, err := findBundle(ctx, tx, p, api.ToString(w.BundleId))
+		if err != nil {
+			return "", "", err
+		}
+		if code, msg, err := s.bundleLaunchable(ctx, tx, p, bRes, b); code != "" || err != nil {
+			return code, msg, err
+		}
 	}
 	r.State = state
 	schedule(r, now, s.Durations().Workspace)
@@ -72,14 +90,18 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 	}
 	for i := range assocs {
 		a := &assocs[i]
-		if contains(w.BundleApps, a.ApplicationID) {
+		if slices.Contains(w.BundleApps, a.ApplicationID) {
 			if err := tx.DeleteAssociation(ctx, p, assocKey(a)); err != nil {
 				return err
 			}
 			continue
 		}
-		if a.State == asCompleted {
-			a.State, a.Updated, a.DueAt = asPendingInstall, now, now.Add(s.Durations().Deploy)
+		state, err := next(kindAssociation, r.ID, a.State, evRebuild)
+		if err != nil {
+			return err
+		}
+		if state != sameAsStart {
+			a.State, a.Updated, a.DueAt = state, now, now.Add(s.Durations().Deploy)
 			if err := tx.PutAssociation(ctx, a); err != nil {
 				return err
 			}
@@ -91,15 +113,6 @@ func (s *Service) rebuildApps(ctx context.Context, tx store.Tx, p store.Partitio
 
 func assocKey(a *store.Association) store.AssociationKey {
 	return store.AssociationKey{ApplicationID: a.ApplicationID, ResourceType: a.ResourceType, ResourceID: a.ResourceID}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // stepWorkspace finishes a WorkSpace's state change.
@@ -114,7 +127,7 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
-		return deleteResource(ctx, tx, r, assocWorkspace)
+		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}
 	if state == wsTerminated {
@@ -247,32 +260,56 @@ func (s *Service) ModifyWorkspaceProperties(ctx context.Context, in *api.ModifyW
 	return &api.ModifyWorkspacePropertiesResult{}, nil
 }
 
+// modifyProperties applies want to have, as the administration guide's
+// "Modify a WorkSpace" and the API reference's running mode rules allow.
 func modifyProperties(have, want *api.WorkspaceProperties) error {
 	if want == nil {
 		return nil
 	}
-	if want.RootVolumeSizeGib != nil {
-		if *want.RootVolumeSizeGib < api.ToInt32(have.RootVolumeSizeGib, 0) {
-			return invalidParameter("RootVolumeSizeGib can only grow: it is %d.", api.ToInt32(have.RootVolumeSizeGib, 0))
+	root, user := api.ToInt32(have.RootVolumeSizeGib, 0), api.ToInt32(have.UserVolumeSizeGib, 0)
+	newRoot, newUser := api.ToInt32(want.RootVolumeSizeGib, root), api.ToInt32(want.UserVolumeSizeGib, user)
+	if newRoot != root || newUser != user {
+		if newRoot < root {
+			return invalidParameter("RootVolumeSizeGib can only grow: it is %d.", root)
 		}
-		have.RootVolumeSizeGib = want.RootVolumeSizeGib
-	}
-	if want.UserVolumeSizeGib != nil {
-		if *want.UserVolumeSizeGib < api.ToInt32(have.UserVolumeSizeGib, 0) {
-			return invalidParameter("UserVolumeSizeGib can only grow: it is %d.", api.ToInt32(have.UserVolumeSizeGib, 0))
+		if newUser < user {
+			return invalidParameter("UserVolumeSizeGib can only grow: it is %d.", user)
 		}
-		have.UserVolumeSizeGib = want.UserVolumeSizeGib
+		if newRoot != root && newUser != user {
+			return invalidParameter("The root and user volumes cannot be increased at the same time.")
+		}
+		if want.ComputeTypeName != "" && want.ComputeTypeName != have.ComputeTypeName {
+			return invalidParameter("The volume size and the compute type cannot be changed at the same time.")
+		}
+		// A WorkSpace launched from a bundle with other sizes (Graphics)
+		// may grow each volume up to the maximum.
+		if msg := volumeProblem(newRoot, newUser); msg != "" && (volumeProblem(root, user) == "" || newRoot > maxVolumeGiB || newUser > maxVolumeGiB) {
+			return invalidParameter("%s", msg)
+		}
+		have.RootVolumeSizeGib, have.UserVolumeSizeGib = api.Int32(newRoot), api.Int32(newUser)
 	}
+	mode := have.RunningMode
 	if want.RunningMode != "" {
-		have.RunningMode = want.RunningMode
-		have.RunningModeAutoStopTimeoutInMinutes = nil
-		if want.RunningMode == api.RunningModeAutoStop {
-			have.RunningModeAutoStopTimeoutInMinutes = api.Int32(60)
+		if want.RunningMode == api.RunningModeManual && have.RunningMode != api.RunningModeManual {
+			return unsupportedConfig("%s", manualOnlyCore)
 		}
+		mode = want.RunningMode
+	}
+	if mode != api.RunningModeManual {
+		if msg := runningModeProblem(mode, want.RunningModeAutoStopTimeoutInMinutes); msg != "" {
+			return invalidParameter("%s", msg)
+		}
+	}
+	if mode != have.RunningMode {
+		have.RunningModeAutoStopTimeoutInMinutes = nil
+		if mode == api.RunningModeAutoStop {
+			have.RunningModeAutoStopTimeoutInMinutes = api.Int32(autoStopInterval)
+		}
+		have.RunningMode = mode
 	}
 	if want.RunningModeAutoStopTimeoutInMinutes != nil {
-		if have.RunningMode != api.RunningModeAutoStop {
-			return invalidParameter("RunningModeAutoStopTimeoutInMinutes applies to AUTO_STOP WorkSpaces only.")
+		if mode != api.RunningModeAutoStop {
+			return invalidParameter("RunningModeAutoStopTimeoutInMinutes is not applicable for WorkSpace with running mode set to %s.", mode)
 		}
 		have.RunningModeAutoStopTimeoutInMinutes = want.RunningModeAutoStopTimeoutInMinutes
 	}

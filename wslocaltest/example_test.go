@@ -65,7 +65,7 @@ accounts:
     workspaces:
       - id: ws-example01
         directory: d-1234567890
-        bundle: wsb-2j8lozd0i   # AWS's Standard with Windows 10 (Server 2019 based)
+        bundle: wsb-gk1wpk43z   # AWS's Standard with Windows 10 (Server 2019 based)
         userName: alice
         applications:
           - {application: Microsoft Visio LTSC Standard 2021, state: PENDING_INSTALL_DEPLOYMENT}

@@ -185,6 +185,20 @@ func (s *Server) Reset() {
 	s.Service.ClearQuarantine()
 }
 
+// ResetAndSeed empties the server's state and applies the seed of
+// WithSeedFile again, in one transaction: POST /_wslocal/reset
+// {"seed": true}. It fails without WithSeedFile.
+func (s *Server) ResetAndSeed() {
+	s.t.Helper()
+	if s.Server.Seed == nil {
+		s.t.Fatalf("wslocaltest: ResetAndSeed: the server started without WithSeedFile")
+		return
+	}
+	if err := s.Service.ResetAndSeed(context.Background(), s.Server.Seed); err != nil {
+		s.t.Fatalf("wslocaltest: ResetAndSeed: %v", err)
+	}
+}
+
 // Control sends a request to the control API and decodes its JSON answer
 // into out (when not nil); it returns the HTTP status.
 func (s *Server) Control(method, path string, body, out any) int {
@@ -201,6 +215,9 @@ func (s *Server) Control(method, path string, body, out any) int {
 	}
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	if method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := s.hs.Client().Do(req)
 	if err != nil {

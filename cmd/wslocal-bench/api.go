@@ -115,6 +115,9 @@ func (a *api) control(ctx context.Context, method, path string, in, out any) err
 	if err != nil {
 		return err
 	}
+	if method != http.MethodGet {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := a.client.Do(req)
 	if err != nil {
 		return err

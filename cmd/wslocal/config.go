@@ -17,8 +17,7 @@ func serviceConfig(o *options) (workspaces.Config, error) {
 	if o.step <= 0 {
 		return cfg, fmt.Errorf("--step %v: must be positive", o.step)
 	}
-	d := &cfg.Durations
-	d.Import, d.Image, d.Workspace, d.Deploy, d.Directory = o.step, o.step, o.step, o.step, o.step
+	cfg.Durations = cfg.Durations.WithStep(o.step)
 	durations := map[string]time.Duration{}
 	if err := parsePairs("--durations", o.durations, func(k, v string) error {
 		dur, err := time.ParseDuration(v)

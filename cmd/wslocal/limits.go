@@ -108,3 +108,22 @@ func checkExposure(addr, token string) error {
 		"would be open to all of them: set --control-token (or WSLOCAL_CONTROL_TOKEN) to a secret that control requests "+
 		"must send as \"Authorization: Bearer <token>\", or listen on 127.0.0.1", addr)
 }
+
+// checkPprofExposure applies --addr's rule to --pprof: the profiler shows
+// the process's memory, goroutines and command line, so it listens beyond
+// loopback only when the token protects it.
+func checkPprofExposure(addr, token string) error {
+	if token != "" {
+		return nil
+	}
+	tcp, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof %q: %w", addr, err)
+	}
+	if tcp.IP != nil && tcp.IP.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--pprof %s is reachable from other machines, and the profiler would be open to all of them: "+
+		"listen on 127.0.0.1 (e.g. --pprof 127.0.0.1:6060), or set --control-token-file (or WSLOCAL_CONTROL_TOKEN), "+
+		"which the profiler then requires as \"Authorization: Bearer <token>\"", addr)
+}

@@ -21,6 +21,8 @@ import (
 
 	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/server"
+	"github.com/wslocal/wslocal/store/postgres"
+	"github.com/wslocal/wslocal/workspaces"
 )
 
 func main() {
@@ -48,12 +50,18 @@ type options struct {
 	auth         string
 	credentials  string
 	controlToken string
-	maxBody      string
-	maxInFlight  int
-	readHeader   time.Duration
-	readTimeout  time.Duration
-	idleTimeout  time.Duration
-	pprof        string
+	// tokenInArgs: --control-token was given on the command line, where
+	// ps and /proc show it to every user of the machine.
+	tokenInArgs bool
+	maxBody     string
+	maxInFlight int
+	readHeader  time.Duration
+	readTimeout time.Duration
+	idleTimeout time.Duration
+	pprof       string
+	version     bool
+
+	pg postgres.Options
 }
 
 // parseFlags reads flags; each flag's default comes from WSLOCAL_<NAME>
@@ -83,9 +91,9 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	}
 	duration(&o.step, "step", "1s", "how long each lifecycle step takes on the clock")
 	fs.StringVar(&o.durations, "durations", env("durations", ""),
-		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h\n(import, image, workspace, deploy, directory, removed, terminated; env WSLOCAL_DURATIONS)")
+		"per-step durations overriding --step, e.g. import=10s,deploy=2s,removed=1h (env WSLOCAL_DURATIONS);\nthe names and defaults, by the kind they time: "+workspaces.DurationsHelp())
 	fs.StringVar(&o.quotas, "quotas", env("quotas", ""),
-		"quotas, e.g. images=40,bundles=50,directories=50,tags=50,perCreate=25,workspaces=1000,ipGroups=100,ipRules=10,ipGroupsPerDirectory=25,\nconnectionAliases=20,connectionAliasShares=25 (env WSLOCAL_QUOTAS)")
+		"quotas, e.g. images=100,workspaces=5000 (env WSLOCAL_QUOTAS);\nthe names and defaults, by the kind they limit: "+workspaces.QuotasHelp())
 	fs.StringVar(&o.logLevel, "log-level", env("log-level", "info"), "debug, info, warn or error (env WSLOCAL_LOG_LEVEL)")
 	fs.StringVar(&o.seed, "seed", env("seed", ""),
 		"a YAML or JSON file of directories, images, bundles and WorkSpaces applied at start\n(see docs/seed.example.yaml; env WSLOCAL_SEED)")
@@ -96,7 +104,10 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	fs.StringVar(&o.credentials, "credentials", env("credentials", ""),
 		"for --auth strict: a JSON or YAML list of {accessKey, secretKey, account, allow, deny} (env WSLOCAL_CREDENTIALS)")
 	fs.StringVar(&o.controlToken, "control-token", env("control-token", ""),
-		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted);\nneeded when --addr is not a loopback address (env WSLOCAL_CONTROL_TOKEN)")
+		"require \"Authorization: Bearer <token>\" on the control API /_wslocal/ (health excepted) and the profiler;\nneeded when --addr or --pprof is not a loopback address; \"generate\" makes a random one and prints it at start. Prefer --control-token-file or the environment:\nthe command line is visible to every user of the machine (env WSLOCAL_CONTROL_TOKEN)")
+	var tokenFile string
+	fs.StringVar(&tokenFile, "control-token-file", env("control-token-file", ""),
+		"read the --control-token from this file (trailing newline ignored) (env WSLOCAL_CONTROL_TOKEN_FILE)")
 	fs.StringVar(&o.maxBody, "max-body", env("max-body", "1MiB"), "largest request body, in bytes or with KiB/MiB (env WSLOCAL_MAX_BODY)")
 	inFlight, err := strconv.Atoi(env("max-inflight", strconv.Itoa(server.DefaultMaxInFlight)))
 	if err != nil {
@@ -107,9 +118,17 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	duration(&o.readHeader, "read-header-timeout", "10s", "time allowed to send the request headers")
 	duration(&o.readTimeout, "read-timeout", "60s", "time allowed to send a whole request, body included")
 	duration(&o.idleTimeout, "idle-timeout", "120s", "how long an idle keep-alive connection stays open")
+	pgDefaults := postgres.DefaultOptions()
+	duration(&o.pg.LockTimeout, "pg-lock-timeout", pgDefaults.LockTimeout.String(),
+		"PostgreSQL store: longest wait for the schema's write lock (lock_timeout);\na write that waits longer answers ServiceUnavailable (HTTP 503, retryable); 0: no bound")
+	duration(&o.pg.StatementTimeout, "pg-statement-timeout", pgDefaults.StatementTimeout.String(),
+		"PostgreSQL store: longest statement (statement_timeout); 0: no bound")
+	duration(&o.pg.IdleInTransactionTimeout, "pg-idle-in-transaction-timeout", pgDefaults.IdleInTransactionTimeout.String(),
+		"PostgreSQL store: PostgreSQL ends a session idle this long inside a transaction, freeing the write lock\nof a replica whose connection went silent (idle_in_transaction_session_timeout); 0: no bound")
+	fs.BoolVar(&o.version, "version", false, "print the version and build details, then exit")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage: wslocal [flags]\n\nFlags:\n")
+		fmt.Fprintf(out, "wslocal: a local Amazon WorkSpaces API.\n\nUsage:\n  wslocal [flags]           serve\n  wslocal health [flags]    exit 0 if the wslocal at --addr answers its health check (see wslocal health -h)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := errors.Join(envErrs...); err != nil {
@@ -121,13 +140,42 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see wslocal --help)", fs.Arg(0))
 	}
+	fs.Visit(func(f *flag.Flag) { o.tokenInArgs = o.tokenInArgs || f.Name == "control-token" })
+	if tokenFile != "" {
+		if o.controlToken != "" {
+			return nil, errors.New("--control-token-file and --control-token (or WSLOCAL_CONTROL_TOKEN) both give the token: give one")
+		}
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--control-token-file: %w", err)
+		}
+		if o.controlToken = strings.TrimRight(string(b), "\r\n"); strings.TrimSpace(o.controlToken) == "" {
+			return nil, fmt.Errorf("--control-token-file %s: the file is empty", tokenFile)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		d    time.Duration
+	}{{"--pg-lock-timeout", o.pg.LockTimeout}, {"--pg-statement-timeout", o.pg.StatementTimeout},
+		{"--pg-idle-in-transaction-timeout", o.pg.IdleInTransactionTimeout}} {
+		if f.d < 0 {
+			return nil, fmt.Errorf("%s %v: must be 0 (no bound) or positive", f.name, f.d)
+		}
+	}
 	return o, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "health" {
+		return health(ctx, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if o.version {
+		printVersion(stdout)
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
@@ -160,9 +208,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	generated := o.controlToken == generateToken
+	if generated {
+		if o.controlToken, err = newControlToken(); err != nil {
+			return err
+		}
+	}
 	// Before listening: the control API must not be reachable even for a moment.
 	if err := checkExposure(o.addr, o.controlToken); err != nil {
 		return err
+	}
+	if o.pprof != "" {
+		if err := checkPprofExposure(o.pprof, o.controlToken); err != nil {
+			return err
+		}
+	}
+	if o.tokenInArgs && !generated {
+		log.Warn("--control-token on the command line is visible to every user of this machine (ps, /proc); " +
+			"prefer --control-token-file or WSLOCAL_CONTROL_TOKEN")
 	}
 	// Listen first: a taken port is the commonest start-up failure, and
 	// it should not wait for a store to open or a seed to be applied.
@@ -170,23 +233,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
-		Auth: authn, ControlToken: o.controlToken, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
+	srv, err := server.New(ctx, server.Config{Store: o.store, Postgres: &o.pg, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
+		Auth: authn, ControlToken: o.controlToken, Addr: o.addr, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "wslocal %s listening on %s (store %s, clock %s)\n", server.VersionString(), endpoint, redact(o.store), o.clock)
+	// Listening on all addresses (0.0.0.0, ::, a container's default),
+	// clients on this machine use loopback: http://[::]:4599 is no endpoint.
+	endpoint = "http://" + clientAddr(ln.Addr().String())
 	fmt.Fprintf(stderr, "  auth %s\n", authBanner(authn, o.credentials))
 	if o.seed != "" {
 		fmt.Fprintf(stderr, "  seeded from %s\n", o.seed)
 	}
 	fmt.Fprintf(stderr, "  control %s/_wslocal/  metrics %s/metrics\n", endpoint, endpoint)
+	if generated {
+		fmt.Fprintf(stderr, "  control token %s (generated: send \"Authorization: Bearer <token>\" to /_wslocal/)\n", o.controlToken)
+	}
 	fmt.Fprintf(stderr, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 
 	if o.pprof != "" {
-		if err := servePprof(o.pprof, log); err != nil {
+		if err := servePprof(o.pprof, o.controlToken, log); err != nil {
 			ln.Close()
 			srv.Close()
 			return err

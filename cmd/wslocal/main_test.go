@@ -24,7 +24,7 @@ import (
 // exit code: WSLOCAL_TEST_RUN_MAIN=1 and flags through WSLOCAL_* variables.
 func TestMain(m *testing.M) {
 	if os.Getenv("WSLOCAL_TEST_RUN_MAIN") == "1" {
-		os.Args = os.Args[:1]
+		os.Args = append(os.Args[:1], strings.Fields(os.Getenv("WSLOCAL_TEST_ARGS"))...)
 		main()
 		os.Exit(0)
 	}

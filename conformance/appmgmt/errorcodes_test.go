@@ -102,8 +102,10 @@ func TestErrorCodeNaturalCauses(t *testing.T) {
 		e.wantAssoc(w, app, types.AssociationStatePendingInstall, e.now())
 		e.advance(step)
 		e.wantFailed(w, app, e.now(), code, msg)
-		// Grown to 100 GiB, it installs.
-		e.modify(w, types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(100)})
+		// Grown to 175 GiB, it installs (the root grows past 80 GiB only
+		// with a user volume of 100 GiB or more: the allowed combinations).
+		e.modify(w, types.WorkspaceProperties{UserVolumeSizeGib: aws.Int32(100)})
+		e.modify(w, types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(175)})
 		e.forceToCompleted(w, app, types.AssociationStatePendingInstall)
 	})
 
@@ -111,6 +113,7 @@ func TestErrorCodeNaturalCauses(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
 		w := e.winWorkspace("alice", nil)
+		e.modify(w, types.WorkspaceProperties{UserVolumeSizeGib: aws.Int32(100)})
 		e.modify(w, types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(175)})
 		app := e.appID(vsEnt) // needs 8 GiB; STANDARD has 4
 		at := e.deployToFailure(w, app)
@@ -521,6 +524,7 @@ func TestErrorCodeBundleAppsNotRechecked(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	w := e.winWorkspace("alice", nil)
+	e.modify(w, types.WorkspaceProperties{UserVolumeSizeGib: aws.Int32(100)})
 	e.modify(w, types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(175)})
 	app := e.appID(vsPro)
 	e.install(w, app)

@@ -206,8 +206,6 @@ func TestPaginationDescribeWorkspaces(t *testing.T) {
 		25, 1, nil)
 	check("BundleId", workspaces.DescribeWorkspacesInput{BundleId: aws.String(pow)}, 25, 1, sorted("1/carol", "2/dave"))
 	check("BundleId, Limit 2", workspaces.DescribeWorkspacesInput{BundleId: aws.String(std)}, 2, 2, sorted("1/alice", "1/bob", "2/alice"))
-	check("BundleId and DirectoryId", workspaces.DescribeWorkspacesInput{BundleId: aws.String(pow), DirectoryId: aws.String(dirID)},
-		25, 1, sorted("1/carol"))
 	check("WorkspaceIds", workspaces.DescribeWorkspacesInput{WorkspaceIds: []string{ids["2/dave"], ids["1/bob"]}}, 25, 1,
 		sorted("1/bob", "2/dave"))
 	check("WorkspaceIds, Limit 1", workspaces.DescribeWorkspacesInput{WorkspaceIds: []string{ids["2/dave"], ids["1/bob"]}}, 1, 2,

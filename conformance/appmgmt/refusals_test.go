@@ -182,6 +182,9 @@ func TestRefusalIncompatibleApplications(t *testing.T) {
 	wantErr[*types.IncompatibleApplicationsException](t, err, "IncompatibleApplicationsException")
 	// Visual Studio editions conflict too.
 	_, err = e.c.ModifyWorkspaceProperties(e.ctx, &workspaces.ModifyWorkspacePropertiesInput{WorkspaceId: aws.String(w),
+		WorkspaceProperties: &types.WorkspaceProperties{UserVolumeSizeGib: aws.Int32(100)}})
+	e.ok(err)
+	_, err = e.c.ModifyWorkspaceProperties(e.ctx, &workspaces.ModifyWorkspacePropertiesInput{WorkspaceId: aws.String(w),
 		WorkspaceProperties: &types.WorkspaceProperties{RootVolumeSizeGib: aws.Int32(175)}})
 	e.ok(err)
 	_, err = e.associate(w, e.appID(vsPro))
@@ -445,7 +448,7 @@ func TestRefusalInvalidResourceState(t *testing.T) {
 	e := newEnv(t)
 	w := e.winWorkspace("alice", nil)
 	_, err := e.c.DeregisterWorkspaceDirectory(e.ctx, &workspaces.DeregisterWorkspaceDirectoryInput{DirectoryId: aws.String(dirID)})
-	wantErr[*types.InvalidResourceStateException](t, err, "InvalidResourceStateException")
+	wantErr[*types.OperationNotSupportedException](t, err, "OperationNotSupportedException")
 
 	// An image needs an AVAILABLE WorkSpace, not a STOPPED one.
 	auto := e.winWorkspace("bob", &types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop})
@@ -473,7 +476,7 @@ func TestRefusalInvalidResourceState(t *testing.T) {
 		{WorkspaceId: aws.String(w)}, {WorkspaceId: aws.String(auto)}}})
 	e.ok(err)
 	_, err = e.c.DeregisterWorkspaceDirectory(e.ctx, &workspaces.DeregisterWorkspaceDirectoryInput{DirectoryId: aws.String(dirID)})
-	wantErr[*types.InvalidResourceStateException](t, err, "InvalidResourceStateException") // TERMINATING
+	wantErr[*types.OperationNotSupportedException](t, err, "OperationNotSupportedException") // TERMINATING
 	e.advance(step)
 	_, err = e.c.DeregisterWorkspaceDirectory(e.ctx, &workspaces.DeregisterWorkspaceDirectoryInput{DirectoryId: aws.String(dirID)})
 	e.ok(err)

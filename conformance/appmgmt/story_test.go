@@ -70,7 +70,7 @@ func TestStory(t *testing.T) {
 			t.Fatalf("bundle %s listed twice", *b.BundleId)
 		}
 		seen[*b.BundleId] = true
-		wantStr(t, "public bundle Owner", b.Owner, "AMAZON")
+		wantStr(t, "public bundle Owner", b.Owner, "Amazon")
 		if *b.Name == winStd {
 			bundle = b
 		}
@@ -90,7 +90,7 @@ func TestStory(t *testing.T) {
 		t.Fatalf("CreateWorkspaces: %+v", cw.FailedRequests)
 	}
 	ws1 := *cw.PendingRequests[0].WorkspaceId
-	p := cw.PendingRequests[0].WorkspaceProperties
+	p := e.describeWS(ws1).WorkspaceProperties
 	if cw.PendingRequests[0].State != types.WorkspaceStatePending || p.OperatingSystemName != types.OperatingSystemNameWindowsServer2019 ||
 		p.ComputeTypeName != types.ComputeStandard || *p.RootVolumeSizeGib != 80 || *p.UserVolumeSizeGib != 50 ||
 		p.RunningMode != types.RunningModeAlwaysOn {

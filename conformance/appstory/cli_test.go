@@ -324,19 +324,30 @@ func TestCLIAppManagementStory(t *testing.T) {
 		NextToken *string
 	}
 	c.ok(page2, &last, false)
-	if len(last.Bundles) == 0 || last.NextToken != nil {
-		t.Fatalf("second page of public bundles: %d bundles, NextToken %v; want some and no token", len(last.Bundles), last.NextToken)
+	if len(last.Bundles) == 0 {
+		t.Fatalf("second page of public bundles: no bundles")
 	}
 	all = append(all, last.Bundles...)
+	rest := slices.Clone(last.Bundles)
+	for pages := 2; last.NextToken != nil; pages++ {
+		if pages == 10 {
+			t.Fatalf("public bundles: still a NextToken after %d pages", pages)
+		}
+		next := c.start("describe-workspace-bundles", "--owner", "AMAZON", "--no-paginate", "--next-token", *last.NextToken)
+		last.Bundles, last.NextToken = nil, nil // a fresh slice: the decoder reuses the old one's array
+		c.ok(next, &last, false)
+		all = append(all, last.Bundles...)
+		rest = append(rest, last.Bundles...)
+	}
 	seen := map[string]bool{}
 	for _, b := range all {
-		if seen[b.BundleId] || b.Owner != "AMAZON" || !regexp.MustCompile(`^wsb-[0-9a-z]{8,63}$`).MatchString(b.BundleId) {
-			t.Fatalf("public bundle %+v: listed twice, not AMAZON's or not a wsb- id", b)
+		if seen[b.BundleId] || b.Owner != "Amazon" || !regexp.MustCompile(`^wsb-[0-9a-z]{8,63}$`).MatchString(b.BundleId) {
+			t.Fatalf("public bundle %+v: listed twice, not owned by Amazon or not a wsb- id", b)
 		}
 		seen[b.BundleId] = true
 	}
 	if public == nil {
-		public = find(last.Bundles)
+		public = find(rest)
 		if public == nil {
 			t.Fatalf("no public bundle %q in %d bundles", cliBundleName, len(all))
 		}
@@ -349,13 +360,12 @@ func TestCLIAppManagementStory(t *testing.T) {
 	// The WorkSpace: PENDING, AVAILABLE one step later; Office associated.
 	ws := c.createWorkspace(create, public.BundleId, "alice")
 	wsID := ws.WorkspaceId
-	if pr := ws.WorkspaceProperties; pr.OperatingSystemName != cliBundleOS || pr.RootVolumeSizeGib != 80 || pr.ComputeTypeName != "STANDARD" {
-		t.Fatalf("WorkspaceProperties of a WorkSpace of %q = %+v", cliBundleName, pr)
-	}
 	tAssoc := advance(t, p)
 	desc := c.start("describe-workspaces", "--workspace-ids", wsID)
 	assoc := c.start("associate-workspace-application", "--workspace-id", wsID, "--application-id", office)
-	c.workspace(desc, wsID, "AVAILABLE")
+	if pr := c.workspace(desc, wsID, "AVAILABLE").WorkspaceProperties; pr.OperatingSystemName != cliBundleOS || pr.RootVolumeSizeGib != 80 || pr.ComputeTypeName != "STANDARD" {
+		t.Fatalf("WorkspaceProperties of a WorkSpace of %q = %+v", cliBundleName, pr)
+	}
 	var associated struct{ Association association }
 	c.ok(assoc, &associated, true)
 	check(t, associated.Association, wsID, office, want{"PENDING_INSTALL_DEPLOYMENT", tAssoc, tAssoc})
@@ -389,12 +399,14 @@ func TestCLIAppManagementStory(t *testing.T) {
 		map[string]want{office: officeDone, vs: {"PENDING_INSTALL", t2, t2}}, true)
 	tErr := advance(t, p)
 	failed := c.describeWS(wsID)
-	grow := c.start("modify-workspace-properties", "--workspace-id", wsID, "--workspace-properties", "RootVolumeSizeGib=175")
+	// The root grows past 80 GiB only with a user volume of 100 GiB: one volume at a time.
+	grow := c.start("modify-workspace-properties", "--workspace-id", wsID, "--workspace-properties", "UserVolumeSizeGib=100")
 	got := c.expect(failed, wsID, map[string]want{office: officeDone, vs: {"ERROR", t2, tErr}}, true)
 	if r := got[vs].StateReason; r.ErrorCode != "ValidationError.InsufficientDiskSpace" || r.ErrorMessage == nil || *r.ErrorMessage == "" {
 		t.Fatalf("StateReason of Visual Studio on 80 GiB = %+v, want ValidationError.InsufficientDiskSpace with a message", r)
 	}
 	c.ok(grow, nil, false)
+	c.ok(c.start("modify-workspace-properties", "--workspace-id", wsID, "--workspace-properties", "RootVolumeSizeGib=175"), nil, false)
 
 	// Forced after the volume grew: PENDING_INSTALL -> INSTALLING -> COMPLETED.
 	tForce := now(t, p)
@@ -461,16 +473,15 @@ func TestCLIAppManagementStory(t *testing.T) {
 	// A WorkSpace of the bundle: PENDING_INSTALL -> INSTALLING -> COMPLETED, no deploy.
 	ws2 := c.createWorkspace(create, bundleID, "bob")
 	ws2ID := ws2.WorkspaceId
-	if pr := ws2.WorkspaceProperties; pr.OperatingSystemName != cliBundleOS || pr.RootVolumeSizeGib != 175 {
-		t.Fatalf("WorkspaceProperties of a WorkSpace of %s = %+v", bundleID, pr)
-	}
 	pending := want{"PENDING_INSTALL", tBundle, tBundle}
 	c.expect(c.describeWS(ws2ID), ws2ID, map[string]want{office: pending, vs: pending}, true)
 	t4 := advance(t, p)
 	desc = c.start("describe-workspaces", "--workspace-ids", ws2ID)
 	inst = c.describeWS(ws2ID)
 	appAssocs := c.start("describe-application-associations", "--application-id", office, "--associated-resource-types", "WORKSPACE", "BUNDLE", "IMAGE")
-	c.workspace(desc, ws2ID, "AVAILABLE")
+	if pr := c.workspace(desc, ws2ID, "AVAILABLE").WorkspaceProperties; pr.OperatingSystemName != cliBundleOS || pr.RootVolumeSizeGib != 175 {
+		t.Fatalf("WorkspaceProperties of a WorkSpace of %s = %+v", bundleID, pr)
+	}
 	installing := want{"INSTALLING", tBundle, t4}
 	c.expect(inst, ws2ID, map[string]want{office: installing, vs: installing}, true)
 

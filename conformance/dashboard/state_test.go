@@ -85,12 +85,16 @@ func makeScene(t *testing.T, srv *wslocaltest.Server) scene {
 	must("CreateWorkspaceBundle", err)
 	s.bundle = *bundle.WorkspaceBundle.BundleId
 
-	public, err := c.DescribeWorkspaceBundles(ctx, &workspaces.DescribeWorkspaceBundlesInput{Owner: aws.String("AMAZON")})
-	must("DescribeWorkspaceBundles", err)
 	var standard string
-	for _, b := range public.Bundles {
-		if *b.Name == "Standard with Windows 10 (Server 2019 based)" {
-			standard = *b.BundleId
+	pages := workspaces.NewDescribeWorkspaceBundlesPaginator(c, &workspaces.DescribeWorkspaceBundlesInput{Owner: aws.String("AMAZON")})
+	for standard == "" && pages.HasMorePages() {
+		public, err := pages.NextPage(ctx)
+		must("DescribeWorkspaceBundles", err)
+		for _, b := range public.Bundles {
+			if *b.Name == "Standard with Windows 10 (Server 2019 based)" {
+				standard = *b.BundleId
+				break
+			}
 		}
 	}
 	if standard == "" {

@@ -10,7 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 )
 
-// The catalogue: the ten applications DOMAIN.md lists, with their fields.
+// The catalogue: the ten applications of the administration guide's Manage
+// applications page (docs/behaviour.md), with their fields.
 func TestApplicationsCatalogue(t *testing.T) {
 	t.Parallel()
 	srv := start(t)

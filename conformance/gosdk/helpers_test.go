@@ -57,7 +57,8 @@ var (
 	appIDPattern   = regexp.MustCompile(`^wsa-[0-9a-z]{8,63}$`)
 )
 
-// catalogue is the ten AWS-owned applications DOMAIN.md lists.
+// catalogue is the ten AWS-owned applications of the administration guide
+// (docs/behaviour.md).
 var catalogue = []string{
 	"Microsoft Office LTSC Professional Plus 2021",
 	"Microsoft Office LTSC Standard 2021",

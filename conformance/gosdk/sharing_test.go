@@ -29,7 +29,7 @@ func TestSharedImageReadsAreCurrent(t *testing.T) {
 		t.Fatalf("UpdateWorkspaceImagePermission: %v", err)
 	}
 	clock := srv.Clock
-	steps := func() int64 { return srv.Service.StepsApplied().Image }
+	steps := func() int64 { return srv.Service.StepsApplied()["image"] }
 
 	for i, tc := range []struct {
 		name string

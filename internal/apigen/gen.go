@@ -328,7 +328,10 @@ func (g *generator) hasChecks(name string) bool {
 	v := s.Min != nil || s.Max != nil || s.Pattern != nil || len(s.Enum) > 0 || s.Union || len(s.Required) > 0
 	switch s.Type {
 	case "list":
-		v = v || g.hasChecks(s.Member.Shape)
+		// Every list is checked: a null member is reported, whatever
+		// the members' own constraints.
+		v = true
+		g.hasChecks(s.Member.Shape)
 	case "map":
 		v = v || g.hasChecks(s.Key.Shape) || g.hasChecks(s.Value.Shape)
 	case "structure":
@@ -377,6 +380,9 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 		if s.Min != nil || s.Max != nil {
 			fmt.Fprintf(b, "\tvs.length(path, v, len(v), %s, %s)\n", int64Lit(s.Min), int64Lit(s.Max))
 		}
+		// A list with a null member is reported once, at the list's path,
+		// as AWS's validation framework does; its members are not checked.
+		b.WriteString("\tif vs.nullMembers(path, v) {\n\t\treturn\n\t}\n")
 		if elem := s.Member.Shape; g.hasChecks(elem) {
 			if g.m.Shapes[elem].Type == "structure" {
 				fmt.Fprintf(b, "\tfor i := range v {\n\t\tv[i].validate(vs, elemPath(path, i))\n\t}\n")

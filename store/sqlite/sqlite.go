@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -40,7 +41,7 @@ type Store struct {
 	// reader runs the view statements on the read pool.
 	reader sqlstore.DB
 	// lockFile, held open, says that this process alone uses the file.
-	lockFile *os.File
+	lockFile io.Closer
 	// views keeps the Describe views between writes; nil when another
 	// process might write to the database.
 	views *sqlstore.ViewCache
@@ -60,8 +61,8 @@ var ErrInUse = errors.New("the database is in use by another process")
 // Open opens (creating if needed) the database at path and applies the
 // migrations it lacks. The path ":memory:" opens a private in-memory database.
 //
-// One process at a time has a database file open: Open takes a lock beside
-// it, and fails with ErrInUse while another process holds it. Owning every
+// One process at a time has a database file open: Open locks the file
+// itself (its inode, whatever path or link names it), and fails with ErrInUse while another process holds it. Owning every
 // write is what lets the store keep the views it reads between writes
 // (sqlstore.ViewCache); several processes share one state through
 // PostgreSQL.
@@ -204,7 +205,7 @@ func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind strin
 func (s *Store) Reset(ctx context.Context) error {
 	defer s.invalidate()
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-		for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
+		for _, table := range []string{"shares", "tags", "associations", "resources"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return err
 			}
@@ -220,6 +221,16 @@ func (s *Store) Kind() string {
 		return "memory"
 	}
 	return "sqlite"
+}
+
+// Ping implements store.Store. An in-memory database is part of the
+// process, always there; a file's read pool is asked for a connection,
+// which a writer never holds.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.read == s.write {
+		return nil
+	}
+	return s.read.PingContext(ctx)
 }
 
 // Close implements store.Store: it checkpoints the WAL into the main file.

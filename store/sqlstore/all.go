@@ -14,6 +14,7 @@ import (
 
 // AllResources implements store.Tx.
 func (t *Tx) AllResources(ctx context.Context) ([]store.Resource, error) {
+	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT `+resourceCols+` FROM resources ORDER BY account, region, kind, id`)
 	if err != nil {
 		return nil, err
@@ -28,6 +29,7 @@ func (t *Tx) AllResources(ctx context.Context) ([]store.Resource, error) {
 
 // AllAssociations implements store.Tx.
 func (t *Tx) AllAssociations(ctx context.Context) ([]store.Association, error) {
+	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT `+assocCols+` FROM associations
 		ORDER BY account, region, application_id, resource_type, resource_id`)
 	if err != nil {
@@ -44,6 +46,7 @@ func (t *Tx) AllAssociations(ctx context.Context) ([]store.Association, error) {
 
 // AllTags implements store.Tx.
 func (t *Tx) AllTags(ctx context.Context) ([]store.ResourceTag, error) {
+	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT account, region, resource_id, key, value FROM tags
 		ORDER BY account, region, resource_id, key`)
 	if err != nil {
@@ -70,14 +73,14 @@ func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
 	out, err := t.shares(ctx, `1 = 1`)
 	slices.SortFunc(out, func(a, b store.Share) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
-			cmp.Compare(a.ImageID, b.ImageID), cmp.Compare(a.SharedAccount, b.SharedAccount))
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Grantee, b.Grantee))
 	})
 	return out, err
 }
 
 // DeleteAll implements store.Tx.
 func (t *Tx) DeleteAll(ctx context.Context) error {
-	for _, table := range []string{"image_shares", "tags", "associations", "resources"} {
+	for _, table := range []string{"shares", "tags", "associations", "resources"} {
 		if err := t.exec(ctx, `DELETE FROM `+table); err != nil {
 			return err
 		}
@@ -87,6 +90,7 @@ func (t *Tx) DeleteAll(ctx context.Context) error {
 
 // CountAssociations implements store.Tx.
 func (t *Tx) CountAssociations(ctx context.Context) ([]store.AssociationCount, error) {
+	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT state, resource_type, COUNT(*) FROM associations
 		GROUP BY state, resource_type ORDER BY state, resource_type`)
 	if err != nil {

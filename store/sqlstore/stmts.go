@@ -128,6 +128,7 @@ func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 // stmtCtx is the context a statement runs with: ctx, or, with Detach, one
 // that is never canceled.
 func (t *Tx) stmtCtx(ctx context.Context) context.Context {
+	t.watch()
 	if t.Detach {
 		return context.WithoutCancel(ctx)
 	}
@@ -181,4 +182,11 @@ func RebindDollar(query string) string {
 		rebound.Store(query, out)
 	}
 	return out
+}
+
+// watch tells the backend that a statement starts (Tx.Watch).
+func (t *Tx) watch() {
+	if t.Watch != nil {
+		t.Watch()
+	}
 }

@@ -24,7 +24,11 @@ type Tx struct {
 	// for short local reads, where the pure-Go SQLite driver would
 	// otherwise start a goroutine per statement to watch the context.
 	Detach bool
-	bound  txStmts
+	// Watch, when set, is called as each statement starts: a backend that
+	// watches its connection for silence (postgres) learns that the
+	// transaction is still moving.
+	Watch func()
+	bound txStmts
 }
 
 var _ store.Tx = (*Tx)(nil)
@@ -48,20 +52,6 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
 const resourceCols = `account, region, kind, id, state, created_at, due_at, doc`
 
 func scanResources(rows *sql.Rows) ([]store.Resource, error) {
@@ -73,7 +63,7 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 		if err := rows.Scan(&r.Account, &r.Region, &r.Kind, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
 			return nil, err
 		}
-		r.Created, r.DueAt = fromMS(created), fromMS(due)
+		r.Created, r.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(due)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -81,6 +71,9 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 
 // GetResource implements store.Tx.
 func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, store.ErrNotFound
+	}
 	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources
 		WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 	if err != nil {
@@ -98,6 +91,9 @@ func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string
 
 // ListResources implements store.Tx.
 func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID string, limit int) ([]store.Resource, error) {
+	if hasNUL(p.Account, p.Region, kind, afterID) {
+		return nil, nil
+	}
 	query := `SELECT ` + resourceCols + ` FROM resources WHERE account = ? AND region = ? AND kind = ? AND id > ? ORDER BY id`
 	args := []any{p.Account, p.Region, kind, afterID}
 	if limit > 0 {
@@ -113,6 +109,9 @@ func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID
 
 // CountResources implements store.Tx.
 func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string) (int, error) {
+	if hasNUL(p.Account, p.Region, kind) {
+		return 0, nil
+	}
 	var n int
 	err := t.queryRow(ctx, `SELECT COUNT(*) FROM resources WHERE account = ? AND region = ? AND kind = ?`,
 		p.Account, p.Region, kind).Scan(&n)
@@ -121,14 +120,20 @@ func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string)
 
 // PutResource implements store.Tx.
 func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
+	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
+		return err
+	}
 	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
 		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
-		r.Account, r.Region, r.Kind, r.ID, r.State, ms(r.Created), ms(r.DueAt), r.Doc)
+		r.Account, r.Region, r.Kind, r.ID, r.State, store.UnixMilli(r.Created), store.UnixMilli(r.DueAt), r.Doc)
 }
 
 // DeleteResource implements store.Tx.
 func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id string) error {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?`,
 		p.Account, p.Region, kind, id)
 }
@@ -145,7 +150,7 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 			&a.ReasonCode, &a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
 			return nil, err
 		}
-		a.Created, a.Updated, a.DueAt = fromMS(created), fromMS(updated), fromMS(due)
+		a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -153,6 +158,10 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 
 // Associations implements store.Tx.
 func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]store.Association, error) {
+	if hasNUL(q.Account, q.Region, q.ResourceType, q.ResourceID, q.ApplicationID) || hasNUL(q.ResourceTypes...) ||
+		q.After != nil && hasNUL(q.After.ApplicationID, q.After.ResourceType, q.After.ResourceID) {
+		return nil, nil
+	}
 	var where strings.Builder
 	where.WriteString(`account = ? AND region = ?`)
 	args := []any{q.Account, q.Region}
@@ -193,29 +202,43 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
+	if err := refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
+		"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
+		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
+		return err
+	}
 	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
 		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at,
 		failed_step = excluded.failed_step`,
 		a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
-		ms(a.Created), ms(a.Updated), ms(a.DueAt), a.FailedStep)
+		store.UnixMilli(a.Created), store.UnixMilli(a.Updated), store.UnixMilli(a.DueAt), a.FailedStep)
 }
 
 // DeleteAssociation implements store.Tx.
 func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.AssociationKey) error {
+	if hasNUL(p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND application_id = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID)
 }
 
 // DeleteAssociationsOf implements store.Tx.
 func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resourceType, resourceID string) error {
+	if hasNUL(p.Account, p.Region, resourceType, resourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, resourceType, resourceID)
 }
 
 // Tags implements store.Tx.
 func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]store.Tag, error) {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil, nil
+	}
 	rows, err := t.query(ctx, `SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource_id = ? ORDER BY key`,
 		p.Account, p.Region, resourceID)
 	if err != nil {
@@ -236,6 +259,11 @@ func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]
 // PutTags implements store.Tx: new keys are added, existing keys overwritten.
 func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
 	for _, tag := range tags {
+		if err := refuseNUL("tag", "account", p.Account, "region", p.Region, "resourceId", resourceID, "key", tag.Key, "value", tag.Value); err != nil {
+			return err
+		}
+	}
+	for _, tag := range tags {
 		if err := t.exec(ctx, `INSERT INTO tags (account, region, resource_id, key, value) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`,
 			p.Account, p.Region, resourceID, tag.Key, tag.Value); err != nil {
@@ -247,7 +275,13 @@ func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, 
 
 // DeleteTags implements store.Tx.
 func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID string, keys []string) error {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil
+	}
 	for _, k := range keys {
+		if hasNUL(k) {
+			continue
+		}
 		if err := t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ? AND key = ?`,
 			p.Account, p.Region, resourceID, k); err != nil {
 			return err
@@ -258,22 +292,31 @@ func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID strin
 
 // DeleteAllTags implements store.Tx.
 func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID string) error {
+	if hasNUL(p.Account, p.Region, resourceID) {
+		return nil
+	}
 	return t.exec(ctx, `DELETE FROM tags WHERE account = ? AND region = ? AND resource_id = ?`, p.Account, p.Region, resourceID)
 }
 
 // Shares implements store.Tx.
-func (t *Tx) Shares(ctx context.Context, p store.Partition, imageID string) ([]store.Share, error) {
-	return t.shares(ctx, `account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]store.Share, error) {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, nil
+	}
+	return t.shares(ctx, `account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 // SharedWith implements store.Tx.
-func (t *Tx) SharedWith(ctx context.Context, account, region string) ([]store.Share, error) {
-	return t.shares(ctx, `shared_account = ? AND region = ?`, account, region)
+func (t *Tx) SharedWith(ctx context.Context, kind, account, region string) ([]store.Share, error) {
+	if hasNUL(kind, account, region) {
+		return nil, nil
+	}
+	return t.shares(ctx, `grantee = ? AND region = ? AND kind = ?`, account, region, kind)
 }
 
 func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
-	rows, err := t.query(ctx, `SELECT account, region, image_id, shared_account FROM image_shares
-		WHERE `+where+` ORDER BY account, image_id, shared_account`, args...)
+	rows, err := t.query(ctx, `SELECT account, region, kind, id, grantee FROM shares
+		WHERE `+where+` ORDER BY account, kind, id, grantee`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +324,7 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 	var out []store.Share
 	for rows.Next() {
 		var s store.Share
-		if err := rows.Scan(&s.Account, &s.Region, &s.ImageID, &s.SharedAccount); err != nil {
+		if err := rows.Scan(&s.Account, &s.Region, &s.Kind, &s.ID, &s.Grantee); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -291,19 +334,28 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 
 // PutShare implements store.Tx.
 func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
-	return t.exec(ctx, `INSERT INTO image_shares (account, region, image_id, shared_account) VALUES (?, ?, ?, ?)
-		ON CONFLICT (account, region, image_id, shared_account) DO NOTHING`, s.Account, s.Region, s.ImageID, s.SharedAccount)
+	if err := refuseNUL("share", "account", s.Account, "region", s.Region, "kind", s.Kind, "id", s.ID, "grantee", s.Grantee); err != nil {
+		return err
+	}
+	return t.exec(ctx, `INSERT INTO shares (account, region, kind, id, grantee) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account, region, kind, id, grantee) DO NOTHING`, s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteShare implements store.Tx.
 func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ? AND shared_account = ?`,
-		s.Account, s.Region, s.ImageID, s.SharedAccount)
+	if hasNUL(s.Account, s.Region, s.Kind, s.ID, s.Grantee) {
+		return nil
+	}
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ? AND grantee = ?`,
+		s.Account, s.Region, s.Kind, s.ID, s.Grantee)
 }
 
 // DeleteSharesOf implements store.Tx.
-func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, imageID string) error {
-	return t.exec(ctx, `DELETE FROM image_shares WHERE account = ? AND region = ? AND image_id = ?`, p.Account, p.Region, imageID)
+func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, kind, id string) error {
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil
+	}
+	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
 
 func partitionFilter(p *store.Partition) (string, []any) {
@@ -315,10 +367,13 @@ func partitionFilter(p *store.Partition) (string, []any) {
 
 // AnyDue implements store.Tx, in one query.
 func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
+	if partitionNUL(p) {
+		return false, nil
+	}
 	filter, pargs := partitionFilter(p)
 	args := make([]any, 0, 6)
 	for range 2 {
-		args = append(append(args, ms(now)), pargs...)
+		args = append(append(args, store.UnixMilli(now)), pargs...)
 	}
 	var due bool
 	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+`)
@@ -331,9 +386,12 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 
 // DueResources implements store.Tx.
 func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
+	if partitionNUL(p) {
+		return nil, nil
+	}
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`,
-		append([]any{ms(now)}, args...)...)
+		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -342,9 +400,12 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 
 // DueAssociations implements store.Tx.
 func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
+	if partitionNUL(p) {
+		return nil, nil
+	}
 	filter, args := partitionFilter(p)
 	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`,
-		append([]any{ms(now)}, args...)...)
+		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
 	}

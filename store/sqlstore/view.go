@@ -30,12 +30,13 @@ LEFT JOIN associations a ON a.account = r.account AND a.region = r.region AND a.
 ORDER BY a.application_id`
 
 // viewKindQuery reads every resource of a kind in a partition, when its
-// earliest step is due and whether images are shared with it, in one
-// statement; with no resource there is one row with empty columns.
+// earliest step is due and whether resources of the kind are shared with
+// it, in one statement; with no resource there is one row with empty
+// columns.
 const viewKindQuery = `SELECT
 	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
 	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
-	EXISTS (SELECT 1 FROM image_shares WHERE shared_account = $1 AND region = $2),
+	EXISTS (SELECT 1 FROM shares WHERE grantee = $1 AND region = $2 AND kind = $3),
 	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc
 FROM (SELECT 1 AS one) base
 LEFT JOIN resources r ON r.account = $1 AND r.region = $2 AND r.kind = $3
@@ -66,6 +67,9 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 // ViewResources implements store.ResourceViewer.
 func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
 	var v store.ResourcesView
+	if hasNUL(p.Account, p.Region, kind) {
+		return v, nil
+	}
 	rows, err := d.query(ctx, viewKindQuery, p.Account, p.Region, kind)
 	if err != nil {
 		return v, err
@@ -79,7 +83,7 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 		}
 		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID != "" {
-			r.Created, r.DueAt = fromMS(created), fromMS(due)
+			r.Created, r.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(due)
 			v.Resources = append(v.Resources, r)
 		}
 	}
@@ -89,6 +93,9 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 // ViewResource implements store.ResourceViewer.
 func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
 	var v store.ResourceView
+	if hasNUL(p.Account, p.Region, kind, id, resourceType) {
+		return v, nil
+	}
 	rows, err := d.query(ctx, viewQuery, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
 		return v, err
@@ -108,12 +115,12 @@ func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, reso
 		}
 		if v.Resource == nil {
 			r.Partition, r.Kind = p, kind
-			r.Created, r.DueAt = fromMS(rCreated), fromMS(rDue)
+			r.Created, r.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
 			v.Resource = &r
 		}
 		if a.ApplicationID != "" {
 			a.Partition, a.ResourceType, a.ResourceID = p, resourceType, id
-			a.Created, a.Updated, a.DueAt = fromMS(aCreated), fromMS(aUpdated), fromMS(aDue)
+			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(aCreated), store.FromUnixMilli(aUpdated), store.FromUnixMilli(aDue)
 			v.Associations = append(v.Associations, a)
 		}
 	}
@@ -126,5 +133,5 @@ func nextDue(a, b int64, now time.Time) (time.Time, bool) {
 	if a == 0 || b != 0 && b < a {
 		a = b
 	}
-	return fromMS(a), a != 0 && a <= ms(now)
+	return store.FromUnixMilli(a), a != 0 && a <= store.UnixMilli(now)
 }

@@ -74,7 +74,7 @@ func keep(due bool, nextDue time.Time) int64 {
 	if due {
 		return -1
 	}
-	return ms(nextDue)
+	return store.UnixMilli(nextDue)
 }
 
 // lookup answers k from m while it is fresh, and otherwise reads it and
@@ -105,5 +105,5 @@ func lookup[K comparable, V any](c *ViewCache, m *map[K]cached[V], k K, now time
 // write that committed meanwhile raised the count, and the view is
 // dropped at the next lookup.
 func (e *cached[V]) fresh(gen uint64, now time.Time) bool {
-	return e.gen == gen && (e.nextDue == 0 || ms(now) < e.nextDue)
+	return e.gen == gen && (e.nextDue == 0 || store.UnixMilli(now) < e.nextDue)
 }

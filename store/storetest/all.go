@@ -68,7 +68,7 @@ func fill(t *testing.T, st store.Store) {
 			if err := tx.PutTags(ctx, p, "wsi-b", []store.Tag{{Key: "Team", Value: "ä"}, {Key: "env", Value: ""}}); err != nil {
 				return err
 			}
-			if err := tx.PutShare(ctx, store.Share{Partition: p, ImageID: "wsi-a", SharedAccount: "999999999999"}); err != nil {
+			if err := tx.PutShare(ctx, store.Share{Partition: p, Kind: "image", ID: "wsi-a", Grantee: "999999999999"}); err != nil {
 				return err
 			}
 		}

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExportImportRoundTrip", testRoundTrip},
 		{"DeleteAllRollsBack", testDeleteAllRollsBack},
 		{"CountAssociations", testCountAssociations},
+		{"NULIsNeverStored", testNUL},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -291,33 +292,50 @@ func testTags(t *testing.T, st store.Store) {
 }
 
 func testShares(t *testing.T, st store.Store) {
-	sh := store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: p2.Account}
+	sh := store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: p2.Account}
+	alias := store.Share{Partition: p1, Kind: "connection-alias", ID: "wsi-1", Grantee: p2.Account}
 	write(t, st, func(tx store.Tx) error {
 		if err := tx.PutShare(ctx, sh); err != nil {
+			return err
+		}
+		if err := tx.PutShare(ctx, alias); err != nil {
 			return err
 		}
 		return tx.PutShare(ctx, sh) // idempotent
 	})
 	read(t, st, func(tx store.Tx) error {
-		with, err := tx.SharedWith(ctx, p2.Account, "us-east-1")
+		with, err := tx.SharedWith(ctx, "image", p2.Account, "us-east-1")
 		if len(with) != 1 || with[0] != sh {
 			t.Errorf("SharedWith = %v", with)
 		}
-		elsewhere, _ := tx.SharedWith(ctx, p2.Account, "eu-west-1")
+		elsewhere, _ := tx.SharedWith(ctx, "image", p2.Account, "eu-west-1")
 		if len(elsewhere) != 0 {
 			t.Errorf("a share leaked into another region: %v", elsewhere)
 		}
-		of, _ := tx.Shares(ctx, p1, "wsi-1")
-		if len(of) != 1 {
+		of, _ := tx.Shares(ctx, p1, "image", "wsi-1")
+		if len(of) != 1 || of[0] != sh {
 			t.Errorf("Shares = %v", of)
 		}
 		return err
 	})
-	write(t, st, func(tx store.Tx) error { return tx.DeleteSharesOf(ctx, p1, "wsi-1") })
+	write(t, st, func(tx store.Tx) error { return tx.DeleteSharesOf(ctx, p1, "image", "wsi-1") })
 	read(t, st, func(tx store.Tx) error {
-		with, err := tx.SharedWith(ctx, p2.Account, "us-east-1")
+		with, err := tx.SharedWith(ctx, "image", p2.Account, "us-east-1")
 		if len(with) != 0 {
 			t.Errorf("after DeleteSharesOf: %v", with)
+		}
+		// The same ID of another kind is another resource.
+		aliases, _ := tx.SharedWith(ctx, "connection-alias", p2.Account, "us-east-1")
+		if len(aliases) != 1 || aliases[0] != alias {
+			t.Errorf("DeleteSharesOf an image took %v", aliases)
+		}
+		return err
+	})
+	write(t, st, func(tx store.Tx) error { return tx.DeleteShare(ctx, alias) })
+	read(t, st, func(tx store.Tx) error {
+		of, err := tx.Shares(ctx, p1, "connection-alias", "wsi-1")
+		if len(of) != 0 {
+			t.Errorf("after DeleteShare: %v", of)
 		}
 		return err
 	})
@@ -450,13 +468,16 @@ func testResourceView(t *testing.T, st store.Store) {
 		t.Errorf("no directories = %+v", got)
 	}
 	write(t, st, func(tx store.Tx) error {
-		return tx.PutShare(ctx, store.Share{Partition: p2, ImageID: "wsi-1", SharedAccount: p1.Account})
+		return tx.PutShare(ctx, store.Share{Partition: p2, Kind: "image", ID: "wsi-1", Grantee: p1.Account})
 	})
 	if got := kind(p1, "image", t0); !got.Shared || len(got.Resources) != 2 {
 		t.Errorf("with an image shared by p2: %+v, want Shared", got)
 	}
 	if got := kind(p3, "image", t0); got.Shared {
 		t.Errorf("the same account in another region: %+v, want not Shared", got)
+	}
+	if got := kind(p1, "directory", t0); got.Shared {
+		t.Errorf("directories with an image shared: %+v, want not Shared", got)
 	}
 }
 
@@ -541,7 +562,7 @@ func testViewsFollowWrites(t *testing.T, st store.Store) {
 		if err := tx.PutResource(ctx, r); err != nil {
 			return err
 		}
-		return tx.PutShare(ctx, store.Share{Partition: p2, ImageID: "wsi-9", SharedAccount: p1.Account})
+		return tx.PutShare(ctx, store.Share{Partition: p2, Kind: "image", ID: "wsi-9", Grantee: p1.Account})
 	})
 	check(t0.Add(10*time.Second), "[wsa-a=COMPLETED wsa-b=INSTALLING]", false, "[wsi-1=AVAILABLE wsi-2=AVAILABLE] false true")
 
@@ -686,7 +707,7 @@ func testReset(t *testing.T, st store.Store) {
 		if err := tx.PutResource(ctx, res(p1, "image", "wsi-1", "PENDING")); err != nil {
 			return err
 		}
-		if err := tx.PutShare(ctx, store.Share{Partition: p1, ImageID: "wsi-1", SharedAccount: p2.Account}); err != nil {
+		if err := tx.PutShare(ctx, store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: p2.Account}); err != nil {
 			return err
 		}
 		return tx.PutAssociation(ctx, assoc(p1, "wsa-1", "IMAGE", "wsi-1", "COMPLETED"))
@@ -697,7 +718,7 @@ func testReset(t *testing.T, st store.Store) {
 	read(t, st, func(tx store.Tx) error {
 		rs, _ := tx.ListResources(ctx, p1, "image", "", 0)
 		as, _ := tx.Associations(ctx, store.AssociationQuery{Partition: p1})
-		sh, err := tx.SharedWith(ctx, p2.Account, p1.Region)
+		sh, err := tx.SharedWith(ctx, "image", p2.Account, p1.Region)
 		if len(rs)+len(as)+len(sh) != 0 {
 			t.Errorf("after Reset: %d resources, %d associations, %d shares", len(rs), len(as), len(sh))
 		}

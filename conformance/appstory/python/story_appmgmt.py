@@ -183,7 +183,7 @@ while True:
     assert isinstance(token, str) and len(pages) < 10, (token, pages)
 assert len(pages) >= 2 and pages[0] == 25, f"pages of {pages} bundles, want 25 on the first and more after"
 assert len({b["BundleId"] for b in bundles}) == len(bundles), "a bundle listed twice"
-assert all(b["Owner"] == "AMAZON" and WSB_ID.match(b["BundleId"]) for b in bundles), bundles
+assert all(b["Owner"] == "Amazon" and WSB_ID.match(b["BundleId"]) for b in bundles), bundles
 public = next((b for b in bundles if b["Name"] == BUNDLE_NAME), None)
 assert public is not None, sorted(b["Name"] for b in bundles)
 assert public["ComputeType"] == {"Name": "STANDARD"}, public
@@ -201,7 +201,9 @@ ws = out["PendingRequests"][0]
 ws_id = ws["WorkspaceId"]
 assert WS_ID.match(ws_id) and ws["State"] == "PENDING", ws
 assert ws["BundleId"] == public["BundleId"] and ws["DirectoryId"] == DIRECTORY and ws["UserName"] == "alice", ws
-props = ws["WorkspaceProperties"]
+# As AWS's create-workspaces example shows: no properties, address or computer name yet.
+assert sorted(ws) == ["BundleId", "DirectoryId", "State", "UserName", "WorkspaceId"], ws
+props = workspace(ws_id)["WorkspaceProperties"]
 assert props["OperatingSystemName"] == bundle_os, props
 assert props["RootVolumeSizeGib"] == 80 and props["UserVolumeSizeGib"] == 50 and props["ComputeTypeName"] == "STANDARD", props
 assert workspace(ws_id)["State"] == "PENDING"
@@ -292,7 +294,8 @@ assert dep[vs]["State"] == "ERROR" and dep[vs]["StateReason"] == reason, dep[vs]
 got = expect_ws(ws_id, {office: ("COMPLETED", t_assoc, t2), vs: ("ERROR", t_vs, t_err)})
 assert got[vs]["StateReason"] == reason, got[vs]
 
-step("ModifyWorkspaceProperties RootVolumeSizeGib=175")
+step("ModifyWorkspaceProperties UserVolumeSizeGib=100, then RootVolumeSizeGib=175 (one volume at a time)")
+client.modify_workspace_properties(WorkspaceId=ws_id, WorkspaceProperties={"UserVolumeSizeGib": 100})
 client.modify_workspace_properties(WorkspaceId=ws_id, WorkspaceProperties={"RootVolumeSizeGib": 175})
 ws = workspace(ws_id)
 assert ws["State"] == "AVAILABLE" and ws["WorkspaceProperties"]["RootVolumeSizeGib"] == 175, ws
@@ -369,8 +372,8 @@ assert out["FailedRequests"] == [], out["FailedRequests"]
 ws2 = out["PendingRequests"][0]
 ws2_id = ws2["WorkspaceId"]
 assert WS_ID.match(ws2_id) and ws2_id != ws_id and ws2["State"] == "PENDING", ws2
-assert ws2["WorkspaceProperties"]["OperatingSystemName"] == bundle_os, ws2
-assert ws2["WorkspaceProperties"]["RootVolumeSizeGib"] == 175, ws2
+props2 = workspace(ws2_id)["WorkspaceProperties"]
+assert props2["OperatingSystemName"] == bundle_os and props2["RootVolumeSizeGib"] == 175, props2
 expect_ws(ws2_id, {office: ("PENDING_INSTALL", t_ws2, t_ws2), vs: ("PENDING_INSTALL", t_ws2, t_ws2)})
 t = advance()
 assert workspace(ws2_id)["State"] == "AVAILABLE"

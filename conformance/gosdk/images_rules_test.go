@@ -1,0 +1,142 @@
+package gosdk_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
+)
+
+// TestCreateUpdatedWorkspaceImageRules: an image is updated only when an
+// update is available, and "Only Windows 10, Windows Server 2016, and
+// Windows Server 2019 WorkSpace images can be programmatically updated at
+// this time" (API reference, CreateUpdatedWorkspaceImage): a Windows 11
+// image never shows an update and is refused.
+func TestCreateUpdatedWorkspaceImageRules(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	win10 := importImage(t, c, "updatable-win10", importOpts{})
+	win11 := importImage(t, c, "not-updatable-win11", importOpts{tags: []types.Tag{
+		{Key: aws.String("wslocal:OperatingSystemName"), Value: aws.String("WINDOWS_11")}}})
+	srv.Advance(time.Minute) // both AVAILABLE
+	update := func(id string) error {
+		_, err := c.CreateUpdatedWorkspaceImage(ctx, &workspaces.CreateUpdatedWorkspaceImageInput{
+			SourceImageId: aws.String(id), Name: aws.String("updated-" + id), Description: aws.String("updated")})
+		return err
+	}
+
+	// A new Windows 10 image has nothing to apply.
+	ae := apiError(t, update(win10), "OperationNotSupportedException")
+	if want := "The image " + win10 + " is up to date; there is no update to apply."; ae.ErrorMessage() != want {
+		t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+	}
+
+	// A month on, AWS has updates for Windows 10 but not for Windows 11.
+	srv.Advance(31 * 24 * time.Hour)
+	if u := describeImage(t, c, win10).Updates; u == nil || !aws.ToBool(u.UpdateAvailable) {
+		t.Errorf("Windows 10 image a month old: Updates = %+v, want UpdateAvailable", u)
+	}
+	if u := describeImage(t, c, win11).Updates; u == nil || aws.ToBool(u.UpdateAvailable) {
+		t.Errorf("Windows 11 image: Updates = %+v, want no update available", u)
+	}
+	ae = apiError(t, update(win11), "OperationNotSupportedException")
+	if want := "The image " + win11 + " runs WINDOWS_11; only Windows 10, Windows Server 2016 and Windows Server 2019 images can be updated."; ae.ErrorMessage() != want {
+		t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+	}
+	if err := update(win10); err != nil {
+		t.Fatalf("CreateUpdatedWorkspaceImage of the Windows 10 image: %v", err)
+	}
+}
+
+// TestUpdateWorkspaceImagePermissionRevokeNeedsShare: "This permission can
+// be revoked only after an image has been shared" (API reference,
+// UpdateWorkspaceImagePermission, AllowCopyImage).
+func TestUpdateWorkspaceImagePermissionRevokeNeedsShare(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	img := importImage(t, c, "revoke-rules", importOpts{})
+	srv.Advance(time.Minute)
+	permit := func(allow bool) error {
+		_, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String("111111111111"), AllowCopyImage: aws.Bool(allow)})
+		return err
+	}
+	ae := apiError(t, permit(false), "InvalidParameterValuesException")
+	if want := "The image " + img + " is not shared with account 111111111111: there is no permission to revoke."; ae.ErrorMessage() != want {
+		t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+	}
+	if err := permit(true); err != nil {
+		t.Fatalf("share: %v", err)
+	}
+	if err := permit(false); err != nil {
+		t.Fatalf("revoke after sharing: %v", err)
+	}
+	out, err := c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(img)})
+	if err != nil || len(out.ImagePermissions) != 0 {
+		t.Fatalf("permissions after revoking: %+v, %v; want none", out, err)
+	}
+	apiError(t, permit(false), "InvalidParameterValuesException")
+}
+
+// TestCopyWorkspaceImageNingxia: "In the China (Ningxia) Region, you can
+// copy images only within the same Region" (API reference,
+// CopyWorkspaceImage); copies within it work.
+func TestCopyWorkspaceImageNingxia(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	ningxia := newClient(srv.AWSConfigFor("000000000000", "cn-northwest-1"))
+	virginia := client(srv)
+	ctx := context.Background()
+	local := importImage(t, ningxia, "ningxia-image", importOpts{})
+	remote := importImage(t, virginia, "virginia-image", importOpts{})
+	srv.Advance(time.Minute)
+	copyImage := func(c *workspaces.Client, id, from string) error {
+		_, err := c.CopyWorkspaceImage(ctx, &workspaces.CopyWorkspaceImageInput{
+			Name: aws.String("copy-of-" + id), SourceImageId: aws.String(id), SourceRegion: aws.String(from)})
+		return err
+	}
+	ae := apiError(t, copyImage(ningxia, remote, "us-east-1"), "OperationNotSupportedException")
+	if want := "Images can be copied to or from cn-northwest-1 only within that Region; this copy is from us-east-1 to cn-northwest-1."; ae.ErrorMessage() != want {
+		t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+	}
+	apiError(t, copyImage(virginia, local, "cn-northwest-1"), "OperationNotSupportedException")
+	if err := copyImage(ningxia, local, "cn-northwest-1"); err != nil {
+		t.Fatalf("copy within cn-northwest-1: %v", err)
+	}
+	if err := copyImage(virginia, remote, "us-east-1"); err != nil {
+		t.Fatalf("copy within us-east-1: %v", err)
+	}
+}
+
+// TestShareByolImageGovCloud: "Sharing Bring Your Own License (BYOL) images
+// across Amazon Web Services accounts isn't supported at this time in Amazon
+// Web Services GovCloud (US)" (API reference, UpdateWorkspaceImagePermission).
+func TestShareByolImageGovCloud(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	ctx := context.Background()
+	for _, region := range []string{"us-gov-west-1", "us-east-1"} {
+		c := newClient(srv.AWSConfigFor("000000000000", region))
+		img := importImage(t, c, "byol-"+region, importOpts{}) // imported images are BYOL (RequiredTenancy DEDICATED)
+		srv.Advance(time.Minute)
+		_, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String("111111111111"), AllowCopyImage: aws.Bool(true)})
+		if region == "us-east-1" {
+			if err != nil {
+				t.Errorf("sharing a BYOL image in %s: %v", region, err)
+			}
+			continue
+		}
+		ae := apiError(t, err, "OperationNotSupportedException")
+		if want := "The image " + img + " is a BYOL image; sharing BYOL images across accounts is not supported in us-gov-west-1."; ae.ErrorMessage() != want {
+			t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
+		}
+	}
+}
