@@ -30,6 +30,10 @@ const (
 	// account that used it, in every region and for good (AWS does the
 	// same), in the partition reservations.
 	kindConnectionString = "connection-string"
+	// kindPool is a WorkSpaces Pool; kindPoolSession a session of one,
+	// keyed by its UUID (pool_sessions.go).
+	kindPool        = "pool"
+	kindPoolSession = "pool-session"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -90,6 +94,9 @@ func init() {
 			quotas: []string{"connectionAliases", "connectionAliasShares"}},
 		{kind: kindAliasShare, newDoc: func() any { return new(aliasShare) }},
 		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }},
+		{kind: kindPool, newDoc: func() any { return new(pool) }, prefixes: []string{"wspool-"}, taggable: true,
+			step: (*Service).stepPool, counted: true, quotas: []string{"pools", "poolUserSessions"}, durations: []string{"pool"}},
+		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

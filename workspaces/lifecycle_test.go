@@ -92,6 +92,10 @@ func statesOf(kind string) []string {
 		for _, s := range api.DedicatedTenancyModificationStateEnum("").Values() {
 			add(string(s))
 		}
+	case kindPool:
+		for _, s := range api.WorkspacesPoolState("").Values() {
+			add(string(s))
+		}
 	default:
 		for _, s := range api.AssociationState("").Values() {
 			add(string(s))
