@@ -32,8 +32,11 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// ErrPoolNotFound: StartPoolSession found no such pool.
+var ErrPoolNotFound = errors.New("no such WorkSpaces Pool")
+
 // ErrPoolSession is why StartPoolSession could not start a session: the
-// pool is missing, not RUNNING, full, or the user has a session in it.
+// pool is not RUNNING, is full, or the user has a session in it.
 var ErrPoolSession = errors.New("cannot start a pool session")
 
 // StartPoolSession starts a session of user in pool poolID of p, as a user
@@ -47,7 +50,7 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		r, d, err := getDoc[pool](ctx, tx, p, kindPool, poolID)
 		if isNotFound(err) {
-			return fmt.Errorf("%w: %s/%s has no WorkSpaces Pool %s", ErrPoolSession, p.Account, p.Region, poolID)
+			return fmt.Errorf("%w: %s/%s has no WorkSpaces Pool %s", ErrPoolNotFound, p.Account, p.Region, poolID)
 		}
 		if err != nil {
 			return err
