@@ -72,20 +72,7 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 			}
 		}
 		id := newUUID()
-		ps := &poolSession{api.WorkspacesPoolSession{
-			AuthenticationType: api.AuthenticationTypeSaml,
-			ConnectionState:    api.SessionConnectionStateConnected,
-			SessionId:          api.String(id),
-			InstanceId:         api.String(newHexID("i-", 17)),
-			PoolId:             api.String(poolID),
-			StartTime:          api.TimeOf(now),
-			ExpirationTime:     api.TimeOf(now.Add(d.maxUserDuration())),
-			UserId:             api.String(user),
-			NetworkAccessConfiguration: &api.NetworkAccessConfiguration{
-				EniId:               api.String(newHexID("eni-", 17)),
-				EniPrivateIpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
-			},
-		}}
+		ps := newPoolSession(id, poolID, user, now, d.maxUserDuration())
 		sr := &store.Resource{Partition: p, Kind: kindPoolSession, ID: id, State: string(ps.ConnectionState), Created: now}
 		if err := putDoc(ctx, tx, sr, ps); err != nil {
 			return err
@@ -98,6 +85,24 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 		return nil
 	})
 	return out, err
+}
+
+// newPoolSession is the document of a session that starts now.
+func newPoolSession(id, poolID, user string, now time.Time, maxDuration time.Duration) *poolSession {
+	return &poolSession{api.WorkspacesPoolSession{
+		AuthenticationType: api.AuthenticationTypeSaml,
+		ConnectionState:    api.SessionConnectionStateConnected,
+		SessionId:          api.String(id),
+		InstanceId:         api.String(newHexID("i-", 17)),
+		PoolId:             api.String(poolID),
+		StartTime:          api.TimeOf(now),
+		ExpirationTime:     api.TimeOf(now.Add(maxDuration)),
+		UserId:             api.String(user),
+		NetworkAccessConfiguration: &api.NetworkAccessConfiguration{
+			EniId:               api.String(newHexID("eni-", 17)),
+			EniPrivateIpAddress: api.String(fmt.Sprintf("10.0.%d.%d", randByte()%2, 10+randByte()%240)),
+		},
+	}}
 }
 
 // poolSessions lists the sessions of pool poolID in p.
