@@ -60,7 +60,7 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 		}
 		if d.available(r.State) == 0 {
 			return fmt.Errorf("%w: the WorkSpaces Pool %s has no session available (%d desired, %d active)",
-				ErrPoolSession, poolID, d.desired(), d.ActiveSessions)
+				ErrPoolSession, poolID, d.desired(), d.active())
 		}
 		sessions, err := poolSessions(ctx, tx, p, poolID)
 		if err != nil {
@@ -77,7 +77,7 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 		if err := putDoc(ctx, tx, sr, ps); err != nil {
 			return err
 		}
-		d.ActiveSessions++
+		d.ActiveSessions = d.active() + 1
 		if err := putDoc(ctx, tx, r, d); err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (s *Service) TerminateWorkspacesPoolSession(ctx context.Context, in *api.Te
 		if err != nil {
 			return err
 		}
-		d.ActiveSessions = max(d.ActiveSessions-1, 0)
+		d.ActiveSessions = max(d.active()-1, 0)
 		return putDoc(ctx, tx, r, d)
 	})
 	if err != nil {

@@ -84,7 +84,7 @@ func (d *pool) wire(r *store.Resource) api.WorkspacesPool {
 	out := d.WorkspacesPool
 	out.State = api.WorkspacesPoolState(r.State)
 	desired := d.desired()
-	active := int32(d.ActiveSessions)
+	active := int32(d.active())
 	var actual int32
 	if poolRunsInstances(r.State) {
 		actual = max(desired, active)
@@ -109,8 +109,11 @@ func (d *pool) available(state string) int {
 	if !poolRunsInstances(state) {
 		return 0
 	}
-	return max(int(d.desired())-d.ActiveSessions, 0)
+	return max(int(d.desired())-d.active(), 0)
 }
+
+// active is how many sessions the pool has.
+func (d *pool) active() int { return max(d.ActiveSessions, 0) }
 
 // desired is the pool's DesiredUserSessions.
 func (d *pool) desired() int32 {

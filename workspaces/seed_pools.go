@@ -97,6 +97,10 @@ func (s *Seed) validatePools(pp string, a *seedPartition, dirs map[string]*seedD
 // seedPool writes a pool and its sessions; a pool in a state with a step
 // takes it on the clock from now.
 func (s *Service) seedPool(ctx context.Context, tx store.Tx, d *seedDoc, path string, p store.Partition, sp *seedPool, now time.Time) error {
+	if sp.DesiredUserSessions > s.quotas.PoolUserSessions {
+		return seedProblem(d, path+".desiredUserSessions", "%d; a pool can have at most %d user sessions (--quotas poolUserSessions)",
+			sp.DesiredUserSessions, s.quotas.PoolUserSessions)
+	}
 	if err := replace(ctx, tx, p, kindPool, sp.ID); err != nil {
 		return err
 	}

@@ -118,3 +118,21 @@ accounts:
 		})
 	}
 }
+
+// TestSeedPoolOverQuota: a seeded pool's desired sessions obey the quota.
+func TestSeedPoolOverQuota(t *testing.T) {
+	seed, err := ws.ParseSeed("seed.yaml", []byte(`
+accounts:
+  - directories: [{id: d-1234567890, workspaceType: POOLS}]
+    pools:
+      - {name: p, directory: d-1234567890, bundle: wsb-2j8lozd0i, desiredUserSessions: 5000000000}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := wslocaltest.Start(t)
+	err = srv.Service.ApplySeed(context.Background(), seed)
+	if err == nil || !strings.Contains(err.Error(), "accounts[0].pools[0].desiredUserSessions") || !strings.Contains(err.Error(), "at most 100 user sessions") {
+		t.Fatalf("ApplySeed = %v, want the quota of 100 sessions named at the field", err)
+	}
+}

@@ -727,3 +727,54 @@ func TestPoolSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("the imported DELETING pool is %s a step later, want gone", got)
 	}
 }
+
+// TestPoolSnapshotOddities: a snapshot whose pools are odd (an unknown
+// state with a step due, an empty document, a negative session count, a
+// session without a pool) imports, and every pool operation answers.
+func TestPoolSnapshotOddities(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	res := func(kind, id, state string, dueAt int64, doc string) map[string]any {
+		return map[string]any{"account": "000000000000", "region": "us-east-1", "kind": kind, "id": id, "state": state,
+			"created": 1767225600000, "dueAt": dueAt, "doc": json.RawMessage(doc)}
+	}
+	snap := map[string]any{"version": 1, "resources": []any{
+		res("pool", "wspool-odd000001", "WEIRD", 1, `{}`),
+		res("pool", "wspool-odd000002", "RUNNING", 0, `{"wslocalActiveSessions": -3, "TimeoutSettings": null}`),
+		res("pool-session", "00000000-0000-4000-8000-000000000001", "CONNECTED", 0, `{"UserId": "ghost"}`),
+	}, "associations": []any{}, "tags": []any{}, "shares": []any{}}
+	var answer map[string]any
+	if status := srv.Control(http.MethodPut, "/_wslocal/state", snap, &answer); status != http.StatusOK {
+		t.Fatalf("PUT state: %d %v", status, answer)
+	}
+	srv.Advance(time.Second)
+	out, err := c.DescribeWorkspacesPools(ctx, &workspaces.DescribeWorkspacesPoolsInput{})
+	if err != nil || len(out.WorkspacesPools) != 2 {
+		t.Fatalf("DescribeWorkspacesPools = %+v, %v", out, err)
+	}
+	if cs := out.WorkspacesPools[1].CapacityStatus; aws.ToInt32(cs.ActiveUserSessions) != 0 || aws.ToInt32(cs.AvailableUserSessions) != 0 {
+		t.Errorf("capacity of a pool with a negative count = %+v, want 0 active, 0 available", cs)
+	}
+	for _, id := range []string{"wspool-odd000001", "wspool-odd000002"} {
+		_, err = c.UpdateWorkspacesPool(ctx, &workspaces.UpdateWorkspacesPoolInput{PoolId: aws.String(id), Description: aws.String("x")})
+		if id == "wspool-odd000001" {
+			wantMessage(t, err, "InvalidResourceStateException", "The WorkSpaces Pool wspool-odd000001 is WEIRD and cannot update.")
+		} else if err != nil {
+			t.Errorf("UpdateWorkspacesPool(%s): %v", id, err)
+		}
+		if _, err := c.DescribeWorkspacesPoolSessions(ctx, &workspaces.DescribeWorkspacesPoolSessionsInput{PoolId: aws.String(id)}); err != nil {
+			t.Errorf("DescribeWorkspacesPoolSessions(%s): %v", id, err)
+		}
+	}
+	if status, out := startSession(t, srv, "wspool-odd000002", "alice"); status != http.StatusConflict {
+		t.Errorf("a session in an UPDATING pool with no capacity = %d %v, want 409", status, out)
+	}
+	if _, err := c.TerminateWorkspacesPoolSession(ctx, &workspaces.TerminateWorkspacesPoolSessionInput{
+		SessionId: aws.String("00000000-0000-4000-8000-000000000001")}); err != nil {
+		t.Errorf("TerminateWorkspacesPoolSession of a session without a pool: %v", err)
+	}
+	_, err = c.TerminateWorkspacesPool(ctx, &workspaces.TerminateWorkspacesPoolInput{PoolId: aws.String("wspool-odd000001")})
+	wantMessage(t, err, "InvalidResourceStateException", "The WorkSpaces Pool wspool-odd000001 is WEIRD and cannot terminate.")
+}
