@@ -96,7 +96,8 @@ func init() {
 		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }},
 		{kind: kindPool, newDoc: func() any { return new(pool) }, prefixes: []string{"wspool-"}, taggable: true,
 			step: (*Service).stepPool, counted: true, quotas: []string{"pools", "poolUserSessions"}, durations: []string{"pool"}},
-		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }},
+		// A session ends on the clock at its ExpirationTime.
+		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }, step: (*Service).stepPoolSession, counted: true},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

@@ -96,6 +96,10 @@ func statesOf(kind string) []string {
 		for _, s := range api.WorkspacesPoolState("").Values() {
 			add(string(s))
 		}
+	case kindPoolSession:
+		for _, s := range api.SessionConnectionState("").Values() {
+			add(string(s))
+		}
 	default:
 		for _, s := range api.AssociationState("").Values() {
 			add(string(s))

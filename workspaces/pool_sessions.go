@@ -73,7 +73,11 @@ func (s *Service) StartPoolSession(ctx context.Context, p store.Partition, poolI
 		}
 		id := newUUID()
 		ps := newPoolSession(id, poolID, user, now, d.maxUserDuration())
-		sr := &store.Resource{Partition: p, Kind: kindPoolSession, ID: id, State: string(ps.ConnectionState), Created: now}
+		state, err := next(kindPoolSession, id, none, evCreate)
+		if err != nil {
+			return err
+		}
+		sr := &store.Resource{Partition: p, Kind: kindPoolSession, ID: id, State: state, Created: now, DueAt: ps.ExpirationTime.T()}
 		if err := putDoc(ctx, tx, sr, ps); err != nil {
 			return err
 		}
@@ -126,16 +130,62 @@ func poolSessions(ctx context.Context, tx store.Tx, p store.Partition, poolID st
 
 // endPoolSessions ends every session of a pool.
 func endPoolSessions(ctx context.Context, tx store.Tx, p store.Partition, poolID string) error {
-	sessions, err := poolSessions(ctx, tx, p, poolID)
+	rs, err := tx.ListResources(ctx, p, kindPoolSession, "", 0)
 	if err != nil {
 		return err
 	}
-	for _, ps := range sessions {
-		if err := tx.DeleteResource(ctx, p, kindPoolSession, api.ToString(ps.SessionId)); err != nil {
+	for i := range rs {
+		ps, err := loadDoc[poolSession](&rs[i])
+		if err != nil {
+			return err
+		}
+		if api.ToString(ps.PoolId) != poolID {
+			continue
+		}
+		if err := endSession(ctx, tx, &rs[i], evOwnerGone); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// endSession ends a session on ev (its row goes).
+func endSession(ctx context.Context, tx store.Tx, r *store.Resource, ev event) error {
+	if _, err := next(kindPoolSession, r.ID, r.State, ev); err != nil {
+		return err
+	}
+	return tx.DeleteResource(ctx, r.Partition, kindPoolSession, r.ID)
+}
+
+// stepPoolSession ends a session whose maximum duration is over; its pool
+// has one more session available.
+func (s *Service) stepPoolSession(ctx context.Context, tx store.Tx, r *store.Resource) error {
+	ps, err := loadDoc[poolSession](r)
+	if err != nil {
+		return err
+	}
+	if _, err := next(kindPoolSession, r.ID, r.State, evExpire); err != nil {
+		r.DueAt = time.Time{} // a state with no end (from a snapshot)
+		return tx.PutResource(ctx, r)
+	}
+	return s.sessionEnded(ctx, tx, r, ps, evExpire)
+}
+
+// sessionEnded removes a session that ended on ev and frees its place in
+// its pool.
+func (s *Service) sessionEnded(ctx context.Context, tx store.Tx, r *store.Resource, ps *poolSession, ev event) error {
+	if err := endSession(ctx, tx, r, ev); err != nil {
+		return err
+	}
+	pr, d, err := getDoc[pool](ctx, tx, r.Partition, kindPool, api.ToString(ps.PoolId))
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.ActiveSessions = max(d.active()-1, 0)
+	return putDoc(ctx, tx, pr, d)
 }
 
 // Page sizes of DescribeWorkspacesPoolSessions (the model's documentation).
@@ -179,18 +229,7 @@ func (s *Service) TerminateWorkspacesPoolSession(ctx context.Context, in *api.Te
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteResource(ctx, p, kindPoolSession, sr.ID); err != nil {
-			return err
-		}
-		r, d, err := getDoc[pool](ctx, tx, p, kindPool, api.ToString(ps.PoolId))
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		d.ActiveSessions = max(d.active()-1, 0)
-		return putDoc(ctx, tx, r, d)
+		return s.sessionEnded(ctx, tx, sr, ps, evTerminate)
 	})
 	if err != nil {
 		return nil, err

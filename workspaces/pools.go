@@ -59,10 +59,24 @@ func init() {
 		transition{kindPool, poolDeleting, evTerminate, sameAsStart},
 		transition{kindPool, poolDeleting, evStepDone, none},
 	)
+	// A session starts CONNECTED and ends when it is terminated, its pool
+	// stops or goes, or its maximum duration is over.
+	transitions = append(transitions, transition{kindPoolSession, none, evCreate, sessionConnected})
+	for _, st := range api.SessionConnectionState("").Values() {
+		for _, ev := range []event{evTerminate, evOwnerGone, evExpire} {
+			transitions = append(transitions, transition{kindPoolSession, string(st), ev, none})
+		}
+	}
 }
 
+// sessionConnected is the state of a session wslocal starts.
+const sessionConnected = string(api.SessionConnectionStateConnected)
+
 // poolRefusal is the error of a pool call its state does not allow.
-func poolRefusal(id, state string, ev event) error {
+func poolRefusal(kind, id, state string, ev event) error {
+	if kind == kindPoolSession {
+		return notFound(id, "The WorkSpaces Pool session %s is %s and cannot %s.", id, state, ev)
+	}
 	return invalidState("The WorkSpaces Pool %s is %s and cannot %s.", id, state, ev)
 }
 

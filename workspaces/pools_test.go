@@ -23,6 +23,13 @@ func init() {
 		poolDeleting: {evStepDone: none, evTerminate: sameAsStart},
 	}
 	apiEvents[kindPool] = map[event]bool{evStart: true, evStop: true, evUpdate: true, evTerminate: true}
+	ended := map[event]string{evTerminate: none, evOwnerGone: none, evExpire: none}
+	expected[kindPoolSession] = map[string]map[event]string{
+		none:             {evCreate: sessionConnected},
+		sessionConnected: ended,
+		string(api.SessionConnectionStateNotConnected): ended,
+	}
+	apiEvents[kindPoolSession] = map[event]bool{evTerminate: true}
 	allEvents = append(allEvents, evUpdate)
 }
 

@@ -149,7 +149,7 @@ func (s *Service) seedPool(ctx context.Context, tx store.Tx, d *seedDoc, path st
 			return seedProblem(d, path+".sessions", "the session %s already exists", ss.ID)
 		}
 		ps := newPoolSession(ss.ID, sp.ID, ss.UserID, now, doc.maxUserDuration())
-		sr := &store.Resource{Partition: p, Kind: kindPoolSession, ID: ss.ID, State: string(ps.ConnectionState), Created: now}
+		sr := &store.Resource{Partition: p, Kind: kindPoolSession, ID: ss.ID, State: sessionConnected, Created: now, DueAt: ps.ExpirationTime.T()}
 		if err := putDoc(ctx, tx, sr, ps); err != nil {
 			return err
 		}

@@ -778,3 +778,40 @@ func TestPoolSnapshotOddities(t *testing.T) {
 	_, err = c.TerminateWorkspacesPool(ctx, &workspaces.TerminateWorkspacesPoolInput{PoolId: aws.String("wspool-odd000001")})
 	wantMessage(t, err, "InvalidResourceStateException", "The WorkSpaces Pool wspool-odd000001 is WEIRD and cannot terminate.")
 }
+
+// TestPoolSessionEndsAtItsMaximumDuration: a session ends on the clock at
+// its ExpirationTime, the pool's MaxUserDurationInSeconds after it started,
+// and its place in the pool is free again.
+func TestPoolSessionEndsAtItsMaximumDuration(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	dir := registerPoolsDirectory(t, srv, c, "pools.example.com")
+	bundle := publicBundleID(t, c, poolBundleName)
+	out, err := c.CreateWorkspacesPool(ctx, &workspaces.CreateWorkspacesPoolInput{
+		PoolName: aws.String("short"), Description: aws.String("short sessions"), BundleId: aws.String(bundle),
+		DirectoryId: aws.String(dir), Capacity: &types.Capacity{DesiredUserSessions: aws.Int32(1)},
+		TimeoutSettings: &types.TimeoutSettings{MaxUserDurationInSeconds: aws.Int32(600)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.WorkspacesPool.PoolId)
+	srv.Advance(time.Second)
+	if status, _ := startSession(t, srv, id, "alice"); status != http.StatusCreated {
+		t.Fatalf("start session: %d", status)
+	}
+	srv.Advance(599 * time.Second)
+	if got := sessionsOf(t, c, id); !slices.Equal(got, []string{"alice CONNECTED"}) {
+		t.Fatalf("sessions a second before the end = %v", got)
+	}
+	wantPoolState(t, c, id, "RUNNING 1/1/1/0")
+	srv.Advance(time.Second)
+	if got := sessionsOf(t, c, id); len(got) != 0 {
+		t.Errorf("sessions at the maximum duration = %v, want none", got)
+	}
+	wantPoolState(t, c, id, "RUNNING 1/1/0/1")
+	if status, out := startSession(t, srv, id, "alice"); status != http.StatusCreated {
+		t.Errorf("a new session after the old one ended = %d %v", status, out)
+	}
+}
