@@ -659,6 +659,15 @@ func TestPoolTerraformDelete(t *testing.T) {
 	if got := destroy(creating); !slices.Equal(got, []string{"STOPPING", "DELETING"}) {
 		t.Errorf("terminate from CREATING went through %v, want STOPPING, DELETING", got)
 	}
+	// A pool already STOPPING goes on to DELETING once stopped.
+	stopping := aws.ToString(createPool(t, c, dir, bundle, "stopping", 1, "").PoolId)
+	srv.Advance(time.Second)
+	if _, err := c.StopWorkspacesPool(ctx, &workspaces.StopWorkspacesPoolInput{PoolId: aws.String(stopping)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := destroy(stopping); !slices.Equal(got, []string{"STOPPING", "DELETING"}) {
+		t.Errorf("terminate from STOPPING went through %v, want STOPPING, DELETING", got)
+	}
 	// Terraform treats ResourceNotFoundException as already deleted.
 	_, err := c.TerminateWorkspacesPool(ctx, &workspaces.TerminateWorkspacesPoolInput{PoolId: aws.String(running)})
 	notFound(t, err, running)
