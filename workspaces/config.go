@@ -20,6 +20,7 @@ type Durations struct {
 	Deploy    time.Duration `json:"deploy" default:"1s"`    // each step of an application (un)install
 	Directory time.Duration `json:"directory" default:"1s"` // REGISTERING -> REGISTERED, DEREGISTERING -> gone
 	Account   time.Duration `json:"account" default:"1s"`   // ModifyAccount: PENDING -> COMPLETED
+	Pool      time.Duration `json:"pool" default:"1s"`      // each WorkSpaces Pool state change (CREATING, STOPPING, ...)
 	// Removed is how long a REMOVED association stays listed.
 	Removed time.Duration `json:"removed" default:"1h" retention:"true"`
 	// Terminated is how long a TERMINATED WorkSpace stays listed.
@@ -45,6 +46,10 @@ type Quotas struct {
 	// alias can be shared with (chosen: the 25 a permissions page can list).
 	ConnectionAliases     int `json:"connectionAliases" default:"20"`
 	ConnectionAliasShares int `json:"connectionAliasShares" default:"25"`
+	// WorkSpaces Pools per account and region, and DesiredUserSessions of
+	// one pool (chosen).
+	Pools            int `json:"pools" default:"10"`
+	PoolUserSessions int `json:"poolUserSessions" default:"100"`
 }
 
 // Config holds the durations and quotas of the simulated service.

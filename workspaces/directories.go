@@ -239,6 +239,11 @@ func (s *Service) DeregisterWorkspaceDirectory(ctx context.Context, in *api.Dere
 				return notSupported("", "The directory %s is used by WorkSpace %s; terminate its WorkSpaces first.", r.ID, w.res.ID)
 			}
 		}
+		if pools, err := poolsIn(ctx, tx, p, r.ID); err != nil {
+			return err
+		} else if len(pools) > 0 {
+			return invalidState("The directory %s is used by WorkSpaces Pool %s; terminate its pools first.", r.ID, pools[0])
+		}
 		state, err := next(kindDirectory, r.ID, r.State, evDeregister)
 		if err != nil {
 			return err

@@ -152,6 +152,9 @@ func (s *Service) createWorkspace(ctx context.Context, tx store.Tx, p store.Part
 	if dirRes.State != dirRegistered {
 		return nil, "InvalidResourceState.Directory", fmt.Sprintf("The directory %s is %s, not REGISTERED.", dirID, dirRes.State), nil
 	}
+	if dir.WorkspaceType == api.WorkspaceTypePools {
+		return nil, "OperationNotSupportedException", fmt.Sprintf("The directory %s is registered for WorkSpaces Pools (WorkspaceType POOLS); WorkSpaces Personal need a directory registered with WorkspaceType PERSONAL.", dirID), nil
+	}
 	bRes, b, err := findBundle(ctx, tx, p, *req.BundleId)
 	if err != nil {
 		if _, ok := err.(*api.ResourceNotFoundException); ok {

@@ -27,6 +27,10 @@ const (
 	// account that used it, in every region and for good (AWS does the
 	// same): its rows are in the global scope (store.Global).
 	kindConnectionString = "connection-string"
+	// kindPool is a WorkSpaces Pool; kindPoolSession a session of one,
+	// keyed by its UUID (pool_sessions.go).
+	kindPool        = "pool"
+	kindPoolSession = "pool-session"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -92,6 +96,10 @@ func init() {
 		{kind: kindAlias, newDoc: func() any { return new(connectionAlias) }, prefixes: []string{"wsca-"}, taggable: true, shareable: true,
 			quotas: []string{"connectionAliases", "connectionAliasShares"}},
 		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }, global: true},
+		{kind: kindPool, newDoc: func() any { return new(pool) }, prefixes: []string{"wspool-"}, taggable: true,
+			step: (*Service).stepPool, counted: true, quotas: []string{"pools", "poolUserSessions"}, durations: []string{"pool"}},
+		// A session ends on the clock at its ExpirationTime.
+		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }, step: (*Service).stepPoolSession, counted: true},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

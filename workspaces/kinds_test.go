@@ -173,7 +173,7 @@ func TestStepCountsCountEveryKindWithALifecycle(t *testing.T) {
 	for _, k := range kindTable {
 		n.add(k.kind)
 	}
-	want := StepCounts{kindImage: 1, kindWorkspace: 1, kindDirectory: 1, kindAccount: 1, kindAssociation: 1}
+	want := StepCounts{kindImage: 1, kindWorkspace: 1, kindDirectory: 1, kindAccount: 1, kindAssociation: 1, kindPool: 1, kindPoolSession: 1}
 	if !reflect.DeepEqual(n, want) {
 		t.Errorf("counted %v, want %v", n, want)
 	}

@@ -235,6 +235,8 @@ func refusal(kind, id, state string, ev event) error {
 		if ev == evDeregister {
 			return invalidState("The directory %s is %s and cannot be deregistered.", id, state)
 		}
+	case kindPool, kindPoolSession:
+		return poolRefusal(kind, id, state, ev)
 	case kindWorkspace:
 		if ev == evMaintain || ev == evResume {
 			return invalidState("The WorkSpace %s is %s; its state can be changed only between AVAILABLE and ADMIN_MAINTENANCE.", id, state)

@@ -94,6 +94,14 @@ func statesOf(kind string) []string {
 		for _, s := range api.DedicatedTenancyModificationStateEnum("").Values() {
 			add(string(s))
 		}
+	case kindPool:
+		for _, s := range api.WorkspacesPoolState("").Values() {
+			add(string(s))
+		}
+	case kindPoolSession:
+		for _, s := range api.SessionConnectionState("").Values() {
+			add(string(s))
+		}
 	default:
 		for _, s := range api.AssociationState("").Values() {
 			add(string(s))

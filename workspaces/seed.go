@@ -35,6 +35,7 @@ type seedPartition struct {
 	Images      []seedImage     `yaml:"images"`
 	Bundles     []seedBundle    `yaml:"bundles"`
 	Workspaces  []seedWorkspace `yaml:"workspaces"`
+	Pools       []seedPool      `yaml:"pools"` // seed_pools.go
 }
 
 type seedDirectory struct {
@@ -43,6 +44,8 @@ type seedDirectory struct {
 	Description string            `yaml:"description"`
 	State       string            `yaml:"state"` // default REGISTERED
 	Tags        map[string]string `yaml:"tags"`
+	// WorkspaceType is PERSONAL (default) or POOLS.
+	WorkspaceType string `yaml:"workspaceType"`
 }
 
 type seedImage struct {
@@ -226,6 +229,8 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		d.model(path, api.Check(in), map[string]string{"workspaceDirectoryName": "name", "workspaceDirectoryDescription": "description"})
 		def(&sd.State, dirRegistered)
 		d.oneOf(path+".state", sd.State, lifecycleStates(kindDirectory))
+		def(&sd.WorkspaceType, string(api.WorkspaceTypePersonal))
+		d.oneOf(path+".workspaceType", sd.WorkspaceType, names(api.WorkspaceType("").Values()))
 		s.validateTags(path, sd.Tags)
 		dirs[sd.ID] = sd
 	}
@@ -347,6 +352,9 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		if sw.UserVolumeGiB < 0 {
 			d.errorf(path+".userVolumeGiB", "%d is not a size in GiB", sw.UserVolumeGiB)
 		}
+		if dir := dirs[sw.Directory]; dir != nil && dir.WorkspaceType == string(api.WorkspaceTypePools) {
+			d.errorf(path+".directory", "the directory %s is for WorkSpaces Pools (workspaceType POOLS); WorkSpaces need a PERSONAL one", sw.Directory)
+		}
 		user := sw.Directory + "\x00" + strings.ToLower(sw.UserName)
 		if sw.State != wsTerminated && sw.UserName != "" {
 			if users[user] {
@@ -360,6 +368,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		s.validateAssociations(path, sw.Applications, associationStates(assocWorkspace), asCompleted, asPendingInstall, osName == "" || isWindows(api.OperatingSystemName(osName)), osName)
 		s.validateTags(path, sw.Tags)
 	}
+	s.validatePools(pp, a, dirs, bundles)
 }
 
 // validateAssociations checks a resource's applications and resolves them

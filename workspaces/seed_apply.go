@@ -105,6 +105,12 @@ func (s *Service) seedPartition(ctx context.Context, tx store.Tx, d *seedDoc, pp
 			return err
 		}
 	}
+	for i := range a.Pools {
+		path := fmt.Sprintf("%s.pools[%d]", pp, i)
+		if err := s.seedPool(ctx, tx, d, path, p, &a.Pools[i], now); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -142,6 +148,7 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 	if sd.Description != "" {
 		in.WorkspaceDirectoryDescription = &sd.Description
 	}
+	in.WorkspaceType = api.WorkspaceType(sd.WorkspaceType)
 	r := &store.Resource{Partition: p, Kind: kindDirectory, ID: sd.ID, State: sd.State, Created: now}
 	if sd.State != dirRegistered {
 		schedule(r, now, s.Durations().Directory)

@@ -191,8 +191,9 @@ func TestBannerAndSeedFromTheEnvironment(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
-	if len(state.Resources) != 7 {
-		t.Errorf("the seeded state has %d resources, want 7: %+v", len(state.Resources), state.Resources)
+	// 7, and the pools directory, the pool and its two sessions.
+	if len(state.Resources) != 11 {
+		t.Errorf("the seeded state has %d resources, want 11: %+v", len(state.Resources), state.Resources)
 	}
 }
 

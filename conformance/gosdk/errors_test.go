@@ -451,9 +451,9 @@ func TestNotImplemented(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
 	c := client(srv)
-	_, err := c.DescribeWorkspacesPools(context.Background(), &workspaces.DescribeWorkspacesPoolsInput{})
+	_, err := c.GetAccountLink(context.Background(), &workspaces.GetAccountLinkInput{})
 	if err == nil {
-		t.Fatal("DescribeWorkspacesPools succeeded, want NotImplementedException")
+		t.Fatal("GetAccountLink succeeded, want NotImplementedException")
 	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -462,7 +462,7 @@ func TestNotImplemented(t *testing.T) {
 	if ae.ErrorCode() != "NotImplementedException" {
 		t.Errorf("code = %s, want NotImplementedException", ae.ErrorCode())
 	}
-	if !strings.Contains(ae.ErrorMessage(), "DescribeWorkspacesPools") {
+	if !strings.Contains(ae.ErrorMessage(), "GetAccountLink") {
 		t.Errorf("message %q does not name the operation", ae.ErrorMessage())
 	}
 	var re *awshttp.ResponseError

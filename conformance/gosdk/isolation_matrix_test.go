@@ -21,6 +21,8 @@ type matrixPartition struct {
 	image, bundle, ws     string
 	dir, ipGroup, alias   string
 	byolRange             string
+	poolDir, pool         string // a POOLS directory and a WorkSpaces Pool in it
+	poolSession           string
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -66,6 +68,13 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: CreateConnectionAlias: %v", p.name, err)
 		}
 		p.alias = aws.ToString(a.AliasId)
+		reg, err := p.c.RegisterWorkspaceDirectory(ctx, &workspaces.RegisterWorkspaceDirectoryInput{
+			WorkspaceDirectoryName: aws.String("pools"), WorkspaceType: types.WorkspaceTypePools,
+			UserIdentityType: types.UserIdentityTypeCustomerManaged, Tags: tag(p)})
+		if err != nil {
+			t.Fatalf("%s: RegisterWorkspaceDirectory(POOLS): %v", p.name, err)
+		}
+		p.poolDir = aws.ToString(reg.DirectoryId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -83,8 +92,23 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: UpdateWorkspaceImagePermission: %v", p.name, err)
 		}
 		p.ws = createWorkspace(t, p.c, p.dir, p.bundle, "alice", tag(p)...)
+		pool, err := p.c.CreateWorkspacesPool(ctx, &workspaces.CreateWorkspacesPoolInput{PoolName: aws.String("desk"),
+			Description: aws.String("desk"), BundleId: aws.String(p.bundle), DirectoryId: aws.String(p.poolDir),
+			Capacity: &types.Capacity{DesiredUserSessions: aws.Int32(1)}, Tags: tag(p)})
+		if err != nil {
+			t.Fatalf("%s: CreateWorkspacesPool: %v", p.name, err)
+		}
+		p.pool = aws.ToString(pool.WorkspacesPool.PoolId)
 	}
 	srv.Advance(time.Minute)
+	for _, p := range parts {
+		var sess map[string]any
+		if status := srv.Control("POST", "/_wslocal/pools/"+p.pool+"/sessions",
+			map[string]string{"userId": "alice", "account": p.account, "region": p.region}, &sess); status != 201 {
+			t.Fatalf("%s: start pool session: %d %v", p.name, status, sess)
+		}
+		p.poolSession = fmt.Sprint(sess["SessionId"])
+	}
 
 	office := appIDs(t, client(srv))[office2019]
 	for _, p := range parts {
@@ -168,8 +192,24 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if err != nil {
 		fail("DescribeWorkspaceDirectories", err)
 	}
-	if len(dirs.Directories) != 1 || aws.ToString(dirs.Directories[0].DirectoryId) != p.dir {
-		t.Errorf("DescribeWorkspaceDirectories = %+v, want only %s", dirs.Directories, p.dir)
+	if len(dirs.Directories) != 2 || !slices.ContainsFunc(dirs.Directories, func(d types.WorkspaceDirectory) bool { return aws.ToString(d.DirectoryId) == p.dir }) ||
+		!slices.ContainsFunc(dirs.Directories, func(d types.WorkspaceDirectory) bool { return aws.ToString(d.DirectoryId) == p.poolDir }) {
+		t.Errorf("DescribeWorkspaceDirectories = %+v, want only %s and %s", dirs.Directories, p.dir, p.poolDir)
+	}
+
+	pools, err := c.DescribeWorkspacesPools(ctx, &workspaces.DescribeWorkspacesPoolsInput{})
+	if err != nil {
+		fail("DescribeWorkspacesPools", err)
+	}
+	if len(pools.WorkspacesPools) != 1 || aws.ToString(pools.WorkspacesPools[0].PoolId) != p.pool {
+		t.Errorf("DescribeWorkspacesPools = %+v, want only %s", pools.WorkspacesPools, p.pool)
+	}
+	sessions, err := c.DescribeWorkspacesPoolSessions(ctx, &workspaces.DescribeWorkspacesPoolSessionsInput{PoolId: aws.String(p.pool)})
+	if err != nil {
+		fail("DescribeWorkspacesPoolSessions", err)
+	}
+	if len(sessions.Sessions) != 1 || aws.ToString(sessions.Sessions[0].SessionId) != p.poolSession {
+		t.Errorf("DescribeWorkspacesPoolSessions = %+v, want only %s", sessions.Sessions, p.poolSession)
 	}
 
 	groups, err := c.DescribeIpGroups(ctx, &workspaces.DescribeIpGroupsInput{})
@@ -197,7 +237,7 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeClientProperties(own) = %+v, want %s only", cps.ClientPropertiesList, p.dir)
 	}
 
-	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup, p.alias} {
+	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup, p.alias, p.poolDir, p.pool} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
 		}
@@ -262,6 +302,18 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(dirs.Directories)
 	}
 	empty("DescribeWorkspaceDirectories", n, err)
+	pools, err := c.DescribeWorkspacesPools(ctx, &workspaces.DescribeWorkspacesPoolsInput{PoolIds: []string{o.pool}})
+	n = 0
+	if pools != nil {
+		n = len(pools.WorkspacesPools)
+	}
+	empty("DescribeWorkspacesPools", n, err)
+	_, err = c.DescribeWorkspacesPoolSessions(ctx, &workspaces.DescribeWorkspacesPoolSessionsInput{PoolId: aws.String(o.pool)})
+	notFound(t, err, o.pool)
+	_, err = c.TerminateWorkspacesPoolSession(ctx, &workspaces.TerminateWorkspacesPoolSessionInput{SessionId: aws.String(o.poolSession)})
+	notFound(t, err, o.poolSession)
+	_, err = c.TerminateWorkspacesPool(ctx, &workspaces.TerminateWorkspacesPoolInput{PoolId: aws.String(o.pool)})
+	notFound(t, err, o.pool)
 	groups, err := c.DescribeIpGroups(ctx, &workspaces.DescribeIpGroupsInput{GroupIds: []string{o.ipGroup}})
 	n = 0
 	if groups != nil {
@@ -295,7 +347,7 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 	notFound(t, err, o.ws)
 	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
 	notFound(t, err, o.image)
-	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup, o.alias} {
+	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup, o.alias, o.poolDir, o.pool} {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}

@@ -178,6 +178,7 @@ function renderResources(state, apps) {
   const appName = appNamer(apps);
   return parts.map((p) => {
     const dirs = p.byKind.directory || [];
+    const pools = p.byKind.pool || [];
     return h("div", { class: "partition", "data-account": p.account, "data-region": p.region },
       h("h3", null, "Account ", h("code", null, p.account), " · ", p.region),
       h("div", { class: "kinds" }, KINDS.map(({ kind, title }) => {
@@ -188,6 +189,15 @@ function renderResources(state, apps) {
       })),
       dirs.length
         ? h("p", { class: "directories" }, "Directories: ", dirs.map((d) => h("span", { class: "dir", "data-id": d.id }, h("code", null, d.id), " ", badge(d.state))))
+        : null,
+      pools.length
+        ? h("p", { class: "pools" }, "WorkSpaces Pools: ", pools.map((r) => {
+          const d = r.doc || {};
+          const sessions = (p.byKind["pool-session"] || []).filter((s) => (s.doc || {}).PoolId === r.id).length;
+          const desired = (d.CapacityStatus || {}).DesiredUserSessions || 0;
+          return h("span", { class: "pool", "data-id": r.id, title: d.PoolName || "" }, h("code", null, r.id), " ", d.PoolName || "", " ",
+            badge(r.state), ` ${sessions}/${desired} sessions`);
+        }))
         : null);
   });
 }
