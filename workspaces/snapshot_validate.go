@@ -32,8 +32,13 @@ func problem(field, format string, args ...any) *rowProblem {
 // kindRules is what a resource kind's rows must be.
 // (The kind's document is the kind table's newDoc, kinds.go.)
 type kindRules struct {
-	states []string          // the states a row of the kind can be in
-	moving func(string) bool // whether a row in a state has a next step, hence a due time
+	states []string // the states a row of the kind can be in
+	// anyState: a row may be in any (non-empty) state and carry a due
+	// time in any of them; the kind's operations answer on a state they do
+	// not know and its step drops the due time of a state with no step
+	// (pools and their sessions, pools.go). states is not used then.
+	anyState bool
+	moving   func(string) bool // whether a row in a state has a next step, hence a due time
 	// check looks at the decoded document (nil: nothing more to check).
 	check func(r *store.Resource, doc any) *rowProblem
 	// duration is how long the step of a moving state takes.
@@ -166,6 +171,17 @@ var rowRules = map[string]kindRules{
 			return nil
 		},
 	},
+	// A pool or session in an unknown state, with an empty document or a
+	// negative session count, imports and answers (pools.go): the rules
+	// ask only for a document of the kind.
+	kindPool: {
+		anyState: true,
+		moving:   func(string) bool { return true },
+	},
+	kindPoolSession: {
+		anyState: true,
+		moving:   func(string) bool { return true },
+	},
 	kindConnectionString: {
 		states: []string{"RESERVED"},
 		moving: never,
@@ -207,7 +223,9 @@ func checkResource(r *store.Resource) *rowProblem {
 		return problem("kind", "%q is not a resource kind; the kinds are %s", r.Kind, kindNames())
 	case r.ID == "":
 		return problem("id", "is required")
-	case !slices.Contains(rules.states, r.State):
+	case rules.anyState && r.State == "":
+		return problem("state", "is required")
+	case !rules.anyState && !slices.Contains(rules.states, r.State):
 		return problem("state", "%q is not a state of a %s; the states are %s", r.State, r.Kind, strings.Join(rules.states, ", "))
 	case !r.DueAt.IsZero() && !rules.moving(r.State):
 		return problem("dueAt", "a %s in state %s has no next step, so no due time", r.Kind, r.State)
