@@ -24,7 +24,7 @@ var (
 )
 
 // poolBundle is the public bundle the pools of these tests stream from.
-const poolBundleName = "Standard with Windows Server 2022"
+const poolBundleName = "Standard with Windows 10 and Office 2016"
 
 // registerPoolsDirectory registers a directory for pools, as Terraform's
 // aws_workspaces_directory with workspace_type POOLS does, and moves the

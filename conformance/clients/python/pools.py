@@ -77,7 +77,7 @@ assert [x["DirectoryId"] for x in dirs] == [directory], dirs
 
 step("CreateWorkspacesPool from a public bundle")
 bundle = next(b["BundleId"] for b in client.describe_workspace_bundles(Owner="AMAZON")["Bundles"]
-              if b["Name"] == "Standard with Windows Server 2022")
+              if b["Name"] == "Standard with Windows 10 and Office 2016")
 p = client.create_workspaces_pool(PoolName="call-centre", Description="Call centre", BundleId=bundle, DirectoryId=directory,
                                   Capacity={"DesiredUserSessions": 2}, RunningMode="AUTO_STOP",
                                   ApplicationSettings={"Status": "ENABLED", "SettingsGroup": "desk"},
