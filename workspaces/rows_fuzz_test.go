@@ -31,6 +31,8 @@ func FuzzRowsThatPassTheRulesStep(f *testing.F) {
 		{kindAccount, modPending, `{}`, assocWorkspace, asUninstalling, ""},
 		{kindDirectory, dirDeregistering, `{"DirectoryId":"r-1"}`, assocWorkspace, asPendingUninstall, ""},
 		{kindBundle, "AVAILABLE", `{}`, assocBundle, asCompleted, ""},
+		{kindPool, "WEIRD", `{}`, assocWorkspace, asCompleted, ""},
+		{kindPoolSession, "CONNECTED", `{"UserId":"u"}`, assocBundle, asCompleted, ""},
 		{"printer", "READY", `[]`, "PRINTER", "HALF", "NOWHERE"},
 	} {
 		f.Add(c.kind, c.state, []byte(c.doc), true, c.assocType, c.assocState, c.failed, app, true)
