@@ -147,6 +147,7 @@ func start(t *testing.T, args []string, getenv func(string) string) (string, *sy
 		}
 		select {
 		case err := <-done:
+			done <- nil // the cleanup waits for run, which has ended
 			t.Fatalf("run ended before serving: %v\n%s", err, stderr.String())
 		case <-time.After(10 * time.Millisecond):
 		}
