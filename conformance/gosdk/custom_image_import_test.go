@@ -219,6 +219,15 @@ func TestCustomImageImportSources(t *testing.T) {
 		{"from-build", &types.ImageSourceIdentifierMemberImageBuildVersionArn{Value: build}, types.ImageComputeTypeGraphicsG6, types.OSVersionWindows11, types.CustomImageProtocolDcv},
 		{"from-ami", &types.ImageSourceIdentifierMemberEc2ImageId{Value: ec2ImageID}, types.ImageComputeTypeBase, types.OSVersionWindows11, types.CustomImageProtocolByop},
 	}
+	// The union takes exactly one member (the SDK cannot send another number).
+	base := `{"ImageName":"raw","ImageDescription":"raw","ComputeType":"BASE","Protocol":"DCV","Platform":"WINDOWS",` +
+		`"OsVersion":"Windows_10","InfrastructureConfigurationArn":"` + infraConfig + `","ImageSource":`
+	for _, src := range []string{`{}`, `{"Ec2ImageId":"` + ec2ImageID + `","Ec2ImportTaskId":"import-ami-0123456789abcdef0"}`} {
+		msg := rawError(t, rawCall(t, srv, "ImportCustomWorkspaceImage", base+src+`}`), http.StatusBadRequest, "ValidationException")
+		if !strings.Contains(msg, "Member must have exactly one member set") {
+			t.Errorf("ImageSource %s: %q, want the union's constraint", src, msg)
+		}
+	}
 	ids := map[string]string{}
 	for _, tc := range cases {
 		in := customImportInput(tc.name)
