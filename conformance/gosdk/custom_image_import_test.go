@@ -160,6 +160,13 @@ func TestCustomImageImportStages(t *testing.T) {
 		t.Errorf("an hour after COMPLETED: %s, updated %v", got.State, got.LastUpdatedTime)
 	}
 
+	var stats struct {
+		LifecycleSteps map[string]int64 `json:"lifecycleSteps"`
+	}
+	if status := srv.Control(http.MethodGet, "/_wslocal/stats", nil, &stats); status != http.StatusOK || stats.LifecycleSteps["image"] != 12 {
+		t.Errorf("GET stats = %d %v, want 12 image steps (one a stage)", status, stats.LifecycleSteps)
+	}
+
 	img := describeImage(t, c, id)
 	if aws.ToString(img.Name) != "byol-win10" || aws.ToString(img.Description) != "Imported through EC2 Image Builder" ||
 		img.RequiredTenancy != types.WorkspaceImageRequiredTenancyDedicated || img.OperatingSystem == nil ||
