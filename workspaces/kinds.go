@@ -35,6 +35,9 @@ const (
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
 	kindImageApp    = "image-app"   // an image's application, moved by the image
+	// kindCustomImport is the import of an image ImportCustomWorkspaceImage
+	// made, kept in the image's document and moved by the image's step.
+	kindCustomImport = "custom-image-import"
 )
 
 // kindInfo is what the service knows about one kind.
@@ -104,6 +107,7 @@ func init() {
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},
 		{kind: kindImageApp},
+		{kind: kindCustomImport},
 	}
 	kindByName = make(map[string]*kindInfo, len(kindTable))
 	for i := range kindTable {

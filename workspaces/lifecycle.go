@@ -110,6 +110,22 @@ var transitions = []transition{
 	{kindImageApp, asInstalling, evStepDone, asCompleted},
 	{kindImageApp, asInstalling, evStepFailed, asError},
 
+	// A custom image import (ImportCustomWorkspaceImage): its stages in the
+	// model's order, each able to fail.
+	{kindCustomImport, none, evCreate, ciPending},
+	{kindCustomImport, ciPending, evStepDone, ciInProgress},
+	{kindCustomImport, ciInProgress, evStepDone, ciProcessingSource},
+	{kindCustomImport, ciProcessingSource, evStepDone, ciTestingStart},
+	{kindCustomImport, ciTestingStart, evStepDone, ciUpdatingOS},
+	{kindCustomImport, ciUpdatingOS, evStepDone, ciCompatibilityChecking},
+	{kindCustomImport, ciCompatibilityChecking, evStepDone, ciTestingGeneralization},
+	{kindCustomImport, ciTestingGeneralization, evStepDone, ciCreatingTestInstance},
+	{kindCustomImport, ciCreatingTestInstance, evStepDone, ciInstallingComponents},
+	{kindCustomImport, ciInstallingComponents, evStepDone, ciGeneralizing},
+	{kindCustomImport, ciGeneralizing, evStepDone, ciValidating},
+	{kindCustomImport, ciValidating, evStepDone, ciPublishing},
+	{kindCustomImport, ciPublishing, evStepDone, ciCompleted},
+
 	// Directories.
 	{kindDirectory, none, evCreate, dirRegistering},
 	{kindDirectory, dirRegistering, evStepDone, dirRegistered},
@@ -179,7 +195,8 @@ var transitions = []transition{
 	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// Edges from (nearly) every state. TerminateWorkspaces: "You can terminate a
+// Edges from (nearly) every state. A custom image import can fail in any
+// stage before COMPLETED. TerminateWorkspaces: "You can terminate a
 // WorkSpace that is in any state except SUSPENDED"; one already terminating
 // or terminated stays as it is. An association goes with its WorkSpace from
 // any state, and a rebuild leaves all but COMPLETED ones as they are.
@@ -192,6 +209,9 @@ func init() {
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
 		}
+	}
+	for _, st := range customImportStages[:len(customImportStages)-1] {
+		transitions = append(transitions, transition{kindCustomImport, st, evStepFailed, ciError})
 	}
 	for _, st := range api.AssociationState("").Values() {
 		s := string(st)

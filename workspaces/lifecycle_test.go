@@ -19,6 +19,23 @@ var expected = map[string]map[string]map[event]string{
 		none:         {evCreate: asInstalling},
 		asInstalling: {evStepDone: asCompleted, evStepFailed: asError},
 	},
+	kindCustomImport: {
+		none:                    {evCreate: ciPending},
+		ciPending:               {evStepDone: ciInProgress, evStepFailed: ciError},
+		ciInProgress:            {evStepDone: ciProcessingSource, evStepFailed: ciError},
+		ciProcessingSource:      {evStepDone: ciTestingStart, evStepFailed: ciError},
+		ciTestingStart:          {evStepDone: ciUpdatingOS, evStepFailed: ciError},
+		ciUpdatingOS:            {evStepDone: ciCompatibilityChecking, evStepFailed: ciError},
+		ciCompatibilityChecking: {evStepDone: ciTestingGeneralization, evStepFailed: ciError},
+		ciTestingGeneralization: {evStepDone: ciCreatingTestInstance, evStepFailed: ciError},
+		ciCreatingTestInstance:  {evStepDone: ciInstallingComponents, evStepFailed: ciError},
+		ciInstallingComponents:  {evStepDone: ciGeneralizing, evStepFailed: ciError},
+		ciGeneralizing:          {evStepDone: ciValidating, evStepFailed: ciError},
+		ciValidating:            {evStepDone: ciPublishing, evStepFailed: ciError},
+		ciPublishing:            {evStepDone: ciCompleted, evStepFailed: ciError},
+		ciCompleted:             {},
+		ciError:                 {},
+	},
 	kindDirectory: {
 		none:             {evCreate: dirRegistering},
 		dirRegistering:   {evStepDone: dirRegistered, evDeregister: dirDeregistering},
@@ -99,6 +116,10 @@ func statesOf(kind string) []string {
 		}
 	case kindPoolSession:
 		for _, s := range api.SessionConnectionState("").Values() {
+			add(string(s))
+		}
+	case kindCustomImport:
+		for _, s := range api.CustomWorkspaceImageImportState("").Values() {
 			add(string(s))
 		}
 	default:

@@ -20,6 +20,7 @@ type matrixPartition struct {
 	c                     *workspaces.Client
 	image, bundle, ws     string
 	dir, ipGroup, alias   string
+	customImage           string // ImportCustomWorkspaceImage
 	byolRange             string
 	poolDir, pool         string // a POOLS directory and a WorkSpaces Pool in it
 	poolSession           string
@@ -52,6 +53,7 @@ func TestIsolationMatrix(t *testing.T) {
 	for i, p := range parts {
 		i /= 2 // the account's index
 		p.image = importImage(t, p.c, "golden", importOpts{apps: []types.Application{types.ApplicationMicrosoftOffice2019}, tags: tag(p)})
+		p.customImage = importCustomFor(t, p.c, p.account, p.region)
 		registerDirectory(t, p.c, p.dir, tag(p)...)
 		g, err := p.c.CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("office"), Tags: tag(p)})
 		if err != nil {
@@ -138,8 +140,11 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeApplications (global): %d applications, want the %d of the catalogue", len(apps.Applications), len(catalogue))
 	}
 
-	if ids := allImageIDs(t, c); !slices.Equal(ids, []string{p.image}) {
-		t.Errorf("DescribeWorkspaceImages = %v, want only %s", ids, p.image)
+	if ids, want := allImageIDs(t, c), sortedIDs(p.image, p.customImage); !slices.Equal(ids, want) {
+		t.Errorf("DescribeWorkspaceImages = %v, want only %v", ids, want)
+	}
+	if got := describeCustom(t, c, p.customImage); got.State != types.CustomWorkspaceImageImportStateCompleted {
+		t.Errorf("DescribeCustomWorkspaceImageImport(own) = %s, want COMPLETED", got.State)
 	}
 	if as := imageAssociations(t, c, p.image); len(as) != 1 || aws.ToString(as[0].ImageId) != p.image {
 		t.Errorf("DescribeImageAssociations(own) = %+v", as)
@@ -347,6 +352,8 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 	notFound(t, err, o.ws)
 	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
 	notFound(t, err, o.image)
+	_, err = c.DescribeCustomWorkspaceImageImport(ctx, &workspaces.DescribeCustomWorkspaceImageImportInput{ImageId: aws.String(o.customImage)})
+	notFound(t, err, o.customImage)
 	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup, o.alias, o.poolDir, o.pool} {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
