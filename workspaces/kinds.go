@@ -27,6 +27,10 @@ const (
 	// account that used it, in every region and for good (AWS does the
 	// same): its rows are in the global scope (store.Global).
 	kindConnectionString = "connection-string"
+	// kindAccountLink is an account link: a row of the source (inviting)
+	// account's partition, shared with the target account (store.Share).
+	// Links are regional, like the accounts' BYOL settings they share.
+	kindAccountLink = "account-link"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -92,6 +96,7 @@ func init() {
 		{kind: kindAlias, newDoc: func() any { return new(connectionAlias) }, prefixes: []string{"wsca-"}, taggable: true, shareable: true,
 			quotas: []string{"connectionAliases", "connectionAliasShares"}},
 		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }, global: true},
+		{kind: kindAccountLink, newDoc: func() any { return new(accountLink) }, prefixes: []string{"link-"}, shareable: true},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},
