@@ -177,7 +177,7 @@ func (s *Service) CreateAccountLinkInvitation(ctx context.Context, in *api.Creat
 			return nil
 		}
 		for _, lr := range links {
-			if lr.other(p.Account) == target && (lr.r.State == linkPending || lr.r.State == linkLinked) {
+			if lr.other(p.Account) == target && live(lr) {
 				return conflict("The account %s is already linked or invited: account link %s is %s.", target, lr.r.ID, lr.r.State)
 			}
 		}
@@ -283,8 +283,13 @@ func (s *Service) DeleteAccountLinkInvitation(ctx context.Context, in *api.Delet
 	return &api.DeleteAccountLinkInvitationResult{AccountLink: out}, nil
 }
 
-// GetAccountLink returns a link of the caller's by LinkId, or its latest
-// link with LinkedAccountId; with both, the link must match both.
+// live reports whether a link is pending or linked: a pair of accounts
+// has at most one such link.
+func live(lr linkRow) bool { return lr.r.State == linkPending || lr.r.State == linkLinked }
+
+// GetAccountLink returns a link of the caller's by LinkId, or its link
+// with LinkedAccountId (the live one, else the latest); with both, the
+// link must match both.
 func (s *Service) GetAccountLink(ctx context.Context, in *api.GetAccountLinkRequest) (*api.GetAccountLinkResult, error) {
 	p := partition(ctx)
 	linked := api.ToString(in.LinkedAccountId)
@@ -311,9 +316,14 @@ func (s *Service) GetAccountLink(ctx context.Context, in *api.GetAccountLinkRequ
 		if err != nil {
 			return err
 		}
+		// The pair's one PENDING or LINKED link (Create allows no second),
+		// else its latest.
 		var latest *linkRow
 		for i, lr := range links {
-			if lr.other(p.Account) == linked && (latest == nil || !lr.r.Created.Before(latest.r.Created)) {
+			if lr.other(p.Account) != linked {
+				continue
+			}
+			if latest == nil || live(lr) && !live(*latest) || live(lr) == live(*latest) && !lr.r.Created.Before(latest.r.Created) {
 				latest = &links[i]
 			}
 		}

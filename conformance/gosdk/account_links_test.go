@@ -211,10 +211,10 @@ func TestAccountLinkRejectAndDelete(t *testing.T) {
 	if got := listLinks(t, dst, pending); !slices.Equal(got, []string{wantLink(again, linkSource, linkTarget, pending)}) {
 		t.Errorf("ListAccountLinks(PENDING) = %v, want the new invitation %s", got, again)
 	}
-	// GetAccountLink by the other account answers the latest link.
+	// GetAccountLink by the other account answers the live link.
 	g, err := dst.GetAccountLink(ctx, &workspaces.GetAccountLinkInput{LinkedAccountId: aws.String(linkSource)})
 	if err != nil || aws.ToString(g.AccountLink.AccountLinkId) != again {
-		t.Errorf("GetAccountLink(LinkedAccountId) = %v, %v; want the latest link %s", g, err, again)
+		t.Errorf("GetAccountLink(LinkedAccountId) = %v, %v; want the live link %s", g, err, again)
 	}
 
 	d, err := src.DeleteAccountLinkInvitation(ctx, &workspaces.DeleteAccountLinkInvitationInput{LinkId: aws.String(id)})
