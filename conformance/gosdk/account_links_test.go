@@ -430,3 +430,35 @@ func TestAccountLinksSurviveSnapshot(t *testing.T) {
 		t.Errorf("accepting the imported invitation: %v", err)
 	}
 }
+
+// matrixLinkTarget is invited by every partition of the isolation matrix;
+// it is outside the matrix.
+const matrixLinkTarget = "888888888888"
+
+// checkOwnLinks: p lists and gets its own link only (isolation matrix).
+func checkOwnLinks(t *testing.T, p *matrixPartition) {
+	t.Helper()
+	want := wantLink(p.link, p.account, matrixLinkTarget, pending)
+	if got := listLinks(t, p.c); !slices.Equal(got, []string{want}) {
+		t.Errorf("ListAccountLinks = %v, want only %s", got, want)
+	}
+	if got := getLink(t, p.c, p.link); got != want {
+		t.Errorf("GetAccountLink(own) = %s, want %s", got, want)
+	}
+	out, err := p.c.GetAccountLink(context.Background(), &workspaces.GetAccountLinkInput{LinkedAccountId: aws.String(matrixLinkTarget)})
+	if err != nil || linkString(out.AccountLink) != want {
+		t.Errorf("GetAccountLink(LinkedAccountId %s) = %v, %v; want %s", matrixLinkTarget, out, err, want)
+	}
+}
+
+// checkForeignLinks: p gets nothing of o's link, by id or by account.
+func checkForeignLinks(t *testing.T, p, o *matrixPartition) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := p.c.GetAccountLink(ctx, &workspaces.GetAccountLinkInput{LinkId: aws.String(o.link)})
+	notFound(t, err, o.link)
+	if o.account != p.account {
+		_, err = p.c.GetAccountLink(ctx, &workspaces.GetAccountLinkInput{LinkedAccountId: aws.String(o.account)})
+		notFound(t, err, o.account)
+	}
+}

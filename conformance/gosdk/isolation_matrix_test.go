@@ -21,6 +21,7 @@ type matrixPartition struct {
 	image, bundle, ws     string
 	dir, ipGroup, alias   string
 	byolRange             string
+	link                  string // an account link to matrixLinkTarget
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -66,6 +67,7 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: CreateConnectionAlias: %v", p.name, err)
 		}
 		p.alias = aws.ToString(a.AliasId)
+		p.link = aws.ToString(invite(t, p.c, matrixLinkTarget).AccountLinkId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -219,6 +221,7 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if len(perms.ImagePermissions) != 1 || aws.ToString(perms.ImagePermissions[0].SharedAccountId) != sharedWith {
 		t.Errorf("DescribeWorkspaceImagePermissions(own) = %+v, want %s only", perms.ImagePermissions, sharedWith)
 	}
+	checkOwnLinks(t, p)
 }
 
 // checkForeignPartition: p sees nothing of o, whichever id it asks for.
@@ -299,6 +302,7 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}
+	checkForeignLinks(t, p, o)
 }
 
 func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImage {
