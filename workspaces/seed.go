@@ -35,6 +35,8 @@ type seedPartition struct {
 	Images      []seedImage     `yaml:"images"`
 	Bundles     []seedBundle    `yaml:"bundles"`
 	Workspaces  []seedWorkspace `yaml:"workspaces"`
+	// AccountLinks are links this account (the source) invited.
+	AccountLinks []seedAccountLink `yaml:"accountLinks"`
 }
 
 type seedDirectory struct {
@@ -360,6 +362,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		s.validateAssociations(path, sw.Applications, asCompleted, asPendingInstall, osName == "" || isWindows(api.OperatingSystemName(osName)), osName)
 		s.validateTags(path, sw.Tags)
 	}
+	s.validateAccountLinks(pp, a)
 }
 
 // validateAssociations checks a resource's applications and resolves them

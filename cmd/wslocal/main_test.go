@@ -180,8 +180,8 @@ func TestBannerAndSeedFromTheEnvironment(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
-	if len(state.Resources) != 7 {
-		t.Errorf("the seeded state has %d resources, want 7: %+v", len(state.Resources), state.Resources)
+	if len(state.Resources) != 8 {
+		t.Errorf("the seeded state has %d resources, want 8: %+v", len(state.Resources), state.Resources)
 	}
 }
 
