@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 
+	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/wslocaltest"
 )
 
@@ -460,5 +461,21 @@ func checkForeignLinks(t *testing.T, p, o *matrixPartition) {
 	if o.account != p.account {
 		_, err = p.c.GetAccountLink(ctx, &workspaces.GetAccountLinkInput{LinkedAccountId: aws.String(o.account)})
 		notFound(t, err, o.account)
+	}
+}
+
+// InternalServerException, which the model lists for every account link
+// operation, is what a fault rule injects: the SDK parses it as its type.
+func TestAccountLinkInternalServerException(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	src, _, _ := linkClients(srv)
+	srv.InjectFault(sim.FaultRule{Operation: "ListAccountLinks", Count: 1,
+		APIError: &sim.APIErrorEffect{Code: "InternalServerException", Message: "injected"}})
+	_, err := src.ListAccountLinks(context.Background(), &workspaces.ListAccountLinksInput{})
+	wantAPIError(t, err, "InternalServerException", "injected")
+	asType[*types.InternalServerException](t, err)
+	if got := listLinks(t, src); len(got) != 0 {
+		t.Errorf("after the one fault ListAccountLinks = %v", got)
 	}
 }
