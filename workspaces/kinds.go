@@ -31,6 +31,10 @@ const (
 	// keyed by its UUID (pool_sessions.go).
 	kindPool        = "pool"
 	kindPoolSession = "pool-session"
+	// kindAccountLink is an account link: a row of the source (inviting)
+	// account's partition, shared with the target account (store.Share).
+	// Links are regional, like the accounts' BYOL settings they share.
+	kindAccountLink = "account-link"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -103,6 +107,7 @@ func init() {
 			step: (*Service).stepPool, counted: true, quotas: []string{"pools", "poolUserSessions"}, durations: []string{"pool"}},
 		// A session ends on the clock at its ExpirationTime.
 		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }, step: (*Service).stepPoolSession, counted: true},
+		{kind: kindAccountLink, newDoc: func() any { return new(accountLink) }, prefixes: []string{"link-"}, shareable: true},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

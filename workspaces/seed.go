@@ -36,6 +36,8 @@ type seedPartition struct {
 	Bundles     []seedBundle    `yaml:"bundles"`
 	Workspaces  []seedWorkspace `yaml:"workspaces"`
 	Pools       []seedPool      `yaml:"pools"` // seed_pools.go
+	// AccountLinks are links this account (the source) invited.
+	AccountLinks []seedAccountLink `yaml:"accountLinks"`
 }
 
 type seedDirectory struct {
@@ -369,6 +371,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		s.validateTags(path, sw.Tags)
 	}
 	s.validatePools(pp, a, dirs, bundles)
+	s.validateAccountLinks(pp, a)
 }
 
 // validateAssociations checks a resource's applications and resolves them

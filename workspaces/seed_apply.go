@@ -91,6 +91,11 @@ func (s *Service) seedPartition(ctx context.Context, tx store.Tx, d *seedDoc, pp
 			return err
 		}
 	}
+	for i := range a.AccountLinks {
+		if err := s.seedAccountLink(ctx, tx, p, &a.AccountLinks[i], now); err != nil {
+			return fmt.Errorf("%s.accountLinks[%d]: %w", pp, i, err)
+		}
+	}
 	return nil
 }
 

@@ -24,6 +24,7 @@ type matrixPartition struct {
 	byolRange             string
 	poolDir, pool         string // a POOLS directory and a WorkSpaces Pool in it
 	poolSession           string
+	link                  string // an account link to matrixLinkTarget
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -77,6 +78,7 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: RegisterWorkspaceDirectory(POOLS): %v", p.name, err)
 		}
 		p.poolDir = aws.ToString(reg.DirectoryId)
+		p.link = aws.ToString(invite(t, p.c, matrixLinkTarget).AccountLinkId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -264,6 +266,7 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if len(perms.ImagePermissions) != 1 || aws.ToString(perms.ImagePermissions[0].SharedAccountId) != sharedWith {
 		t.Errorf("DescribeWorkspaceImagePermissions(own) = %+v, want %s only", perms.ImagePermissions, sharedWith)
 	}
+	checkOwnLinks(t, p)
 }
 
 // checkForeignPartition: p sees nothing of o, whichever id it asks for.
@@ -358,6 +361,7 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}
+	checkForeignLinks(t, p, o)
 }
 
 func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImage {

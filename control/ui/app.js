@@ -313,6 +313,32 @@ function computeSummary(app, every) {
   return [...have].join(", ");
 }
 
+// LINK_TONES colours the statuses of account links.
+const LINK_TONES = {
+  LINKED: "ok", PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT: "wait",
+  REJECTED: "bad", LINKING_FAILED: "bad", LINK_NOT_FOUND: "bad",
+};
+
+// renderLinks lists the account links of the export: one row per link,
+// kept in the source's partition and shared with the target.
+function renderLinks(state) {
+  const links = (state.resources || []).filter((r) => r.kind === "account-link");
+  if (!links.length) return h("p", { class: "empty" }, "No account links. CreateAccountLinkInvitation from a source account makes one.");
+  links.sort((x, y) => (x.region + x.id).localeCompare(y.region + y.id));
+  return h("table", { class: "links" },
+    h("thead", null, h("tr", null, ["Link", "Source", "Target", "Region", "Status", "Created"].map((c) => h("th", null, c)))),
+    h("tbody", null, links.map((r) => {
+      const d = r.doc || {};
+      return h("tr", { "data-link": r.id, "data-state": r.state },
+        h("td", null, h("code", null, r.id)),
+        h("td", null, h("code", null, r.account)),
+        h("td", null, h("code", null, d.TargetAccountId || "")),
+        h("td", null, r.region),
+        h("td", null, h("span", { class: `badge tone-${LINK_TONES[r.state] || "busy"}`, "data-state": r.state }, r.state)),
+        h("td", { class: "muted" }, when(r.created)));
+    })));
+}
+
 function renderFacts(health) {
   const facts = [["version", health.version], ["store", health.store], ["clock", health.clock], ["now", when(health.now)]];
   return facts.map(([k, v]) => h("div", null, h("dt", null, k), h("dd", { "data-fact": k }, v || "")));
@@ -361,9 +387,11 @@ async function tick() {
     const key = JSON.stringify({ ...state.value, exportedAt: null }) + appsKey;
     show("graph", key, () => renderGraph(state.value, catalogue));
     show("resources", key, () => renderResources(state.value, catalogue));
+    show("links", key, () => renderLinks(state.value));
   } else {
     unavailable("graph", state.reason);
     unavailable("resources", state.reason);
+    unavailable("links", state.reason);
   }
   if (reqs.status === "fulfilled") show("requests", JSON.stringify(reqs.value), () => renderRequests(reqs.value));
   else unavailable("requests", reqs.reason);
