@@ -67,3 +67,7 @@ func unavailable(id, format string, args ...any) error {
 func unsupportedConfig(format string, args ...any) error {
 	return &api.UnsupportedWorkspaceConfigurationException{Message: api.String(fmt.Sprintf(format, args...))}
 }
+
+func inProgress(format string, args ...any) error {
+	return &api.OperationInProgressException{Message: api.String(fmt.Sprintf(format, args...))}
+}

@@ -31,6 +31,8 @@ const (
 	evTerminate event = "terminate"
 	evMaintain  event = "admin-maintenance" // ModifyWorkspaceState ADMIN_MAINTENANCE
 	evResume    event = "available"         // ModifyWorkspaceState AVAILABLE
+	evRestore   event = "restore"           // RestoreWorkspace
+	evMigrate   event = "migrate"           // MigrateWorkspace, of the source
 
 	evAssociate    event = "associate"
 	evDisassociate event = "disassociate"
@@ -79,6 +81,7 @@ const (
 	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
 	wsImpaired    = string(api.WorkspaceStateImpaired)
 	wsSuspended   = string(api.WorkspaceStateSuspended)
+	wsRestoring   = string(api.WorkspaceStateRestoring)
 
 	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
 	asPendingInstall             = string(api.AssociationStatePendingInstall)
@@ -146,6 +149,18 @@ var transitions = []transition{
 	{kindWorkspace, wsAvailable, evResume, sameAsStart},
 	{kindWorkspace, wsMaintenance, evMaintain, sameAsStart},
 	{kindWorkspace, wsTerminating, evStepDone, wsTerminated},
+	// RestoreWorkspace: "AVAILABLE, ERROR, UNHEALTHY, or STOPPED".
+	{kindWorkspace, wsAvailable, evRestore, wsRestoring},
+	{kindWorkspace, wsError, evRestore, wsRestoring},
+	{kindWorkspace, wsUnhealthy, evRestore, wsRestoring},
+	{kindWorkspace, wsStopped, evRestore, wsRestoring},
+	{kindWorkspace, wsRestoring, evStepDone, wsAvailable},
+	// MigrateWorkspace: the source is SUSPENDED while its successor is
+	// built (nothing, not even TerminateWorkspaces, touches it), then
+	// terminated (migrate.go).
+	{kindWorkspace, wsAvailable, evMigrate, wsSuspended},
+	{kindWorkspace, wsStopped, evMigrate, wsSuspended},
+	{kindWorkspace, wsSuspended, evStepDone, wsTerminating},
 	{kindWorkspace, wsTerminated, evExpire, none},
 
 	// A WorkSpace's applications.
@@ -233,6 +248,13 @@ func refusal(kind, id, state string, ev event) error {
 			return invalidState("The directory %s is %s and cannot be deregistered.", id, state)
 		}
 	case kindWorkspace:
+		switch ev {
+		case evRestore:
+			// RestoreWorkspace's errors list no InvalidResourceStateException.
+			return notSupported("", "The WorkSpace %s is %s; only AVAILABLE, ERROR, UNHEALTHY or STOPPED WorkSpaces can be restored.", id, state)
+		case evMigrate:
+			return migrateRefusal(id, state)
+		}
 		if ev == evMaintain || ev == evResume {
 			return invalidState("The WorkSpace %s is %s; its state can be changed only between AVAILABLE and ADMIN_MAINTENANCE.", id, state)
 		}
