@@ -109,7 +109,7 @@ func (s *Service) MigrateWorkspace(ctx context.Context, in *api.MigrateWorkspace
 		}
 		if _, ok := w.lastSnapshot(r, now); !ok {
 			// The user volume comes from the last snapshot.
-			return unavailable(r.ID, noSnapshot, r.ID, snapshotFirst, snapshotEvery)
+			return unavailable(r.ID, noSnapshot, r.ID)
 		}
 		if w.Standby != nil || w.Primary != nil {
 			return notSupported("", "The WorkSpace %s is part of a standby pair (Multi-Region Resilience) and cannot be migrated.", r.ID)

@@ -71,7 +71,10 @@ func (w *workspace) lastSnapshot(r *store.Resource, now time.Time) (time.Time, b
 		return time.Time{}, false // its volumes go with it
 	}
 	h := w.history(r)
-	if h.HealthySince != nil && snapshotHealthy(r.State) {
+	// HealthySince is set only while the WorkSpace is AVAILABLE or STOPPED,
+	// unless its state was changed outside setState (an imported snapshot
+	// of the store): it then counts as healthy until now.
+	if h.HealthySince != nil {
 		if p, ok := gridPoint(r.Created, *h.HealthySince, now); ok {
 			return p, true
 		}
@@ -87,15 +90,13 @@ func (w *workspace) lastSnapshot(r *store.Resource, now time.Time) (time.Time, b
 func (w *workspace) setState(r *store.Resource, state string, at time.Time) {
 	h := w.history(r)
 	was, is := snapshotHealthy(r.State), snapshotHealthy(state)
-	if was && !is {
-		if h.HealthySince != nil {
-			if p, ok := gridPoint(r.Created, *h.HealthySince, at); ok {
-				h.Last = &p
-			}
+	if h.HealthySince != nil && !(was && is) {
+		if p, ok := gridPoint(r.Created, *h.HealthySince, at); ok {
+			h.Last = &p
 		}
 		h.HealthySince = nil
 	}
-	if !was && is {
+	if is && h.HealthySince == nil {
 		h.HealthySince = &at
 	}
 	w.Snap = &h
@@ -135,7 +136,7 @@ func (s *Service) DescribeWorkspaceSnapshots(ctx context.Context, in *api.Descri
 
 // noSnapshot is the refusal of a restore or migration before the
 // WorkSpace's first snapshot.
-const noSnapshot = "The WorkSpace %s has no snapshot yet: the first is taken %v after it is created, then one every %v while it is AVAILABLE or STOPPED."
+const noSnapshot = "The WorkSpace %s has no snapshot yet: the first is taken 30 minutes after it is created, then one every 12 hours while it is AVAILABLE or STOPPED."
 
 // RestoreWorkspace recreates a WorkSpace's root and user volumes from its
 // latest snapshot: RESTORING, then AVAILABLE. The API reference: "You
@@ -154,7 +155,7 @@ func (s *Service) RestoreWorkspace(ctx context.Context, in *api.RestoreWorkspace
 			return err
 		}
 		if _, ok := w.lastSnapshot(r, now); !ok {
-			return notSupported("", noSnapshot, r.ID, snapshotFirst, snapshotEvery)
+			return notSupported("", noSnapshot, r.ID)
 		}
 		w.setState(r, state, now)
 		schedule(r, now, s.Durations().Workspace)
