@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExportImportRoundTrip", testRoundTrip},
 		{"DeleteAllRollsBack", testDeleteAllRollsBack},
 		{"CountAssociations", testCountAssociations},
+		{"OneWriteSpansRegionsOfAnAccount", testAcrossRegions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
