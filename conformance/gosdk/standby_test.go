@@ -170,6 +170,18 @@ func TestStandbyWorkspaces(t *testing.T) {
 		fmt.Sprintf("The WorkSpace %s already has the standby WorkSpace %s in us-west-2.", primary, standby))
 	standbyFailed(t, createStandby(t, cp, west, standbyRequest(standby, primaryDir, "")), standby, "OperationNotSupported",
 		fmt.Sprintf("The WorkSpace %s is itself the standby of %s; a standby cannot have a standby.", standby, primary))
+	// A WorkSpace of a standby pair is not migrated.
+	migrateRefused(t, cp, primary, publicBundleID(t, cp, "Performance with Windows Server 2022"), "OperationNotSupportedException",
+		fmt.Sprintf("The WorkSpace %s is part of a standby pair (Multi-Region Resilience) and cannot be migrated.", primary))
+	// The pair survives an export and import of the state.
+	var state map[string]any
+	if code := srv.Control("GET", "/_wslocal/state", nil, &state); code != 200 {
+		t.Fatalf("GET state: %d", code)
+	}
+	if code := srv.Control("PUT", "/_wslocal/state", state, nil); code != 200 {
+		t.Fatalf("PUT state: %d", code)
+	}
+	check("after export and import", "STANDBY "+standby+" us-west-2 AVAILABLE", "PRIMARY "+primary+" us-east-1 AVAILABLE", "PRIMARY_AS_SOURCE "+snapAt)
 	// Another account in the standby's Region sees nothing of the pair.
 	if got, err := other.DescribeWorkspaces(ctx, &workspaces.DescribeWorkspacesInput{}); err != nil || len(got.Workspaces) != 0 {
 		t.Errorf("DescribeWorkspaces of another account: %+v, %v; want none", got, err)
