@@ -36,6 +36,8 @@ type workspace struct {
 	// (standby.go): a standby names its primary, a primary its standby.
 	Primary *relatedRef `json:"wslocalPrimary,omitempty"`
 	Standby *relatedRef `json:"wslocalStandby,omitempty"`
+	// MigratedTo is the WorkSpace that replaces this one (migrate.go).
+	MigratedTo string `json:"wslocalMigratedTo,omitempty"`
 }
 
 // wire is the WorkSpace as DescribeWorkspaces shows it. AWS answers

@@ -33,6 +33,7 @@ const (
 	evResume    event = "available"         // ModifyWorkspaceState AVAILABLE
 	evRestore   event = "restore"           // RestoreWorkspace
 	evMigrate   event = "migrate"           // MigrateWorkspace, of the source
+	evMigrated  event = "migrated"          // a migrated source's successor is built
 
 	evAssociate    event = "associate"
 	evDisassociate event = "disassociate"
@@ -157,10 +158,11 @@ var transitions = []transition{
 	{kindWorkspace, wsRestoring, evStepDone, wsAvailable},
 	// MigrateWorkspace: the source is SUSPENDED while its successor is
 	// built (nothing, not even TerminateWorkspaces, touches it), then
-	// terminated (migrate.go).
+	// terminated (migrate.go). Its own event, not a step's end: a SUSPENDED
+	// WorkSpace of a seed stays SUSPENDED.
 	{kindWorkspace, wsAvailable, evMigrate, wsSuspended},
 	{kindWorkspace, wsStopped, evMigrate, wsSuspended},
-	{kindWorkspace, wsSuspended, evStepDone, wsTerminating},
+	{kindWorkspace, wsSuspended, evMigrated, wsTerminating},
 	{kindWorkspace, wsTerminated, evExpire, none},
 
 	// A WorkSpace's applications.

@@ -57,7 +57,7 @@ var expected = map[string]map[string]map[event]string{
 		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding, evStop: wsStopping, evRestore: wsRestoring},
 		wsError:       {evRebuild: wsRebuilding, evStop: wsStopping, evRestore: wsRestoring},
 		wsRestoring:   {evStepDone: wsAvailable},
-		wsSuspended:   {evStepDone: wsTerminating}, // a migrated source
+		wsSuspended:   {evMigrated: wsTerminating}, // a migrated source
 		wsTerminating: {evStepDone: wsTerminated, evTerminate: sameAsStart},
 		wsTerminated:  {evExpire: none, evTerminate: sameAsStart},
 	},
@@ -65,7 +65,7 @@ var expected = map[string]map[string]map[event]string{
 
 var allEvents = []event{evStepDone, evStepFailed, evExpire, evCreate, evStart, evStop, evReboot, evRebuild,
 	evTerminate, evMaintain, evResume, evAssociate, evDisassociate, evDeploy, evDeployForce, evDeregister,
-	evOwnerGone, evModify, evRestore, evMigrate}
+	evOwnerGone, evModify, evRestore, evMigrate, evMigrated}
 
 // apiEvents are the calls that act on each kind: their refusals must be
 // errors of the model, which the caller receives.

@@ -126,7 +126,7 @@ func (s *Service) MigrateWorkspace(ctx context.Context, in *api.MigrateWorkspace
 		if err != nil {
 			return err
 		}
-		target = nw
+		target, w.MigratedTo = nw, nw
 		w.setState(r, state, now)
 		schedule(r, now, s.Durations().Workspace)
 		return putDoc(ctx, tx, r, w)

@@ -122,16 +122,19 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 	if r.State == wsTerminated {
 		ev = evExpire
 	}
+	w, err := loadDoc[workspace](r)
+	if err != nil {
+		return err
+	}
+	if r.State == wsSuspended && w.MigratedTo != "" {
+		ev = evMigrated // its successor is built (migrate.go)
+	}
 	state, err := next(kindWorkspace, r.ID, r.State, ev)
 	if err != nil {
 		return err
 	}
 	if state == none {
 		return deleteResource(ctx, tx, r)
-	}
-	w, err := loadDoc[workspace](r)
-	if err != nil {
-		return err
 	}
 	w.setState(r, state, at)
 	r.DueAt = time.Time{}

@@ -235,7 +235,9 @@ accounts:
     workspaces:
       - {id: ws-seedok0001, directory: %s, bundle: %s, userName: ok, state: AVAILABLE}
       - {id: ws-seederr001, directory: %s, bundle: %s, userName: err, state: ERROR}
-`, snapDir, snapDir, bundle, snapDir, bundle))
+      - {id: ws-seedsus001, directory: %s, bundle: %s, userName: sus, state: SUSPENDED}
+      - {id: ws-seedres001, directory: %s, bundle: %s, userName: res, state: RESTORING}
+`, snapDir, snapDir, bundle, snapDir, bundle, snapDir, bundle, snapDir, bundle))
 	seeded := srv.Clock.Now()
 	srv.Advance(30 * time.Minute)
 	if got := lastSnapshot(t, c, "ws-seedok0001", seeded); got != "+30m0s" {
@@ -243,6 +245,14 @@ accounts:
 	}
 	if got := lastSnapshot(t, c, "ws-seederr001", seeded); got != "none" {
 		t.Errorf("seeded ERROR: %s, want none", got)
+	}
+	// A seeded SUSPENDED WorkSpace is not a migration's source: it stays;
+	// a seeded RESTORING one finishes its restore.
+	if s := stateOf(t, c, "ws-seedsus001"); s != types.WorkspaceStateSuspended {
+		t.Errorf("seeded SUSPENDED is %s after 30 minutes, want SUSPENDED", s)
+	}
+	if s := stateOf(t, c, "ws-seedres001"); s != types.WorkspaceStateAvailable {
+		t.Errorf("seeded RESTORING is %s after 30 minutes, want AVAILABLE", s)
 	}
 	restoreRefused(t, c, "ws-seederr001", "The WorkSpace ws-seederr001 has no snapshot yet: the first is taken 30 minutes after it is created, "+
 		"then one every 12 hours while it is AVAILABLE or STOPPED.")
