@@ -94,6 +94,9 @@ func (s *Service) MigrateWorkspace(ctx context.Context, in *api.MigrateWorkspace
 		if err != nil {
 			return err
 		}
+		if w.WorkspaceProperties == nil { // an imported document may lack them
+			w.WorkspaceProperties = &api.WorkspaceProperties{}
+		}
 		bRes, b, err := findBundle(ctx, tx, p, *in.BundleId)
 		if err != nil {
 			return err

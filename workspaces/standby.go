@@ -152,7 +152,10 @@ func (s *Service) createStandby(ctx context.Context, tx store.Tx, p, pp store.Pa
 		return nil, "", "", err
 	}
 	id := newKindID(kindWorkspace)
-	props := *pw.WorkspaceProperties
+	var props api.WorkspaceProperties // an imported document may lack them
+	if pw.WorkspaceProperties != nil {
+		props = *pw.WorkspaceProperties
+	}
 	replication := req.DataReplication
 	if replication == "" {
 		replication = api.DataReplicationNoReplication
