@@ -91,3 +91,7 @@ func conflict(format string, args ...any) error {
 func accessDenied(format string, args ...any) error {
 	return &api.AccessDeniedException{Message: api.String(fmt.Sprintf(format, args...))}
 }
+
+func inProgress(format string, args ...any) error {
+	return &api.OperationInProgressException{Message: api.String(fmt.Sprintf(format, args...))}
+}

@@ -31,6 +31,9 @@ const (
 	evTerminate event = "terminate"
 	evMaintain  event = "admin-maintenance" // ModifyWorkspaceState ADMIN_MAINTENANCE
 	evResume    event = "available"         // ModifyWorkspaceState AVAILABLE
+	evRestore   event = "restore"           // RestoreWorkspace
+	evMigrate   event = "migrate"           // MigrateWorkspace, of the source
+	evMigrated  event = "migrated"          // a migrated source's successor is built
 
 	evAssociate    event = "associate"
 	evDisassociate event = "disassociate"
@@ -79,6 +82,7 @@ const (
 	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
 	wsImpaired    = string(api.WorkspaceStateImpaired)
 	wsSuspended   = string(api.WorkspaceStateSuspended)
+	wsRestoring   = string(api.WorkspaceStateRestoring)
 
 	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
 	asPendingInstall             = string(api.AssociationStatePendingInstall)
@@ -162,6 +166,19 @@ var transitions = []transition{
 	{kindWorkspace, wsAvailable, evResume, sameAsStart},
 	{kindWorkspace, wsMaintenance, evMaintain, sameAsStart},
 	{kindWorkspace, wsTerminating, evStepDone, wsTerminated},
+	// RestoreWorkspace: "AVAILABLE, ERROR, UNHEALTHY, or STOPPED".
+	{kindWorkspace, wsAvailable, evRestore, wsRestoring},
+	{kindWorkspace, wsError, evRestore, wsRestoring},
+	{kindWorkspace, wsUnhealthy, evRestore, wsRestoring},
+	{kindWorkspace, wsStopped, evRestore, wsRestoring},
+	{kindWorkspace, wsRestoring, evStepDone, wsAvailable},
+	// MigrateWorkspace: the source is SUSPENDED while its successor is
+	// built (nothing, not even TerminateWorkspaces, touches it), then
+	// terminated (migrate.go). Its own event, not a step's end: a SUSPENDED
+	// WorkSpace of a seed stays SUSPENDED.
+	{kindWorkspace, wsAvailable, evMigrate, wsSuspended},
+	{kindWorkspace, wsStopped, evMigrate, wsSuspended},
+	{kindWorkspace, wsSuspended, evMigrated, wsTerminating},
 	{kindWorkspace, wsTerminated, evExpire, none},
 
 	// A WorkSpace's applications.
@@ -255,6 +272,13 @@ func refusal(kind, id, state string, ev event) error {
 	case kindPool, kindPoolSession:
 		return poolRefusal(kind, id, state, ev)
 	case kindWorkspace:
+		switch ev {
+		case evRestore:
+			// RestoreWorkspace's errors list no InvalidResourceStateException.
+			return notSupported("", "The WorkSpace %s is %s; only AVAILABLE, ERROR, UNHEALTHY or STOPPED WorkSpaces can be restored.", id, state)
+		case evMigrate:
+			return migrateRefusal(id, state)
+		}
 		if ev == evMaintain || ev == evResume {
 			return invalidState("The WorkSpace %s is %s; its state can be changed only between AVAILABLE and ADMIN_MAINTENANCE.", id, state)
 		}

@@ -97,6 +97,9 @@ type seedWorkspace struct {
 	UserVolumeGiB int               `yaml:"userVolumeGiB"`
 	Applications  []seedAssociation `yaml:"applications"`
 	Tags          map[string]string `yaml:"tags"`
+	// StandbyOf makes the WorkSpace the standby of a primary declared in
+	// another Region of the same account (seed_standby.go).
+	StandbyOf *seedStandbyOf `yaml:"standbyOf"`
 }
 
 var (
@@ -208,6 +211,7 @@ func (s *Seed) validate() {
 		seen[p] = true
 		s.validatePartition(path, a)
 	}
+	s.validateStandbys()
 }
 
 func (s *Seed) validatePartition(pp string, a *seedPartition) {

@@ -53,7 +53,7 @@ func (s *Service) applySeed(ctx context.Context, tx store.Tx, seed *Seed) error 
 			return err
 		}
 	}
-	return nil
+	return s.seedStandbys(ctx, tx, seed)
 }
 
 // seedProblem is a problem found while applying, at a field of the seed.

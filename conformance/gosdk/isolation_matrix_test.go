@@ -254,6 +254,11 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if err != nil {
 		fail("DescribeWorkspaceImagePermissions", err)
 	}
+	if snaps, err := c.DescribeWorkspaceSnapshots(ctx, &workspaces.DescribeWorkspaceSnapshotsInput{WorkspaceId: aws.String(p.ws)}); err != nil {
+		fail("DescribeWorkspaceSnapshots", err)
+	} else if snaps.RestoreSnapshots == nil || snaps.RebuildSnapshots == nil {
+		t.Errorf("DescribeWorkspaceSnapshots(own) = %+v, want its (possibly empty) lists", snaps)
+	}
 	if got := connectionStates(t, c); len(got) != 1 || got[p.ws] == "" {
 		t.Errorf("DescribeWorkspacesConnectionStatus = %v, want only %s", got, p.ws)
 	}
@@ -361,6 +366,8 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}
+	_, err = c.DescribeWorkspaceSnapshots(ctx, &workspaces.DescribeWorkspaceSnapshotsInput{WorkspaceId: aws.String(o.ws)})
+	notFound(t, err, o.ws)
 	checkForeignLinks(t, p, o)
 }
 

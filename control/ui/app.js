@@ -131,7 +131,10 @@ function describe(r) {
       return {
         name: d.UserName,
         facts: [props.OperatingSystemName, props.ComputeTypeName, props.RootVolumeSizeGib && `${props.RootVolumeSizeGib} GiB root`,
-          d.BundleId && `bundle ${d.BundleId}`, d.DirectoryId && `directory ${d.DirectoryId}`],
+          d.BundleId && `bundle ${d.BundleId}`, d.DirectoryId && `directory ${d.DirectoryId}`,
+          d.wslocalStandby && `standby ${d.wslocalStandby.workspaceId} in ${d.wslocalStandby.region}`,
+          d.wslocalPrimary && `standby of ${d.wslocalPrimary.workspaceId} in ${d.wslocalPrimary.region}`,
+          d.wslocalMigratedTo && `migrated to ${d.wslocalMigratedTo}`],
       };
     case "directory":
       return { name: d.DirectoryName || d.Alias || d.WorkspaceDirectoryName, facts: [d.DirectoryType] };
