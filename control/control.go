@@ -62,6 +62,7 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("PUT "+Prefix+"state", h.putState)
 	h.mux.HandleFunc("GET "+Prefix+"applications", h.getApplications)
 	h.mux.HandleFunc("GET "+Prefix+"requests", h.getRequests)
+	h.mux.HandleFunc("GET "+brandingPattern, h.brandingLogo)
 	registerUI(h.mux)
 	return &h
 }

@@ -27,6 +27,10 @@ const (
 	// account that used it, in every region and for good (AWS does the
 	// same): its rows are in the global scope (store.Global).
 	kindConnectionString = "connection-string"
+	// kindBranding is a directory's client branding, logos included: one
+	// row per branded directory, under the directory's id, kept apart from
+	// the directory so reading a directory does not read megabytes of logos.
+	kindBranding = "client-branding"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -92,6 +96,7 @@ func init() {
 		{kind: kindAlias, newDoc: func() any { return new(connectionAlias) }, prefixes: []string{"wsca-"}, taggable: true, shareable: true,
 			quotas: []string{"connectionAliases", "connectionAliasShares"}},
 		{kind: kindConnectionString, newDoc: func() any { return new(reservation) }, global: true},
+		{kind: kindBranding, newDoc: func() any { return new(clientBranding) }},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},
