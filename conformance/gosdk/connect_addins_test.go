@@ -146,4 +146,3 @@ func TestConnectClientAddInErrors(t *testing.T) {
 		t.Errorf("the directory registered again has add-ins: %+v", got)
 	}
 }
-
