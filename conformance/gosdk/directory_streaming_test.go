@@ -1,7 +1,11 @@
 package gosdk_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"image/color"
+	"net/http"
 	"testing"
 	"time"
 
@@ -179,5 +183,61 @@ func TestDirectoryExtrasKeepEachOther(t *testing.T) {
 	}
 	if got := addIns(t, c, propsDir); len(got) != 1 {
 		t.Errorf("add-ins = %+v", got)
+	}
+}
+
+// The directory's extras survive an export and import of the state: the
+// branding with its logos, the add-in, the encryption mode and the
+// streaming properties.
+func TestDirectoryExtrasSnapshotRoundTrip(t *testing.T) {
+	t.Parallel()
+	srv, c := brandedDirectory(t)
+	ctx := context.Background()
+	logo := pngLogo(t, 5, color.RGBA{B: 255, A: 255})
+	if _, err := c.ImportClientBranding(ctx, &workspaces.ImportClientBrandingInput{ResourceId: aws.String(propsDir),
+		DeviceTypeIos: &types.IosImportClientBrandingAttributes{Logo3x: logo, SupportEmail: aws.String("help@example.com")}}); err != nil {
+		t.Fatal(err)
+	}
+	ai, err := c.CreateConnectClientAddIn(ctx, &workspaces.CreateConnectClientAddInInput{ResourceId: aws.String(propsDir),
+		Name: aws.String("Contact center"), URL: aws.String(connectURL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ModifyEndpointEncryptionMode(ctx, &workspaces.ModifyEndpointEncryptionModeInput{DirectoryId: aws.String(propsDir),
+		EndpointEncryptionMode: types.EndpointEncryptionModeFipsValidated}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ModifyStreamingProperties(ctx, &workspaces.ModifyStreamingPropertiesInput{ResourceId: aws.String(propsDir),
+		StreamingProperties: &types.StreamingProperties{StreamingExperiencePreferredProtocol: types.StreamingExperiencePreferredProtocolEnumUdp,
+			UserSettings: []types.UserSetting{{Action: types.UserSettingActionEnumClipboardCopyToLocalDevice,
+				Permission: types.UserSettingPermissionEnumEnabled, MaximumLength: aws.Int32(500)}}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	var state json.RawMessage
+	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
+		t.Fatalf("GET state = %d", status)
+	}
+	srv.Reset()
+	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
+		t.Fatalf("PUT state = %d", status)
+	}
+
+	b, err := c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(propsDir)})
+	if err != nil || b.DeviceTypeIos == nil || aws.ToString(b.DeviceTypeIos.SupportEmail) != "help@example.com" ||
+		b.DeviceTypeIos.LogoUrl != nil || b.DeviceTypeIos.Logo3xUrl == nil {
+		t.Fatalf("imported branding = %+v, %v", b, err)
+	}
+	if st, ct, body := fetch(t, aws.ToString(b.DeviceTypeIos.Logo3xUrl), nil); st != 200 || ct != "image/png" || !bytes.Equal(body, logo) {
+		t.Errorf("imported logo = %d %s, %d bytes", st, ct, len(body))
+	}
+	if got := addIns(t, c, propsDir); len(got) != 1 || aws.ToString(got[0].AddInId) != aws.ToString(ai.AddInId) || aws.ToString(got[0].Name) != "Contact center" {
+		t.Errorf("imported add-ins = %+v", got)
+	}
+	d := describeDirectory(t, c, propsDir)
+	if d.EndpointEncryptionMode != types.EndpointEncryptionModeFipsValidated || d.StreamingProperties == nil ||
+		d.StreamingProperties.StreamingExperiencePreferredProtocol != types.StreamingExperiencePreferredProtocolEnumUdp ||
+		len(d.StreamingProperties.UserSettings) != 1 || aws.ToInt32(d.StreamingProperties.UserSettings[0].MaximumLength) != 500 {
+		t.Errorf("imported directory = %+v", d)
 	}
 }
