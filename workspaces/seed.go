@@ -43,6 +43,11 @@ type seedDirectory struct {
 	Description string            `yaml:"description"`
 	State       string            `yaml:"state"` // default REGISTERED
 	Tags        map[string]string `yaml:"tags"`
+	// What ModifyEndpointEncryptionMode, ModifyStreamingProperties and
+	// CreateConnectClientAddIn set (seed_directory_extras.go).
+	EndpointEncryptionMode string         `yaml:"endpointEncryptionMode"`
+	StreamingProperties    *seedStreaming `yaml:"streamingProperties"`
+	ConnectClientAddIns    []seedAddIn    `yaml:"connectClientAddIns"`
 }
 
 type seedImage struct {
@@ -227,6 +232,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		def(&sd.State, dirRegistered)
 		d.oneOf(path+".state", sd.State, lifecycleStates(kindDirectory))
 		s.validateTags(path, sd.Tags)
+		d.validateDirectoryExtras(path, sd)
 		dirs[sd.ID] = sd
 	}
 
