@@ -59,7 +59,9 @@ var brandingPlatforms = api.ClientDeviceType("").Values()
 var loginMessageTags = []string{"a", "b", "blockquote", "br", "cite", "code", "dd", "dl", "dt", "div", "em", "i", "li", "ol",
 	"p", "pre", "q", "small", "span", "strike", "strong", "sub", "sup", "u", "ul"}
 
-var htmlTag = regexp.MustCompile(`<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)`)
+// htmlTag finds the tags of a login message: "<" and a name, as HTML
+// reads them ("1 < 2" is text).
+var htmlTag = regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9]*)`)
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 

@@ -188,6 +188,11 @@ func TestClientBrandingErrors(t *testing.T) {
 		{"a script tag", win(types.DefaultImportClientBrandingAttributes{LoginMessage: map[string]string{"en_US": "<b>hi</b><script>x()</script>"}}),
 			"The LoginMessage of DeviceTypeWindows has the HTML tag <script>, which is not supported"},
 	}
+	// Text that only looks like a tag is text.
+	if _, err := c.ImportClientBranding(ctx, win(types.DefaultImportClientBrandingAttributes{
+		LoginMessage: map[string]string{"en_US": "1 < 2 and <STRONG>3 > 2</STRONG><br/>"}})); err != nil {
+		t.Errorf("a login message with \"1 < 2\" and allowed tags: %v", err)
+	}
 	for _, tc := range cases {
 		_, err := c.ImportClientBranding(ctx, tc.in)
 		if err == nil {
