@@ -35,6 +35,10 @@ const (
 	// account's partition, shared with the target account (store.Share).
 	// Links are regional, like the accounts' BYOL settings they share.
 	kindAccountLink = "account-link"
+	// kindBranding is a directory's client branding, logos included: one
+	// row per branded directory, under the directory's id, kept apart from
+	// the directory so reading a directory does not read megabytes of logos.
+	kindBranding = "client-branding"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
@@ -108,6 +112,7 @@ func init() {
 		// A session ends on the clock at its ExpirationTime.
 		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }, step: (*Service).stepPoolSession, counted: true},
 		{kind: kindAccountLink, newDoc: func() any { return new(accountLink) }, prefixes: []string{"link-"}, shareable: true},
+		{kind: kindBranding, newDoc: func() any { return new(clientBranding) }},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},

@@ -48,6 +48,11 @@ type seedDirectory struct {
 	Tags        map[string]string `yaml:"tags"`
 	// WorkspaceType is PERSONAL (default) or POOLS.
 	WorkspaceType string `yaml:"workspaceType"`
+	// What ModifyEndpointEncryptionMode, ModifyStreamingProperties and
+	// CreateConnectClientAddIn set (seed_directory_extras.go).
+	EndpointEncryptionMode string         `yaml:"endpointEncryptionMode"`
+	StreamingProperties    *seedStreaming `yaml:"streamingProperties"`
+	ConnectClientAddIns    []seedAddIn    `yaml:"connectClientAddIns"`
 }
 
 type seedImage struct {
@@ -238,6 +243,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		def(&sd.WorkspaceType, string(api.WorkspaceTypePersonal))
 		d.oneOf(path+".workspaceType", sd.WorkspaceType, names(api.WorkspaceType("").Values()))
 		s.validateTags(path, sd.Tags)
+		d.validateDirectoryExtras(path, sd)
 		dirs[sd.ID] = sd
 	}
 

@@ -138,7 +138,12 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 	if sd.State != dirRegistered {
 		schedule(r, now, s.Durations().Directory)
 	}
-	if err := putDoc(ctx, tx, r, newDirectory(p, sd.ID, dirType, in)); err != nil {
+	if err := deleteBranding(ctx, tx, p, sd.ID); err != nil {
+		return err
+	}
+	dir := newDirectory(p, sd.ID, dirType, in)
+	applyDirectoryExtras(sd, dir)
+	if err := putDoc(ctx, tx, r, dir); err != nil {
 		return err
 	}
 	return tx.PutTags(ctx, p, sd.ID, storeTagsOf(sd.Tags))

@@ -25,6 +25,7 @@ type matrixPartition struct {
 	poolDir, pool         string // a POOLS directory and a WorkSpaces Pool in it
 	poolSession           string
 	link                  string // an account link to matrixLinkTarget
+	addIn                 string // the directory's Amazon Connect client add-in
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -79,6 +80,16 @@ func TestIsolationMatrix(t *testing.T) {
 		}
 		p.poolDir = aws.ToString(reg.DirectoryId)
 		p.link = aws.ToString(invite(t, p.c, matrixLinkTarget).AccountLinkId)
+		if _, err := p.c.ImportClientBranding(ctx, &workspaces.ImportClientBrandingInput{ResourceId: aws.String(p.dir),
+			DeviceTypeWeb: &types.DefaultImportClientBrandingAttributes{SupportEmail: aws.String(brandingEmail(p))}}); err != nil {
+			t.Fatalf("%s: ImportClientBranding: %v", p.name, err)
+		}
+		ai, err := p.c.CreateConnectClientAddIn(ctx, &workspaces.CreateConnectClientAddInInput{ResourceId: aws.String(p.dir),
+			Name: aws.String(p.name), URL: aws.String(connectURL)})
+		if err != nil {
+			t.Fatalf("%s: CreateConnectClientAddIn: %v", p.name, err)
+		}
+		p.addIn = aws.ToString(ai.AddInId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -244,6 +255,17 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeClientProperties(own) = %+v, want %s only", cps.ClientPropertiesList, p.dir)
 	}
 
+	brand, err := c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(p.dir)})
+	if err != nil {
+		fail("DescribeClientBranding", err)
+	}
+	if brand.DeviceTypeWeb == nil || aws.ToString(brand.DeviceTypeWeb.SupportEmail) != brandingEmail(p) {
+		t.Errorf("DescribeClientBranding(own) = %+v, want the web branding of %s", brand.DeviceTypeWeb, p.name)
+	}
+	if got := addIns(t, c, p.dir); len(got) != 1 || aws.ToString(got[0].AddInId) != p.addIn || aws.ToString(got[0].Name) != p.name {
+		t.Errorf("DescribeConnectClientAddIns(own) = %+v, want %s only", got, p.addIn)
+	}
+
 	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup, p.alias, p.poolDir, p.pool} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
@@ -345,6 +367,10 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(cps.ClientPropertiesList)
 	}
 	empty("DescribeClientProperties", n, err)
+	_, err = c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(o.dir)})
+	notFound(t, err, o.dir)
+	_, err = c.DescribeConnectClientAddIns(ctx, &workspaces.DescribeConnectClientAddInsInput{ResourceId: aws.String(o.dir)})
+	notFound(t, err, o.dir)
 	if got := connectionStates(t, c, o.ws); len(got) != 0 {
 		t.Errorf("DescribeWorkspacesConnectionStatus shows %s's WorkSpace to %s: %v", o.name, p.name, got)
 	}
@@ -376,4 +402,9 @@ func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImag
 		return nil
 	}
 	return out.Images
+}
+
+// brandingEmail is the support email of p's web branding.
+func brandingEmail(p *matrixPartition) string {
+	return "help-" + p.account + "-" + p.region + "@example.com"
 }

@@ -142,6 +142,22 @@ function describe(r) {
   return { name: "", facts: [] };
 }
 
+// dirExtras lists a directory's endpoint encryption mode, streaming
+// protocol, branded platforms and Amazon Connect add-ins, when it has any.
+function dirExtras(d, branding) {
+  const doc = d.doc || {};
+  const sp = doc.StreamingProperties || {};
+  const platforms = Object.keys((branding && branding.doc && branding.doc.Platforms) || {}).sort();
+  const addIns = (doc.ConnectClientAddIns || []).map((a) => a.Name);
+  const facts = [
+    doc.EndpointEncryptionMode && h("span", { class: "dir-encryption" }, doc.EndpointEncryptionMode),
+    sp.StreamingExperiencePreferredProtocol && h("span", { class: "dir-protocol" }, `streaming ${sp.StreamingExperiencePreferredProtocol}`),
+    platforms.length && h("span", { class: "dir-branding" }, `branding: ${platforms.join(", ")}`),
+    addIns.length && h("span", { class: "dir-addins" }, `Connect add-in: ${addIns.join(", ")}`),
+  ].filter(Boolean);
+  return facts.length ? h("span", { class: "dir-extras" }, " (", facts.map((f, i) => (i ? [" · ", f] : f)), ")") : null;
+}
+
 function appNamer(apps) {
   const names = new Map(apps.map((a) => [a.ApplicationId, a.Name]));
   return (id) => names.get(id) || id;
@@ -191,7 +207,8 @@ function renderResources(state, apps) {
           list.length ? list.map((r) => renderResource(r, appName)) : h("p", { class: "none" }, "none"));
       })),
       dirs.length
-        ? h("p", { class: "directories" }, "Directories: ", dirs.map((d) => h("span", { class: "dir", "data-id": d.id }, h("code", null, d.id), " ", badge(d.state))))
+        ? h("p", { class: "directories" }, "Directories: ", dirs.map((d) => h("span", { class: "dir", "data-id": d.id }, h("code", null, d.id), " ", badge(d.state),
+          dirExtras(d, (p.byKind["client-branding"] || []).find((b) => b.id === d.id)))))
         : null,
       pools.length
         ? h("p", { class: "pools" }, "WorkSpaces Pools: ", pools.map((r) => {
