@@ -178,7 +178,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 		}
 		return nil, fromAuth(err)
 	}
-	body, err := h.readBody(w, r)
+	body, err := h.readBody(w, r, name)
 	if err != nil {
 		return nil, err
 	}
@@ -210,17 +210,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, cal
 	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
-	return op.Call(auth.WithCaller(r.Context(), c), h.Service, in)
+	return op.Call(api.WithEndpoint(auth.WithCaller(r.Context(), c), baseURL(r)), h.Service, in)
 }
 
 // readBody reads the whole body, refusing one over the limit before
 // reading it when Content-Length announces it, and otherwise as soon as the
 // limit is passed, so an oversized upload costs at most the limit.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, op string) ([]byte, error) {
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
+	limit = max(limit, largeBodies[op])
 	tooLarge := func() error {
 		// The rest of the body is never read: the connection cannot be reused.
 		w.Header().Set("Connection", "close")
@@ -238,6 +239,22 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, serializationError("The request body could not be read.")
 	}
 	return body, nil
+}
+
+// largeBodies are the operations whose requests may be larger than the
+// handler's limit, and by how much. ImportClientBranding carries logos: the
+// API reference allows "up to 6 MB of data with each request", which is
+// 8 MB as base64 in JSON.
+var largeBodies = map[string]int64{"ImportClientBranding": 9 << 20}
+
+// baseURL is the URL under which the client reached this server: the
+// scheme of the connection and the request's Host.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // fromAuth turns a refusal of the auth layer into a protocol error.

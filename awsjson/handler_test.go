@@ -500,6 +500,26 @@ func TestHandler(t *testing.T) {
 			errType: "SerializationException",
 			want:    serialization("The request body is larger than 256 bytes."),
 		},
+		{
+			// Logos: up to 6 MB of data, whatever MaxBodyBytes says.
+			name:    "ImportClientBranding over MaxBodyBytes",
+			target:  target + "ImportClientBranding",
+			body:    `{"ResourceId":"d-0123456789","Padding":"` + strings.Repeat("x", 8<<20) + `"}`,
+			status:  501,
+			errType: "NotImplementedException",
+			want: map[string]any{
+				"__type":  "NotImplementedException",
+				"message": "wslocal does not implement WorkspacesService.ImportClientBranding yet",
+			},
+		},
+		{
+			name:    "ImportClientBranding over 9 MiB",
+			target:  target + "ImportClientBranding",
+			body:    `{"ResourceId":"d-0123456789","Padding":"` + strings.Repeat("x", 9<<20) + `"}`,
+			status:  400,
+			errType: "SerializationException",
+			want:    serialization("The request body is larger than 9437184 bytes."),
+		},
 	}
 	seenIDs := map[string]string{}
 	for _, tt := range tests {

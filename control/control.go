@@ -63,6 +63,7 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("GET "+Prefix+"applications", h.getApplications)
 	h.mux.HandleFunc("GET "+Prefix+"requests", h.getRequests)
 	h.mux.HandleFunc("POST "+Prefix+"pools/{poolId}/sessions", h.startPoolSession)
+	h.mux.HandleFunc("GET "+brandingPattern, h.brandingLogo)
 	registerUI(h.mux)
 	return &h
 }

@@ -84,7 +84,7 @@ func TestStateImportRefusesRowsThatAreNotOfTheirKind(t *testing.T) {
 			[]string{"resources[0] (workspace ws-good00001): dueAt: a workspace in state AVAILABLE has no next step"}},
 		{"unknown kind",
 			snapshotOf([]map[string]any{resourceRow("printer", "p-1", "READY", 0, `{}`)}, nil),
-			[]string{`resources[0] (printer p-1): kind: "printer" is not a resource kind; the kinds are account, bundle, connection-alias,`}},
+			[]string{`resources[0] (printer p-1): kind: "printer" is not a resource kind; the kinds are account, account-link, bundle, client-branding, connection-alias,`}},
 		{"document of another shape",
 			snapshotOf([]map[string]any{resourceRow("image", "wsi-shape0001", "AVAILABLE", 0, `{"name": 7}`)}, nil),
 			[]string{"resources[0] (image wsi-shape0001): doc: is not a image document"}},

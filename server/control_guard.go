@@ -21,12 +21,14 @@ import (
 //     127.0.0.0/8, ::1) or the host of the configured address, unless a
 //     token guards the API (a rebound page cannot send the token; a
 //     deployment reached under any name needs one anyway). Defeats DNS
-//     rebinding. GET /_wslocal/health is exempt, for probes.
+//     rebinding. GET /_wslocal/health is exempt, for probes, and so are
+//     the client branding logos (control.IsBrandingLogo), which are public.
 //   - A request that changes state (any method but GET and HEAD) is refused
 //     when the browser says it is cross-origin: Sec-Fetch-Site other than
 //     same-origin or none, or an Origin that is not this server's. Clients
 //     that are not browsers send neither header. A cross-site GET is
-//     refused too unless it is a navigation (a link to the dashboard).
+//     refused too unless it is a navigation (a link to the dashboard) or
+//     a branding logo (an <img> on a login page anywhere).
 //   - A request that changes state must say Content-Type: application/json,
 //     which a page cannot send cross-origin without a CORS preflight that
 //     wslocal never grants.
@@ -38,8 +40,8 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 		configured = strings.ToLower(h)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		health := r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health"
-		if !token && !health && !localHost(r.Host, configured) {
+		public := r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r)
+		if !token && !public && !localHost(r.Host, configured) {
 			refuse(w, http.StatusForbidden, "the control API answers only requests for this machine's loopback "+
 				"(Host: 127.0.0.1, localhost or ::1) or the address wslocal listens on; "+
 				"Host "+quoteClip(r.Host)+" is another name (set --control-token to reach it under any name)")
@@ -50,7 +52,7 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			// A page elsewhere may link to the dashboard (a navigation),
 			// not embed or fetch the control API's answers.
-			if crossSite && !health && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+			if crossSite && !public && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
 				refuse(w, http.StatusForbidden, "the control API refuses cross-site requests (Sec-Fetch-Site: "+quoteClip(site)+
 					") other than following a link")
 				return

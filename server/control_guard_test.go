@@ -112,6 +112,27 @@ func TestControlNotCrossSite(t *testing.T) {
 			t.Errorf("%s: %d %s, want 200", c.name, st, body)
 		}
 	}
+	// Client branding logos are public: an <img> on any site, under any
+	// name, reaches the handler (which answers 404: there is no logo).
+	logo := "/_wslocal/branding/000000000000/us-east-1/d-0123456789/DeviceTypeWindows/logo"
+	for name, h := range map[string]map[string]string{
+		"cross-site image":   {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+		"same-site image":    {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+		"under another Host": {"Host": "wslocal.internal:4599"},
+		"cross-origin fetch": {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors", "Origin": "https://login.example"},
+	} {
+		if st, body := do("GET", logo, "", h); st != 404 || !strings.Contains(body, "no such branding logo") {
+			t.Errorf("branding logo, %s: %d %s, want the handler's 404", name, st, body)
+		}
+	}
+	// Only reads of a logo: the rest of the branding path stays guarded.
+	if st, body := do("POST", logo, "{}", with(map[string]string{"Sec-Fetch-Site": "cross-site"})); st != 403 {
+		t.Errorf("cross-site POST to a branding path: %d %s, want 403", st, body)
+	}
+	if st, body := do("GET", "/_wslocal/branding/000000000000/us-east-1/d-0123456789/DeviceTypeWindows", "",
+		map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}); st != 403 {
+		t.Errorf("cross-site GET of a path that is not a logo: %d %s, want 403", st, body)
+	}
 }
 
 // TestControlTokenAnyHost: with a token, the token is the defence and

@@ -12,13 +12,14 @@ import (
 // requireToken guards the control API: reset, the clock and fault rules
 // would let anyone who reaches the port rewrite every account's state.
 // GET /_wslocal/health stays open, so liveness probes and start-up waits
-// need no secret; it tells only the version, store kind and clock.
+// need no secret; it tells only the version, store kind and clock. The
+// client branding logos stay open too: AWS serves them to any login page.
 func requireToken(token string, next http.Handler) http.Handler {
 	if token == "" {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" {
+		if r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

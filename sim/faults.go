@@ -16,16 +16,18 @@ import (
 var errorCode = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._:-]{0,127}$`)
 
 // A FaultRule makes wslocal fail on purpose: an API call answers an error,
-// or an application (un)install or image build ends in ERROR.
+// an application (un)install or image build ends in ERROR, or a custom
+// image import (ImportCustomWorkspaceImage) ends in ERROR.
 type FaultRule struct {
 	ID string `json:"id"`
 	// Match: every field that is set must match.
 	Operation     string `json:"operation,omitempty"`     // e.g. DeployWorkspaceApplications
 	ApplicationID string `json:"applicationId,omitempty"` // wsa-...
 	ResourceID    string `json:"resourceId,omitempty"`    // ws-..., wsi-..., wsb-...
-	// Effect: exactly one of the two.
+	// Effect: exactly one of them.
 	APIError         *APIErrorEffect         `json:"apiError,omitempty"`
 	AssociationError *AssociationErrorEffect `json:"associationError,omitempty"`
+	ImportError      *ImportErrorEffect      `json:"importError,omitempty"` // faults_import.go
 	// Count is how many times the rule fires; 0 fires until it is removed.
 	Count int `json:"count,omitempty"`
 	// Fired counts how often the rule has fired.
@@ -58,8 +60,8 @@ func NewFaults() *Faults { return &Faults{} }
 
 // Add validates and adds a rule, giving it an id.
 func (f *Faults) Add(r FaultRule) (FaultRule, error) {
-	if (r.APIError == nil) == (r.AssociationError == nil) {
-		return FaultRule{}, errors.New("a fault rule needs exactly one effect: apiError or associationError")
+	if effects(r) != 1 {
+		return FaultRule{}, errors.New("a fault rule needs exactly one effect: apiError, associationError or importError")
 	}
 	if r.Operation != "" && api.Operations[r.Operation] == nil {
 		return FaultRule{}, fmt.Errorf("operation %q is not an operation of the WorkSpaces API", r.Operation)
@@ -87,6 +89,9 @@ func (f *Faults) Add(r FaultRule) (FaultRule, error) {
 			}
 			return FaultRule{}, fmt.Errorf("associationError.code %q is not an AssociationErrorCode: one of %s", e.Code, strings.Join(codes, ", "))
 		}
+	}
+	if err := checkImportError(r); err != nil {
+		return FaultRule{}, err
 	}
 	if r.Count < 0 {
 		return FaultRule{}, errors.New("count must be 0 (until removed) or more")

@@ -14,7 +14,7 @@ import (
 // finished row stays listed, which --step does not set. kindTable says
 // which kind each governs.
 type Durations struct {
-	Import    time.Duration `json:"import" default:"1s"`    // ImportWorkspaceImage: PENDING -> AVAILABLE
+	Import    time.Duration `json:"import" default:"1s"`    // ImportWorkspaceImage: PENDING -> AVAILABLE; each stage of ImportCustomWorkspaceImage
 	Image     time.Duration `json:"image" default:"1s"`     // Create/Copy/CreateUpdatedWorkspaceImage
 	Workspace time.Duration `json:"workspace" default:"1s"` // each WorkSpace state change (PENDING, STOPPING, ...)
 	Deploy    time.Duration `json:"deploy" default:"1s"`    // each step of an application (un)install

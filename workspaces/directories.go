@@ -18,6 +18,9 @@ import (
 type directory struct {
 	api.WorkspaceDirectory
 	ClientProperties *api.ClientProperties `json:"ClientProperties,omitzero"`
+	// ConnectClientAddIns are the directory's Amazon Connect client
+	// add-ins (connect_addins.go).
+	ConnectClientAddIns []api.ConnectClientAddIn `json:"ConnectClientAddIns,omitzero"`
 }
 
 func (d *directory) wire(r *store.Resource) api.WorkspaceDirectory {
@@ -134,7 +137,7 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 		selfService = api.ReconnectEnumEnabled
 	}
 	code := strings.ToUpper(rand.Text()[:6])
-	d := &directory{api.WorkspaceDirectory{
+	d := &directory{WorkspaceDirectory: api.WorkspaceDirectory{
 		DirectoryId:              api.String(id),
 		Alias:                    api.String(id),
 		DirectoryName:            api.String(name),
@@ -167,7 +170,7 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 		CertificateBasedAuthProperties: &api.CertificateBasedAuthProperties{
 			Status: api.CertificateBasedAuthStatusEnumDisabled,
 		},
-	}, defaultClientProperties()}
+	}, ClientProperties: defaultClientProperties()}
 	// Without SubnetIds, the directory gets two subnets of its own, kept.
 	d.SubnetIds = slices.Clone(d.subnets())
 	d.DnsIpAddresses = d.dnsAddresses()
@@ -265,6 +268,9 @@ func (s *Service) stepDirectory(ctx context.Context, tx store.Tx, r *store.Resou
 		return err
 	}
 	if state == none {
+		if err := deleteBranding(ctx, tx, r.Partition, r.ID); err != nil {
+			return err
+		}
 		return deleteResource(ctx, tx, r)
 	}
 	r.State, r.DueAt = state, time.Time{}

@@ -67,3 +67,31 @@ func unavailable(id, format string, args ...any) error {
 func unsupportedConfig(format string, args ...any) error {
 	return &api.UnsupportedWorkspaceConfigurationException{Message: api.String(fmt.Sprintf(format, args...))}
 }
+
+// validation is ValidationException, the invalid-input error of the newer
+// operations (account links) in place of InvalidParameterValuesException.
+func validation(format string, args ...any) error {
+	return &api.ValidationException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+// asValidation turns an InvalidParameterValuesException of a shared helper
+// (a page token, a filter list) into ValidationException, for the
+// operations whose model lists only the latter.
+func asValidation(err error) error {
+	if e, ok := err.(*api.InvalidParameterValuesException); ok {
+		return &api.ValidationException{Message: e.Message}
+	}
+	return err
+}
+
+func conflict(format string, args ...any) error {
+	return &api.ConflictException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func accessDenied(format string, args ...any) error {
+	return &api.AccessDeniedException{Message: api.String(fmt.Sprintf(format, args...))}
+}
+
+func inProgress(format string, args ...any) error {
+	return &api.OperationInProgressException{Message: api.String(fmt.Sprintf(format, args...))}
+}

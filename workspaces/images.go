@@ -31,6 +31,9 @@ type image struct {
 	// Origin is the operation that made the image; fault rules match it.
 	Origin        string `json:"origin"`
 	SourceImageID string `json:"sourceImageId,omitempty"`
+	// CustomImport is the import of an image ImportCustomWorkspaceImage
+	// made (custom_import.go).
+	CustomImport *customImport `json:"customImport,omitempty"`
 }
 
 func osType(name api.OperatingSystemName) api.OperatingSystemType {
@@ -634,6 +637,9 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 	img, err := loadDoc[image](r)
 	if err != nil {
 		return err
+	}
+	if img.CustomImport != nil && r.State == imPending {
+		return s.stepCustomImport(ctx, tx, r, img)
 	}
 	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition, ResourceType: assocImage, ResourceID: r.ID})
 	if err != nil {

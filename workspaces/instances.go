@@ -29,6 +29,15 @@ type workspace struct {
 	// BundleApps are the applications that came with the bundle's image:
 	// they were validated when the image was made.
 	BundleApps []string `json:"wslocalBundleApps,omitempty"`
+	// Snap is the history the WorkSpace's snapshots are computed from
+	// (snapshots.go); nil for one stored before it was kept.
+	Snap *snapHistory `json:"wslocalSnapshots,omitempty"`
+	// Primary and Standby name the other side of a standby pair
+	// (standby.go): a standby names its primary, a primary its standby.
+	Primary *relatedRef `json:"wslocalPrimary,omitempty"`
+	Standby *relatedRef `json:"wslocalStandby,omitempty"`
+	// MigratedTo is the WorkSpace that replaces this one (migrate.go).
+	MigratedTo string `json:"wslocalMigratedTo,omitempty"`
 }
 
 // wire is the WorkSpace as DescribeWorkspaces shows it. AWS answers
@@ -399,17 +408,29 @@ func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorksp
 		return nil, err
 	}
 	p := partition(ctx)
-	items, next, err := describeKind(s, ctx, p, "DescribeWorkspaces", in.NextToken, pageSize(in.Limit), kindWorkspace, in.WorkspaceIds,
-		func(r *store.Resource, d *workspace) (api.Workspace, bool) {
-			switch {
-			case in.DirectoryId != nil && *in.DirectoryId != api.ToString(d.DirectoryId):
-			case in.UserName != nil && !strings.EqualFold(*in.UserName, api.ToString(d.UserName)):
-			case in.BundleId != nil && *in.BundleId != api.ToString(d.BundleId):
-			case in.WorkspaceName != nil && *in.WorkspaceName != api.ToString(d.WorkspaceName):
-			default:
-				return d.wire(r), true
-			}
-			return api.Workspace{}, false
+	// describeKind, with the transaction: a WorkSpace of a standby pair
+	// shows the other side, read from its partition (standby.go).
+	items, next, err := describe(s, ctx, p, "DescribeWorkspaces", in.NextToken, 1, pageSize(in.Limit),
+		func(tx store.Tx, now time.Time, pg *page[api.Workspace]) error {
+			return eachResource(ctx, tx, p, kindWorkspace, in.WorkspaceIds, pg, func(r *store.Resource) error {
+				d, err := loadDoc[workspace](r)
+				if err != nil {
+					return err
+				}
+				switch {
+				case in.DirectoryId != nil && *in.DirectoryId != api.ToString(d.DirectoryId):
+				case in.UserName != nil && !strings.EqualFold(*in.UserName, api.ToString(d.UserName)):
+				case in.BundleId != nil && *in.BundleId != api.ToString(d.BundleId):
+				case in.WorkspaceName != nil && *in.WorkspaceName != api.ToString(d.WorkspaceName):
+				default:
+					item := d.wire(r)
+					if err := s.relatedWire(ctx, tx, p, r, d, now, &item); err != nil {
+						return err
+					}
+					return pg.add(item, r.ID)
+				}
+				return nil
+			})
 		})
 	if err != nil {
 		return nil, err

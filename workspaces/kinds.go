@@ -31,10 +31,21 @@ const (
 	// keyed by its UUID (pool_sessions.go).
 	kindPool        = "pool"
 	kindPoolSession = "pool-session"
+	// kindAccountLink is an account link: a row of the source (inviting)
+	// account's partition, shared with the target account (store.Share).
+	// Links are regional, like the accounts' BYOL settings they share.
+	kindAccountLink = "account-link"
+	// kindBranding is a directory's client branding, logos included: one
+	// row per branded directory, under the directory's id, kept apart from
+	// the directory so reading a directory does not read megabytes of logos.
+	kindBranding = "client-branding"
 
 	// State machines that are not resource rows.
 	kindAssociation = "association" // a WorkSpace's application (an association row)
 	kindImageApp    = "image-app"   // an image's application, moved by the image
+	// kindCustomImport is the import of an image ImportCustomWorkspaceImage
+	// made, kept in the image's document and moved by the image's step.
+	kindCustomImport = "custom-image-import"
 )
 
 // kindInfo is what the service knows about one kind.
@@ -100,10 +111,13 @@ func init() {
 			step: (*Service).stepPool, counted: true, quotas: []string{"pools", "poolUserSessions"}, durations: []string{"pool"}},
 		// A session ends on the clock at its ExpirationTime.
 		{kind: kindPoolSession, newDoc: func() any { return new(poolSession) }, step: (*Service).stepPoolSession, counted: true},
+		{kind: kindAccountLink, newDoc: func() any { return new(accountLink) }, prefixes: []string{"link-"}, shareable: true},
+		{kind: kindBranding, newDoc: func() any { return new(clientBranding) }},
 
 		// Associations step on their own rows (stepAssociation).
 		{kind: kindAssociation, counted: true, durations: []string{"deploy", "removed"}},
 		{kind: kindImageApp},
+		{kind: kindCustomImport},
 	}
 	kindByName = make(map[string]*kindInfo, len(kindTable))
 	for i := range kindTable {

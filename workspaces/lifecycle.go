@@ -33,6 +33,9 @@ const (
 	evTerminate event = "terminate"
 	evMaintain  event = "admin-maintenance" // ModifyWorkspaceState ADMIN_MAINTENANCE
 	evResume    event = "available"         // ModifyWorkspaceState AVAILABLE
+	evRestore   event = "restore"           // RestoreWorkspace
+	evMigrate   event = "migrate"           // MigrateWorkspace, of the source
+	evMigrated  event = "migrated"          // a migrated source's successor is built
 
 	evAssociate    event = "associate"
 	evDisassociate event = "disassociate"
@@ -81,6 +84,7 @@ const (
 	wsUnhealthy   = string(api.WorkspaceStateUnhealthy)
 	wsImpaired    = string(api.WorkspaceStateImpaired)
 	wsSuspended   = string(api.WorkspaceStateSuspended)
+	wsRestoring   = string(api.WorkspaceStateRestoring)
 
 	asPendingInstallDeployment   = string(api.AssociationStatePendingInstallDeployment)
 	asPendingInstall             = string(api.AssociationStatePendingInstall)
@@ -112,6 +116,22 @@ var transitions = []transition{
 	{kindImageApp, asInstalling, evStepDone, asCompleted},
 	{kindImageApp, asInstalling, evStepFailed, asError},
 	{kindImageApp, asRemoved, evExpire, none}, // declared by a seed or a snapshot
+
+	// A custom image import (ImportCustomWorkspaceImage): its stages in the
+	// model's order, each able to fail.
+	{kindCustomImport, none, evCreate, ciPending},
+	{kindCustomImport, ciPending, evStepDone, ciInProgress},
+	{kindCustomImport, ciInProgress, evStepDone, ciProcessingSource},
+	{kindCustomImport, ciProcessingSource, evStepDone, ciTestingStart},
+	{kindCustomImport, ciTestingStart, evStepDone, ciUpdatingOS},
+	{kindCustomImport, ciUpdatingOS, evStepDone, ciCompatibilityChecking},
+	{kindCustomImport, ciCompatibilityChecking, evStepDone, ciTestingGeneralization},
+	{kindCustomImport, ciTestingGeneralization, evStepDone, ciCreatingTestInstance},
+	{kindCustomImport, ciCreatingTestInstance, evStepDone, ciInstallingComponents},
+	{kindCustomImport, ciInstallingComponents, evStepDone, ciGeneralizing},
+	{kindCustomImport, ciGeneralizing, evStepDone, ciValidating},
+	{kindCustomImport, ciValidating, evStepDone, ciPublishing},
+	{kindCustomImport, ciPublishing, evStepDone, ciCompleted},
 
 	// Directories.
 	{kindDirectory, none, evCreate, dirRegistering},
@@ -149,6 +169,19 @@ var transitions = []transition{
 	{kindWorkspace, wsAvailable, evResume, sameAsStart},
 	{kindWorkspace, wsMaintenance, evMaintain, sameAsStart},
 	{kindWorkspace, wsTerminating, evStepDone, wsTerminated},
+	// RestoreWorkspace: "AVAILABLE, ERROR, UNHEALTHY, or STOPPED".
+	{kindWorkspace, wsAvailable, evRestore, wsRestoring},
+	{kindWorkspace, wsError, evRestore, wsRestoring},
+	{kindWorkspace, wsUnhealthy, evRestore, wsRestoring},
+	{kindWorkspace, wsStopped, evRestore, wsRestoring},
+	{kindWorkspace, wsRestoring, evStepDone, wsAvailable},
+	// MigrateWorkspace: the source is SUSPENDED while its successor is
+	// built (nothing, not even TerminateWorkspaces, touches it), then
+	// terminated (migrate.go). Its own event, not a step's end: a SUSPENDED
+	// WorkSpace of a seed stays SUSPENDED.
+	{kindWorkspace, wsAvailable, evMigrate, wsSuspended},
+	{kindWorkspace, wsStopped, evMigrate, wsSuspended},
+	{kindWorkspace, wsSuspended, evMigrated, wsTerminating},
 	{kindWorkspace, wsTerminated, evExpire, none},
 
 	// A WorkSpace's applications.
@@ -182,7 +215,8 @@ var transitions = []transition{
 	{kindAccount, modPending, evStepDone, modCompleted},
 }
 
-// Edges from (nearly) every state. TerminateWorkspaces: "You can terminate a
+// Edges from (nearly) every state. A custom image import can fail in any
+// stage before COMPLETED. TerminateWorkspaces: "You can terminate a
 // WorkSpace that is in any state except SUSPENDED"; one already terminating
 // or terminated stays as it is. An association goes with its WorkSpace from
 // any state, and a rebuild leaves all but COMPLETED ones as they are.
@@ -195,6 +229,9 @@ func init() {
 		default:
 			transitions = append(transitions, transition{kindWorkspace, s, evTerminate, wsTerminating})
 		}
+	}
+	for _, st := range customImportStages[:len(customImportStages)-1] {
+		transitions = append(transitions, transition{kindCustomImport, st, evStepFailed, ciError})
 	}
 	for _, st := range api.AssociationState("").Values() {
 		s := string(st)
@@ -238,6 +275,13 @@ func refusal(kind, id, state string, ev event) error {
 	case kindPool, kindPoolSession:
 		return poolRefusal(kind, id, state, ev)
 	case kindWorkspace:
+		switch ev {
+		case evRestore:
+			// RestoreWorkspace's errors list no InvalidResourceStateException.
+			return notSupported("", "The WorkSpace %s is %s; only AVAILABLE, ERROR, UNHEALTHY or STOPPED WorkSpaces can be restored.", id, state)
+		case evMigrate:
+			return migrateRefusal(id, state)
+		}
 		if ev == evMaintain || ev == evResume {
 			return invalidState("The WorkSpace %s is %s; its state can be changed only between AVAILABLE and ADMIN_MAINTENANCE.", id, state)
 		}

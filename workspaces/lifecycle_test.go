@@ -20,6 +20,23 @@ var expected = map[string]map[string]map[event]string{
 		asInstalling: {evStepDone: asCompleted, evStepFailed: asError},
 		asRemoved:    {evExpire: none}, // declared by a seed or a snapshot
 	},
+	kindCustomImport: {
+		none:                    {evCreate: ciPending},
+		ciPending:               {evStepDone: ciInProgress, evStepFailed: ciError},
+		ciInProgress:            {evStepDone: ciProcessingSource, evStepFailed: ciError},
+		ciProcessingSource:      {evStepDone: ciTestingStart, evStepFailed: ciError},
+		ciTestingStart:          {evStepDone: ciUpdatingOS, evStepFailed: ciError},
+		ciUpdatingOS:            {evStepDone: ciCompatibilityChecking, evStepFailed: ciError},
+		ciCompatibilityChecking: {evStepDone: ciTestingGeneralization, evStepFailed: ciError},
+		ciTestingGeneralization: {evStepDone: ciCreatingTestInstance, evStepFailed: ciError},
+		ciCreatingTestInstance:  {evStepDone: ciInstallingComponents, evStepFailed: ciError},
+		ciInstallingComponents:  {evStepDone: ciGeneralizing, evStepFailed: ciError},
+		ciGeneralizing:          {evStepDone: ciValidating, evStepFailed: ciError},
+		ciValidating:            {evStepDone: ciPublishing, evStepFailed: ciError},
+		ciPublishing:            {evStepDone: ciCompleted, evStepFailed: ciError},
+		ciCompleted:             {},
+		ciError:                 {},
+	},
 	kindDirectory: {
 		none:             {evCreate: dirRegistering},
 		dirRegistering:   {evStepDone: dirRegistered, evDeregister: dirDeregistering},
@@ -44,18 +61,21 @@ var expected = map[string]map[string]map[event]string{
 		modCompleted: {},
 	},
 	kindWorkspace: {
-		none:          {evCreate: wsPending},
-		wsPending:     {evStepDone: wsAvailable, evStepFailed: wsError},
-		wsAvailable:   {evStop: wsStopping, evReboot: wsRebooting, evRebuild: wsRebuilding, evMaintain: wsMaintenance, evResume: sameAsStart},
+		none:      {evCreate: wsPending},
+		wsPending: {evStepDone: wsAvailable, evStepFailed: wsError},
+		wsAvailable: {evStop: wsStopping, evReboot: wsRebooting, evRebuild: wsRebuilding, evMaintain: wsMaintenance, evResume: sameAsStart,
+			evRestore: wsRestoring, evMigrate: wsSuspended},
 		wsStopping:    {evStepDone: wsStopped},
-		wsStopped:     {evStart: wsStarting, evRebuild: wsRebuilding},
+		wsStopped:     {evStart: wsStarting, evRebuild: wsRebuilding, evRestore: wsRestoring, evMigrate: wsSuspended},
 		wsStarting:    {evStepDone: wsAvailable},
 		wsRebooting:   {evStepDone: wsAvailable, evReboot: wsRebooting, evRebuild: wsRebuilding},
 		wsImpaired:    {evStop: wsStopping},
 		wsRebuilding:  {evStepDone: wsAvailable},
 		wsMaintenance: {evResume: wsAvailable, evMaintain: sameAsStart},
-		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding, evStop: wsStopping},
-		wsError:       {evRebuild: wsRebuilding, evStop: wsStopping},
+		wsUnhealthy:   {evReboot: wsRebooting, evRebuild: wsRebuilding, evStop: wsStopping, evRestore: wsRestoring},
+		wsError:       {evRebuild: wsRebuilding, evStop: wsStopping, evRestore: wsRestoring},
+		wsRestoring:   {evStepDone: wsAvailable},
+		wsSuspended:   {evMigrated: wsTerminating}, // a migrated source
 		wsTerminating: {evStepDone: wsTerminated, evTerminate: sameAsStart},
 		wsTerminated:  {evExpire: none, evTerminate: sameAsStart},
 	},
@@ -63,15 +83,16 @@ var expected = map[string]map[string]map[event]string{
 
 var allEvents = []event{evStepDone, evStepFailed, evExpire, evCreate, evStart, evStop, evReboot, evRebuild,
 	evTerminate, evMaintain, evResume, evAssociate, evDisassociate, evDeploy, evDeployForce, evDeregister,
-	evOwnerGone, evModify}
+	evOwnerGone, evModify, evRestore, evMigrate, evMigrated}
 
 // apiEvents are the calls that act on each kind: their refusals must be
 // errors of the model, which the caller receives.
 var apiEvents = map[string]map[event]bool{
 	kindAssociation: {evAssociate: true, evDisassociate: true, evDeploy: true, evDeployForce: true},
-	kindWorkspace:   {evStart: true, evStop: true, evReboot: true, evRebuild: true, evTerminate: true, evMaintain: true, evResume: true},
-	kindDirectory:   {evDeregister: true},
-	kindAccount:     {evModify: true},
+	kindWorkspace: {evStart: true, evStop: true, evReboot: true, evRebuild: true, evTerminate: true, evMaintain: true, evResume: true,
+		evRestore: true, evMigrate: true},
+	kindDirectory: {evDeregister: true},
+	kindAccount:   {evModify: true},
 }
 
 func statesOf(kind string) []string {
@@ -100,6 +121,10 @@ func statesOf(kind string) []string {
 		}
 	case kindPoolSession:
 		for _, s := range api.SessionConnectionState("").Values() {
+			add(string(s))
+		}
+	case kindCustomImport:
+		for _, s := range api.CustomWorkspaceImageImportState("").Values() {
 			add(string(s))
 		}
 	default:
@@ -159,6 +184,13 @@ func TestRefusalsNameTheDocumentedErrors(t *testing.T) {
 		{kindAssociation, asRemoved, evDisassociate, "InvalidParameterValuesException"},
 		{kindWorkspace, wsStopped, evMaintain, "InvalidResourceStateException"},
 		{kindWorkspace, wsPending, evStop, "InvalidResourceStateException"},
+		// RestoreWorkspace and MigrateWorkspace list no InvalidResourceStateException.
+		{kindWorkspace, wsRebooting, evRestore, "OperationNotSupportedException"},
+		{kindWorkspace, wsTerminated, evRestore, "OperationNotSupportedException"},
+		{kindWorkspace, wsRebooting, evMigrate, "OperationInProgressException"},
+		{kindWorkspace, wsSuspended, evMigrate, "OperationInProgressException"},
+		{kindWorkspace, wsError, evMigrate, "ResourceUnavailableException"},
+		{kindWorkspace, wsMaintenance, evMigrate, "ResourceUnavailableException"},
 		{kindDirectory, dirDeregistering, evDeregister, "InvalidResourceStateException"},
 		{kindAccount, modPending, evModify, "InvalidResourceStateException"},
 		{kindAccount, modCompleted, evModify, "InvalidResourceStateException"},

@@ -23,15 +23,6 @@ type poolSession struct {
 	api.WorkspacesPoolSession
 }
 
-// newUUID mints a random (version 4) UUID in lowercase.
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // ErrPoolNotFound: StartPoolSession found no such pool.
 var ErrPoolNotFound = errors.New("no such WorkSpaces Pool")
 

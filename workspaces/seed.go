@@ -36,6 +36,8 @@ type seedPartition struct {
 	Bundles     []seedBundle    `yaml:"bundles"`
 	Workspaces  []seedWorkspace `yaml:"workspaces"`
 	Pools       []seedPool      `yaml:"pools"` // seed_pools.go
+	// AccountLinks are links this account (the source) invited.
+	AccountLinks []seedAccountLink `yaml:"accountLinks"`
 }
 
 type seedDirectory struct {
@@ -46,6 +48,11 @@ type seedDirectory struct {
 	Tags        map[string]string `yaml:"tags"`
 	// WorkspaceType is PERSONAL (default) or POOLS.
 	WorkspaceType string `yaml:"workspaceType"`
+	// What ModifyEndpointEncryptionMode, ModifyStreamingProperties and
+	// CreateConnectClientAddIn set (seed_directory_extras.go).
+	EndpointEncryptionMode string         `yaml:"endpointEncryptionMode"`
+	StreamingProperties    *seedStreaming `yaml:"streamingProperties"`
+	ConnectClientAddIns    []seedAddIn    `yaml:"connectClientAddIns"`
 }
 
 type seedImage struct {
@@ -95,6 +102,9 @@ type seedWorkspace struct {
 	UserVolumeGiB int               `yaml:"userVolumeGiB"`
 	Applications  []seedAssociation `yaml:"applications"`
 	Tags          map[string]string `yaml:"tags"`
+	// StandbyOf makes the WorkSpace the standby of a primary declared in
+	// another Region of the same account (seed_standby.go).
+	StandbyOf *seedStandbyOf `yaml:"standbyOf"`
 }
 
 var (
@@ -206,6 +216,7 @@ func (s *Seed) validate() {
 		seen[p] = true
 		s.validatePartition(path, a)
 	}
+	s.validateStandbys()
 }
 
 func (s *Seed) validatePartition(pp string, a *seedPartition) {
@@ -232,6 +243,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		def(&sd.WorkspaceType, string(api.WorkspaceTypePersonal))
 		d.oneOf(path+".workspaceType", sd.WorkspaceType, names(api.WorkspaceType("").Values()))
 		s.validateTags(path, sd.Tags)
+		d.validateDirectoryExtras(path, sd)
 		dirs[sd.ID] = sd
 	}
 
@@ -369,6 +381,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		s.validateTags(path, sw.Tags)
 	}
 	s.validatePools(pp, a, dirs, bundles)
+	s.validateAccountLinks(pp, a)
 }
 
 // validateAssociations checks a resource's applications and resolves them

@@ -54,7 +54,7 @@ func (s *Service) applySeed(ctx context.Context, stx store.Tx, seed *Seed) error
 			return err
 		}
 	}
-	return nil
+	return s.seedStandbys(ctx, tx, seed)
 }
 
 // checkedTx checks every row a seed writes as a snapshot's rows are
@@ -111,6 +111,11 @@ func (s *Service) seedPartition(ctx context.Context, tx store.Tx, d *seedDoc, pp
 			return err
 		}
 	}
+	for i := range a.AccountLinks {
+		if err := s.seedAccountLink(ctx, tx, p, &a.AccountLinks[i], now); err != nil {
+			return fmt.Errorf("%s.accountLinks[%d]: %w", pp, i, err)
+		}
+	}
 	return nil
 }
 
@@ -153,7 +158,12 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 	if sd.State != dirRegistered {
 		schedule(r, now, s.Durations().Directory)
 	}
-	if err := putDoc(ctx, tx, r, newDirectory(p, sd.ID, dirType, in)); err != nil {
+	if err := deleteBranding(ctx, tx, p, sd.ID); err != nil {
+		return err
+	}
+	dir := newDirectory(p, sd.ID, dirType, in)
+	applyDirectoryExtras(sd, dir)
+	if err := putDoc(ctx, tx, r, dir); err != nil {
 		return err
 	}
 	return tx.PutTags(ctx, p, sd.ID, storeTagsOf(sd.Tags))

@@ -72,30 +72,30 @@ func TestSeedPoolErrors(t *testing.T) {
 accounts:
   - directories: [{id: d-1234567890}]
     pools:
-      - {name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 1}
+      - {name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 1}
 `, "accounts[0].pools[0].directory", "a pool needs a REGISTERED one with workspaceType POOLS"},
 		{"sessions of a stopped pool", `
 accounts:
   - directories: [{id: d-1234567890, workspaceType: POOLS}]
     pools:
-      - {name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 1, state: STOPPED, sessions: [{userId: al}]}
+      - {name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 1, state: STOPPED, sessions: [{userId: al}]}
 `, "accounts[0].pools[0].sessions", "a STOPPED pool has no sessions"},
 		{"more sessions than desired", `
 accounts:
   - directories: [{id: d-1234567890, workspaceType: POOLS}]
     pools:
-      - {name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 1, sessions: [{userId: al}, {userId: bo}]}
+      - {name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 1, sessions: [{userId: al}, {userId: bo}]}
 `, "accounts[0].pools[0].sessions", "2 sessions, and the pool has 1 desired user sessions"},
 		{"bad state", `
 accounts:
   - directories: [{id: d-1234567890, workspaceType: POOLS}]
     pools:
-      - {name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 1, state: ERROR}
+      - {name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 1, state: ERROR}
 `, "accounts[0].pools[0].state", `"ERROR" is not one of`},
 		{"bad id", `
 accounts:
   - pools:
-      - {id: wspool-x, name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 1}
+      - {id: wspool-x, name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 1}
 `, "accounts[0].pools[0].id", "breaks the model's constraint"},
 		{"unknown bundle", `
 accounts:
@@ -107,7 +107,7 @@ accounts:
 accounts:
   - directories: [{id: d-1234567890, workspaceType: POOLS}]
     workspaces:
-      - {directory: d-1234567890, bundle: wsb-dfyzk6mz7, userName: jo}
+      - {directory: d-1234567890, bundle: wsb-93xk71ss4, userName: jo}
 `, "accounts[0].workspaces[0].directory", "WorkSpaces need a PERSONAL one"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestSeedPoolOverQuota(t *testing.T) {
 accounts:
   - directories: [{id: d-1234567890, workspaceType: POOLS}]
     pools:
-      - {name: p, directory: d-1234567890, bundle: wsb-dfyzk6mz7, desiredUserSessions: 5000000000}
+      - {name: p, directory: d-1234567890, bundle: wsb-93xk71ss4, desiredUserSessions: 5000000000}
 `))
 	if err != nil {
 		t.Fatal(err)

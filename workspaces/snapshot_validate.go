@@ -182,6 +182,20 @@ var rowRules = map[string]kindRules{
 		anyState: true,
 		moving:   func(string) bool { return true },
 	},
+	kindAccountLink: {
+		states: names(api.AccountLinkStatusEnum("").Values()),
+		moving: never,
+		check: func(r *store.Resource, doc any) *rowProblem {
+			if id := api.ToString(doc.(*accountLink).AccountLinkId); id != r.ID {
+				return problem("doc.AccountLinkId", "%q is not the row's id %s", id, r.ID)
+			}
+			return nil
+		},
+	},
+	kindBranding: {
+		states: []string{brandingState},
+		moving: never,
+	},
 	kindConnectionString: {
 		states: []string{"RESERVED"},
 		moving: never,

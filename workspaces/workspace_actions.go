@@ -65,7 +65,7 @@ func (s *Service) changeWorkspace(ctx context.Context, tx store.Tx, p store.Part
 			return code, msg, err
 		}
 	}
-	r.State = state
+	w.setState(r, state, now)
 	schedule(r, now, s.Durations().Workspace)
 	if ev == evRebuild {
 		if err := s.rebuildApps(ctx, tx, p, r, w, now); err != nil {
@@ -122,6 +122,13 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 	if r.State == wsTerminated {
 		ev = evExpire
 	}
+	w, err := loadDoc[workspace](r)
+	if err != nil {
+		return err
+	}
+	if r.State == wsSuspended && w.MigratedTo != "" {
+		ev = evMigrated // its successor is built (migrate.go)
+	}
 	state, err := next(kindWorkspace, r.ID, r.State, ev)
 	if err != nil {
 		return err
@@ -129,7 +136,12 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 	if state == none {
 		return deleteResource(ctx, tx, r)
 	}
-	r.State, r.DueAt = state, time.Time{}
+	w.setState(r, state, at)
+	r.DueAt = time.Time{}
+	if state == wsTerminating {
+		// A migrated source goes on to be terminated.
+		schedule(r, at, s.Durations().Workspace)
+	}
 	if state == wsTerminated {
 		// A terminated WorkSpace stays listed a while; its applications go.
 		r.DueAt = at.Add(s.Durations().Terminated)
@@ -137,7 +149,7 @@ func (s *Service) stepWorkspace(ctx context.Context, tx store.Tx, r *store.Resou
 			return err
 		}
 	}
-	return tx.PutResource(ctx, r)
+	return putDoc(ctx, tx, r, w)
 }
 
 func workspaceIDs[T any](reqs []T, id func(T) *string) []string {
@@ -211,7 +223,7 @@ func (s *Service) ModifyWorkspaceState(ctx context.Context, in *api.ModifyWorksp
 	}
 	p := partition(ctx)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, _, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
+		r, w, err := getWorkspace(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
@@ -222,8 +234,8 @@ func (s *Service) ModifyWorkspaceState(ctx context.Context, in *api.ModifyWorksp
 		if state == sameAsStart {
 			return nil
 		}
-		r.State = state
-		return tx.PutResource(ctx, r)
+		w.setState(r, state, now)
+		return putDoc(ctx, tx, r, w)
 	})
 	if err != nil {
 		return nil, err

@@ -158,6 +158,7 @@ func start(t *testing.T, args []string, getenv func(string) string) (string, *sy
 		}
 		select {
 		case err := <-done:
+			done <- nil // the cleanup waits for run, which has ended
 			t.Fatalf("run ended before serving: %v\n%s", err, stderr.String())
 		case <-time.After(10 * time.Millisecond):
 		}
@@ -191,9 +192,9 @@ func TestBannerAndSeedFromTheEnvironment(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
-	// 7, and the pools directory, the pool and its two sessions.
-	if len(state.Resources) != 11 {
-		t.Errorf("the seeded state has %d resources, want 11: %+v", len(state.Resources), state.Resources)
+	// 7, the pools directory, the pool and its two sessions, and an account link.
+	if len(state.Resources) != 12 {
+		t.Errorf("the seeded state has %d resources, want 12: %+v", len(state.Resources), state.Resources)
 	}
 }
 

@@ -29,3 +29,7 @@ func TestBoto3Story(t *testing.T) { runPython(t, "python/story.py") }
 // TestBoto3Isolation: two accounts by access key and two regions see only
 // their own images, tags and associations.
 func TestBoto3Isolation(t *testing.T) { runPython(t, "python/isolation.py") }
+
+// TestBoto3ClientBranding: logos imported from PNG files (one over 1 MiB)
+// come back byte for byte from their LogoUrls over plain HTTP.
+func TestBoto3ClientBranding(t *testing.T) { runPython(t, "python/branding.py") }

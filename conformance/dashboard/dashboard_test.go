@@ -103,6 +103,12 @@ func TestDashboard(t *testing.T) {
 				t.Errorf("the WorkSpace's card lacks %q:\n%s", want, ws)
 			}
 		}
+		dir := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%s).innerText`, js(fmt.Sprintf(`.dir[data-id=%q]`, s.directory))))
+		for _, want := range []string{"FIPS_VALIDATED", "streaming UDP", "branding: DeviceTypeIos, DeviceTypeWindows", "Connect add-in: Contact center"} {
+			if !strings.Contains(dir, want) {
+				t.Errorf("the directory's line lacks %q:\n%s", want, dir)
+			}
+		}
 		waitFor(t, ctx, "the other account's image under its own account and region",
 			stateIs(assocIn(`.partition[data-account="111111111111"][data-region="eu-west-1"]`, s.euImage, s.office2016), "COMPLETED"))
 		if n := eval[int](t, ctx, `document.querySelectorAll("#resources .partition").length`); n != 2 {

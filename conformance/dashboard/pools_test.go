@@ -18,7 +18,7 @@ func TestDashboardPools(t *testing.T) {
 	srv.Seed(`accounts:
   - directories: [{id: wsd-pools0001, workspaceType: POOLS}]
     pools:
-      - {id: wspool-desk00001, name: call-centre, directory: wsd-pools0001, bundle: wsb-dfyzk6mz7,
+      - {id: wspool-desk00001, name: call-centre, directory: wsd-pools0001, bundle: wsb-93xk71ss4,
          desiredUserSessions: 2, sessions: [{userId: alice}]}
 `)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_wslocal/ui")); err != nil {

@@ -76,6 +76,21 @@ func makeScene(t *testing.T, srv *wslocaltest.Server) scene {
 	})
 	must("RegisterWorkspaceDirectory", err)
 	srv.Advance(time.Minute) // images AVAILABLE, directory REGISTERED
+	// The directory's extras, which its line on the dashboard lists (FIPS
+	// first: a directory with WorkSpaces cannot switch to it).
+	_, err = c.ModifyEndpointEncryptionMode(ctx, &workspaces.ModifyEndpointEncryptionModeInput{DirectoryId: aws.String(s.directory),
+		EndpointEncryptionMode: types.EndpointEncryptionModeFipsValidated})
+	must("ModifyEndpointEncryptionMode", err)
+	_, err = c.ModifyStreamingProperties(ctx, &workspaces.ModifyStreamingPropertiesInput{ResourceId: aws.String(s.directory),
+		StreamingProperties: &types.StreamingProperties{StreamingExperiencePreferredProtocol: types.StreamingExperiencePreferredProtocolEnumUdp}})
+	must("ModifyStreamingProperties", err)
+	_, err = c.CreateConnectClientAddIn(ctx, &workspaces.CreateConnectClientAddInInput{ResourceId: aws.String(s.directory),
+		Name: aws.String("Contact center"), URL: aws.String("https://example.my.connect.aws/ccp-v2")})
+	must("CreateConnectClientAddIn", err)
+	_, err = c.ImportClientBranding(ctx, &workspaces.ImportClientBrandingInput{ResourceId: aws.String(s.directory),
+		DeviceTypeWindows: &types.DefaultImportClientBrandingAttributes{SupportEmail: aws.String("help@example.com")},
+		DeviceTypeIos:     &types.IosImportClientBrandingAttributes{SupportLink: aws.String("https://example.com/help")}})
+	must("ImportClientBranding", err)
 
 	bundle, err := c.CreateWorkspaceBundle(ctx, &workspaces.CreateWorkspaceBundleInput{
 		BundleName: aws.String("golden-standard"), BundleDescription: aws.String("golden image on Standard"),

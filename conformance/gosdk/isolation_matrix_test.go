@@ -20,9 +20,12 @@ type matrixPartition struct {
 	c                     *workspaces.Client
 	image, bundle, ws     string
 	dir, ipGroup, alias   string
+	customImage           string // ImportCustomWorkspaceImage
 	byolRange             string
 	poolDir, pool         string // a POOLS directory and a WorkSpaces Pool in it
 	poolSession           string
+	link                  string // an account link to matrixLinkTarget
+	addIn                 string // the directory's Amazon Connect client add-in
 }
 
 // TestIsolationMatrix: three accounts in two regions each build the same
@@ -52,6 +55,7 @@ func TestIsolationMatrix(t *testing.T) {
 	for i, p := range parts {
 		i /= 2 // the account's index
 		p.image = importImage(t, p.c, "golden", importOpts{apps: []types.Application{types.ApplicationMicrosoftOffice2019}, tags: tag(p)})
+		p.customImage = importCustomFor(t, p.c, p.account, p.region)
 		registerDirectory(t, p.c, p.dir, tag(p)...)
 		g, err := p.c.CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("office"), Tags: tag(p)})
 		if err != nil {
@@ -75,6 +79,17 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("%s: RegisterWorkspaceDirectory(POOLS): %v", p.name, err)
 		}
 		p.poolDir = aws.ToString(reg.DirectoryId)
+		p.link = aws.ToString(invite(t, p.c, matrixLinkTarget).AccountLinkId)
+		if _, err := p.c.ImportClientBranding(ctx, &workspaces.ImportClientBrandingInput{ResourceId: aws.String(p.dir),
+			DeviceTypeWeb: &types.DefaultImportClientBrandingAttributes{SupportEmail: aws.String(brandingEmail(p))}}); err != nil {
+			t.Fatalf("%s: ImportClientBranding: %v", p.name, err)
+		}
+		ai, err := p.c.CreateConnectClientAddIn(ctx, &workspaces.CreateConnectClientAddInInput{ResourceId: aws.String(p.dir),
+			Name: aws.String(p.name), URL: aws.String(connectURL)})
+		if err != nil {
+			t.Fatalf("%s: CreateConnectClientAddIn: %v", p.name, err)
+		}
+		p.addIn = aws.ToString(ai.AddInId)
 	}
 	srv.Advance(time.Minute)
 	for _, p := range parts {
@@ -138,8 +153,11 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeApplications (global): %d applications, want the %d of the catalogue", len(apps.Applications), len(catalogue))
 	}
 
-	if ids := allImageIDs(t, c); !slices.Equal(ids, []string{p.image}) {
-		t.Errorf("DescribeWorkspaceImages = %v, want only %s", ids, p.image)
+	if ids, want := allImageIDs(t, c), sortedIDs(p.image, p.customImage); !slices.Equal(ids, want) {
+		t.Errorf("DescribeWorkspaceImages = %v, want only %v", ids, want)
+	}
+	if got := describeCustom(t, c, p.customImage); got.State != types.CustomWorkspaceImageImportStateCompleted {
+		t.Errorf("DescribeCustomWorkspaceImageImport(own) = %s, want COMPLETED", got.State)
 	}
 	if as := imageAssociations(t, c, p.image); len(as) != 1 || aws.ToString(as[0].ImageId) != p.image {
 		t.Errorf("DescribeImageAssociations(own) = %+v", as)
@@ -237,6 +255,17 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 		t.Errorf("DescribeClientProperties(own) = %+v, want %s only", cps.ClientPropertiesList, p.dir)
 	}
 
+	brand, err := c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(p.dir)})
+	if err != nil {
+		fail("DescribeClientBranding", err)
+	}
+	if brand.DeviceTypeWeb == nil || aws.ToString(brand.DeviceTypeWeb.SupportEmail) != brandingEmail(p) {
+		t.Errorf("DescribeClientBranding(own) = %+v, want the web branding of %s", brand.DeviceTypeWeb, p.name)
+	}
+	if got := addIns(t, c, p.dir); len(got) != 1 || aws.ToString(got[0].AddInId) != p.addIn || aws.ToString(got[0].Name) != p.name {
+		t.Errorf("DescribeConnectClientAddIns(own) = %+v, want %s only", got, p.addIn)
+	}
+
 	for _, id := range []string{p.image, p.bundle, p.ws, p.dir, p.ipGroup, p.alias, p.poolDir, p.pool} {
 		if tags := tagsOf(t, c, id); len(tags) != 1 || tags["partition"] != p.name {
 			t.Errorf("DescribeTags(%s) = %v, want partition=%s only", id, tags, p.name)
@@ -246,6 +275,11 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	perms, err := c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(p.image)})
 	if err != nil {
 		fail("DescribeWorkspaceImagePermissions", err)
+	}
+	if snaps, err := c.DescribeWorkspaceSnapshots(ctx, &workspaces.DescribeWorkspaceSnapshotsInput{WorkspaceId: aws.String(p.ws)}); err != nil {
+		fail("DescribeWorkspaceSnapshots", err)
+	} else if snaps.RestoreSnapshots == nil || snaps.RebuildSnapshots == nil {
+		t.Errorf("DescribeWorkspaceSnapshots(own) = %+v, want its (possibly empty) lists", snaps)
 	}
 	if got := connectionStates(t, c); len(got) != 1 || got[p.ws] == "" {
 		t.Errorf("DescribeWorkspacesConnectionStatus = %v, want only %s", got, p.ws)
@@ -259,6 +293,7 @@ func checkOwnPartition(t *testing.T, p *matrixPartition, office, sharedWith stri
 	if len(perms.ImagePermissions) != 1 || aws.ToString(perms.ImagePermissions[0].SharedAccountId) != sharedWith {
 		t.Errorf("DescribeWorkspaceImagePermissions(own) = %+v, want %s only", perms.ImagePermissions, sharedWith)
 	}
+	checkOwnLinks(t, p)
 }
 
 // checkForeignPartition: p sees nothing of o, whichever id it asks for.
@@ -332,6 +367,10 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 		n = len(cps.ClientPropertiesList)
 	}
 	empty("DescribeClientProperties", n, err)
+	_, err = c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(o.dir)})
+	notFound(t, err, o.dir)
+	_, err = c.DescribeConnectClientAddIns(ctx, &workspaces.DescribeConnectClientAddInsInput{ResourceId: aws.String(o.dir)})
+	notFound(t, err, o.dir)
 	if got := connectionStates(t, c, o.ws); len(got) != 0 {
 		t.Errorf("DescribeWorkspacesConnectionStatus shows %s's WorkSpace to %s: %v", o.name, p.name, got)
 	}
@@ -347,10 +386,15 @@ func checkForeignPartition(t *testing.T, p, o *matrixPartition) {
 	notFound(t, err, o.ws)
 	_, err = c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(o.image)})
 	notFound(t, err, o.image)
+	_, err = c.DescribeCustomWorkspaceImageImport(ctx, &workspaces.DescribeCustomWorkspaceImageImportInput{ImageId: aws.String(o.customImage)})
+	notFound(t, err, o.customImage)
 	for _, id := range []string{o.image, o.bundle, o.ws, o.dir, o.ipGroup, o.alias, o.poolDir, o.pool} {
 		_, err = c.DescribeTags(ctx, &workspaces.DescribeTagsInput{ResourceId: aws.String(id)})
 		notFound(t, err, id)
 	}
+	_, err = c.DescribeWorkspaceSnapshots(ctx, &workspaces.DescribeWorkspaceSnapshotsInput{WorkspaceId: aws.String(o.ws)})
+	notFound(t, err, o.ws)
+	checkForeignLinks(t, p, o)
 }
 
 func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImage {
@@ -358,4 +402,9 @@ func imgsOf(out *workspaces.DescribeWorkspaceImagesOutput) []types.WorkspaceImag
 		return nil
 	}
 	return out.Images
+}
+
+// brandingEmail is the support email of p's web branding.
+func brandingEmail(p *matrixPartition) string {
+	return "help-" + p.account + "-" + p.region + "@example.com"
 }

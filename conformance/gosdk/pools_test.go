@@ -23,8 +23,9 @@ var (
 	sessionIDPattern = regexp.MustCompile(`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`)
 )
 
-// poolBundle is the public bundle the pools of these tests stream from.
-const poolBundleName = "Standard with Windows 10 and Office 2016"
+// poolBundleName is the public bundle the pools of these tests stream from:
+// the one Terraform's aws_workspaces_pool acceptance test uses (wsb-93xk71ss4).
+const poolBundleName = "Standard with Windows 10 (Server 2022 based) (WSP)"
 
 // registerPoolsDirectory registers a directory for pools, as Terraform's
 // aws_workspaces_directory with workspace_type POOLS does, and moves the

@@ -131,12 +131,31 @@ function describe(r) {
       return {
         name: d.UserName,
         facts: [props.OperatingSystemName, props.ComputeTypeName, props.RootVolumeSizeGib && `${props.RootVolumeSizeGib} GiB root`,
-          d.BundleId && `bundle ${d.BundleId}`, d.DirectoryId && `directory ${d.DirectoryId}`],
+          d.BundleId && `bundle ${d.BundleId}`, d.DirectoryId && `directory ${d.DirectoryId}`,
+          d.wslocalStandby && `standby ${d.wslocalStandby.workspaceId} in ${d.wslocalStandby.region}`,
+          d.wslocalPrimary && `standby of ${d.wslocalPrimary.workspaceId} in ${d.wslocalPrimary.region}`,
+          d.wslocalMigratedTo && `migrated to ${d.wslocalMigratedTo}`],
       };
     case "directory":
       return { name: d.DirectoryName || d.Alias || d.WorkspaceDirectoryName, facts: [d.DirectoryType] };
   }
   return { name: "", facts: [] };
+}
+
+// dirExtras lists a directory's endpoint encryption mode, streaming
+// protocol, branded platforms and Amazon Connect add-ins, when it has any.
+function dirExtras(d, branding) {
+  const doc = d.doc || {};
+  const sp = doc.StreamingProperties || {};
+  const platforms = Object.keys((branding && branding.doc && branding.doc.Platforms) || {}).sort();
+  const addIns = (doc.ConnectClientAddIns || []).map((a) => a.Name);
+  const facts = [
+    doc.EndpointEncryptionMode && h("span", { class: "dir-encryption" }, doc.EndpointEncryptionMode),
+    sp.StreamingExperiencePreferredProtocol && h("span", { class: "dir-protocol" }, `streaming ${sp.StreamingExperiencePreferredProtocol}`),
+    platforms.length && h("span", { class: "dir-branding" }, `branding: ${platforms.join(", ")}`),
+    addIns.length && h("span", { class: "dir-addins" }, `Connect add-in: ${addIns.join(", ")}`),
+  ].filter(Boolean);
+  return facts.length ? h("span", { class: "dir-extras" }, " (", facts.map((f, i) => (i ? [" · ", f] : f)), ")") : null;
 }
 
 function appNamer(apps) {
@@ -188,7 +207,8 @@ function renderResources(state, apps) {
           list.length ? list.map((r) => renderResource(r, appName)) : h("p", { class: "none" }, "none"));
       })),
       dirs.length
-        ? h("p", { class: "directories" }, "Directories: ", dirs.map((d) => h("span", { class: "dir", "data-id": d.id }, h("code", null, d.id), " ", badge(d.state))))
+        ? h("p", { class: "directories" }, "Directories: ", dirs.map((d) => h("span", { class: "dir", "data-id": d.id }, h("code", null, d.id), " ", badge(d.state),
+          dirExtras(d, (p.byKind["client-branding"] || []).find((b) => b.id === d.id)))))
         : null,
       pools.length
         ? h("p", { class: "pools" }, "WorkSpaces Pools: ", pools.map((r) => {
@@ -313,6 +333,32 @@ function computeSummary(app, every) {
   return [...have].join(", ");
 }
 
+// LINK_TONES colours the statuses of account links.
+const LINK_TONES = {
+  LINKED: "ok", PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT: "wait",
+  REJECTED: "bad", LINKING_FAILED: "bad", LINK_NOT_FOUND: "bad",
+};
+
+// renderLinks lists the account links of the export: one row per link,
+// kept in the source's partition and shared with the target.
+function renderLinks(state) {
+  const links = (state.resources || []).filter((r) => r.kind === "account-link");
+  if (!links.length) return h("p", { class: "empty" }, "No account links. CreateAccountLinkInvitation from a source account makes one.");
+  links.sort((x, y) => (x.region + x.id).localeCompare(y.region + y.id));
+  return h("table", { class: "links" },
+    h("thead", null, h("tr", null, ["Link", "Source", "Target", "Region", "Status", "Created"].map((c) => h("th", null, c)))),
+    h("tbody", null, links.map((r) => {
+      const d = r.doc || {};
+      return h("tr", { "data-link": r.id, "data-state": r.state },
+        h("td", null, h("code", null, r.id)),
+        h("td", null, h("code", null, r.account)),
+        h("td", null, h("code", null, d.TargetAccountId || "")),
+        h("td", null, r.region),
+        h("td", null, h("span", { class: `badge tone-${LINK_TONES[r.state] || "busy"}`, "data-state": r.state }, r.state)),
+        h("td", { class: "muted" }, when(r.created)));
+    })));
+}
+
 function renderFacts(health) {
   const facts = [["version", health.version], ["store", health.store], ["clock", health.clock], ["now", when(health.now)]];
   return facts.map(([k, v]) => h("div", null, h("dt", null, k), h("dd", { "data-fact": k }, v || "")));
@@ -361,9 +407,11 @@ async function tick() {
     const key = JSON.stringify({ ...state.value, exportedAt: null }) + appsKey;
     show("graph", key, () => renderGraph(state.value, catalogue));
     show("resources", key, () => renderResources(state.value, catalogue));
+    show("links", key, () => renderLinks(state.value));
   } else {
     unavailable("graph", state.reason);
     unavailable("resources", state.reason);
+    unavailable("links", state.reason);
   }
   if (reqs.status === "fulfilled") show("requests", JSON.stringify(reqs.value), () => renderRequests(reqs.value));
   else unavailable("requests", reqs.reason);

@@ -76,8 +76,9 @@ dirs = client.describe_workspace_directories(Filters=[{"Name": "WORKSPACE_TYPE",
 assert [x["DirectoryId"] for x in dirs] == [directory], dirs
 
 step("CreateWorkspacesPool from a public bundle")
-bundle = next(b["BundleId"] for b in client.describe_workspace_bundles(Owner="AMAZON")["Bundles"]
-              if b["Name"] == "Standard with Windows 10 and Office 2016")
+bundle = next(b["BundleId"] for page in client.get_paginator("describe_workspace_bundles").paginate(Owner="AMAZON")
+              for b in page["Bundles"]
+              if b["Name"] == "Standard with Windows 10 (Server 2022 based) (WSP)")
 p = client.create_workspaces_pool(PoolName="call-centre", Description="Call centre", BundleId=bundle, DirectoryId=directory,
                                   Capacity={"DesiredUserSessions": 2}, RunningMode="AUTO_STOP",
                                   ApplicationSettings={"Status": "ENABLED", "SettingsGroup": "desk"},
