@@ -445,38 +445,6 @@ func TestImagesQuotaConfigured(t *testing.T) {
 	importImage(t, newClient(srv.AWSConfigFor(defaultAccount, "eu-west-1")), "q-3", importOpts{})
 }
 
-// An operation wslocal does not implement yet answers HTTP 501 with the code
-// NotImplementedException, which the SDK surfaces as an API error.
-func TestNotImplemented(t *testing.T) {
-	t.Parallel()
-	srv := start(t)
-	c := client(srv)
-	_, err := c.GetAccountLink(context.Background(), &workspaces.GetAccountLinkInput{})
-	if err == nil {
-		t.Fatal("GetAccountLink succeeded, want NotImplementedException")
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("error %v (%T) is not a smithy.APIError", err, err)
-	}
-	if ae.ErrorCode() != "NotImplementedException" {
-		t.Errorf("code = %s, want NotImplementedException", ae.ErrorCode())
-	}
-	if !strings.Contains(ae.ErrorMessage(), "GetAccountLink") {
-		t.Errorf("message %q does not name the operation", ae.ErrorMessage())
-	}
-	var re *awshttp.ResponseError
-	if !errors.As(err, &re) {
-		t.Fatalf("error %v carries no *awshttp.ResponseError", err)
-	}
-	if re.HTTPStatusCode() != http.StatusNotImplemented {
-		t.Errorf("HTTP status = %d, want 501", re.HTTPStatusCode())
-	}
-	if re.ServiceRequestID() == "" {
-		t.Errorf("no x-amzn-RequestId on the error response")
-	}
-}
-
 // Errors of the protocol itself, sent raw since the SDK cannot produce them.
 func TestProtocolErrors(t *testing.T) {
 	t.Parallel()
