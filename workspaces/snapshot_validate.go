@@ -97,7 +97,11 @@ var rowRules = map[string]kindRules{
 	},
 	kindWorkspace: {
 		states: names(api.WorkspaceState("").Values()),
-		moving: func(s string) bool { return s == wsTerminated || steps(kindWorkspace, evStepDone)(s) },
+		// A SUSPENDED WorkSpace moves on (evMigrated) only while it is
+		// migrated: check asks for its successor then.
+		moving: func(s string) bool {
+			return s == wsTerminated || steps(kindWorkspace, evStepDone)(s) || steps(kindWorkspace, evMigrated)(s)
+		},
 		check: func(r *store.Resource, doc any) *rowProblem {
 			w := doc.(*workspace)
 			switch {
@@ -111,12 +115,17 @@ var rowRules = map[string]kindRules{
 				return problem("doc.UserName", "a WorkSpace needs a user")
 			case w.WorkspaceProperties == nil:
 				return problem("doc.WorkspaceProperties", "a WorkSpace needs its properties")
+			case r.State == wsSuspended && !r.DueAt.IsZero() && w.MigratedTo == "":
+				return problem("dueAt", "a SUSPENDED WorkSpace has a due time only while it is migrated (doc.MigratedTo)")
 			}
 			return nil
 		},
 		duration: func(d Durations, s string) time.Duration {
-			if s == wsTerminated {
+			switch s {
+			case wsTerminated:
 				return d.Terminated
+			case wsSuspended:
+				return 0 // a seed's or a snapshot's SUSPENDED WorkSpace stays SUSPENDED
 			}
 			return d.Workspace
 		},
@@ -312,7 +321,11 @@ func (s *Service) dueFor(r *store.Resource, now time.Time) time.Time {
 	if !r.DueAt.IsZero() || rules.duration == nil || !rules.moving(r.State) {
 		return r.DueAt
 	}
-	return now.Add(rules.duration(s.Durations(), r.State))
+	d := rules.duration(s.Durations(), r.State)
+	if d == 0 {
+		return r.DueAt
+	}
+	return now.Add(d)
 }
 
 // assocDueFor is dueFor for an association. An image's INSTALLING
