@@ -68,7 +68,19 @@ func New(h Handler) *Handler {
 	return &h
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// ServeHTTP serves a control request. A panic in a handler answers a 500
+// naming it (net/http would only drop the connection); the server goes on.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			writeErr(w, http.StatusInternalServerError, fmt.Errorf("%s %s panicked: %v", r.Method, r.URL.Path, v))
+		}
+	}()
+	h.mux.ServeHTTP(w, r)
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -85,6 +97,9 @@ func writeErr(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
+// maxHealthQuarantined bounds the quarantined rows health lists.
+const maxHealthQuarantined = 100
+
 // healthTimeout bounds the store's answer to a health check: a store that
 // takes longer is reported unavailable.
 const healthTimeout = 2 * time.Second
@@ -92,10 +107,21 @@ const healthTimeout = 2 * time.Second
 // health answers 200 {"status": "ok"} while the store can be reached, and
 // 503 {"status": "unavailable", "reason": ...} when it cannot, so that an
 // orchestrator stops sending traffic to a replica that cannot serve it.
+// Both list the rows this process quarantined.
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{
 		"status": "ok", "version": h.Version, "store": h.StoreKind,
 		"clock": h.clockMode(), "now": h.Clock.Now().Format(time.RFC3339Nano),
+		"quarantined": []workspaces.QuarantinedRow{}, "quarantinedCount": 0,
+	}
+	if h.Service != nil {
+		// Rows whose lifecycle step this process does not apply: the
+		// server serves on, so they do not change the status; the list
+		// (the oldest maxHealthQuarantined) says what to fix, or to
+		// re-import.
+		q := h.Service.Quarantined()
+		body["quarantinedCount"] = len(q)
+		body["quarantined"] = q[:min(len(q), maxHealthQuarantined)]
 	}
 	status := http.StatusOK
 	if h.Ping != nil {
@@ -133,10 +159,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	var req resetRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<16))
 	if err == nil && len(bytes.TrimSpace(body)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		if err = dec.Decode(&req); err == nil && dec.More() {
-			err = errors.New("data after the JSON object")
-		}
+		err = decodeJSON(bytes.NewReader(body), &req, false)
 	}
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, fmt.Errorf(`the body of a reset is empty or {"seed": true|false}; nothing was reset: %w`, err))
@@ -155,12 +178,35 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
 	}
+	if h.Service != nil {
+		h.Service.ClearQuarantine() // the rows it named are gone
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seeded": req.Seed})
 }
 
-// decodeBody reads a small JSON body strictly.
+// decodeBody reads a small JSON body strictly: one JSON value of v's shape
+// (no unknown fields) and nothing after it but white space. Every control
+// API body but a snapshot's (DecodeSnapshot, as strict) and a reset's
+// (optional, unknown fields ignored) is read with it.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	return decodeJSON(http.MaxBytesReader(w, r.Body, 1<<16), v, true)
+}
+
+// decodeJSON reads one JSON value into v and refuses anything after it
+// but white space; strict refuses unknown fields too.
+func decodeJSON(body io.Reader, v any, strict bool) error {
+	dec := json.NewDecoder(body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("data after the JSON object")
+		}
+		return err
+	}
+	return nil
 }

@@ -213,8 +213,8 @@ func TestStateImportRefusesBadSnapshotsAndChangesNothing(t *testing.T) {
 		{"unknown field", with(func(m map[string]any) { m["colour"] = "blue" }), `unknown field "colour"`},
 		{"trailing data", append(append([]byte{}, before...), []byte(`{}`)...), "data after"},
 		{"bad last row", lateBadRow, "grantee must be 12 digits"},
-		{"bad association state", badState, `state "HALF_DONE" is not an association state`},
-		{"doc not an object", badDoc, "doc must be a JSON object"},
+		{"bad association state", badState, `state: "HALF_DONE" is not a state of an application of a WORKSPACE`},
+		{"doc not an object", badDoc, "doc: must be a JSON object"},
 		{"duplicate resource", dup, "appears twice"},
 	} {
 		status, b := raw(t, srv, http.MethodPut, "/_wslocal/state", c.body)

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"os"
@@ -43,13 +44,16 @@ func schemaURL(t *testing.T, u string) string {
 }
 
 type health struct {
-	Status string `json:"status"`
-	Store  string `json:"store"`
-	Reason string `json:"reason"`
+	Status           string            `json:"status"`
+	Store            string            `json:"store"`
+	Reason           string            `json:"reason"`
+	Quarantined      []json.RawMessage `json:"quarantined"`
+	QuarantinedCount *int              `json:"quarantinedCount"`
 }
 
 // GET /_wslocal/health answers 503 with the reason while PostgreSQL cannot
-// be reached, and 200 again once it is back.
+// be reached, and 200 again once it is back; either way it lists the
+// quarantined rows (none here).
 func TestHealthFollowsPostgres(t *testing.T) {
 	u, err := url.Parse(postgresURL())
 	if err != nil {
@@ -71,6 +75,9 @@ func TestHealthFollowsPostgres(t *testing.T) {
 		}
 		if got.Status != want.Status || got.Store != "postgres" || !strings.Contains(got.Reason, reason) || (reason == "") != (got.Reason == "") {
 			t.Errorf("%s: health %+v; want status %q, store postgres, a reason with %q", when, got, want.Status, reason)
+		}
+		if got.Quarantined == nil || len(got.Quarantined) != 0 || got.QuarantinedCount == nil || *got.QuarantinedCount != 0 {
+			t.Errorf("%s: health %+v; want quarantined [] and quarantinedCount 0", when, got)
 		}
 	}
 	check("PostgreSQL up", 200, health{Status: "ok"}, "")

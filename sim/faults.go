@@ -3,9 +3,17 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
+
+	"github.com/wslocal/wslocal/api"
 )
+
+// errorCode is what an injected API error's code may be: it is sent in
+// the body and in the X-Amzn-ErrorType header.
+var errorCode = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._:-]{0,127}$`)
 
 // A FaultRule makes wslocal fail on purpose: an API call answers an error,
 // an application (un)install or image build ends in ERROR, or a custom
@@ -55,11 +63,32 @@ func (f *Faults) Add(r FaultRule) (FaultRule, error) {
 	if effects(r) != 1 {
 		return FaultRule{}, errors.New("a fault rule needs exactly one effect: apiError, associationError or importError")
 	}
-	if r.APIError != nil && r.APIError.Code == "" {
-		return FaultRule{}, errors.New("apiError.code is required")
+	if r.Operation != "" && api.Operations[r.Operation] == nil {
+		return FaultRule{}, fmt.Errorf("operation %q is not an operation of the WorkSpaces API", r.Operation)
 	}
-	if r.AssociationError != nil && r.AssociationError.Code == "" {
-		return FaultRule{}, errors.New("associationError.code is required")
+	if e := r.APIError; e != nil {
+		switch {
+		case e.Code == "":
+			return FaultRule{}, errors.New("apiError.code is required")
+		case !errorCode.MatchString(e.Code):
+			return FaultRule{}, fmt.Errorf("apiError.code %q must be an error name such as ThrottlingException (letters, digits, '.', '_', ':' or '-', at most 128)", e.Code)
+		case e.Status != 0 && (e.Status < 400 || e.Status > 599):
+			return FaultRule{}, fmt.Errorf("apiError.status %d must be an HTTP error status, 400 to 599 (or 0: 400, 500 for InternalFailure)", e.Status)
+		}
+	}
+	if e := r.AssociationError; e != nil {
+		switch {
+		case e.Code == "":
+			return FaultRule{}, errors.New("associationError.code is required")
+		case !slices.Contains(api.AssociationErrorCode("").Values(), api.AssociationErrorCode(e.Code)):
+			// The code becomes an association's StateReason.ErrorCode,
+			// which the model and a snapshot import allow only from this list.
+			codes := make([]string, 0, 16)
+			for _, c := range api.AssociationErrorCode("").Values() {
+				codes = append(codes, string(c))
+			}
+			return FaultRule{}, fmt.Errorf("associationError.code %q is not an AssociationErrorCode: one of %s", e.Code, strings.Join(codes, ", "))
+		}
 	}
 	if err := checkImportError(r); err != nil {
 		return FaultRule{}, err
@@ -143,6 +172,19 @@ func (f *Faults) StepFault(operation, applicationID, resourceID string) *Associa
 		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
 			(r.ApplicationID == "" || r.ApplicationID == applicationID) &&
 			(r.ResourceID == "" || r.ResourceID == resourceID)
+	})
+	if r == nil {
+		return nil
+	}
+	return r.AssociationError
+}
+
+// ApplicationStepFault is StepFault for the step of one application only:
+// it matches the rules that name applicationID, not those for every step.
+func (f *Faults) ApplicationStepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
+	r := f.fire(func(r *FaultRule) bool {
+		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
+			r.ApplicationID == applicationID && (r.ResourceID == "" || r.ResourceID == resourceID)
 	})
 	if r == nil {
 		return nil

@@ -2,7 +2,6 @@ package workspaces
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"strconv"
 	"time"
@@ -160,12 +159,15 @@ func (s *Service) stepAccount(ctx context.Context, tx store.Tx, r *store.Resourc
 }
 
 func completeModification(ctx context.Context, tx store.Tx, r *store.Resource, a *account) error {
+	// One guard for a row without modifications (a snapshot or seed
+	// cannot store one; an older store might hold one): an error that
+	// quarantines the row, not a panic.
+	if len(a.Modifications) == 0 {
+		return problem("doc.Modifications", "the account row %s (the BYOL settings of %s/%s) has no modification to complete", r.ID, r.Account, r.Region)
+	}
 	state, err := next(kindAccount, accountID, r.State, evStepDone)
 	if err != nil {
 		return err
-	}
-	if len(a.Modifications) == 0 {
-		return fmt.Errorf("the BYOL settings of %s/%s have no modification to complete", r.Account, r.Region)
 	}
 	m := &a.Modifications[len(a.Modifications)-1]
 	m.ModificationState = api.DedicatedTenancyModificationStateEnumCompleted

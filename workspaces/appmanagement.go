@@ -312,6 +312,9 @@ func (s *Service) stepAssociation(ctx context.Context, tx store.Tx, a *store.Ass
 // stepFailure says why a step fails, if it does: the WorkSpace cannot be
 // reached, an injected fault, or (before installing) the installer's checks.
 func (s *Service) stepFailure(ctx context.Context, tx store.Tx, a *store.Association, wr *store.Resource, w *workspace) (string, string, error) {
+	if w.WorkspaceProperties == nil {
+		return "", "", problem("doc.WorkspaceProperties", "the WorkSpace %s has no properties", wr.ID)
+	}
 	switch wr.State {
 	case wsStopped, wsError, wsUnhealthy:
 		return string(api.AssociationErrorCodeDeploymentErrorWorkspaceUnreachable),

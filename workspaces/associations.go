@@ -35,7 +35,7 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 			return err
 		}
 		// A shared image's associations are its owner's: as current as p's.
-		if err := current(ctx, tx, p, r.Partition, now); err != nil {
+		if err := s.current(ctx, tx, p, r.Partition, now); err != nil {
 			return err
 		}
 		assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: r.Partition,

@@ -23,7 +23,13 @@ type bundle struct {
 }
 
 func (b *bundle) rootGiB() int { return capacity(b.RootStorage) }
-func (b *bundle) userGiB() int { n, _ := strconv.Atoi(api.ToString(b.UserStorage.Capacity)); return n }
+func (b *bundle) userGiB() int {
+	if b.UserStorage == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(api.ToString(b.UserStorage.Capacity))
+	return n
+}
 
 func capacity(r *api.RootStorage) int {
 	if r == nil {

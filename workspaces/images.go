@@ -441,7 +441,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 				if i > 0 && sh.Partition == shares[i-1].Partition {
 					continue // ordered by owner
 				}
-				if err := current(ctx, tx, p, sh.Partition, now); err != nil {
+				if err := s.current(ctx, tx, p, sh.Partition, now); err != nil {
 					return err
 				}
 			}
@@ -628,7 +628,10 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 }
 
 // stepImage finishes building an image: AVAILABLE with its applications
-// COMPLETED, or ERROR with them ERROR when a fault rule says so.
+// COMPLETED, or ERROR with them ERROR when a fault rule on the image (one
+// that names no application) says so. A rule naming one application fails
+// that application only, as its own step would (stepImageApp): the image
+// and its other applications complete.
 func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource) error {
 	at := r.DueAt
 	img, err := loadDoc[image](r)
@@ -643,16 +646,8 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 		return err
 	}
 	var fault *faultReason
-	for _, a := range assocs {
-		if f := s.faults.StepFault(img.Origin, a.ApplicationID, r.ID); f != nil {
-			fault = &faultReason{f.Code, f.Message}
-			break
-		}
-	}
-	if fault == nil {
-		if f := s.faults.StepFault(img.Origin, "", r.ID); f != nil {
-			fault = &faultReason{f.Code, f.Message}
-		}
+	if f := s.faults.StepFault(img.Origin, "", r.ID); f != nil {
+		fault = &faultReason{f.Code, f.Message}
 	}
 	ev := evStepDone
 	if fault != nil {
@@ -669,19 +664,65 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 	}
 	for i := range assocs {
 		a := &assocs[i]
-		to, err := next(kindImageApp, r.ID, a.State, ev)
-		if err != nil {
+		if a.State != asInstalling {
 			continue // only the applications being installed move with the image
 		}
-		a.State, a.Updated = to, at
-		if fault != nil {
-			a.FailedStep, a.ReasonCode, a.ReasonMessage = asInstalling, fault.code, fault.message
+		if err := s.finishImageApp(a, img, r.ID, fault, at); err != nil {
+			return err
 		}
 		if err := tx.PutAssociation(ctx, a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// finishImageApp ends the install of an image's application: failed with
+// the image (fault), or by a fault rule naming it, or COMPLETED.
+func (s *Service) finishImageApp(a *store.Association, img *image, imageID string, fault *faultReason, at time.Time) error {
+	if fault == nil {
+		if f := s.faults.ApplicationStepFault(img.Origin, a.ApplicationID, imageID); f != nil {
+			fault = &faultReason{f.Code, f.Message}
+		}
+	}
+	ev := evStepDone
+	if fault != nil {
+		ev = evStepFailed
+	}
+	to, err := next(kindImageApp, imageID, a.State, ev)
+	if err != nil {
+		return err
+	}
+	a.State, a.Updated, a.DueAt = to, at, time.Time{}
+	if fault != nil {
+		a.FailedStep, a.ReasonCode, a.ReasonMessage = asInstalling, fault.code, fault.message
+	}
+	return nil
+}
+
+// stepImageApp is the step of an image's application that has its own due
+// time (declared INSTALLING or REMOVED by a seed or a snapshot on an image
+// that is not being built): it completes (or fails by fault rule), or a
+// REMOVED one goes.
+func (s *Service) stepImageApp(ctx context.Context, tx store.Tx, a *store.Association) error {
+	at := a.DueAt
+	if a.State == asRemoved {
+		if _, err := next(kindImageApp, a.ResourceID, a.State, evExpire); err != nil {
+			return err
+		}
+		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a))
+	}
+	r, img, err := getDoc[image](ctx, tx, a.Partition, kindImage, a.ResourceID)
+	if isNotFound(err) {
+		return tx.DeleteAssociation(ctx, a.Partition, assocKey(a)) // the image is gone, and its applications with it
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.finishImageApp(a, img, r.ID, nil, at); err != nil {
+		return err
+	}
+	return tx.PutAssociation(ctx, a)
 }
 
 type faultReason struct{ code, message string }

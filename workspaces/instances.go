@@ -62,7 +62,12 @@ func (w *workspace) pending(r *store.Resource) api.Workspace {
 		State: api.WorkspaceState(r.State), BundleId: w.BundleId, WorkspaceName: w.WorkspaceName}
 }
 
-func (w *workspace) os() api.OperatingSystemName { return w.WorkspaceProperties.OperatingSystemName }
+func (w *workspace) os() api.OperatingSystemName {
+	if w.WorkspaceProperties == nil {
+		return ""
+	}
+	return w.WorkspaceProperties.OperatingSystemName
+}
 
 // memoryGiB is the memory of each compute type, for the deployment checks.
 var memoryGiB = map[api.Compute]int{

@@ -2,7 +2,9 @@ package workspaces
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -113,6 +115,7 @@ var transitions = []transition{
 	{kindImageApp, none, evCreate, asInstalling},
 	{kindImageApp, asInstalling, evStepDone, asCompleted},
 	{kindImageApp, asInstalling, evStepFailed, asError},
+	{kindImageApp, asRemoved, evExpire, none}, // declared by a seed or a snapshot
 
 	// A custom image import (ImportCustomWorkspaceImage): its stages in the
 	// model's order, each able to fail.
@@ -284,7 +287,18 @@ func refusal(kind, id, state string, ev event) error {
 		}
 		return invalidState("The WorkSpace %s is %s and cannot %s.", id, state, ev)
 	}
-	return fmt.Errorf("no %s transition from %q on %s", kind, state, ev)
+	return &noTransition{kind, state, ev}
+}
+
+// noTransition is the refusal of an event the table has no edge for and
+// no documented error: a row in a state its kind does not have.
+type noTransition struct {
+	kind, state string
+	ev          event
+}
+
+func (e *noTransition) Error() string {
+	return fmt.Sprintf("no %s transition from %q on %s", e.kind, e.state, e.ev)
 }
 
 // next returns the state that ev moves a kind in state from to, or the
@@ -334,6 +348,10 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 		for i := range assocs {
 			items = append(items, dueItem{at: assocs[i].DueAt, assoc: &assocs[i]})
 		}
+		items = s.steppable(items)
+		if len(items) == 0 {
+			return nil
+		}
 		// Resources before associations at the same instant: a WorkSpace
 		// becomes AVAILABLE before its applications' step looks at it.
 		sort.SliceStable(items, func(i, j int) bool {
@@ -352,16 +370,78 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			kind := kindAssociation
 			if it.res != nil {
 				kind = it.res.Kind
-				err = s.stepResource(ctx, tx, it.res)
-			} else {
-				err = s.stepAssociation(ctx, tx, it.assoc)
 			}
-			if err != nil {
+			if err := s.step(ctx, tx, &it); err != nil {
 				return err
 			}
 			n.add(kind)
 		}
 	}
+}
+
+// steppable drops the due items that are quarantined, and quarantines
+// those that are not valid rows of their kind (checkResource,
+// checkAssociation): their step is not applied.
+func (s *Service) steppable(items []dueItem) []dueItem {
+	out := items[:0]
+	for i := range items {
+		it := &items[i]
+		k := it.key()
+		if s.quarantine.any(&k.p) && s.quarantine.has(k) {
+			continue
+		}
+		var bad *rowProblem
+		if it.res != nil {
+			bad = checkResource(it.res)
+		} else {
+			bad = checkAssociation(it.assoc)
+		}
+		if bad != nil {
+			s.quarantineRow(k, "not a valid row: "+bad.Error())
+			continue
+		}
+		out = append(out, *it)
+	}
+	return out
+}
+
+// stepAnyAssociation steps an application's association by what it is on.
+func (s *Service) stepAnyAssociation(ctx context.Context, tx store.Tx, a *store.Association) error {
+	switch a.ResourceType {
+	case assocWorkspace:
+		return s.stepAssociation(ctx, tx, a)
+	case assocImage:
+		return s.stepImageApp(ctx, tx, a)
+	}
+	return &noTransition{a.ResourceType + " association", a.State, evStepDone}
+}
+
+// anyDue reports whether a step that is not quarantined is due at now in p
+// (nil: anywhere). Only when p has quarantined rows does it read them.
+func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time) (bool, error) {
+	due, err := tx.AnyDue(ctx, p, now)
+	if err != nil || !due || !s.quarantine.any(p) {
+		return due, err
+	}
+	res, err := tx.DueResources(ctx, p, now)
+	if err != nil {
+		return false, err
+	}
+	assocs, err := tx.DueAssociations(ctx, p, now)
+	if err != nil {
+		return false, err
+	}
+	for i := range res {
+		if !s.quarantine.has((&dueItem{res: &res[i]}).key()) {
+			return true, nil
+		}
+	}
+	for i := range assocs {
+		if !s.quarantine.has((&dueItem{assoc: &assocs[i]}).key()) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // catchUp applies what is due in p in its own transaction, so that an
@@ -371,7 +451,7 @@ func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
 	var due bool
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = tx.AnyDue(ctx, &p, now)
+		due, err = s.anyDue(ctx, tx, &p, now)
 		return err
 	})
 	if err != nil || !due {
@@ -387,7 +467,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	var due bool
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = tx.AnyDue(ctx, nil, now)
+		due, err = s.anyDue(ctx, tx, nil, now)
 		return err
 	})
 	if err != nil || !due {
@@ -435,10 +515,20 @@ func (s *Service) StepsApplied() StepCounts {
 // once the transaction has committed.
 func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
-	err := s.store.Write(ctx, func(tx store.Tx) error {
-		n = nil // a store may run fn again
-		return fn(tx, &n)
-	})
+	var err error
+	// A step that fails on its row's data rolls the transaction back; the
+	// row is quarantined and the transaction runs again without it.
+	for attempt := 0; ; attempt++ {
+		err = s.store.Write(ctx, func(tx store.Tx) error {
+			n = nil // a store may run fn again
+			return fn(tx, &n)
+		})
+		var failed *stepFailed
+		if !errors.As(err, &failed) || attempt >= maxQuarantinedPerWrite {
+			break
+		}
+		s.quarantineRow(failed.row, failed.reason)
+	}
 	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
 		if s.steps == nil {
@@ -452,7 +542,13 @@ func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts)
 	return err
 }
 
-// RunSweeper calls Sweep every interval until ctx ends.
+// maxQuarantinedPerWrite bounds how many rows one write quarantines
+// before it gives up with the error of the last.
+const maxQuarantinedPerWrite = 100
+
+// RunSweeper calls Sweep every interval until ctx ends. A sweep that
+// panics is logged and the next one runs on time: nothing a row holds
+// stops the process.
 func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -461,9 +557,19 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			if err := s.safeSweep(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("lifecycle sweep failed", "err", err)
 			}
 		}
 	}
+}
+
+// safeSweep is Sweep with a panic turned into an error.
+func (s *Service) safeSweep(ctx context.Context) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return s.Sweep(ctx)
 }

@@ -18,6 +18,7 @@ var expected = map[string]map[string]map[event]string{
 	kindImageApp: {
 		none:         {evCreate: asInstalling},
 		asInstalling: {evStepDone: asCompleted, evStepFailed: asError},
+		asRemoved:    {evExpire: none}, // declared by a seed or a snapshot
 	},
 	kindCustomImport: {
 		none:                    {evCreate: ciPending},

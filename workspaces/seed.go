@@ -271,7 +271,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 			d.errorf(path+".error", "only an ERROR image has an error; this one is %s", si.State)
 		}
 		defState := map[string]string{imPending: asInstalling, imAvailable: asCompleted, imError: asError}[si.State]
-		s.validateAssociations(path, si.Applications, defState, asInstalling,
+		s.validateAssociations(path, si.Applications, associationStates(assocImage), defState, asInstalling,
 			isWindows(api.OperatingSystemName(si.OperatingSystem)), si.OperatingSystem)
 		s.validateTags(path, si.Tags)
 		images[si.ID] = si
@@ -377,7 +377,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		if sw.State == wsTerminated && len(sw.Applications) > 0 {
 			d.errorf(path+".applications", "a TERMINATED WorkSpace has no applications")
 		}
-		s.validateAssociations(path, sw.Applications, asCompleted, asPendingInstall, osName == "" || isWindows(api.OperatingSystemName(osName)), osName)
+		s.validateAssociations(path, sw.Applications, associationStates(assocWorkspace), asCompleted, asPendingInstall, osName == "" || isWindows(api.OperatingSystemName(osName)), osName)
 		s.validateTags(path, sw.Tags)
 	}
 	s.validatePools(pp, a, dirs, bundles)
@@ -386,7 +386,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 
 // validateAssociations checks a resource's applications and resolves them
 // to catalogue ids.
-func (s *Seed) validateAssociations(owner string, list []seedAssociation, defState, defFailed string, windows bool, osName string) {
+func (s *Seed) validateAssociations(owner string, list []seedAssociation, states []string, defState, defFailed string, windows bool, osName string) {
 	d := s.doc
 	if len(list) > 0 && !windows {
 		d.errorf(owner+".applications", "application management is for Windows only, and this runs %s", osName)
@@ -409,7 +409,7 @@ func (s *Seed) validateAssociations(owner string, list []seedAssociation, defSta
 			sa.Application = app.ID
 		}
 		def(&sa.State, defState)
-		if !d.oneOf(path+".state", sa.State, names(api.AssociationState("").Values())) {
+		if !d.oneOf(path+".state", sa.State, states) {
 			continue
 		}
 		switch {

@@ -43,8 +43,9 @@ func (s *Service) ResetAndSeed(ctx context.Context, seed *Seed) error {
 	return nil
 }
 
-// applySeed writes the seed within tx.
-func (s *Service) applySeed(ctx context.Context, tx store.Tx, seed *Seed) error {
+// applySeed writes the seed within stx, every row checked (checkedTx).
+func (s *Service) applySeed(ctx context.Context, stx store.Tx, seed *Seed) error {
+	tx := checkedTx{stx}
 	now := s.clock.Now()
 	for i := range seed.file.Accounts {
 		a := &seed.file.Accounts[i]
@@ -54,6 +55,25 @@ func (s *Service) applySeed(ctx context.Context, tx store.Tx, seed *Seed) error 
 		}
 	}
 	return s.seedStandbys(ctx, tx, seed)
+}
+
+// checkedTx checks every row a seed writes as a snapshot's rows are
+// checked (checkResource, checkAssociation): a seed cannot store what an
+// import would refuse.
+type checkedTx struct{ store.Tx }
+
+func (tx checkedTx) PutResource(ctx context.Context, r *store.Resource) error {
+	if bad := checkResource(r); bad != nil {
+		return fmt.Errorf("the seed makes %s %s, not a valid row of its kind: %w", r.Kind, r.ID, bad)
+	}
+	return tx.Tx.PutResource(ctx, r)
+}
+
+func (tx checkedTx) PutAssociation(ctx context.Context, a *store.Association) error {
+	if bad := checkAssociation(a); bad != nil {
+		return fmt.Errorf("the seed makes the association of %s with %s %s, not a valid row: %w", a.ApplicationID, a.ResourceType, a.ResourceID, bad)
+	}
+	return tx.Tx.PutAssociation(ctx, a)
 }
 
 // seedProblem is a problem found while applying, at a field of the seed.
@@ -160,7 +180,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 	for i := range others {
 		other, err := loadDoc[image](&others[i])
 		if err != nil {
-			return err
+			continue // a damaged row has no name to clash with; it must not stop start-up
 		}
 		if other.Name == si.Name {
 			return seedProblem(d, path+".name", "the image %s in the store is already named %q", others[i].ID, si.Name)
@@ -188,8 +208,11 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		return err
 	}
 	for _, sa := range si.Applications {
-		// An image's applications move with the image: no step of their own.
-		if err := tx.PutAssociation(ctx, seedAssoc(p, assocImage, si.ID, sa, now, time.Time{})); err != nil {
+		// An image's INSTALLING applications move with the image while it
+		// is PENDING; otherwise a moving one takes its own step.
+		a := seedAssoc(p, assocImage, si.ID, sa, now, time.Time{})
+		a.DueAt = s.assocDueFor(a, si.State == imPending, now)
+		if err := tx.PutAssociation(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -230,7 +253,7 @@ func (s *Service) seedBundle(ctx context.Context, tx store.Tx, d *seedDoc, path 
 	for i := range others {
 		other, err := loadDoc[bundle](&others[i])
 		if err != nil {
-			return err
+			continue // as for images
 		}
 		if api.ToString(other.Name) == sb.Name {
 			return seedProblem(d, path+".name", "the bundle %s in the store is already named %q", others[i].ID, sb.Name)

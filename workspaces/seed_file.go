@@ -53,8 +53,15 @@ type seedDoc struct {
 	// pos maps a field path (accounts[0].images[1].state) to where its
 	// value starts; keyPos to where its key is.
 	pos, keyPos map[string]token.Position
-	errs        []error
+	// tags are the explicit YAML tags (!!str, !!binary, ...) of the file.
+	tags []*token.Token
+	errs []error
 }
+
+// seedTags are the YAML tags a seed file may use: those of the plain
+// values it holds. Others (!!binary, !!timestamp, custom tags) are refused
+// where they are, before the YAML library is asked to decode them.
+var seedTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!seq": true, "!!map": true}
 
 // ReadSeedFile reads and parses a seed file.
 func ReadSeedFile(path string) (*Seed, error) {
@@ -67,8 +74,20 @@ func ReadSeedFile(path string) (*Seed, error) {
 
 // ParseSeed reads a seed from YAML or JSON; name is the file name errors
 // report. Every problem found is reported, each as a *SeedError, joined.
-func ParseSeed(name string, data []byte) (*Seed, error) {
+func ParseSeed(name string, data []byte) (seed *Seed, err error) {
 	d := &seedDoc{name: name, pos: map[string]token.Position{}, keyPos: map[string]token.Position{}}
+	// The YAML library panics on some inputs; no input may stop the
+	// process, so a panic is reported as a problem of the file, at the
+	// first explicit tag (the usual culprit) or at its start.
+	defer func() {
+		if v := recover(); v != nil {
+			e := &SeedError{File: name, Line: 1, Column: 1, Msg: fmt.Sprintf("the YAML library cannot read this: %v", v)}
+			if len(d.tags) > 0 {
+				e.Line, e.Column, e.Field = d.tags[0].Position.Line, d.tags[0].Position.Column, d.fieldAt(d.tags[0].Position)
+			}
+			seed, err = nil, e
+		}
+	}()
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, d.yamlError(err)
@@ -78,11 +97,20 @@ func ParseSeed(name string, data []byte) (*Seed, error) {
 	}
 	body := f.Docs[0].Body
 	d.index(body, "")
+	for _, tk := range d.tags {
+		if !seedTags[tk.Value] {
+			d.errs = append(d.errs, &SeedError{File: name, Line: tk.Position.Line, Column: tk.Position.Column,
+				Field: d.fieldAt(tk.Position), Msg: fmt.Sprintf("the YAML tag %s is not supported in a seed file; write the plain value", tk.Value)})
+		}
+	}
+	if len(d.errs) > 0 {
+		return nil, errors.Join(d.errs...)
+	}
 	var sf seedFile
 	if err := yaml.NodeToValue(body, &sf, yaml.DisallowUnknownField()); err != nil {
 		return nil, d.yamlError(err)
 	}
-	seed := &Seed{doc: d, file: sf}
+	seed = &Seed{doc: d, file: sf}
 	seed.validate()
 	if len(d.errs) > 0 {
 		return nil, errors.Join(d.errs...)
@@ -117,6 +145,7 @@ func (d *seedDoc) index(n ast.Node, path string) {
 	case *ast.AnchorNode:
 		d.index(n.Value, path)
 	case *ast.TagNode:
+		d.tags = append(d.tags, n.Start)
 		d.index(n.Value, path)
 	}
 }

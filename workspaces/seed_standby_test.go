@@ -19,14 +19,14 @@ accounts:
     region: us-east-1
     directories: [{id: d-1111111111}]
     workspaces:
-      - {id: ws-primary001, directory: d-1111111111, bundle: wsb-2j8lozd0i, userName: alice}
+      - {id: ws-primary001, directory: d-1111111111, bundle: wsb-93xk71ss4, userName: alice}
   - account: "000000000000"
     region: us-west-2
     directories: [{id: d-2222222222}]
     workspaces:
       - id: ws-standby001
         directory: d-2222222222
-        bundle: wsb-2j8lozd0i
+        bundle: wsb-93xk71ss4
         userName: alice
         standbyOf: {region: us-east-1, workspace: ws-primary001, dataReplication: PRIMARY_AS_SOURCE}
 `
@@ -88,7 +88,7 @@ func TestSeedStandbyErrors(t *testing.T) {
 	// A second standby for the same primary, and a standby of a standby.
 	two := standbySeed + `      - id: ws-standby002
         directory: d-2222222222
-        bundle: wsb-2j8lozd0i
+        bundle: wsb-93xk71ss4
         userName: bob
         standbyOf: {region: us-east-1, workspace: ws-primary001}
 `
@@ -102,7 +102,7 @@ func TestSeedStandbyErrors(t *testing.T) {
     workspaces:
       - id: ws-standby003
         directory: d-3333333333
-        bundle: wsb-2j8lozd0i
+        bundle: wsb-93xk71ss4
         userName: alice
         standbyOf: {region: us-west-2, workspace: ws-standby001}
 `

@@ -30,9 +30,10 @@ type Service struct {
 	faults    *sim.Faults
 	log       *slog.Logger
 
-	stepsMu sync.Mutex
-	steps   StepCounts
-	images  imageCache
+	stepsMu    sync.Mutex
+	steps      StepCounts
+	quarantine quarantine
+	images     imageCache
 }
 
 var _ api.Service = (*Service)(nil)
@@ -80,11 +81,11 @@ func (e *dueIn) Error() string { return "lifecycle steps are due in " + e.p.Acco
 
 // current returns dueIn when steps are due at now in owner, another
 // partition than p that a view reads.
-func current(ctx context.Context, tx store.Tx, p, owner store.Partition, now time.Time) error {
+func (s *Service) current(ctx context.Context, tx store.Tx, p, owner store.Partition, now time.Time) error {
 	if owner == p {
 		return nil
 	}
-	due, err := tx.AnyDue(ctx, &owner, now)
+	due, err := s.anyDue(ctx, tx, &owner, now)
 	if err == nil && due {
 		err = &dueIn{owner}
 	}
@@ -99,7 +100,7 @@ func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.
 	for attempt := 0; ; attempt++ {
 		now := s.clock.Now()
 		err := s.store.Read(ctx, func(tx store.Tx) error {
-			due, err := tx.AnyDue(ctx, &p, now)
+			due, err := s.anyDue(ctx, tx, &p, now)
 			if err != nil {
 				return err
 			}

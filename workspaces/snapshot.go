@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"time"
 
-	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/store"
 )
 
@@ -96,8 +94,13 @@ var millis, fromMillis = store.UnixMilli, store.FromUnixMilli
 // ExportState applies the lifecycle steps due on the clock and returns
 // everything in the store, as of now.
 func (s *Service) ExportState(ctx context.Context) (*Snapshot, error) {
+	// The state is exported as stored even when the steps due cannot all
+	// be applied: a bad row must not keep the state from being saved.
 	if err := s.Sweep(ctx); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		s.log.Error("export: the lifecycle steps due were not applied; exporting the state as stored", "err", err)
 	}
 	snap := &Snapshot{Version: SnapshotVersion, ExportedAt: s.clock.Now().Format(time.RFC3339Nano),
 		Resources: []SnapshotResource{}, Associations: []SnapshotAssociation{}, Tags: []SnapshotTag{}, Shares: []SnapshotShare{}}
@@ -180,18 +183,23 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 }
 
 // ImportState replaces the whole state with a snapshot in one transaction:
-// on any error nothing changes. Rows are checked as they are written, so
-// a bad row anywhere aborts the import.
+// on any error nothing changes. Every row is checked as a row of its kind
+// (checkResource, checkAssociation) before it is written, so a bad row
+// anywhere aborts the import with a *SnapshotError naming it and its field.
 func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 	if snap.Version != SnapshotVersion {
 		return snapshotErr("the snapshot has version %d; this wslocal imports version %d (DecodeSnapshot upgrades older ones)",
 			snap.Version, SnapshotVersion)
 	}
-	return s.store.Write(ctx, func(tx store.Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.DeleteAll(ctx); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
+		// A row in a moving state without a due time takes its next step
+		// the usual duration after the import (dueFor).
+		now := s.clock.Now()
+		pendingImages := map[string]bool{}
 		// once refuses a second row with the same key in one table.
 		once := func(what string, key ...string) error {
 			k := fmt.Sprintf("%q", key)
@@ -209,6 +217,10 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 			if err != nil {
 				return err
 			}
+			row.DueAt = s.dueFor(row, now)
+			if row.Kind == kindImage && row.State == imPending {
+				pendingImages[fmt.Sprintf("%q", []string{r.Account, r.Region, r.ID})] = true
+			}
 			if err := tx.PutResource(ctx, row); err != nil {
 				return err
 			}
@@ -222,6 +234,7 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 			if err != nil {
 				return err
 			}
+			row.DueAt = s.assocDueFor(row, pendingImages[fmt.Sprintf("%q", []string{a.Account, a.Region, a.ResourceID})], now)
 			if err := tx.PutAssociation(ctx, row); err != nil {
 				return err
 			}
@@ -259,6 +272,10 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.ClearQuarantine() // the rows it named are gone
+	}
+	return err
 }
 
 var accountPattern = regexp.MustCompile(`^\d{12}$`)
@@ -279,51 +296,36 @@ func importResource(i int, r SnapshotResource) (*store.Resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := kindByName[r.Kind]
-	if k == nil || k.newDoc == nil {
-		return nil, snapshotErr("%s: kind must be %s", where, orList(resourceKinds()))
+	if r.Created < 0 || r.DueAt < 0 {
+		return nil, snapshotErr("%s: times cannot be negative", where)
 	}
-	if r.ID == "" || r.State == "" || r.Created < 0 || r.DueAt < 0 {
-		return nil, snapshotErr("%s: id and state are required, and times cannot be negative", where)
-	}
-	// The document is stored compact, as the service writes it, and must
-	// read as the kind's document or every later call on it would fail.
+	// The document is stored compact, as the service writes it.
 	var doc bytes.Buffer
-	if err := json.Compact(&doc, r.Doc); err != nil || !bytes.HasPrefix(doc.Bytes(), []byte("{")) {
-		return nil, snapshotErr("%s: doc must be a JSON object", where)
+	if err := json.Compact(&doc, r.Doc); err != nil {
+		return nil, snapshotErr("%s: doc: must be a JSON object", where)
 	}
-	if err := json.Unmarshal(doc.Bytes(), k.newDoc()); err != nil {
-		return nil, snapshotErr("%s: doc is not a %s document: %v", where, r.Kind, err)
+	row := &store.Resource{Partition: p, Kind: r.Kind, ID: r.ID, State: r.State,
+		Created: fromMillis(r.Created), DueAt: fromMillis(r.DueAt), Doc: doc.Bytes()}
+	if bad := checkResource(row); bad != nil {
+		return nil, snapshotErr("%s: %s", where, bad)
 	}
-	return &store.Resource{Partition: p, Kind: r.Kind, ID: r.ID, State: r.State,
-		Created: fromMillis(r.Created), DueAt: fromMillis(r.DueAt), Doc: doc.Bytes()}, nil
+	return row, nil
 }
 
 func importAssociation(i int, a SnapshotAssociation) (*store.Association, error) {
-	where := fmt.Sprintf("associations[%d]", i)
+	where := fmt.Sprintf("associations[%d] (%s on %s %s)", i, a.ApplicationID, a.ResourceType, a.ResourceID)
 	p, err := snapshotPartition(where, a.Account, a.Region)
 	if err != nil {
 		return nil, err
 	}
-	states := api.AssociationState("").Values()
-	switch {
-	case a.ResourceID == "":
-		return nil, snapshotErr("%s: resourceId is required", where)
-	case !slices.Contains(api.ApplicationAssociatedResourceType("").Values(), api.ApplicationAssociatedResourceType(a.ResourceType)):
-		return nil, snapshotErr("%s: resourceType %q must be IMAGE, BUNDLE or WORKSPACE", where, a.ResourceType)
-	case !slices.Contains(states, api.AssociationState(a.State)):
-		return nil, snapshotErr("%s: state %q is not an association state", where, a.State)
-	case a.FailedStep != "" && !slices.Contains(states, api.AssociationState(a.FailedStep)):
-		return nil, snapshotErr("%s: failedStep %q is not an association state", where, a.FailedStep)
-	case a.ReasonCode != "" && !slices.Contains(api.AssociationErrorCode("").Values(), api.AssociationErrorCode(a.ReasonCode)):
-		return nil, snapshotErr("%s: reasonCode %q is not an association error code", where, a.ReasonCode)
-	case a.Created < 0 || a.Updated < 0 || a.DueAt < 0:
+	if a.Created < 0 || a.Updated < 0 || a.DueAt < 0 {
 		return nil, snapshotErr("%s: times cannot be negative", where)
 	}
-	if _, ok := findApplication(a.ApplicationID); !ok {
-		return nil, snapshotErr("%s: applicationId %q is not in the applications catalogue", where, a.ApplicationID)
-	}
-	return &store.Association{Partition: p, ApplicationID: a.ApplicationID, ResourceType: a.ResourceType,
+	row := &store.Association{Partition: p, ApplicationID: a.ApplicationID, ResourceType: a.ResourceType,
 		ResourceID: a.ResourceID, State: a.State, ReasonCode: a.ReasonCode, ReasonMessage: a.ReasonMessage,
-		Created: fromMillis(a.Created), Updated: fromMillis(a.Updated), DueAt: fromMillis(a.DueAt), FailedStep: a.FailedStep}, nil
+		Created: fromMillis(a.Created), Updated: fromMillis(a.Updated), DueAt: fromMillis(a.DueAt), FailedStep: a.FailedStep}
+	if bad := checkAssociation(row); bad != nil {
+		return nil, snapshotErr("%s: %s", where, bad)
+	}
+	return row, nil
 }

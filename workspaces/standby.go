@@ -206,7 +206,7 @@ func (s *Service) relatedWire(ctx context.Context, tx store.Tx, p store.Partitio
 		return nil
 	}
 	other := ref.partition(p.Account)
-	if err := current(ctx, tx, p, other, now); err != nil {
+	if err := s.current(ctx, tx, p, other, now); err != nil {
 		return err
 	}
 	or, ow, err := getDoc[workspace](ctx, tx, other, kindWorkspace, ref.WorkspaceID)

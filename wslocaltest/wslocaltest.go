@@ -182,6 +182,7 @@ func (s *Server) Reset() {
 	if err := s.Store.Reset(context.Background()); err != nil {
 		s.t.Fatalf("wslocaltest: reset: %v", err)
 	}
+	s.Service.ClearQuarantine()
 }
 
 // ResetAndSeed empties the server's state and applies the seed of

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 )
@@ -69,11 +71,23 @@ func (lw *logWriter) Flush() {
 	lw.buf = lw.spare[:0]
 	lw.mu.Unlock()
 	if len(batch) > 0 {
-		_, _ = lw.out.Write(batch)
+		lw.write(batch)
 	}
 	lw.mu.Lock()
 	lw.spare = batch
 	lw.mu.Unlock()
+}
+
+// write writes a batch out. A writer that panics loses the batch, says so
+// on standard error, and the process (and the flusher) carry on: the log
+// must not be what stops the server.
+func (lw *logWriter) write(batch []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(os.Stderr, "wslocal: writing the log panicked, %d bytes of log lost: %v\n", len(batch), v)
+		}
+	}()
+	_, _ = lw.out.Write(batch)
 }
 
 // Close stops the flusher and flushes.

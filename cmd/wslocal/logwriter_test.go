@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // lockedBuffer is a bytes.Buffer safe to write from the flusher while the
@@ -71,5 +72,51 @@ func TestLogHandlerFlushesWarnings(t *testing.T) {
 	log.Warn("warned")
 	if s := out.String(); !strings.Contains(s, "buffered") || !strings.Contains(s, "warned") {
 		t.Fatalf("after a warning the log holds %q, want both lines", s)
+	}
+}
+
+// panicsOnce is a writer whose first write panics.
+type panicsOnce struct {
+	lockedBuffer
+	mu       sync.Mutex
+	panicked bool
+}
+
+func (p *panicsOnce) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	first := !p.panicked
+	p.panicked = true
+	p.mu.Unlock()
+	if first {
+		panic("the disk caught fire")
+	}
+	return p.lockedBuffer.Write(b)
+}
+
+func (p *panicsOnce) hasPanicked() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.panicked
+}
+
+// A log output that panics loses one batch; the flusher goroutine (which
+// the first write goes through here) and the process carry on.
+func TestLogWriterSurvivesAPanickingOutput(t *testing.T) {
+	out := &panicsOnce{}
+	lw := newLogWriter(out)
+	fmt.Fprintln(lw, "lost")
+	// The flusher writes on its own ticker (the wall clock's: the log
+	// writer has no simulated clock); wait for that write.
+	deadline := time.Now().Add(10 * time.Second)
+	for !out.hasPanicked() {
+		if time.Now().After(deadline) {
+			t.Fatal("the flusher never wrote")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	fmt.Fprintln(lw, "kept")
+	lw.Close()
+	if got := out.String(); got != "kept\n" {
+		t.Fatalf("log = %q, want %q", got, "kept\n")
 	}
 }

@@ -58,8 +58,19 @@ const badSeed = `accounts:
 `
 
 func TestBadSeedExitsNonZeroNamingLineAndField(t *testing.T) {
+	runBadSeed(t, badSeed, ":4:16: accounts[0].images[0].state: \"DONE\" is not one of PENDING, AVAILABLE, ERROR")
+}
+
+// A YAML tag the library panics on is a problem of the file, reported
+// where it is; the process exits 1, not 2 with a panic.
+func TestSeedWithBinaryTagExitsNamingLineAndColumn(t *testing.T) {
+	runBadSeed(t, "accounts: !!binary AAAA\n", ":1:11: accounts: the YAML tag !!binary is not supported in a seed file")
+}
+
+func runBadSeed(t *testing.T, content, wantAfterFile string) {
+	t.Helper()
 	seed := filepath.Join(t.TempDir(), "seed.yaml")
-	if err := os.WriteFile(seed, []byte(badSeed), 0o644); err != nil {
+	if err := os.WriteFile(seed, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -72,7 +83,7 @@ func TestBadSeedExitsNonZeroNamingLineAndField(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("wslocal with a bad seed: %v, want exit code 1; stderr:\n%s", err, &stderr)
 	}
-	want := seed + ":4:16: accounts[0].images[0].state: \"DONE\" is not one of PENDING, AVAILABLE, ERROR"
+	want := seed + wantAfterFile
 	if !strings.Contains(stderr.String(), want) {
 		t.Fatalf("stderr = %q, want it to contain %q", &stderr, want)
 	}

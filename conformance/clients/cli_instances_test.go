@@ -63,7 +63,7 @@ func TestCLISnapshotsRestoreMigrate(t *testing.T) {
 	for _, b := range bundles.Bundles {
 		byName[b.Name] = b.BundleId
 	}
-	source, target := byName["Standard with Windows 10 (Server 2019 based)"], byName["Performance with Windows Server 2022"]
+	source, target := byName["Standard with Windows 10 (Server 2019 based)"], byName["Performance with Windows 10 (Server 2022 based) (WSP)"]
 	if source == "" || target == "" {
 		t.Fatalf("AWS bundles lack the Windows Server bundles: %v", byName)
 	}

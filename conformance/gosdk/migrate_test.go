@@ -41,7 +41,7 @@ func TestMigrateWorkspace(t *testing.T) {
 	if _, err := c.CreateTags(ctx, &workspaces.CreateTagsInput{ResourceId: aws.String(ws), Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("desk")}}}); err != nil {
 		t.Fatal(err)
 	}
-	target := publicBundleID(t, c, "Performance with Windows Server 2022")
+	target := publicBundleID(t, c, "Performance with Windows 10 (Server 2022 based) (WSP)")
 	srv.Advance(time.Second)
 
 	// Before the first snapshot there is no user volume to migrate.
@@ -115,7 +115,7 @@ func TestMigrateWorkspaceRefusals(t *testing.T) {
 		}
 		return aws.ToString(out.PendingRequests[0].WorkspaceId)
 	}
-	std2019, std2022 := b(win2019Std), b("Standard with Windows Server 2022")
+	std2019, std2022 := b(win2019Std), b("Standard with Windows 10 (Server 2022 based) (WSP)")
 	win10, win11 := b("Standard with Windows 10 (BYOL)"), b("Standard with Windows 11 (BYOL)")
 	value10, value11 := b("Value with Windows 10 (BYOL)"), b("Value with Windows 11 (BYOL)")
 	linux := b("Standard with Amazon Linux 2")

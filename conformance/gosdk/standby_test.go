@@ -171,7 +171,7 @@ func TestStandbyWorkspaces(t *testing.T) {
 	standbyFailed(t, createStandby(t, cp, west, standbyRequest(standby, primaryDir, "")), standby, "OperationNotSupported",
 		fmt.Sprintf("The WorkSpace %s is itself the standby of %s; a standby cannot have a standby.", standby, primary))
 	// A WorkSpace of a standby pair is not migrated.
-	migrateRefused(t, cp, primary, publicBundleID(t, cp, "Performance with Windows Server 2022"), "OperationNotSupportedException",
+	migrateRefused(t, cp, primary, publicBundleID(t, cp, "Performance with Windows 10 (Server 2022 based) (WSP)"), "OperationNotSupportedException",
 		fmt.Sprintf("The WorkSpace %s is part of a standby pair (Multi-Region Resilience) and cannot be migrated.", primary))
 	// The pair survives an export and import of the state.
 	var state map[string]any
