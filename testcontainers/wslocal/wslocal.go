@@ -145,7 +145,8 @@ func (c *Container) Control(ctx context.Context, method, path string, body, out 
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.controlToken)
-	if body != nil {
+	if method != http.MethodGet {
+		// wslocal refuses a state-changing control request of another content type.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)
