@@ -196,7 +196,9 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		IngestionProcess: api.WorkspaceImageIngestionProcessByolRegular, ImageName: &si.Name,
 		ImageDescription: &si.Description, Applications: imports}
 	img := importedImage(in, api.OperatingSystemName(si.OperatingSystem))
-	if si.State == imError {
+	if si.CustomImport != nil {
+		img = customImportDoc(si, now)
+	} else if si.State == imError {
 		img.setError(imageError(si))
 	}
 	img.ImageId, img.OwnerAccountId = api.String(si.ID), api.String(p.Account)
