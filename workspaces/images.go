@@ -2,6 +2,7 @@ package workspaces
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -33,6 +34,39 @@ type image struct {
 	// CustomImport is the import of an image ImportCustomWorkspaceImage
 	// made (custom_import.go).
 	CustomImport *customImport `json:"wslocalCustomImport,omitzero"`
+	// legacy: the document was of the form before the convention (see
+	// UnmarshalJSON), so it does not hold its ImageId.
+	legacy bool
+}
+
+// UnmarshalJSON reads the current form, and the form before the one
+// convention (imageDocV2) that the store's migration 0005 and the snapshot
+// upgrade rewrite: a row either could not rewrite (the migration leaves a
+// row PostgreSQL cannot parse as it is) still reads as it did.
+func (img *image) UnmarshalJSON(b []byte) error {
+	type plain image
+	if !isOldImageDoc(b) {
+		return json.Unmarshal(b, (*plain)(img))
+	}
+	var old imageDocV2
+	if err := json.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	cur, err := old.current()
+	if err != nil {
+		return err
+	}
+	*img = *cur
+	img.legacy = true
+	return nil
+}
+
+// fromRow gives a document read in the old form the id of its row, so it
+// is written back in the current form, whole.
+func (img *image) fromRow(r *store.Resource) {
+	if img.legacy && img.ImageId == nil {
+		img.ImageId = api.String(r.ID)
+	}
 }
 
 // newImageDoc is the document of a new image; newImage (or a seed) gives

@@ -30,8 +30,15 @@ func loadDoc[T any](r *store.Resource) (*T, error) {
 	if err := json.Unmarshal(r.Doc, &doc); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
 	}
+	if v, ok := any(&doc).(fromRower); ok {
+		v.fromRow(r)
+	}
 	return &doc, nil
 }
+
+// fromRower is a document that completes itself from its row once decoded
+// (an image document of the old form, which did not hold its id).
+type fromRower interface{ fromRow(r *store.Resource) }
 
 // getDoc reads a resource and its document; store.ErrNotFound if absent.
 func getDoc[T any](ctx context.Context, tx store.Tx, p store.Partition, kind, id string) (*store.Resource, *T, error) {

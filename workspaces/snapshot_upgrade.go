@@ -170,10 +170,9 @@ func upgradeV2(snap *Snapshot) (*Snapshot, error) {
 
 // upgradeImageDoc rewrites an image document of the old form as the
 // current one; ok is false when doc is not of the old form (it has no
-// "osName", which every old document had).
+// "osName", which every old document had) or does not decode as one.
 func upgradeImageDoc(id string, doc json.RawMessage) (_ json.RawMessage, ok bool) {
-	var keys map[string]json.RawMessage
-	if json.Unmarshal(doc, &keys) != nil || keys["osName"] == nil {
+	if !isOldImageDoc(doc) {
 		return doc, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
@@ -182,28 +181,43 @@ func upgradeImageDoc(id string, doc json.RawMessage) (_ json.RawMessage, ok bool
 	if dec.Decode(&old) != nil {
 		return doc, false
 	}
+	img, err := old.current()
+	if err != nil {
+		return doc, false
+	}
+	img.ImageId = api.String(id)
+	b, err := json.Marshal(img)
+	if err != nil {
+		return doc, false
+	}
+	return b, true
+}
+
+// isOldImageDoc reports whether an image document is of the form before
+// version 3: it has the key "osName" (matched exactly), as every one had.
+func isOldImageDoc(doc []byte) bool {
+	if !bytes.Contains(doc, []byte(`"osName"`)) {
+		return false
+	}
+	var keys map[string]json.RawMessage
+	return json.Unmarshal(doc, &keys) == nil && keys["osName"] != nil
+}
+
+// current is the image document an old one says, without its ImageId
+// (which the old form did not hold).
+func (old *imageDocV2) current() (*image, error) {
 	img := newImageDoc(old.Name, old.Description, old.OSName, api.WorkspaceImageRequiredTenancy(old.RequiredTenancy), old.Origin)
-	img.ImageId, img.OwnerAccountId = api.String(id), api.String(old.OwnerAccount)
+	img.OwnerAccountId = api.String(old.OwnerAccount)
 	if old.ErrorCode != "" {
 		img.setError(old.ErrorCode, old.ErrorMessage)
 	}
 	img.Ec2ImageID, img.IngestionProcess, img.Applications = old.Ec2ImageID, old.IngestionProcess, old.Applications
 	img.SourceImageID = old.SourceImageID
-	b, err := json.Marshal(img)
-	if err != nil {
-		return doc, false
-	}
-	if len(old.CustomImport) > 0 {
-		// Kept as it is: its own checks (customImport.UnmarshalJSON) apply
-		// when the row is checked.
-		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) != nil {
-			return doc, false
-		}
-		m["wslocalCustomImport"] = old.CustomImport
-		if b, err = json.Marshal(m); err != nil {
-			return doc, false
+	if len(old.CustomImport) > 0 && string(old.CustomImport) != "null" {
+		img.CustomImport = new(customImport)
+		if err := json.Unmarshal(old.CustomImport, img.CustomImport); err != nil {
+			return nil, err
 		}
 	}
-	return b, true
+	return img, nil
 }

@@ -266,6 +266,9 @@ func checkResource(r *store.Resource) *rowProblem {
 	if err := json.Unmarshal(r.Doc, doc); err != nil {
 		return problem("doc", "is not a %s document: %v", r.Kind, err)
 	}
+	if v, ok := doc.(fromRower); ok {
+		v.fromRow(r)
+	}
 	if rules.check != nil {
 		return rules.check(r, doc)
 	}

@@ -25,6 +25,10 @@ const (
 	oldErrorImage = `{"name":"old-error","description":"","osName":"AMAZON_LINUX_2","requiredTenancy":"DEFAULT",` +
 		`"errorCode":"InternalServerError","errorMessage":"the build failed","ownerAccount":"000000000000",` +
 		`"origin":"CreateWorkspaceImage"}`
+	// U+0000 in a description: PostgreSQL's jsonb cannot parse it, so its
+	// migration leaves the row as it is, and wslocal reads the old form.
+	oldNULImage = `{"name":"old-nul","description":"with\u0000nul","osName":"WINDOWS_10","requiredTenancy":"DEDICATED",` +
+		`"ownerAccount":"000000000000","origin":"ImportWorkspaceImage"}`
 	oldCustomImage = `{"name":"old-custom","description":"through Image Builder","osName":"WINDOWS_11","requiredTenancy":"DEDICATED",` +
 		`"ownerAccount":"000000000000","origin":"ImportCustomWorkspaceImage","customImport":{"state":"GENERALIZING",` +
 		`"source":{"Ec2ImageId":"ami-0123456789abcdef1"},"infrastructureConfigurationArn":` +
@@ -55,6 +59,7 @@ func TestOldImageDocumentsMigrate(t *testing.T) {
 				{Partition: p, Kind: "image", ID: "wsi-oldpend01", State: "PENDING", Created: clockStart, DueAt: due, Doc: []byte(oldPendingImage)},
 				{Partition: p, Kind: "image", ID: "wsi-olderr001", State: "ERROR", Created: clockStart, Doc: []byte(oldErrorImage)},
 				{Partition: p, Kind: "image", ID: "wsi-oldcust01", State: "PENDING", Created: clockStart, DueAt: due, Doc: []byte(oldCustomImage)},
+				{Partition: p, Kind: "image", ID: "wsi-oldnul001", State: "PENDING", Created: clockStart, DueAt: due, Doc: []byte(oldNULImage)},
 			} {
 				if err := tx.PutResource(ctx, r); err != nil {
 					return err
@@ -73,30 +78,41 @@ func TestOldImageDocumentsMigrate(t *testing.T) {
 
 		srv := wslocaltest.Start(t, wslocaltest.WithStore(spec))
 		c := workspaces.NewFromConfig(srv.AWSConfig())
-		docs := map[string]string{}
-		err = srv.Store.Read(ctx, func(tx store.Tx) error {
-			rs, err := tx.ListResources(ctx, p, "image", "", 0)
-			for _, r := range rs {
-				docs[r.ID] = string(r.Doc)
+		checkForm := func(when string, skip string) {
+			t.Helper()
+			docs := map[string]string{}
+			err := srv.Store.Read(ctx, func(tx store.Tx) error {
+				rs, err := tx.ListResources(ctx, p, "image", "", 0)
+				for _, r := range rs {
+					docs[r.ID] = string(r.Doc)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
+			if len(docs) != 4 {
+				t.Fatalf("%s: %d images, want 4", when, len(docs))
+			}
+			for id, doc := range docs {
+				if id == skip {
+					continue
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(doc), &m); err != nil || m["osName"] != nil || m["ImageId"] != id ||
+					m["OwnerAccountId"] != defaultAccount || m["wslocalOrigin"] == nil || m["wslocalOperatingSystemName"] == nil {
+					t.Errorf("%s: image %s is %s, want the current form", when, id, doc)
+				}
+				if id == "wsi-oldcust01" && m["wslocalCustomImport"] == nil || id == "wsi-oldpend01" && m["wslocalApplications"] == nil {
+					t.Errorf("%s: image %s lost its extras: %s", when, id, doc)
+				}
+				if id == "wsi-oldpend01" && m["ErrorCode"] != nil || id == "wsi-olderr001" && m["ErrorCode"] != "InternalServerError" {
+					t.Errorf("%s: image %s is %s, want its error code as it was", when, id, doc)
+				}
+			}
 		}
-		for id, doc := range docs {
-			var m map[string]any
-			if err := json.Unmarshal([]byte(doc), &m); err != nil || m["osName"] != nil || m["ImageId"] != id ||
-				m["OwnerAccountId"] != defaultAccount || m["wslocalOrigin"] == nil || m["wslocalOperatingSystemName"] == nil {
-				t.Errorf("image %s after the migration: %s, want the current form", id, doc)
-			}
-			if id == "wsi-oldcust01" && m["wslocalCustomImport"] == nil || id == "wsi-oldpend01" && m["wslocalApplications"] == nil {
-				t.Errorf("image %s lost its extras in the migration: %s", id, doc)
-			}
-			if id == "wsi-oldpend01" && m["ErrorCode"] != nil || id == "wsi-olderr001" && m["ErrorCode"] != "InternalServerError" {
-				t.Errorf("image %s after the migration: %s, want its error code as it was", id, doc)
-			}
-		}
+		// PostgreSQL leaves the row with U+0000 for wslocal to read.
+		checkForm("after the migration", "wsi-oldnul001")
 
 		pend := describeImage(t, c, "wsi-oldpend01")
 		if pend.State != types.WorkspaceImageStatePending || aws.ToString(pend.Name) != "old-pending" ||
@@ -116,7 +132,18 @@ func TestOldImageDocumentsMigrate(t *testing.T) {
 			t.Fatalf("DescribeCustomWorkspaceImageImport of the old import = %+v, %v", ci, err)
 		}
 
+		nul := describeImage(t, c, "wsi-oldnul001")
+		if nul.State != types.WorkspaceImageStatePending || aws.ToString(nul.Description) != "with\x00nul" || aws.ToString(nul.OwnerAccountId) != defaultAccount {
+			t.Errorf("old image with U+0000 = %+v", nul)
+		}
+
 		srv.Advance(time.Hour)
+		if img := describeImage(t, c, "wsi-oldnul001"); img.State != types.WorkspaceImageStateAvailable || aws.ToString(img.Description) != "with\x00nul" {
+			t.Errorf("old image with U+0000 after its step = %+v, want AVAILABLE", img)
+		}
+		// A step writes the document in the current form, the one the
+		// migration could not rewrite included.
+		checkForm("after the step", "")
 		if img := describeImage(t, c, "wsi-oldpend01"); img.State != types.WorkspaceImageStateAvailable {
 			t.Errorf("old PENDING image after its step = %s, want AVAILABLE", img.State)
 		}
