@@ -123,8 +123,8 @@ func TestStateRoundTripIsExact(t *testing.T) {
 	if err := json.Unmarshal(first, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 2 || len(got.Resources) != 5 || len(got.Tags) != 1 || len(got.Shares) != 1 {
-		t.Fatalf("export: version %d, %d resources, %d tags, %d shares; want 2, 5, 1, 1:\n%s",
+	if got.Version != 3 || len(got.Resources) != 5 || len(got.Tags) != 1 || len(got.Shares) != 1 {
+		t.Fatalf("export: version %d, %d resources, %d tags, %d shares; want 3, 5, 1, 1:\n%s",
 			got.Version, len(got.Resources), len(got.Tags), len(got.Shares), first)
 	}
 	states := map[string]int{}
@@ -208,7 +208,7 @@ func TestStateImportRefusesBadSnapshotsAndChangesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", before[:len(before)/2], "not a JSON object"},
 		{"not an object", []byte(`[1, 2]`), "not a JSON object"},
-		{"newer version", with(func(m map[string]any) { m["version"] = 3; m["futureField"] = true }), "version 3, newer than this wslocal supports (2)"},
+		{"newer version", with(func(m map[string]any) { m["version"] = 4; m["futureField"] = true }), "version 4, newer than this wslocal supports (3)"},
 		{"no version", with(func(m map[string]any) { delete(m, "version") }), `no "version"`},
 		{"unknown field", with(func(m map[string]any) { m["colour"] = "blue" }), `unknown field "colour"`},
 		{"trailing data", append(append([]byte{}, before...), []byte(`{}`)...), "data after"},

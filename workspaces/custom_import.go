@@ -84,10 +84,10 @@ func (ci *customImport) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if !slices.Contains(api.CustomWorkspaceImageImportState("").Values(), api.CustomWorkspaceImageImportState(v.State)) {
-		return fmt.Errorf("customImport.state %q is not a CustomWorkspaceImageImportState", v.State)
+		return fmt.Errorf("wslocalCustomImport.state %q is not a CustomWorkspaceImageImportState", v.State)
 	}
 	if v.FailedStage != "" && !slices.Contains(customImportStages[:len(customImportStages)-1], v.FailedStage) {
-		return fmt.Errorf("customImport.failedStage %q is not a stage an import can fail in", v.FailedStage)
+		return fmt.Errorf("wslocalCustomImport.failedStage %q is not a stage an import can fail in", v.FailedStage)
 	}
 	*ci = customImport(v)
 	return nil
@@ -184,13 +184,12 @@ func (s *Service) ImportCustomWorkspaceImage(ctx context.Context, in *api.Import
 		if err != nil {
 			return err
 		}
-		img := &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
-			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
-			Ec2ImageID:      api.ToString(in.ImageSource.Ec2ImageId), Origin: "ImportCustomWorkspaceImage",
-			CustomImport: &customImport{State: state, Source: *in.ImageSource,
-				InfrastructureConfigurationArn: *in.InfrastructureConfigurationArn, ComputeType: in.ComputeType,
-				Protocol: in.Protocol, Platform: in.Platform, OsVersion: in.OsVersion,
-				ImageBuilderInstanceID: newHexID("i-", 17), Updated: now}}
+		img := newImageDoc(*in.ImageName, *in.ImageDescription, osName, api.WorkspaceImageRequiredTenancyDedicated, "ImportCustomWorkspaceImage")
+		img.Ec2ImageID = api.ToString(in.ImageSource.Ec2ImageId)
+		img.CustomImport = &customImport{State: state, Source: *in.ImageSource,
+			InfrastructureConfigurationArn: *in.InfrastructureConfigurationArn, ComputeType: in.ComputeType,
+			Protocol: in.Protocol, Platform: in.Platform, OsVersion: in.OsVersion,
+			ImageBuilderInstanceID: newHexID("i-", 17), Updated: now}
 		r, err := s.newImage(ctx, tx, p, img, nil, in.Tags, s.Durations().Import, now)
 		if err != nil {
 			return err
@@ -254,7 +253,7 @@ func (s *Service) stepCustomImport(ctx context.Context, tx store.Tx, r *store.Re
 	switch to {
 	case ciCompleted, ciError:
 		if ev == evStepFailed {
-			img.ErrorCode, img.ErrorMessage = ci.ErrorCode, ci.ErrorMessage
+			img.setError(ci.ErrorCode, ci.ErrorMessage)
 		}
 		state, err := next(kindImage, r.ID, r.State, ev)
 		if err != nil {

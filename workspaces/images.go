@@ -2,6 +2,7 @@ package workspaces
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -16,24 +17,71 @@ import (
 // runs (WINDOWS_10, the default, or WINDOWS_11): wslocal has no EC2 to ask.
 const OSTag = "wslocal:OperatingSystemName"
 
-// image is the stored document of a WorkSpace image.
+// image is the stored document of a WorkSpace image: the wire shape, with
+// ImageId, Name, Description, OperatingSystem, RequiredTenancy,
+// OwnerAccountId and, once it failed, ErrorCode and ErrorMessage (State,
+// Created and Updates are the row's and the clock's), and what the wire
+// shape lacks.
 type image struct {
-	Name             string                  `json:"name"`
-	Description      string                  `json:"description"`
-	OSName           api.OperatingSystemName `json:"osName"`
-	RequiredTenancy  string                  `json:"requiredTenancy"`
-	ErrorCode        string                  `json:"errorCode,omitempty"`
-	ErrorMessage     string                  `json:"errorMessage,omitempty"`
-	OwnerAccount     string                  `json:"ownerAccount"`
-	Ec2ImageID       string                  `json:"ec2ImageId,omitempty"`
-	IngestionProcess string                  `json:"ingestionProcess,omitempty"`
-	Applications     []api.Application       `json:"applications,omitempty"`
+	api.WorkspaceImage
+	OSName           api.OperatingSystemName `json:"wslocalOperatingSystemName,omitzero"`
+	Ec2ImageID       string                  `json:"wslocalEc2ImageId,omitzero"`
+	IngestionProcess string                  `json:"wslocalIngestionProcess,omitzero"`
+	Applications     []api.Application       `json:"wslocalApplications,omitzero"`
 	// Origin is the operation that made the image; fault rules match it.
-	Origin        string `json:"origin"`
-	SourceImageID string `json:"sourceImageId,omitempty"`
+	Origin        string `json:"wslocalOrigin,omitzero"`
+	SourceImageID string `json:"wslocalSourceImageId,omitzero"`
 	// CustomImport is the import of an image ImportCustomWorkspaceImage
 	// made (custom_import.go).
-	CustomImport *customImport `json:"customImport,omitempty"`
+	CustomImport *customImport `json:"wslocalCustomImport,omitzero"`
+	// legacy: the document was of the form before the convention (see
+	// UnmarshalJSON), so it does not hold its ImageId.
+	legacy bool
+}
+
+// UnmarshalJSON reads the current form, and the form before the one
+// convention (imageDocV2) that the store's migration 0005 and the snapshot
+// upgrade rewrite: a row either could not rewrite (the migration leaves a
+// row PostgreSQL cannot parse as it is) still reads as it did.
+func (img *image) UnmarshalJSON(b []byte) error {
+	type plain image
+	if !isOldImageDoc(b) {
+		return json.Unmarshal(b, (*plain)(img))
+	}
+	var old imageDocV2
+	if err := json.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	cur, err := old.current()
+	if err != nil {
+		return err
+	}
+	*img = *cur
+	img.legacy = true
+	return nil
+}
+
+// fromRow gives a document read in the old form the id of its row, so it
+// is written back in the current form, whole.
+func (img *image) fromRow(r *store.Resource) {
+	if img.legacy && img.ImageId == nil {
+		img.ImageId = api.String(r.ID)
+	}
+}
+
+// newImageDoc is the document of a new image; newImage (or a seed) gives
+// it its ID and owner.
+func newImageDoc(name, desc string, os api.OperatingSystemName, tenancy api.WorkspaceImageRequiredTenancy, origin string) *image {
+	return &image{WorkspaceImage: api.WorkspaceImage{Name: api.String(name), Description: api.String(desc),
+		OperatingSystem: &api.OperatingSystem{Type: osType(os)}, RequiredTenancy: tenancy},
+		OSName: os, Origin: origin}
+}
+
+func (img *image) name() string { return api.ToString(img.Name) }
+
+// setError records why the image is in ERROR.
+func (img *image) setError(code, message string) {
+	img.ErrorCode, img.ErrorMessage = api.String(code), api.String(message)
 }
 
 func osType(name api.OperatingSystemName) api.OperatingSystemType {
@@ -64,23 +112,21 @@ func updatable(os api.OperatingSystemName) bool {
 
 func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
 	update := updateAvailable(r, img, now)
-	out := api.WorkspaceImage{
-		ImageId:         api.String(r.ID),
-		Name:            api.String(img.Name),
-		Description:     api.String(img.Description),
-		OperatingSystem: &api.OperatingSystem{Type: osType(img.OSName)},
-		State:           api.WorkspaceImageState(r.State),
-		RequiredTenancy: api.WorkspaceImageRequiredTenancy(img.RequiredTenancy),
-		Created:         api.TimeOf(r.Created),
-		OwnerAccountId:  api.String(img.OwnerAccount),
-		Updates:         &api.UpdateResult{UpdateAvailable: api.Bool(update)},
-	}
+	out := img.WorkspaceImage
+	out.ImageId = api.String(r.ID)
+	out.State = api.WorkspaceImageState(r.State)
+	out.Created = api.TimeOf(r.Created)
+	out.OperatingSystem = &api.OperatingSystem{Type: osType(img.OSName)}
+	out.Name, out.Description = api.String(img.name()), api.String(api.ToString(img.Description))
+	out.OwnerAccountId = api.String(api.ToString(img.OwnerAccountId))
+	out.Updates = &api.UpdateResult{UpdateAvailable: api.Bool(update)}
 	if update {
 		out.Updates.Description = api.String("A newer WorkSpaces agent and drivers are available for this image.")
 	}
-	if img.ErrorCode != "" {
-		out.ErrorCode = api.String(img.ErrorCode)
-		out.ErrorMessage = api.String(img.ErrorMessage)
+	if api.ToString(img.ErrorCode) == "" {
+		out.ErrorCode, out.ErrorMessage = nil, nil
+	} else {
+		out.ErrorMessage = api.String(api.ToString(img.ErrorMessage))
 	}
 	return out
 }
@@ -153,16 +199,16 @@ func (s *Service) newImage(ctx context.Context, tx store.Tx, p store.Partition, 
 		if err != nil {
 			return nil, err
 		}
-		if other.Name == img.Name {
-			return nil, alreadyExists("An image named %s already exists.", img.Name)
+		if other.name() == img.name() {
+			return nil, alreadyExists("An image named %s already exists.", img.name())
 		}
 	}
 	state, err := next(kindImage, "", none, evCreate)
 	if err != nil {
 		return nil, err
 	}
-	img.OwnerAccount = p.Account
 	r := &store.Resource{Partition: p, Kind: kindImage, ID: newKindID(kindImage), State: state, Created: now}
+	img.ImageId, img.OwnerAccountId = api.String(r.ID), api.String(p.Account)
 	schedule(r, now, d)
 	if err := putDoc(ctx, tx, r, img); err != nil {
 		return nil, err
@@ -227,10 +273,9 @@ func (s *Service) ImportWorkspaceImage(ctx context.Context, in *api.ImportWorksp
 
 // importedImage is the document of an image ImportWorkspaceImage registers.
 func importedImage(in *api.ImportWorkspaceImageRequest, osName api.OperatingSystemName) *image {
-	return &image{Name: *in.ImageName, Description: *in.ImageDescription, OSName: osName,
-		RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDedicated),
-		Ec2ImageID:      *in.Ec2ImageId, IngestionProcess: string(in.IngestionProcess), Applications: in.Applications,
-		Origin: "ImportWorkspaceImage"}
+	img := newImageDoc(*in.ImageName, *in.ImageDescription, osName, api.WorkspaceImageRequiredTenancyDedicated, "ImportWorkspaceImage")
+	img.Ec2ImageID, img.IngestionProcess, img.Applications = *in.Ec2ImageId, string(in.IngestionProcess), in.Applications
+	return img
 }
 
 // officeImportSupported applies the documented limits of Office on imported
@@ -279,8 +324,7 @@ func (s *Service) CreateWorkspaceImage(ctx context.Context, in *api.CreateWorksp
 				apps = append(apps, a.ApplicationID)
 			}
 		}
-		img := &image{Name: *in.Name, Description: *in.Description, OSName: w.os(),
-			RequiredTenancy: string(api.WorkspaceImageRequiredTenancyDefault), Origin: "CreateWorkspaceImage"}
+		img := newImageDoc(*in.Name, *in.Description, w.os(), api.WorkspaceImageRequiredTenancyDefault, "CreateWorkspaceImage")
 		r, err := s.newImage(ctx, tx, p, img, apps, in.Tags, s.Durations().Image, now)
 		if err != nil {
 			return err
@@ -314,8 +358,8 @@ func (s *Service) deriveImage(ctx context.Context, tx store.Tx, p store.Partitio
 			apps = append(apps, a.ApplicationID)
 		}
 	}
-	img := &image{Name: name, Description: desc, OSName: srcImg.OSName, RequiredTenancy: srcImg.RequiredTenancy,
-		Applications: srcImg.Applications, Origin: origin, SourceImageID: src.ID}
+	img := newImageDoc(name, desc, srcImg.OSName, srcImg.RequiredTenancy, origin)
+	img.Applications, img.SourceImageID = srcImg.Applications, src.ID
 	r, err := s.newImage(ctx, tx, p, img, apps, tags, s.Durations().Image, now)
 	if err != nil {
 		return "", err
@@ -575,7 +619,7 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		// "Sharing Bring Your Own License (BYOL) images across Amazon Web
 		// Services accounts isn't supported at this time in Amazon Web
 		// Services GovCloud (US)" (API reference).
-		if *in.AllowCopyImage && strings.HasPrefix(p.Region, "us-gov-") && img.RequiredTenancy == string(api.WorkspaceImageRequiredTenancyDedicated) {
+		if *in.AllowCopyImage && strings.HasPrefix(p.Region, "us-gov-") && img.RequiredTenancy == api.WorkspaceImageRequiredTenancyDedicated {
 			return notSupported("ByolImageSharingNotSupported",
 				"The image %s is a BYOL image; sharing BYOL images across accounts is not supported in %s.", r.ID, p.Region)
 		}
@@ -652,7 +696,7 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 	ev := evStepDone
 	if fault != nil {
 		ev = evStepFailed
-		img.ErrorCode, img.ErrorMessage = fault.code, fault.message
+		img.setError(fault.code, fault.message)
 	}
 	state, err := next(kindImage, r.ID, r.State, ev)
 	if err != nil {

@@ -12,14 +12,33 @@ import (
 
 // A resource's document is its JSON in the store; these helpers load and
 // save one with its indexed fields.
+//
+// One convention for every kind's document (the kind table's newDoc,
+// kinds.go): the API's own shape of the resource, the generated wire
+// struct embedded (api.WorkspaceImage, api.WorkspaceBundle, api.Workspace,
+// api.WorkspaceDirectory, api.WorkspacesIpGroup, api.ConnectionAlias,
+// api.WorkspacesPool, ...), plus fields whose JSON names are prefixed
+// `wslocal` for what the service keeps that the wire shape lacks (an
+// image's operating system name and custom import, a WorkSpace's image,
+// ...). The row holds the state and the creation time; what the clock
+// decides is computed by the kind's wire method. Rows that are no resource
+// of the API (account settings, connection-string reservations, client
+// branding) have documents of their own.
 
 func loadDoc[T any](r *store.Resource) (*T, error) {
 	var doc T
 	if err := json.Unmarshal(r.Doc, &doc); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
 	}
+	if v, ok := any(&doc).(fromRower); ok {
+		v.fromRow(r)
+	}
 	return &doc, nil
 }
+
+// fromRower is a document that completes itself from its row once decoded
+// (an image document of the old form, which did not hold its id).
+type fromRower interface{ fromRow(r *store.Resource) }
 
 // getDoc reads a resource and its document; store.ErrNotFound if absent.
 func getDoc[T any](ctx context.Context, tx store.Tx, p store.Partition, kind, id string) (*store.Resource, *T, error) {

@@ -16,7 +16,7 @@ import (
 // quarantined by the sweep, never stepped. Either way Sweep returns nil.
 func FuzzRowsThatPassTheRulesStep(f *testing.F) {
 	ws := `{"WorkspaceId":"r-1","DirectoryId":"d-1","BundleId":"wsb-1","UserName":"u","WorkspaceProperties":{}}`
-	img := `{"name":"n","origin":"ImportWorkspaceImage"}`
+	img := `{"ImageId":"r-1","Name":"n","OwnerAccountId":"000000000000","wslocalOrigin":"ImportWorkspaceImage"}`
 	app := catalogue[0].ID
 	for _, c := range []struct {
 		kind, state, doc, assocType, assocState, failed string

@@ -64,6 +64,9 @@ type seedImage struct {
 	Error           *seedReason       `yaml:"error"`           // an ERROR image's ErrorCode and ErrorMessage
 	Applications    []seedAssociation `yaml:"applications"`
 	Tags            map[string]string `yaml:"tags"`
+	// CustomImport makes the image one being imported through EC2 Image
+	// Builder, at a stage of its import (seed_custom_import.go).
+	CustomImport *seedCustomImport `yaml:"customImport"`
 }
 
 type seedAssociation struct {
@@ -264,6 +267,9 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 			d.errorf(path+".name", "another image of %s in %s is named %q; image names are unique", a.Account, a.Region, si.Name)
 		}
 		imageNames[si.Name] = true
+		if si.CustomImport != nil {
+			s.validateCustomImport(path, a, si)
+		}
 		def(&si.OperatingSystem, string(api.OperatingSystemNameWindows10))
 		d.oneOf(path+".operatingSystem", si.OperatingSystem, names(api.OperatingSystemName("").Values()))
 		def(&si.State, imAvailable)

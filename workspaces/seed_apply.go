@@ -182,7 +182,7 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		if err != nil {
 			continue // a damaged row has no name to clash with; it must not stop start-up
 		}
-		if other.Name == si.Name {
+		if other.name() == si.Name {
 			return seedProblem(d, path+".name", "the image %s in the store is already named %q", others[i].ID, si.Name)
 		}
 	}
@@ -196,10 +196,12 @@ func (s *Service) seedImage(ctx context.Context, tx store.Tx, d *seedDoc, path s
 		IngestionProcess: api.WorkspaceImageIngestionProcessByolRegular, ImageName: &si.Name,
 		ImageDescription: &si.Description, Applications: imports}
 	img := importedImage(in, api.OperatingSystemName(si.OperatingSystem))
-	img.OwnerAccount = p.Account
-	if si.State == imError {
-		img.ErrorCode, img.ErrorMessage = imageError(si)
+	if si.CustomImport != nil {
+		img = customImportDoc(si, now)
+	} else if si.State == imError {
+		img.setError(imageError(si))
 	}
+	img.ImageId, img.OwnerAccountId = api.String(si.ID), api.String(p.Account)
 	r := &store.Resource{Partition: p, Kind: kindImage, ID: si.ID, State: si.State, Created: now}
 	if si.State == imPending {
 		schedule(r, now, s.Durations().Import)

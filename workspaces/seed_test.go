@@ -47,8 +47,9 @@ func TestSeedExampleIsVisibleThroughTheSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(imgs.Images) != 2 || *imgs.Images[0].ImageId != "wsi-broken001" || imgs.Images[0].State != types.WorkspaceImageStateError ||
-		aws.ToString(imgs.Images[0].ErrorCode) != "DeploymentError.InternalServerError" || imgs.Images[1].State != types.WorkspaceImageStateAvailable {
+	if len(imgs.Images) != 3 || *imgs.Images[0].ImageId != "wsi-broken001" || imgs.Images[0].State != types.WorkspaceImageStateError ||
+		aws.ToString(imgs.Images[0].ErrorCode) != "DeploymentError.InternalServerError" || imgs.Images[1].State != types.WorkspaceImageStateAvailable ||
+		*imgs.Images[2].ImageId != "wsi-imported01" || imgs.Images[2].State != types.WorkspaceImageStatePending {
 		t.Fatalf("images = %+v", imgs.Images)
 	}
 	ia, err := c.DescribeImageAssociations(ctx, &workspaces.DescribeImageAssociationsInput{ImageId: aws.String("wsi-broken001"),

@@ -16,7 +16,7 @@ import (
 // SnapshotVersion is the newest snapshot format this wslocal reads and
 // writes. A change that older readers would misread gets a new version;
 // DecodeSnapshot upgrades older ones (snapshot_upgrade.go).
-const SnapshotVersion = 2
+const SnapshotVersion = 3
 
 // Snapshot is the whole state of wslocal as one JSON document: every row
 // of the store, of every account and region, in key order. Times are unix
@@ -168,7 +168,11 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 			version, SnapshotVersion)
 	}
 	if version == 1 {
-		return upgradeV1(data)
+		snap, err := upgradeV1(data)
+		if err != nil {
+			return nil, err
+		}
+		return upgradeV2(snap)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -178,6 +182,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, snapshotErr("the snapshot has data after its JSON object")
+	}
+	if version == 2 {
+		return upgradeV2(&snap)
 	}
 	return &snap, nil
 }

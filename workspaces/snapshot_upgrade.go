@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/store"
 )
 
@@ -14,7 +15,9 @@ import (
 // shares of their own shape, connection aliases by a row in the grantee's
 // partition, and connection strings were reserved in a made-up partition.
 // Version 2 has one kind of share and the global scope; upgradeV1 turns
-// the one into the other.
+// the one into the other. Version 3 stores an image's document as every
+// other kind's is, the wire shape and wslocal-prefixed extras (images.go);
+// upgradeV2 rewrites the image documents of a version 2 snapshot.
 
 // snapshotV1 is version 1 of Snapshot.
 type snapshotV1 struct {
@@ -50,7 +53,7 @@ func upgradeV1(data []byte) (*Snapshot, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, snapshotErr("the snapshot has data after its JSON object")
 	}
-	snap := &Snapshot{Version: SnapshotVersion, ExportedAt: old.ExportedAt, Resources: []SnapshotResource{},
+	snap := &Snapshot{Version: 2, ExportedAt: old.ExportedAt, Resources: []SnapshotResource{},
 		Associations: old.Associations, Tags: old.Tags, Shares: []SnapshotShare{}}
 	for _, sh := range old.Shares {
 		snap.Shares = append(snap.Shares, SnapshotShare{Account: sh.Account, Region: sh.Region, Kind: kindImage,
@@ -127,4 +130,94 @@ func shareableKinds() []string {
 		}
 	}
 	return out
+}
+
+// imageDocV2 is the document of an image up to version 2 of the snapshot
+// format (and of the store, before its migration 0005).
+type imageDocV2 struct {
+	Name             string                  `json:"name"`
+	Description      string                  `json:"description"`
+	OSName           api.OperatingSystemName `json:"osName"`
+	RequiredTenancy  string                  `json:"requiredTenancy"`
+	ErrorCode        string                  `json:"errorCode,omitempty"`
+	ErrorMessage     string                  `json:"errorMessage,omitempty"`
+	OwnerAccount     string                  `json:"ownerAccount"`
+	Ec2ImageID       string                  `json:"ec2ImageId,omitempty"`
+	IngestionProcess string                  `json:"ingestionProcess,omitempty"`
+	Applications     []api.Application       `json:"applications,omitempty"`
+	Origin           string                  `json:"origin"`
+	SourceImageID    string                  `json:"sourceImageId,omitempty"`
+	CustomImport     json.RawMessage         `json:"customImport,omitempty"`
+}
+
+// upgradeV2 returns a version 2 snapshot as version 3: each image's
+// document in the current form. A document that is not a version 2 image
+// document is left as it is, for the row checks to name.
+func upgradeV2(snap *Snapshot) (*Snapshot, error) {
+	snap.Version = SnapshotVersion
+	for i, r := range snap.Resources {
+		if r.Kind != kindImage {
+			continue
+		}
+		doc, ok := upgradeImageDoc(r.ID, r.Doc)
+		if !ok {
+			continue
+		}
+		snap.Resources[i].Doc = doc
+	}
+	return snap, nil
+}
+
+// upgradeImageDoc rewrites an image document of the old form as the
+// current one; ok is false when doc is not of the old form (it has no
+// "osName", which every old document had) or does not decode as one.
+func upgradeImageDoc(id string, doc json.RawMessage) (_ json.RawMessage, ok bool) {
+	if !isOldImageDoc(doc) {
+		return doc, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.DisallowUnknownFields()
+	var old imageDocV2
+	if dec.Decode(&old) != nil {
+		return doc, false
+	}
+	img, err := old.current()
+	if err != nil {
+		return doc, false
+	}
+	img.ImageId = api.String(id)
+	b, err := json.Marshal(img)
+	if err != nil {
+		return doc, false
+	}
+	return b, true
+}
+
+// isOldImageDoc reports whether an image document is of the form before
+// version 3: it has the key "osName" (matched exactly), as every one had.
+func isOldImageDoc(doc []byte) bool {
+	if !bytes.Contains(doc, []byte(`"osName"`)) {
+		return false
+	}
+	var keys map[string]json.RawMessage
+	return json.Unmarshal(doc, &keys) == nil && keys["osName"] != nil
+}
+
+// current is the image document an old one says, without its ImageId
+// (which the old form did not hold).
+func (old *imageDocV2) current() (*image, error) {
+	img := newImageDoc(old.Name, old.Description, old.OSName, api.WorkspaceImageRequiredTenancy(old.RequiredTenancy), old.Origin)
+	img.OwnerAccountId = api.String(old.OwnerAccount)
+	if old.ErrorCode != "" {
+		img.setError(old.ErrorCode, old.ErrorMessage)
+	}
+	img.Ec2ImageID, img.IngestionProcess, img.Applications = old.Ec2ImageID, old.IngestionProcess, old.Applications
+	img.SourceImageID = old.SourceImageID
+	if len(old.CustomImport) > 0 && string(old.CustomImport) != "null" {
+		img.CustomImport = new(customImport)
+		if err := json.Unmarshal(old.CustomImport, img.CustomImport); err != nil {
+			return nil, err
+		}
+	}
+	return img, nil
 }

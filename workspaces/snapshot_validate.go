@@ -66,8 +66,14 @@ var rowRules = map[string]kindRules{
 		states: names(api.WorkspaceImageState("").Values()),
 		moving: steps(kindImage, evStepDone),
 		check: func(r *store.Resource, doc any) *rowProblem {
-			if doc.(*image).Name == "" {
-				return problem("doc.name", "an image needs a name")
+			img := doc.(*image)
+			switch {
+			case api.ToString(img.ImageId) != r.ID:
+				return problem("doc.ImageId", "%q is not the row's id %s", api.ToString(img.ImageId), r.ID)
+			case img.name() == "":
+				return problem("doc.Name", "an image needs a name")
+			case api.ToString(img.OwnerAccountId) != r.Account && r.Account != "":
+				return problem("doc.OwnerAccountId", "%q is not the row's account %s", api.ToString(img.OwnerAccountId), r.Account)
 			}
 			return nil
 		},
@@ -259,6 +265,9 @@ func checkResource(r *store.Resource) *rowProblem {
 	doc := kindByName[r.Kind].newDoc()
 	if err := json.Unmarshal(r.Doc, doc); err != nil {
 		return problem("doc", "is not a %s document: %v", r.Kind, err)
+	}
+	if v, ok := doc.(fromRower); ok {
+		v.fromRow(r)
 	}
 	if rules.check != nil {
 		return rules.check(r, doc)

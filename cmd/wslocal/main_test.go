@@ -192,9 +192,10 @@ func TestBannerAndSeedFromTheEnvironment(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
-	// 7, the pools directory, the pool and its two sessions, and an account link.
-	if len(state.Resources) != 12 {
-		t.Errorf("the seeded state has %d resources, want 12: %+v", len(state.Resources), state.Resources)
+	// 7, the pools directory, the pool and its two sessions, an account
+	// link, and an image being imported through EC2 Image Builder.
+	if len(state.Resources) != 13 {
+		t.Errorf("the seeded state has %d resources, want 13: %+v", len(state.Resources), state.Resources)
 	}
 }
 

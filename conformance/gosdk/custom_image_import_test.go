@@ -548,12 +548,12 @@ func TestCustomImageImportStateRoundTrip(t *testing.T) {
 		res := r.(map[string]any)
 		if res["id"] == mid {
 			doc := res["doc"].(map[string]any)
-			doc["customImport"].(map[string]any)["state"] = "BAKING"
+			doc["wslocalCustomImport"].(map[string]any)["state"] = "BAKING"
 		}
 	}
 	var refused map[string]any
 	if status := srv.Control(http.MethodPut, "/_wslocal/state", snap, &refused); status != http.StatusBadRequest ||
-		!strings.Contains(fmt.Sprint(refused["error"]), `customImport.state "BAKING" is not a CustomWorkspaceImageImportState`) {
+		!strings.Contains(fmt.Sprint(refused["error"]), `wslocalCustomImport.state "BAKING" is not a CustomWorkspaceImageImportState`) {
 		t.Errorf("PUT a bad import state = %d %v, want 400 naming the state", status, refused)
 	}
 	if got := describeCustom(t, c, mid); got.State != types.CustomWorkspaceImageImportStateCompleted {

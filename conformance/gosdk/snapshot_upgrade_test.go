@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 )
 
 // v1Snapshot is a version 1 snapshot: account 111111111111 shares an
@@ -34,8 +36,8 @@ const v1Snapshot = `{"version": 1, "exportedAt": "2026-01-01T00:00:00Z",
  "associations": [], "tags": [],
  "shares": [{"account": "111111111111", "region": "us-east-1", "imageId": "wsi-aaaaaaaaa", "sharedAccount": "222222222222"}]}`
 
-// TestVersion1SnapshotIsUpgraded: a version 1 snapshot imports as version
-// 2, its three ways of sharing become shares and the global scope, and
+// TestVersion1SnapshotIsUpgraded: a version 1 snapshot imports as the
+// current version, its three ways of sharing become shares and the global scope, and
 // the service behaves as it did: the grantee sees the image and the alias,
 // the owner lists the alias's permission, the connection string stays
 // reserved for its account.
@@ -89,8 +91,8 @@ func TestVersion1SnapshotIsUpgraded(t *testing.T) {
 	}
 	wantRows := []string{"111111111111/us-east-1 connection-alias wsca-aaaaaaaaa", "111111111111/us-east-1 image wsi-aaaaaaaaa",
 		"global/global connection-string www.example.com"}
-	if snap.Version != 2 || !slices.Equal(rows, wantRows) {
-		t.Errorf("export: version %d, resources %q; want 2, %q", snap.Version, rows, wantRows)
+	if snap.Version != 3 || !slices.Equal(rows, wantRows) {
+		t.Errorf("export: version %d, resources %q; want 3, %q", snap.Version, rows, wantRows)
 	}
 	wantShares := []map[string]string{
 		{"account": "111111111111", "region": "us-east-1", "kind": "connection-alias", "id": "wsca-aaaaaaaaa", "grantee": "222222222222"},
@@ -98,6 +100,81 @@ func TestVersion1SnapshotIsUpgraded(t *testing.T) {
 	}
 	if !reflect.DeepEqual(snap.Shares, wantShares) {
 		t.Errorf("export: shares %v, want %v", snap.Shares, wantShares)
+	}
+}
+
+// v2Snapshot is a version 2 snapshot holding image documents of the form
+// before version 3: a PENDING imported image with Office, and a custom
+// import half way, both due a second after the clock's start.
+const v2Snapshot = `{"version": 2, "exportedAt": "2026-01-01T00:00:00Z",
+ "resources": [
+  {"account": "000000000000", "region": "us-east-1", "kind": "image", "id": "wsi-custom001",
+   "state": "PENDING", "created": 1767225600000, "dueAt": 1767225601000,
+   "doc": {"name": "custom", "description": "through Image Builder", "osName": "WINDOWS_11", "requiredTenancy": "DEDICATED",
+           "ownerAccount": "000000000000", "origin": "ImportCustomWorkspaceImage",
+           "customImport": {"state": "GENERALIZING", "source": {"Ec2ImageId": "ami-0123456789abcdef1"},
+             "infrastructureConfigurationArn": "arn:aws:imagebuilder:us-east-1:000000000000:infrastructure-configuration/ic",
+             "computeType": "BASE", "protocol": "DCV", "platform": "WINDOWS", "osVersion": "Windows_11",
+             "imageBuilderInstanceId": "i-0123456789abcdef0", "updated": "2026-01-01T00:00:00Z"}}},
+  {"account": "000000000000", "region": "us-east-1", "kind": "image", "id": "wsi-import001",
+   "state": "PENDING", "created": 1767225600000, "dueAt": 1767225601000,
+   "doc": {"name": "imported", "description": "BYOL", "osName": "WINDOWS_10", "requiredTenancy": "DEDICATED",
+           "ownerAccount": "000000000000", "ec2ImageId": "ami-0123456789abcdef0", "ingestionProcess": "BYOL_REGULAR",
+           "applications": ["Microsoft_Office_2019"], "origin": "ImportWorkspaceImage"}}],
+ "associations": [], "tags": [], "shares": []}`
+
+// TestVersion2SnapshotIsUpgraded: a version 2 snapshot's image documents
+// are rewritten in the current form (the wire shape and wslocal-prefixed
+// extras) on import, and the images answer and step as they did.
+func TestVersion2SnapshotIsUpgraded(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	var answer map[string]any
+	if status := srv.Control(http.MethodPut, "/_wslocal/state", json.RawMessage(v2Snapshot), &answer); status != http.StatusOK {
+		t.Fatalf("PUT a version 2 snapshot: %d %v", status, answer)
+	}
+	ctx := context.Background()
+	c := newClient(srv.AWSConfig())
+	img := describeImage(t, c, "wsi-import001")
+	if img.State != types.WorkspaceImageStatePending || aws.ToString(img.Name) != "imported" || aws.ToString(img.Description) != "BYOL" ||
+		img.RequiredTenancy != types.WorkspaceImageRequiredTenancyDedicated || img.OperatingSystem.Type != types.OperatingSystemTypeWindows ||
+		aws.ToString(img.OwnerAccountId) != defaultAccount {
+		t.Errorf("the upgraded image = %+v", img)
+	}
+	ci, err := c.DescribeCustomWorkspaceImageImport(ctx, &workspaces.DescribeCustomWorkspaceImageImportInput{ImageId: aws.String("wsi-custom001")})
+	if err != nil || ci.State != types.CustomWorkspaceImageImportStateGeneralizing {
+		t.Fatalf("the upgraded import = %+v, %v; want GENERALIZING", ci, err)
+	}
+
+	var snap struct {
+		Version   int
+		Resources []struct {
+			ID  string
+			Doc map[string]any
+		}
+	}
+	srv.Control(http.MethodGet, "/_wslocal/state", nil, &snap)
+	if snap.Version != 3 || len(snap.Resources) != 2 {
+		t.Fatalf("export: version %d with %d resources, want version 3 with 2", snap.Version, len(snap.Resources))
+	}
+	for _, r := range snap.Resources {
+		d := r.Doc
+		if d["osName"] != nil || d["ImageId"] != r.ID || d["OwnerAccountId"] != defaultAccount || d["RequiredTenancy"] != "DEDICATED" ||
+			d["wslocalOperatingSystemName"] == nil || d["wslocalOrigin"] == nil {
+			t.Errorf("export: image %s document %v, want the current form", r.ID, d)
+		}
+	}
+	if snap.Resources[0].Doc["wslocalCustomImport"] == nil || snap.Resources[1].Doc["wslocalEc2ImageId"] != "ami-0123456789abcdef0" {
+		t.Errorf("export: the upgrade lost extras: %+v", snap.Resources)
+	}
+
+	srv.Advance(time.Second)
+	if img := describeImage(t, c, "wsi-import001"); img.State != types.WorkspaceImageStateAvailable {
+		t.Errorf("the upgraded image after its step = %s, want AVAILABLE", img.State)
+	}
+	ci, err = c.DescribeCustomWorkspaceImageImport(ctx, &workspaces.DescribeCustomWorkspaceImageImportInput{ImageId: aws.String("wsi-custom001")})
+	if err != nil || ci.State != types.CustomWorkspaceImageImportStateValidating {
+		t.Errorf("the upgraded import after its step = %+v, %v; want VALIDATING", ci, err)
 	}
 }
 

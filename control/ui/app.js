@@ -121,7 +121,7 @@ function describe(r) {
   const props = d.WorkspaceProperties || {};
   switch (r.kind) {
     case "image":
-      return { name: d.name, facts: [d.osName, d.description] };
+      return { name: d.Name, facts: [d.wslocalOperatingSystemName, d.Description] };
     case "bundle":
       return {
         name: d.Name,
