@@ -457,7 +457,9 @@ func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error { return s.advance(ctx, tx, &p, s.clock.Now(), n) })
+	return s.write(ctx, []store.Partition{p}, func(tx store.Tx, n *StepCounts) error {
+		return s.advance(ctx, tx, &p, s.clock.Now(), n)
+	})
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper
@@ -473,7 +475,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
+	return s.write(ctx, nil, func(tx store.Tx, n *StepCounts) error {
 		return s.advance(ctx, tx, nil, s.clock.Now(), n)
 	})
 }
@@ -511,15 +513,16 @@ func (s *Service) StepsApplied() StepCounts {
 	return out
 }
 
-// write runs fn in a write transaction and counts the steps it applied
-// once the transaction has committed.
-func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
+// write runs fn in a write transaction of the partitions ps (nil: of every
+// partition; see store.Store.WriteIn) and counts the steps it applied once
+// the transaction has committed.
+func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	var err error
 	// A step that fails on its row's data rolls the transaction back; the
 	// row is quarantined and the transaction runs again without it.
 	for attempt := 0; ; attempt++ {
-		err = s.store.Write(ctx, func(tx store.Tx) error {
+		err = s.store.WriteIn(ctx, ps, func(tx store.Tx) error {
 			n = nil // a store may run fn again
 			return fn(tx, &n)
 		})
