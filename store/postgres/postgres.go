@@ -57,15 +57,15 @@ func partitionKey(schema string, p store.Partition) int64 {
 // Options bound how long a session may wait or stay silent. Zero turns a
 // bound off, as it does in PostgreSQL.
 type Options struct {
-	// LockTimeout bounds the wait for the schema's write lock (and any
-	// other lock): PostgreSQL's lock_timeout. A write that waits longer
-	// fails with store.ErrUnavailable.
+	// LockTimeout bounds the wait for the schema's or a partition's write
+	// lock (and any other lock): PostgreSQL's lock_timeout. A write that
+	// waits longer fails with store.ErrUnavailable.
 	LockTimeout time.Duration
 	// StatementTimeout bounds one statement: statement_timeout.
 	StatementTimeout time.Duration
 	// IdleInTransactionTimeout is how long a session may stay idle inside
 	// a transaction before PostgreSQL ends it, releasing its locks:
-	// idle_in_transaction_session_timeout. It frees the write lock of a
+	// idle_in_transaction_session_timeout. It frees the write locks of a
 	// replica whose connection went silent mid-transaction.
 	IdleInTransactionTimeout time.Duration
 }
