@@ -330,6 +330,14 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 		if round > 10000 {
 			return fmt.Errorf("lifecycle did not settle at %v", now)
 		}
+		if round == 0 {
+			// Most writes find nothing due: one query rather than two,
+			// while the transaction holds its partition's lock.
+			due, err := tx.AnyDue(ctx, p, now)
+			if err != nil || !due {
+				return err
+			}
+		}
 		res, err := tx.DueResources(ctx, p, now)
 		if err != nil {
 			return err
