@@ -238,4 +238,67 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 			}
 		}
 	})
+	t.Run("ShareTakesTheGranteesPartition", func(t *testing.T) {
+		st := setup(t)
+		// p1 shares with p2's account in their region: the grantee reads
+		// the share (SharedWith), so sharing waits for p2's open write.
+		release := held(t, st, []store.Partition{p2})
+		share := store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: p2.Account}
+		errc := make(chan error, 1)
+		go func() {
+			errc <- st.WriteIn(ctx, []store.Partition{p1}, func(tx store.Tx) error { return tx.PutShare(ctx, share) })
+		}()
+		awaitWaiters(t, 1)
+		noneDone(t, errc)
+		if err := release(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		read(t, st, func(tx store.Tx) error {
+			got, err := tx.SharedWith(ctx, "image", p2.Account, p2.Region)
+			if err == nil && (len(got) != 1 || got[0] != share) {
+				t.Errorf("SharedWith = %+v, want %+v", got, share)
+			}
+			return err
+		})
+	})
+	t.Run("WriteThatNeedsEveryPartitionTakesThem", func(t *testing.T) {
+		st := setup(t)
+		// A write of p1 that reads every partition runs as a write of
+		// every partition: it waits for p2's open write and sees it.
+		release := held(t, st, []store.Partition{p2})
+		var total int
+		errc := make(chan error, 1)
+		go func() {
+			errc <- st.WriteIn(ctx, []store.Partition{p1}, func(tx store.Tx) error {
+				total = 0
+				rs, err := tx.AllResources(ctx)
+				for _, r := range rs {
+					var n int
+					fmt.Sscan(r.State, &n)
+					total += n
+				}
+				if err != nil {
+					return err
+				}
+				return increment(ctx, tx, p1)
+			})
+		}()
+		awaitWaiters(t, 1)
+		noneDone(t, errc)
+		if err := release(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 {
+			t.Errorf("the write of every partition read counters adding up to %d, want 1 (p2's write)", total)
+		}
+		if got := counter(t, st, p1); got != "1" {
+			t.Errorf("counter of %v = %s, want 1", p1, got)
+		}
+	})
 }
