@@ -138,3 +138,51 @@ func TestBlockedWriteIsServiceUnavailable(t *testing.T) {
 		t.Errorf("CreateIpGroup once the lock is free: %v", err)
 	}
 }
+
+// Another replica's write of one account and region holds up only the
+// writes of that partition: another account's, and another region's of the
+// same account, go through; the partition's own answers ServiceUnavailable
+// once --pg-lock-timeout passes, and succeeds once the lock is free.
+func TestWriteWaitsOnlyForItsPartition(t *testing.T) {
+	opts := postgres.Options{LockTimeout: 300 * time.Millisecond, StatementTimeout: 5 * time.Second, IdleInTransactionTimeout: 10 * time.Second}
+	dbURL := schemaURL(t, postgresURL())
+	srv := wslocaltest.Start(t, wslocaltest.WithStore(dbURL), wslocaltest.WithServerConfig(func(c *server.Config) { c.Postgres = &opts }))
+	holder, err := postgres.OpenWith(context.Background(), dbURL, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	ctx := context.Background()
+	client := func(account, region string) *workspaces.Client {
+		return workspaces.NewFromConfig(srv.AWSConfigFor(account, region), func(o *workspaces.Options) { o.RetryMaxAttempts = 1 })
+	}
+	busy := store.Partition{Account: "111111111111", Region: "us-east-1"}
+
+	holding, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		held <- holder.WriteIn(ctx, []store.Partition{busy}, func(tx store.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	for _, c := range []struct{ account, region string }{{"222222222222", "us-east-1"}, {"111111111111", "eu-west-1"}} {
+		if _, err := client(c.account, c.region).CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("free")}); err != nil {
+			t.Errorf("CreateIpGroup of %s in %s while another replica writes %v: %v", c.account, c.region, busy, err)
+		}
+	}
+	_, err = client(busy.Account, busy.Region).CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("blocked")})
+	var apiErr smithy.APIError
+	var respErr *smithyhttp.ResponseError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ServiceUnavailable" || !errors.As(err, &respErr) || respErr.HTTPStatusCode() != 503 {
+		t.Errorf("CreateIpGroup of %v while another replica writes it: %v; want ServiceUnavailable (503)", busy, err)
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client(busy.Account, busy.Region).CreateIpGroup(ctx, &workspaces.CreateIpGroupInput{GroupName: aws.String("free")}); err != nil {
+		t.Errorf("CreateIpGroup of %v once the lock is free: %v", busy, err)
+	}
+}

@@ -239,9 +239,20 @@ type ResourceViewer interface {
 type Store interface {
 	// Read runs fn in a read-only transaction.
 	Read(ctx context.Context, fn func(Tx) error) error
-	// Write runs fn in a read-write transaction, committed only if fn
-	// returns nil. Write transactions are serialised.
+	// Write runs fn in a read-write transaction of every partition,
+	// committed only if fn returns nil. It excludes every other write:
+	// WriteIn(ctx, nil, fn).
 	Write(ctx context.Context, fn func(Tx) error) error
+	// WriteIn runs fn in a read-write transaction of the partitions ps
+	// (nil: of every partition, as Write), committed only if fn returns
+	// nil. Writes that share a partition, and writes of every partition,
+	// are serialised; a store may run writes of disjoint partitions at the
+	// same time (PostgreSQL does; SQLite has one writer). A transaction
+	// may still read and write a partition it did not name, or every
+	// partition (AllResources, AnyDue(nil), ...): the store then takes that
+	// partition too, and may roll fn's work back and run fn again with the
+	// partition named, so fn must not act outside the transaction.
+	WriteIn(ctx context.Context, ps []Partition, fn func(Tx) error) error
 	// Reset deletes every row.
 	Reset(ctx context.Context) error
 	// Kind names the backend, for the health endpoint ("sqlite", ...).

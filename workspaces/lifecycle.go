@@ -330,6 +330,14 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 		if round > 10000 {
 			return fmt.Errorf("lifecycle did not settle at %v", now)
 		}
+		if round == 0 {
+			// Most writes find nothing due: one query rather than two,
+			// while the transaction holds its partition's lock.
+			due, err := tx.AnyDue(ctx, p, now)
+			if err != nil || !due {
+				return err
+			}
+		}
 		res, err := tx.DueResources(ctx, p, now)
 		if err != nil {
 			return err
@@ -457,7 +465,9 @@ func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error { return s.advance(ctx, tx, &p, s.clock.Now(), n) })
+	return s.write(ctx, []store.Partition{p}, func(tx store.Tx, n *StepCounts) error {
+		return s.advance(ctx, tx, &p, s.clock.Now(), n)
+	})
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper
@@ -473,7 +483,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err != nil || !due {
 		return err
 	}
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
+	return s.write(ctx, nil, func(tx store.Tx, n *StepCounts) error {
 		return s.advance(ctx, tx, nil, s.clock.Now(), n)
 	})
 }
@@ -511,15 +521,16 @@ func (s *Service) StepsApplied() StepCounts {
 	return out
 }
 
-// write runs fn in a write transaction and counts the steps it applied
-// once the transaction has committed.
-func (s *Service) write(ctx context.Context, fn func(tx store.Tx, n *StepCounts) error) error {
+// write runs fn in a write transaction of the partitions ps (nil: of every
+// partition; see store.Store.WriteIn) and counts the steps it applied once
+// the transaction has committed.
+func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	var err error
 	// A step that fails on its row's data rolls the transaction back; the
 	// row is quarantined and the transaction runs again without it.
 	for attempt := 0; ; attempt++ {
-		err = s.store.Write(ctx, func(tx store.Tx) error {
+		err = s.store.WriteIn(ctx, ps, func(tx store.Tx) error {
 			n = nil // a store may run fn again
 			return fn(tx, &n)
 		})

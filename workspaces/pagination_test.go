@@ -31,7 +31,11 @@ func (s *countingStore) Read(ctx context.Context, fn func(store.Tx) error) error
 }
 
 func (s *countingStore) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return s.Store.Write(ctx, func(tx store.Tx) error { return fn(countingTx{tx, s}) })
+	return s.WriteIn(ctx, nil, fn)
+}
+
+func (s *countingStore) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	return s.Store.WriteIn(ctx, ps, func(tx store.Tx) error { return fn(countingTx{tx, s}) })
 }
 
 func (t countingTx) ListResources(ctx context.Context, p store.Partition, kind, afterID string, limit int) ([]store.Resource, error) {

@@ -19,7 +19,11 @@ type panicky struct {
 }
 
 func (s panicky) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return s.Store.Write(ctx, func(tx store.Tx) error { return fn(panickyTx{tx, s.id}) })
+	return s.WriteIn(ctx, nil, fn)
+}
+
+func (s panicky) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	return s.Store.WriteIn(ctx, ps, func(tx store.Tx) error { return fn(panickyTx{tx, s.id}) })
 }
 
 type panickyTx struct {

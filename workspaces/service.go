@@ -140,10 +140,17 @@ func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id,
 	return &v, nil
 }
 
-// update runs fn in a write transaction after applying the lifecycle steps
-// of p that are due: the caller sees the world as of now.
+// update runs fn in a write transaction of p after applying the lifecycle
+// steps of p that are due: the caller sees the world as of now. What fn
+// reads or writes of other partitions the store takes on the way.
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
+	return s.updateWith(ctx, p, nil, fn)
+}
+
+// updateWith is update for a write that also writes the partitions also,
+// named from the start so that the store need not find them on the way.
+func (s *Service) updateWith(ctx context.Context, p store.Partition, also []store.Partition, fn func(tx store.Tx, now time.Time) error) error {
+	return s.write(ctx, append([]store.Partition{p}, also...), func(tx store.Tx, n *StepCounts) error {
 		now := s.clock.Now()
 		if err := s.advance(ctx, tx, &p, now, n); err != nil {
 			return err

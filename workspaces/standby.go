@@ -60,7 +60,7 @@ func (s *Service) CreateStandbyWorkspaces(ctx context.Context, in *api.CreateSta
 	}
 	out := &api.CreateStandbyWorkspacesResult{FailedStandbyRequests: []api.FailedCreateStandbyWorkspacesRequest{},
 		PendingStandbyRequests: []api.PendingCreateStandbyWorkspacesRequest{}}
-	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+	err := s.updateWith(ctx, p, []store.Partition{pp}, func(tx store.Tx, now time.Time) error {
 		out.FailedStandbyRequests, out.PendingStandbyRequests = out.FailedStandbyRequests[:0], out.PendingStandbyRequests[:0]
 		existing, err := s.listWorkspaces(ctx, tx, p)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"time"
 )
 
 // bodyFunc builds the default body of an operation, asking the endpoint for
@@ -26,6 +28,35 @@ var defaultBodies = map[string]bodyFunc{
 	"DescribeWorkspaces":              static(`{}`),
 	"DescribeWorkspaceDirectories":    static(`{}`),
 	"DescribeWorkspaceBundles":        static(`{"Owner":"AMAZON"}`),
+	"CreateTags":                      createTagsBody,
+}
+
+// accountsOf is the accounts --account and --accounts name: --account and
+// the numbers after it, as 12 digits.
+func accountsOf(o *options) ([]string, error) {
+	if o.accounts == 1 {
+		return []string{o.account}, nil
+	}
+	first, err := strconv.ParseInt(o.account, 10, 64)
+	if err != nil || len(o.account) != 12 || first+int64(o.accounts) > 1e12 {
+		return nil, fmt.Errorf("--accounts %d needs a 12-digit --account with room after it", o.accounts)
+	}
+	out := make([]string, o.accounts)
+	for i := range out {
+		out[i] = fmt.Sprintf("%012d", first+int64(i))
+	}
+	return out, nil
+}
+
+// createTagsBody tags an IP group of the account, created for the
+// purpose: a write of one partition that leaves the number of rows as it
+// is (the same tag, again and again).
+func createTagsBody(ctx context.Context, a *api) ([]byte, error) {
+	var out struct{ GroupId string }
+	if err := a.call(ctx, "CreateIpGroup", map[string]any{"GroupName": "wslocal-bench-" + a.creds.AccessKeyID + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)}, &out); err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string]any{"ResourceId": out.GroupId, "Tags": []map[string]string{{"Key": "bench", "Value": "1"}}})
 }
 
 func defaultBodyOps() []string {

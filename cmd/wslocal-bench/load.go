@@ -18,16 +18,13 @@ import (
 	"time"
 )
 
-// endpoint is one server under load with the request it gets.
+// endpoint is one server under load with the request it gets: one target,
+// or several (accounts, replicas) that the workers share out.
 type endpoint struct {
-	name string // A or B
-	api  *api
-	addr string // host:port to dial
-	op   string
-	body []byte
-	// wire is the signed request as sent on the connection, re-signed every
-	// minute so servers that check the signing time accept it.
-	wire atomic.Pointer[[]byte]
+	name    string // A or B
+	url     string // as given: one URL, or several separated by commas
+	op      string
+	targets []*lane
 
 	mu       sync.Mutex
 	samples  []int64 // latencies (ns) of the measured successful requests
@@ -36,7 +33,17 @@ type endpoint struct {
 	active   time.Duration // measured time this endpoint was loaded
 }
 
-func newEndpoint(ctx context.Context, name string, a *api, op string, body []byte) (*endpoint, error) {
+// lane is one server and account, with the request it gets.
+type lane struct {
+	api  *api
+	addr string // host:port to dial
+	body []byte
+	// wire is the signed request as sent on the connection, re-signed every
+	// minute so servers that check the signing time accept it.
+	wire atomic.Pointer[[]byte]
+}
+
+func newLane(a *api, body []byte) (*lane, error) {
 	u, err := url.Parse(a.url)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return nil, fmt.Errorf("%s: want an http://host:port URL", a.url)
@@ -45,22 +52,28 @@ func newEndpoint(ctx context.Context, name string, a *api, op string, body []byt
 	if u.Port() == "" {
 		addr += ":80"
 	}
-	ep := &endpoint{name: name, api: a, addr: addr, op: op, body: body}
+	return &lane{api: a, addr: addr, body: body}, nil
+}
+
+func newEndpoint(ctx context.Context, name, url, op string, targets []*lane) (*endpoint, error) {
+	ep := &endpoint{name: name, url: url, op: op, targets: targets}
 	return ep, ep.sign(ctx)
 }
 
-// sign precomputes the wire form of the signed request.
+// sign precomputes the wire form of the signed requests.
 func (ep *endpoint) sign(ctx context.Context) error {
-	req, err := ep.api.signedRequest(ctx, ep.op, ep.body)
-	if err != nil {
-		return err
+	for _, t := range ep.targets {
+		req, err := t.api.signedRequest(ctx, ep.op, t.body)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := req.Write(&buf); err != nil {
+			return err
+		}
+		b := buf.Bytes()
+		t.wire.Store(&b)
 	}
-	var buf bytes.Buffer
-	if err := req.Write(&buf); err != nil {
-		return err
-	}
-	b := buf.Bytes()
-	ep.wire.Store(&b)
 	return nil
 }
 
@@ -87,29 +100,32 @@ type conn struct {
 	br *bufio.Reader
 }
 
-// worker sends one request at a time on its own connection per endpoint.
+// worker sends one request at a time on its own connection per target;
+// worker i loads target i of an endpoint (modulo their number).
 type worker struct {
-	conns map[*endpoint]*conn
+	id    int
+	conns map[*lane]*conn
 }
 
 // do sends ep's request and reads the whole answer. A connection the
 // server closed while idle is replaced once.
 func (w *worker) do(ep *endpoint) (int, error) {
+	t := ep.targets[w.id%len(ep.targets)]
 	for attempt := 0; ; attempt++ {
-		c := w.conns[ep]
+		c := w.conns[t]
 		reused := c != nil
 		if c == nil {
-			nc, err := net.DialTimeout("tcp", ep.addr, 5*time.Second)
+			nc, err := net.DialTimeout("tcp", t.addr, 5*time.Second)
 			if err != nil {
 				return 0, err
 			}
 			c = &conn{c: nc, br: bufio.NewReaderSize(nc, 16<<10)}
-			w.conns[ep] = c
+			w.conns[t] = c
 		}
-		status, err := c.roundTrip(*ep.wire.Load())
+		status, err := c.roundTrip(*t.wire.Load())
 		if err != nil {
 			c.c.Close()
-			delete(w.conns, ep)
+			delete(w.conns, t)
 			if reused && attempt == 0 {
 				continue
 			}
@@ -117,7 +133,7 @@ func (w *worker) do(ep *endpoint) (int, error) {
 		}
 		if status < 0 { // the server asked to close
 			c.c.Close()
-			delete(w.conns, ep)
+			delete(w.conns, t)
 			status = -status
 		}
 		return status, nil
@@ -161,9 +177,9 @@ type load struct {
 }
 
 func (l *load) start(conns int) {
-	for range conns {
+	for i := range conns {
 		l.wg.Go(func() {
-			w := &worker{conns: map[*endpoint]*conn{}}
+			w := &worker{id: i, conns: map[*lane]*conn{}}
 			defer w.close()
 			for !l.stop.Load() {
 				ep := l.current.Load()
@@ -209,7 +225,7 @@ func (ep *endpoint) result(conns int) result {
 		i = max(0, min(i, len(s)-1))
 		return float64(s[i]) / 1e6
 	}
-	r := result{Endpoint: ep.api.url, Op: ep.op, Conns: conns, Seconds: ep.active.Seconds(), Requests: len(s),
+	r := result{Endpoint: ep.url, Op: ep.op, Conns: conns, Seconds: ep.active.Seconds(), Requests: len(s),
 		Errors: ep.errors, FirstErr: ep.firstErr, P50: pct(0.50), P90: pct(0.90), P99: pct(0.99), Max: pct(1)}
 	if r.Seconds > 0 {
 		r.RPS = float64(len(s)) / r.Seconds
@@ -224,30 +240,45 @@ func measure(ctx context.Context, o *options, stdout io.Writer) error {
 	if o.compare != "" {
 		targets = append(targets, o.compare)
 	}
+	accounts, err := accountsOf(o)
+	if err != nil {
+		return err
+	}
 	var firstBody []byte
-	for i, u := range targets {
-		a := newAPI(u, o.account, o.region)
-		body, err := bodyFor(ctx, a, o.op, o.body)
-		if err != nil && firstBody != nil {
-			// The baseline answers one fixed thing: it cannot be asked for
-			// ids, and it does not care what the body names.
-			fmt.Fprintf(os.Stderr, "wslocal-bench: %s: %v; sending the body built for %s\n", u, err, targets[0])
-			body, err = firstBody, nil
+	for i, spec := range targets {
+		urls := strings.Split(spec, ",")
+		var ts []*lane
+		// Target j: account j and replica j, each modulo their number.
+		for j := range max(len(accounts), len(urls)) {
+			u := urls[j%len(urls)]
+			a := newAPI(u, accounts[j%len(accounts)], o.region)
+			body, err := bodyFor(ctx, a, o.op, o.body)
+			if err != nil && firstBody != nil {
+				// The baseline answers one fixed thing: it cannot be asked for
+				// ids, and it does not care what the body names.
+				fmt.Fprintf(os.Stderr, "wslocal-bench: %s: %v; sending the body built for %s\n", u, err, targets[0])
+				body, err = firstBody, nil
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", u, err)
+			}
+			if firstBody == nil {
+				firstBody = body
+			}
+			t, err := newLane(a, body)
+			if err != nil {
+				return err
+			}
+			ts = append(ts, t)
+			if o.verbose {
+				var out json.RawMessage
+				err := a.call(ctx, o.op, json.RawMessage(body), &out)
+				fmt.Fprintf(os.Stderr, "%s %s %s %s\n  body:   %s\n  answer: %s (%v)\n", string(rune('A'+i)), u, accounts[j%len(accounts)], o.op, body, truncate(string(out), 400), err)
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", u, err)
-		}
-		if firstBody == nil {
-			firstBody = body
-		}
-		ep, err := newEndpoint(ctx, string(rune('A'+i)), a, o.op, body)
+		ep, err := newEndpoint(ctx, string(rune('A'+i)), spec, o.op, ts)
 		if err != nil {
 			return err
-		}
-		if o.verbose {
-			var out json.RawMessage
-			err := a.call(ctx, o.op, json.RawMessage(body), &out)
-			fmt.Fprintf(os.Stderr, "%s %s %s\n  body:   %s\n  answer: %s (%v)\n", ep.name, u, o.op, body, truncate(string(out), 400), err)
 		}
 		eps = append(eps, ep)
 	}

@@ -45,6 +45,7 @@ type options struct {
 	duration, window  time.Duration
 	warmup            time.Duration
 	account, region   string
+	accounts          int
 	baseline          string
 	populate          int
 	populateStore     string
@@ -59,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("wslocal-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.url, "url", "http://127.0.0.1:4599", "endpoint under load (A)")
+	fs.StringVar(&o.url, "url", "http://127.0.0.1:4599", "endpoint under load (A); several URLs separated by commas (replicas) share the workers out")
 	fs.StringVar(&o.compare, "compare", "", "a second endpoint (B): the load alternates A, B, A, B in windows and the ratio is printed")
 	fs.StringVar(&o.op, "op", "DescribeImageAssociations", "operation to send: "+strings.Join(defaultBodyOps(), ", ")+", or any other with --body")
 	fs.StringVar(&o.body, "body", "", "JSON body to send (default: a body built for --op, discovering ids through the API)")
@@ -68,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.window, "window", time.Second, "with --compare, how long each turn of an endpoint lasts")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load before measuring, on each endpoint")
 	fs.StringVar(&o.account, "account", "000000000000", "access key, which wslocal takes as the account id when it has 12 digits")
+	fs.IntVar(&o.accounts, "accounts", 1, "load this many accounts, --account and the next ones: worker i uses account i and URL i (modulo their number)")
 	fs.StringVar(&o.region, "region", "us-east-1", "region the requests are signed for")
 	fs.StringVar(&o.baseline, "baseline", "", "instead of measuring, serve the bare net/http baseline on this address (e.g. 127.0.0.1:4600)")
 	fs.IntVar(&o.populate, "populate", 0, "instead of measuring, create about N associations (images, bundles, WorkSpaces) through the API of --url, or in --populate-store")
@@ -87,8 +89,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
-	if o.conns <= 0 || o.duration <= 0 || o.window <= 0 {
-		return nil, errors.New("--c, --d and --window must be positive")
+	if o.conns <= 0 || o.duration <= 0 || o.window <= 0 || o.accounts <= 0 {
+		return nil, errors.New("--c, --d, --window and --accounts must be positive")
 	}
 	return o, nil
 }

@@ -154,6 +154,36 @@ if [ "$ONLY" != sqlite ]; then
 		"$B" --populate-store "$PG&search_path=$PG_1M_SCHEMA" --populate 1000000 | tail -1
 	fi
 	million PostgreSQL pg-1m 4713 "$PGURL" "$PG&search_path=$PG_1M_SCHEMA"
+
+	# Writes on PostgreSQL per partition: CreateTags at 8 connections on a
+	# fresh schema served by two replicas. One account is one partition;
+	# eight accounts are eight. WRITES_BEFORE=/path/to/an/older/wslocal
+	# compares the same loads with it, on a schema of its own.
+	SW=wslocal_measure_writes_$$
+	SCHEMAS+=("$SW")
+	start pg-w1 4721 --store "$PG&search_path=$SW"
+	start pg-w2 4722 --store "$PG&search_path=$SW"
+	W1=http://127.0.0.1:4721 W2=http://127.0.0.1:4722
+	compare "PostgreSQL CreateTags c=8, 8 accounts: 2 replicas vs 1" "$W1,$W2" "$W1" \
+		--op CreateTags --c 8 --d "$D" --account 111111111111 --accounts 8
+	compare "PostgreSQL CreateTags c=8, 1 account: 2 replicas vs 1" "$W1,$W2" "$W1" \
+		--op CreateTags --c 8 --d "$D" --account 111111111111
+	if [ -n "${WRITES_BEFORE:-}" ]; then
+		SWB=wslocal_measure_writes_before_$$
+		SCHEMAS+=("$SWB")
+		"$WRITES_BEFORE" --addr 127.0.0.1:4723 --store "$PG&search_path=$SWB" >"$W/pg-wb1.log" 2>&1 &
+		PIDS+=($!)
+		"$WRITES_BEFORE" --addr 127.0.0.1:4724 --store "$PG&search_path=$SWB" >"$W/pg-wb2.log" 2>&1 &
+		PIDS+=($!)
+		for p in 4723 4724; do
+			for _ in $(seq 200); do curl -sf "http://127.0.0.1:$p/_wslocal/health" >/dev/null && break; sleep 0.05; done
+		done
+		WB1=http://127.0.0.1:4723 WB2=http://127.0.0.1:4724
+		compare "PostgreSQL CreateTags c=8, one account: before vs now" "$WB1" "$W1" \
+			--op CreateTags --c 8 --d "$D" --account 111111111111
+		compare "PostgreSQL CreateTags c=8, 8 accounts on 2 replicas: before vs now" "$WB1,$WB2" "$W1,$W2" \
+			--op CreateTags --c 8 --d "$D" --account 111111111111 --accounts 8
+	fi
 fi
 
 echo

@@ -120,7 +120,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	duration(&o.idleTimeout, "idle-timeout", "120s", "how long an idle keep-alive connection stays open")
 	pgDefaults := postgres.DefaultOptions()
 	duration(&o.pg.LockTimeout, "pg-lock-timeout", pgDefaults.LockTimeout.String(),
-		"PostgreSQL store: longest wait for the schema's write lock (lock_timeout);\na write that waits longer answers ServiceUnavailable (HTTP 503, retryable); 0: no bound")
+		"PostgreSQL store: longest wait for a write lock, the schema's or a partition's (lock_timeout);\na write that waits longer answers ServiceUnavailable (HTTP 503, retryable); 0: no bound")
 	duration(&o.pg.StatementTimeout, "pg-statement-timeout", pgDefaults.StatementTimeout.String(),
 		"PostgreSQL store: longest statement (statement_timeout); 0: no bound")
 	duration(&o.pg.IdleInTransactionTimeout, "pg-idle-in-transaction-timeout", pgDefaults.IdleInTransactionTimeout.String(),

@@ -9,6 +9,7 @@ package gosdk_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,8 +17,10 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/wslocal/wslocal/store/postgres"
 	wsl "github.com/wslocal/wslocal/workspaces"
 	"github.com/wslocal/wslocal/wslocaltest"
 )
@@ -75,7 +79,8 @@ var catalogue = []string{
 // storeKind picks the store every test's server runs on:
 //
 //	go test ./conformance/gosdk/ -args -gosdk.store=sqlite
-var storeKind = flag.String("gosdk.store", "memory", "store of the servers under test: memory or sqlite (a fresh file per test)")
+//	go test ./conformance/gosdk/ -args -gosdk.store=postgres
+var storeKind = flag.String("gosdk.store", "memory", "store of the servers under test: memory, sqlite (a fresh file per test) or postgres (a fresh schema per test, at $WSLOCAL_TEST_POSTGRES or the local server)")
 
 // start runs a fresh wslocal for t with a manual clock.
 func start(t *testing.T, opts ...wslocaltest.Option) *wslocaltest.Server {
@@ -84,10 +89,28 @@ func start(t *testing.T, opts ...wslocaltest.Option) *wslocaltest.Server {
 	case "memory":
 	case "sqlite":
 		opts = append([]wslocaltest.Option{wslocaltest.WithStore("sqlite:" + filepath.Join(t.TempDir(), "state.db"))}, opts...)
+	case "postgres":
+		opts = append([]wslocaltest.Option{wslocaltest.WithStore(postgresSchema(t))}, opts...)
 	default:
-		t.Fatalf("-gosdk.store=%q: use memory or sqlite", *storeKind)
+		t.Fatalf("-gosdk.store=%q: use memory, sqlite or postgres", *storeKind)
 	}
 	return wslocaltest.Start(t, opts...)
+}
+
+// postgresSchema is the URL of a fresh schema of the test database,
+// dropped when t ends.
+func postgresSchema(t *testing.T) string {
+	u := os.Getenv("WSLOCAL_TEST_POSTGRES")
+	if u == "" {
+		u = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
+	t.Cleanup(func() {
+		if err := postgres.DropSchema(context.Background(), u, schema); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return u + "&search_path=" + schema
 }
 
 // withMaxImages lowers the images quota so a test can reach it quickly.

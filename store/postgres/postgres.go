@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,30 +29,43 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// lockKey is the advisory lock every write transaction on a schema holds:
-// writes are serialised across all replicas of one schema, as they are on
-// SQLite, so a lifecycle step is read and applied by one transaction at a
-// time and never twice. The key is the FNV-1a hash (64 bits, as a signed
-// bigint) of "wslocal:" and the schema's name, so that deployments on
-// different schemas of one database never wait for each other.
+// lockKey is the schema's advisory lock. A write of every partition
+// (Write, Reset, an import, the lifecycle sweep) holds it exclusively; a
+// write of some partitions (WriteIn) holds it shared, and the key of each
+// of its partitions (partitionKey) exclusively. Writes of one partition,
+// and writes of every partition, are serialised across all replicas of one
+// schema, so a lifecycle step is read and applied by one transaction at a
+// time and never twice; writes of different partitions do not wait for
+// each other. The key is the FNV-1a hash (64 bits, as a signed bigint) of
+// "wslocal:" and the schema's name, so that deployments on different
+// schemas of one database never wait for each other.
 func lockKey(schema string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte("wslocal:" + schema))
 	return int64(h.Sum64())
 }
 
+// partitionKey is the advisory lock of one partition of a schema: the
+// FNV-1a hash of "wslocal:", the schema, the account and the region,
+// separated by U+0000 (which none of them holds).
+func partitionKey(schema string, p store.Partition) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("wslocal:" + schema + "\x00" + p.Account + "\x00" + p.Region))
+	return int64(h.Sum64())
+}
+
 // Options bound how long a session may wait or stay silent. Zero turns a
 // bound off, as it does in PostgreSQL.
 type Options struct {
-	// LockTimeout bounds the wait for the schema's write lock (and any
-	// other lock): PostgreSQL's lock_timeout. A write that waits longer
-	// fails with store.ErrUnavailable.
+	// LockTimeout bounds the wait for the schema's or a partition's write
+	// lock (and any other lock): PostgreSQL's lock_timeout. A write that
+	// waits longer fails with store.ErrUnavailable.
 	LockTimeout time.Duration
 	// StatementTimeout bounds one statement: statement_timeout.
 	StatementTimeout time.Duration
 	// IdleInTransactionTimeout is how long a session may stay idle inside
 	// a transaction before PostgreSQL ends it, releasing its locks:
-	// idle_in_transaction_session_timeout. It frees the write lock of a
+	// idle_in_transaction_session_timeout. It frees the write locks of a
 	// replica whose connection went silent mid-transaction.
 	IdleInTransactionTimeout time.Duration
 }
@@ -85,6 +100,8 @@ type Store struct {
 	health *sql.DB
 	// lock is the schema's write lock (lockKey).
 	lock int64
+	// schema names the schema, for partitionKey.
+	schema string
 	// silence is how long a transaction's connection may stay silent
 	// before wslocal gives it up: longer than any statement plus the idle
 	// time PostgreSQL allows after it (0: never).
@@ -186,6 +203,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("no schema to work in (check search_path): %v", err)
 	}
 	s.lock = lockKey(schema.String)
+	s.schema = schema.String
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, s.lock); err != nil {
 		return err
 	}
@@ -195,22 +213,22 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// inTx runs fn in a transaction, under the schema's write lock when lock
-// is set. The errors of a database that does not answer in time wrap
-// store.ErrUnavailable.
+// inTx runs fn in a transaction, under the write locks l asks for (nil:
+// none, a read). The errors of a database that does not answer in time
+// wrap store.ErrUnavailable.
 //
 // A watchdog closes the transaction's connection when no statement has
 // started for longer than one statement and the idle time after it may
 // last (Store.silence). By then PostgreSQL has ended the session, on its
 // side (statement_timeout, idle_in_transaction_session_timeout), which
-// released the lock; a connection still waiting has gone silent (a network
-// that drops everything, a proxy that stopped forwarding) and would hold
-// the request until TCP gives up.
-func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(*sqlstore.Tx) error) error {
-	return unavailable(s.runTx(ctx, opts, lock, fn))
+// released the locks; a connection still waiting has gone silent (a
+// network that drops everything, a proxy that stopped forwarding) and
+// would hold the request until TCP gives up.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn func(*sqlstore.Tx) error) error {
+	return unavailable(s.runTx(ctx, opts, l, fn))
 }
 
-func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(*sqlstore.Tx) error) error {
+func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn func(*sqlstore.Tx) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -235,24 +253,171 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn fu
 		return err
 	}
 	return sqlstore.Run(tx, func(tx *sql.Tx) error {
-		if lock {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, s.lock); err != nil {
-				return fmt.Errorf("take the write lock: %w", err)
-			}
+		stx := &sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar, Watch: watch}
+		if l == nil {
+			return fn(stx)
 		}
-		return fn(&sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar, Watch: watch})
+		l.begin(tx, watch)
+		if err := l.lock(ctx); err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+		if !l.all {
+			stx.Take = l.take
+		}
+		err := fn(stx)
+		if l.retry {
+			// A partition it did not name was busy: roll back, whatever
+			// fn made of the error, and run again.
+			return errRetry
+		}
+		return err
 	})
+}
+
+// errRetry ends a transaction that must run again with more partitions.
+var errRetry = errors.New("the write needs partitions it did not name")
+
+// maxRetries bounds how many times a write runs again with the partitions
+// it found it needed, before it takes every partition.
+const maxRetries = 3
+
+// locks are the advisory locks of one write transaction.
+type locks struct {
+	s   *Store
+	all bool // the schema's lock, exclusively
+	// keys are the partitions' locks to take first, ascending.
+	keys []int64
+	held map[int64]bool
+	// max is the greatest key held: a key above it is taken waiting (keys
+	// are always waited for in ascending order, so waits form no cycle),
+	// one below it only if it is free.
+	max int64
+
+	tx    *sql.Tx
+	watch func()
+	// retry is set when a partition the transaction did not name was
+	// busy, or it needed every partition: it runs again, naming more.
+	retry bool
+	more  []store.Partition
+}
+
+func (s *Store) newLocks(ps []store.Partition) *locks {
+	l := &locks{s: s, all: ps == nil}
+	seen := map[int64]bool{}
+	for _, p := range ps {
+		k := partitionKey(s.schema, p)
+		if !seen[k] {
+			seen[k] = true
+			l.keys = append(l.keys, k)
+		}
+	}
+	slices.Sort(l.keys)
+	return l
+}
+
+func (l *locks) begin(tx *sql.Tx, watch func()) {
+	l.tx, l.watch = tx, watch
+	l.held = make(map[int64]bool, len(l.keys)+1)
+	l.retry, l.more = false, nil
+	l.max = math.MinInt64
+}
+
+func (l *locks) tick() {
+	if l.watch != nil {
+		l.watch()
+	}
+}
+
+// lock takes the locks the transaction starts with, in one statement: the
+// schema's exclusively, or the schema's shared and then the partitions' in
+// ascending order (a target list is evaluated left to right).
+func (l *locks) lock(ctx context.Context) error {
+	l.tick()
+	if l.all {
+		_, err := l.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, l.s.lock)
+		return err
+	}
+	q := strings.Builder{}
+	q.WriteString(`SELECT pg_advisory_xact_lock_shared($1)`)
+	args := []any{l.s.lock}
+	for i, k := range l.keys {
+		fmt.Fprintf(&q, `, pg_advisory_xact_lock($%d)`, i+2)
+		args = append(args, k)
+		l.held[k] = true
+		l.max = k
+	}
+	_, err := l.tx.ExecContext(ctx, q.String(), args...)
+	return err
+}
+
+// take is sqlstore.Tx.Take: it takes a partition the transaction did not
+// name, waiting for it only when its key is above every key held, and
+// otherwise only if it is free; when it is not, or p is nil (every
+// partition), the transaction is marked to run again.
+func (l *locks) take(ctx context.Context, p *store.Partition) error {
+	if l.retry {
+		return errRetry
+	}
+	if p == nil {
+		l.retry, l.more = true, nil
+		return errRetry
+	}
+	k := partitionKey(l.s.schema, *p)
+	if l.held[k] {
+		return nil
+	}
+	l.tick()
+	if k > l.max {
+		if _, err := l.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, k); err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+	} else {
+		var ok bool
+		if err := l.tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, k).Scan(&ok); err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+		if !ok {
+			l.retry = true
+			l.more = append(l.more, *p)
+			return errRetry
+		}
+	}
+	l.held[k] = true
+	l.max = max(l.max, k)
+	return nil
 }
 
 // Read implements store.Store: a read-only snapshot.
 func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, false,
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, nil,
 		func(tx *sqlstore.Tx) error { return fn(tx) })
 }
 
-// Write implements store.Store.
+// Write implements store.Store: a write of every partition.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return s.inTx(ctx, nil, true, func(tx *sqlstore.Tx) error { return fn(tx) })
+	return s.WriteIn(ctx, nil, fn)
+}
+
+// WriteIn implements store.Store. A write that finds it needs a partition
+// it did not name takes it on the way, or runs again naming it; after
+// maxRetries, or when it needs every partition, it runs again as a write
+// of every partition.
+func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		if attempt >= maxRetries {
+			ps = nil
+		}
+		l := s.newLocks(ps)
+		err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error { return fn(tx) })
+		if !errors.Is(err, errRetry) {
+			return err
+		}
+		if l.more == nil {
+			ps = nil
+		} else {
+			ps = append(slices.Clip(ps), l.more...)
+		}
+	}
 }
 
 // ViewResource implements store.ResourceViewer: one statement, one round
@@ -285,7 +450,7 @@ func (s *Store) viewCtx(ctx context.Context) (context.Context, context.CancelFun
 
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
-	return s.inTx(ctx, nil, true, func(tx *sqlstore.Tx) error {
+	return s.inTx(ctx, nil, s.newLocks(nil), func(tx *sqlstore.Tx) error {
 		if tx.Watch != nil {
 			tx.Watch()
 		}

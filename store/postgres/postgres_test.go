@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
@@ -41,6 +42,43 @@ func openSchema(t *testing.T) store.Store {
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, openSchema)
+}
+
+// TestPartitionLocks runs the writes of each test on their own schema,
+// under an application_name of their own, by which pg_locks shows those
+// waiting.
+func TestPartitionLocks(t *testing.T) {
+	db, err := sql.Open("pgx", URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var app string
+	open := func(t *testing.T) store.Store {
+		schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
+		app = schema
+		st, err := postgres.Open(context.Background(), URL()+"&search_path="+schema+"&application_name="+app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			st.Close()
+			if err := postgres.DropSchema(context.Background(), URL(), schema); err != nil {
+				t.Errorf("drop schema %s: %v", schema, err)
+			}
+		})
+		return st
+	}
+	waiters := func(t *testing.T) int {
+		var n int
+		err := db.QueryRow(`SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = $1`, app).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	storetest.RunPartitionLocks(t, open, waiters)
 }
 
 func TestReplicasShareOneSchema(t *testing.T) {

@@ -178,6 +178,12 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
 }
 
+// WriteIn implements store.Store. SQLite has one writer: every write
+// excludes every other, whatever its partitions.
+func (s *Store) WriteIn(ctx context.Context, _ []store.Partition, fn func(store.Tx) error) error {
+	return s.Write(ctx, fn)
+}
+
 // invalidate drops the views kept, once a write has ended.
 func (s *Store) invalidate() {
 	if s.views != nil {

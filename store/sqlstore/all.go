@@ -14,6 +14,9 @@ import (
 
 // AllResources implements store.Tx.
 func (t *Tx) AllResources(ctx context.Context) ([]store.Resource, error) {
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
 	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT `+resourceCols+` FROM resources ORDER BY account, region, kind, id`)
 	if err != nil {
@@ -29,6 +32,9 @@ func (t *Tx) AllResources(ctx context.Context) ([]store.Resource, error) {
 
 // AllAssociations implements store.Tx.
 func (t *Tx) AllAssociations(ctx context.Context) ([]store.Association, error) {
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
 	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT `+assocCols+` FROM associations
 		ORDER BY account, region, application_id, resource_type, resource_id`)
@@ -46,6 +52,9 @@ func (t *Tx) AllAssociations(ctx context.Context) ([]store.Association, error) {
 
 // AllTags implements store.Tx.
 func (t *Tx) AllTags(ctx context.Context) ([]store.ResourceTag, error) {
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
 	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT account, region, resource_id, key, value FROM tags
 		ORDER BY account, region, resource_id, key`)
@@ -70,6 +79,9 @@ func (t *Tx) AllTags(ctx context.Context) ([]store.ResourceTag, error) {
 
 // AllShares implements store.Tx.
 func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
 	out, err := t.shares(ctx, `1 = 1`)
 	slices.SortFunc(out, func(a, b store.Share) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
@@ -80,6 +92,9 @@ func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
 
 // DeleteAll implements store.Tx.
 func (t *Tx) DeleteAll(ctx context.Context) error {
+	if err := t.take(ctx, nil); err != nil {
+		return err
+	}
 	for _, table := range []string{"shares", "tags", "associations", "resources"} {
 		if err := t.exec(ctx, `DELETE FROM `+table); err != nil {
 			return err
@@ -90,6 +105,9 @@ func (t *Tx) DeleteAll(ctx context.Context) error {
 
 // CountAssociations implements store.Tx.
 func (t *Tx) CountAssociations(ctx context.Context) ([]store.AssociationCount, error) {
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
 	t.watch()
 	rows, err := t.Tx.QueryContext(ctx, `SELECT state, resource_type, COUNT(*) FROM associations
 		GROUP BY state, resource_type ORDER BY state, resource_type`)

@@ -28,7 +28,29 @@ type Tx struct {
 	// watches its connection for silence (postgres) learns that the
 	// transaction is still moving.
 	Watch func()
+	// Take, when set, is called before a statement reads or writes a
+	// partition (nil: every partition): a backend that locks partitions
+	// (postgres) takes the ones a write transaction did not name. Its
+	// error ends the statement.
+	Take  func(ctx context.Context, p *store.Partition) error
 	bound txStmts
+}
+
+// take asks the backend for the partition p (nil: every partition).
+func (t *Tx) take(ctx context.Context, p *store.Partition) error {
+	if t.Take == nil {
+		return nil
+	}
+	return t.Take(ctx, p)
+}
+
+// takeShare takes the two partitions a share belongs to: its owner's, and
+// its grantee's in the same region, whose SharedWith reads it.
+func (t *Tx) takeShare(ctx context.Context, s store.Share) error {
+	if err := t.take(ctx, &s.Partition); err != nil {
+		return err
+	}
+	return t.take(ctx, &store.Partition{Account: s.Grantee, Region: s.Region})
 }
 
 var _ store.Tx = (*Tx)(nil)
@@ -71,6 +93,9 @@ func scanResources(rows *sql.Rows) ([]store.Resource, error) {
 
 // GetResource implements store.Tx.
 func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, err
+	}
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil, store.ErrNotFound
 	}
@@ -91,6 +116,9 @@ func (t *Tx) GetResource(ctx context.Context, p store.Partition, kind, id string
 
 // ListResources implements store.Tx.
 func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID string, limit int) ([]store.Resource, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, err
+	}
 	if hasNUL(p.Account, p.Region, kind, afterID) {
 		return nil, nil
 	}
@@ -109,6 +137,9 @@ func (t *Tx) ListResources(ctx context.Context, p store.Partition, kind, afterID
 
 // CountResources implements store.Tx.
 func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string) (int, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return 0, err
+	}
 	if hasNUL(p.Account, p.Region, kind) {
 		return 0, nil
 	}
@@ -120,6 +151,9 @@ func (t *Tx) CountResources(ctx context.Context, p store.Partition, kind string)
 
 // PutResource implements store.Tx.
 func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
+	if err := t.take(ctx, &r.Partition); err != nil {
+		return err
+	}
 	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
 		return err
 	}
@@ -131,6 +165,9 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 
 // DeleteResource implements store.Tx.
 func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id string) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil
 	}
@@ -158,6 +195,9 @@ func scanAssociations(rows *sql.Rows) ([]store.Association, error) {
 
 // Associations implements store.Tx.
 func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]store.Association, error) {
+	if err := t.take(ctx, &q.Partition); err != nil {
+		return nil, err
+	}
 	if hasNUL(q.Account, q.Region, q.ResourceType, q.ResourceID, q.ApplicationID) || hasNUL(q.ResourceTypes...) ||
 		q.After != nil && hasNUL(q.After.ApplicationID, q.After.ResourceType, q.After.ResourceID) {
 		return nil, nil
@@ -202,6 +242,9 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
+	if err := t.take(ctx, &a.Partition); err != nil {
+		return err
+	}
 	if err := refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
 		"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
 		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
@@ -218,6 +261,9 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 
 // DeleteAssociation implements store.Tx.
 func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.AssociationKey) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	if hasNUL(p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID) {
 		return nil
 	}
@@ -227,6 +273,9 @@ func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.A
 
 // DeleteAssociationsOf implements store.Tx.
 func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resourceType, resourceID string) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	if hasNUL(p.Account, p.Region, resourceType, resourceID) {
 		return nil
 	}
@@ -236,6 +285,9 @@ func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resour
 
 // Tags implements store.Tx.
 func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]store.Tag, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, err
+	}
 	if hasNUL(p.Account, p.Region, resourceID) {
 		return nil, nil
 	}
@@ -258,6 +310,9 @@ func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]
 
 // PutTags implements store.Tx: new keys are added, existing keys overwritten.
 func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	for _, tag := range tags {
 		if err := refuseNUL("tag", "account", p.Account, "region", p.Region, "resourceId", resourceID, "key", tag.Key, "value", tag.Value); err != nil {
 			return err
@@ -275,6 +330,9 @@ func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, 
 
 // DeleteTags implements store.Tx.
 func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID string, keys []string) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	if hasNUL(p.Account, p.Region, resourceID) {
 		return nil
 	}
@@ -292,6 +350,9 @@ func (t *Tx) DeleteTags(ctx context.Context, p store.Partition, resourceID strin
 
 // DeleteAllTags implements store.Tx.
 func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID string) error {
+	if err := t.take(ctx, &p); err != nil {
+		return err
+	}
 	if hasNUL(p.Account, p.Region, resourceID) {
 		return nil
 	}
@@ -300,6 +361,9 @@ func (t *Tx) DeleteAllTags(ctx context.Context, p store.Partition, resourceID st
 
 // Shares implements store.Tx.
 func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]store.Share, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, err
+	}
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil, nil
 	}
@@ -308,6 +372,9 @@ func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]
 
 // SharedWith implements store.Tx.
 func (t *Tx) SharedWith(ctx context.Context, kind, account, region string) ([]store.Share, error) {
+	if err := t.take(ctx, &store.Partition{Account: account, Region: region}); err != nil {
+		return nil, err
+	}
 	if hasNUL(kind, account, region) {
 		return nil, nil
 	}
@@ -334,6 +401,9 @@ func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Sha
 
 // PutShare implements store.Tx.
 func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
+	if err := t.takeShare(ctx, s); err != nil {
+		return err
+	}
 	if err := refuseNUL("share", "account", s.Account, "region", s.Region, "kind", s.Kind, "id", s.ID, "grantee", s.Grantee); err != nil {
 		return err
 	}
@@ -343,6 +413,9 @@ func (t *Tx) PutShare(ctx context.Context, s store.Share) error {
 
 // DeleteShare implements store.Tx.
 func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
+	if err := t.takeShare(ctx, s); err != nil {
+		return err
+	}
 	if hasNUL(s.Account, s.Region, s.Kind, s.ID, s.Grantee) {
 		return nil
 	}
@@ -354,6 +427,18 @@ func (t *Tx) DeleteShare(ctx context.Context, s store.Share) error {
 func (t *Tx) DeleteSharesOf(ctx context.Context, p store.Partition, kind, id string) error {
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil
+	}
+	if t.Take != nil {
+		// The grantees' partitions read the shares (SharedWith).
+		shares, err := t.Shares(ctx, p, kind, id)
+		if err != nil {
+			return err
+		}
+		for _, s := range shares {
+			if err := t.takeShare(ctx, s); err != nil {
+				return err
+			}
+		}
 	}
 	return t.exec(ctx, `DELETE FROM shares WHERE account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
 }
@@ -367,6 +452,9 @@ func partitionFilter(p *store.Partition) (string, []any) {
 
 // AnyDue implements store.Tx, in one query.
 func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
+	if err := t.take(ctx, p); err != nil {
+		return false, err
+	}
 	if partitionNUL(p) {
 		return false, nil
 	}
@@ -386,6 +474,9 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 
 // DueResources implements store.Tx.
 func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
+	if err := t.take(ctx, p); err != nil {
+		return nil, err
+	}
 	if partitionNUL(p) {
 		return nil, nil
 	}
@@ -400,6 +491,9 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 
 // DueAssociations implements store.Tx.
 func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
+	if err := t.take(ctx, p); err != nil {
+		return nil, err
+	}
 	if partitionNUL(p) {
 		return nil, nil
 	}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentViewsAreNeverStale", testViewsNeverStale},
 		{"FailedWriteLeavesNothing", testRollback},
 		{"WritesAreSerialised", testSerialised},
+		{"WritesAreSerialisedWhateverTheyName", testSerialisedAcrossScopes},
 		{"Reset", testReset},
 		{"ExportImportRoundTrip", testRoundTrip},
 		{"DeleteAllRollsBack", testDeleteAllRollsBack},
