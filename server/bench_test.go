@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/server"
 )
 
@@ -23,12 +24,12 @@ func BenchmarkDescribeImageAssociationsSQLite(b *testing.B) {
 }
 
 // BenchmarkDescribeImageAssociationsLogged is the SQLite case with the
-// access log on, as wslocal runs by default (text, level info), written to
-// io.Discard: the difference from BenchmarkDescribeImageAssociationsSQLite
+// access log on, as wslocal runs by default (text, level info, the line per
+// request written by awsjson.AccessLog), written to io.Discard: the difference from BenchmarkDescribeImageAssociationsSQLite
 // is the log's cost.
 func BenchmarkDescribeImageAssociationsLogged(b *testing.B) {
 	benchDescribeImageAssociationsWith(b, server.Config{Store: "sqlite:" + b.TempDir() + "/state.db", Clock: "manual",
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AccessLog: awsjson.NewAccessLog(io.Discard, false)})
 }
 
 // benchDescribeImageAssociations measures DescribeImageAssociations through
