@@ -299,7 +299,8 @@ func (s *Service) DescribeConnectionAliasPermissions(ctx context.Context, in *ap
 			if _, _, err := ownAlias(ctx, tx, p, *in.AliasId); err != nil {
 				return err
 			}
-			shares, err := tx.Shares(ctx, p, kindAlias, *in.AliasId)
+			// The page's grantees and one more, which tells a next page follows.
+			shares, err := tx.SharesAfter(ctx, p, kindAlias, *in.AliasId, pg.start(), pg.limit+1)
 			if err != nil {
 				return err
 			}

@@ -608,7 +608,8 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
 				return err
 			}
-			shares, err := tx.Shares(ctx, p, kindImage, *in.ImageId)
+			// The page's grantees and one more, which tells a next page follows.
+			shares, err := tx.SharesAfter(ctx, p, kindImage, *in.ImageId, pg.start(), pg.limit+1)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package gosdk_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -138,5 +139,43 @@ func TestShareByolImageGovCloud(t *testing.T) {
 		if want := "The image " + img + " is a BYOL image; sharing BYOL images across accounts is not supported in us-gov-west-1."; ae.ErrorMessage() != want {
 			t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
 		}
+	}
+}
+
+// TestDescribeWorkspaceImagePermissionsPaged: an image's permissions come
+// by account, MaxResults a page, each page starting after the last.
+func TestDescribeWorkspaceImagePermissionsPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	img := importImage(t, c, "permissions-paged", importOpts{})
+	srv.Advance(time.Minute)
+	want := []string{"100000000001", "100000000002", "100000000003", "100000000004", "100000000005"}
+	for _, i := range []int{3, 0, 4, 1, 2} {
+		if _, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String(want[i]), AllowCopyImage: aws.Bool(true)}); err != nil {
+			t.Fatalf("share with %s: %v", want[i], err)
+		}
+	}
+	var got []string
+	var sizes []int
+	in := &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(img), MaxResults: aws.Int32(2)}
+	for {
+		out, err := c.DescribeWorkspaceImagePermissions(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, len(out.ImagePermissions))
+		for _, p := range out.ImagePermissions {
+			got = append(got, aws.ToString(p.SharedAccountId))
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{2, 2, 1}) {
+		t.Errorf("pages %v of %v, want 2, 2, 1 of %v", sizes, got, want)
 	}
 }

@@ -70,7 +70,7 @@ func (t *Tx) AllTags(ctx context.Context) ([]store.ResourceTag, error) {
 
 // AllShares implements store.Tx.
 func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
-	out, err := t.shares(ctx, `1 = 1`)
+	out, err := t.shares(ctx, 0, `1 = 1`)
 	slices.SortFunc(out, func(a, b store.Share) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Grantee, b.Grantee))
