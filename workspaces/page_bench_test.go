@@ -30,6 +30,8 @@ type pageCase struct {
 	make func(svc *ws.Service, ctx context.Context) (string, error)
 	// fill, when set, writes the rows instead.
 	fill func(ctx context.Context, tx store.Tx, p store.Partition, n int) error
+	// then, when set, writes more after the copies of template.
+	then func(ctx context.Context, tx store.Tx, tmpl *store.Resource) error
 	call func(svc *ws.Service, ctx context.Context) (int, bool, error)
 }
 
@@ -62,6 +64,23 @@ var pageCases = []pageCase{
 			return pageOf(out, err, func() (int, *string) { return len(out.Directories), out.NextToken })
 		}},
 	{name: "DescribeWorkspaceImages", p: seedMain, kind: "image", template: "wsi-golden001", id: numbered("wsi-%09d"),
+		call: func(svc *ws.Service, ctx context.Context) (int, bool, error) {
+			out, err := svc.DescribeWorkspaceImages(ctx, &api.DescribeWorkspaceImagesRequest{MaxResults: limit25})
+			return pageOf(out, err, func() (int, *string) { return len(out.Images), out.NextToken })
+		}},
+	// One image of another account shared with the caller: the Describe
+	// cannot answer from the partition's view of images alone.
+	{name: "DescribeWorkspaceImagesWithShared", p: seedMain, kind: "image", template: "wsi-golden001", id: numbered("wsi-%09d"),
+		then: func(ctx context.Context, tx store.Tx, tmpl *store.Resource) error {
+			other := *tmpl
+			other.Partition = store.Partition{Account: "999999999999", Region: seedMain.Region}
+			other.ID = "wsi-shared001"
+			other.Doc = bytes.ReplaceAll(tmpl.Doc, []byte(`"`+tmpl.ID+`"`), []byte(`"`+other.ID+`"`))
+			if err := tx.PutResource(ctx, &other); err != nil {
+				return err
+			}
+			return tx.PutShare(ctx, store.Share{Partition: other.Partition, Kind: "image", ID: other.ID, Grantee: seedMain.Account})
+		},
 		call: func(svc *ws.Service, ctx context.Context) (int, bool, error) {
 			out, err := svc.DescribeWorkspaceImages(ctx, &api.DescribeWorkspaceImagesRequest{MaxResults: limit25})
 			return pageOf(out, err, func() (int, *string) { return len(out.Images), out.NextToken })
@@ -223,6 +242,9 @@ func benchDescribePage(b *testing.B, c pageCase, n int) {
 			if err := tx.PutResource(ctx, &r); err != nil {
 				return err
 			}
+		}
+		if c.then != nil {
+			return c.then(ctx, tx, tmpl)
 		}
 		return nil
 	})
