@@ -170,7 +170,33 @@ var pageCases = []pageCase{
 				ImageId: api.String("wsi-golden001"), MaxResults: limit25})
 			return pageOf(out, err, func() (int, *string) { return len(out.ImagePermissions), out.NextToken })
 		}},
+	{name: "DescribeConnectionAliasPermissions", p: seedMain,
+		make: func(svc *ws.Service, ctx context.Context) (string, error) {
+			out, err := svc.CreateConnectionAlias(ctx, &api.CreateConnectionAliasRequest{ConnectionString: api.String("shared.example.com")})
+			if err != nil {
+				return "", err
+			}
+			sharedAlias = *out.AliasId
+			return sharedAlias, nil
+		},
+		fill: func(ctx context.Context, tx store.Tx, p store.Partition, n int) error {
+			for i := range n {
+				if err := tx.PutShare(ctx, store.Share{Partition: p, Kind: "connection-alias", ID: sharedAlias, Grantee: fmt.Sprintf("%012d", 100000000000+i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		call: func(svc *ws.Service, ctx context.Context) (int, bool, error) {
+			out, err := svc.DescribeConnectionAliasPermissions(ctx, &api.DescribeConnectionAliasPermissionsRequest{
+				AliasId: api.String(sharedAlias), MaxResults: limit25})
+			return pageOf(out, err, func() (int, *string) { return len(out.ConnectionAliasPermissions), out.NextToken })
+		}},
 }
+
+// sharedAlias is the alias DescribeConnectionAliasPermissions lists the
+// shares of; set by its make.
+var sharedAlias string
 
 // appID is the application of the associations DescribeApplicationAssociations
 // lists; set by its fill.
