@@ -31,6 +31,10 @@ const DefaultMaxBodyBytes = 1 << 20
 type Handler struct {
 	Service api.Service
 	Log     *slog.Logger
+	// AccessLog, when set, writes the line per request in place of an
+	// Info record "request" on Log (same bytes, less work). Set it only
+	// when Log's level lets Info through.
+	AccessLog *AccessLog
 	// MaxBodyBytes bounds a request body (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
 	// Auth decides who sent a request and what they may do; nil is
@@ -127,10 +131,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// must not become 60 KB of every log line and request log entry.
 		op, code := clip(op, MaxLoggedField), clip(code, MaxLoggedField)
 		account, region := clip(caller.Account, MaxLoggedField), clip(caller.Region, MaxLoggedField)
-		// LogAttrs: typed attributes, without the boxing of Info's ...any.
-		h.logger().LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", op), slog.Int("status", status),
-			slog.String("error", code), slog.String("account", account), slog.String("region", region),
-			slog.String("request_id", reqID), slog.Duration("duration", latency))
+		if h.AccessLog != nil {
+			h.AccessLog.Log(start.Add(latency), op, status, code, account, region, reqID, latency)
+		} else {
+			// LogAttrs: typed attributes, without the boxing of Info's ...any.
+			h.logger().LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", op), slog.Int("status", status),
+				slog.String("error", code), slog.String("account", account), slog.String("region", region),
+				slog.String("request_id", reqID), slog.Duration("duration", latency))
+		}
 		if h.Recorder != nil {
 			h.Recorder(Record{Time: start, RequestID: reqID, Operation: op, Account: account, Region: region,
 				Status: status, Latency: latency, ErrorCode: code})

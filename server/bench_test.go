@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/server"
 )
 
@@ -21,11 +23,24 @@ func BenchmarkDescribeImageAssociationsSQLite(b *testing.B) {
 	benchDescribeImageAssociations(b, "sqlite:"+b.TempDir()+"/state.db")
 }
 
+// BenchmarkDescribeImageAssociationsLogged is the SQLite case with the
+// access log on, as wslocal runs by default (text, level info, the line per
+// request written by awsjson.AccessLog), written to io.Discard: the difference from BenchmarkDescribeImageAssociationsSQLite
+// is the log's cost.
+func BenchmarkDescribeImageAssociationsLogged(b *testing.B) {
+	benchDescribeImageAssociationsWith(b, server.Config{Store: "sqlite:" + b.TempDir() + "/state.db", Clock: "manual",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AccessLog: awsjson.NewAccessLog(io.Discard, false)})
+}
+
 // benchDescribeImageAssociations measures DescribeImageAssociations through
 // the whole stack: HTTP, awsJson1.1, service, store.
 func benchDescribeImageAssociations(b *testing.B, store string) {
+	benchDescribeImageAssociationsWith(b, server.Config{Store: store, Clock: "manual"})
+}
+
+func benchDescribeImageAssociationsWith(b *testing.B, cfg server.Config) {
 	ctx := context.Background()
-	srv, err := server.New(ctx, server.Config{Store: store, Clock: "manual"})
+	srv, err := server.New(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -94,6 +94,9 @@ type Config struct {
 	SweepInterval time.Duration
 	Workspaces    workspaces.Config
 	Log           *slog.Logger
+	// AccessLog, when set, writes the access log's line per request in
+	// place of Log (see awsjson.Handler.AccessLog).
+	AccessLog *awsjson.AccessLog
 	// SeedFile, if set, is a seed (YAML or JSON) applied at start.
 	SeedFile string
 
@@ -205,7 +208,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	authn := cfg.Auth
 	requests, m := control.NewRequestLog(control.RequestLogSize), metrics.New(st)
-	apiHandler := &awsjson.Handler{Service: svc, Log: log, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes,
+	apiHandler := &awsjson.Handler{Service: svc, Log: log, AccessLog: cfg.AccessLog, Faults: faults, Auth: &authn, MaxBodyBytes: cfg.MaxBodyBytes,
 		Recorder: func(r awsjson.Record) {
 			requests.Record(r)
 			m.Record(r)

@@ -163,6 +163,10 @@ type Tx interface {
 
 	// Shares lists the shares of the resource (kind, id) of p, by grantee.
 	Shares(ctx context.Context, p Partition, kind, id string) ([]Share, error)
+	// SharesAfter lists the shares of the resource (kind, id) of p whose
+	// grantee follows afterGrantee, by grantee, at most limit of them
+	// (all when limit is 0): a page of Shares.
+	SharesAfter(ctx context.Context, p Partition, kind, id, afterGrantee string, limit int) ([]Share, error)
 	// SharedWith lists the resources of a kind shared with account in
 	// region, ordered by owner and ID.
 	SharedWith(ctx context.Context, kind, account, region string) ([]Share, error)

@@ -52,9 +52,9 @@ func (lr linkRow) wire() *api.AccountLink {
 }
 
 // linksOf returns the links of p's account in p's region, those it
-// invited and those it was invited to, ordered by ID, after the ID after.
-func linksOf(ctx context.Context, tx store.Tx, p store.Partition, after string) ([]linkRow, error) {
-	own, err := tx.ListResources(ctx, p, kindAccountLink, after, 0)
+// invited and those it was invited to, ordered by ID.
+func linksOf(ctx context.Context, tx store.Tx, p store.Partition) ([]linkRow, error) {
+	own, err := tx.ListResources(ctx, p, kindAccountLink, "", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +71,6 @@ func linksOf(ctx context.Context, tx store.Tx, p store.Partition, after string) 
 		return nil, err
 	}
 	for _, sh := range shared {
-		if sh.ID <= after {
-			continue
-		}
 		r, l, err := getDoc[accountLink](ctx, tx, sh.Partition, kindAccountLink, sh.ID)
 		if isNotFound(err) {
 			continue // a share left by a snapshot without its link
@@ -109,7 +106,7 @@ func findLink(ctx context.Context, tx store.Tx, p store.Partition, id string) (l
 // linkedAs returns the LINKED link in which account (in region) is the
 // target, and one in which it is the source; zero rows when none.
 func linkedAs(ctx context.Context, tx store.Tx, account, region string) (asTarget, asSource linkRow, err error) {
-	links, err := linksOf(ctx, tx, store.Partition{Account: account, Region: region}, "")
+	links, err := linksOf(ctx, tx, store.Partition{Account: account, Region: region})
 	if err != nil {
 		return linkRow{}, linkRow{}, err
 	}
@@ -162,7 +159,7 @@ func (s *Service) CreateAccountLinkInvitation(ctx context.Context, in *api.Creat
 	}
 	var out *api.AccountLink
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		links, err := linksOf(ctx, tx, p, "")
+		links, err := linksOf(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -312,7 +309,7 @@ func (s *Service) GetAccountLink(ctx context.Context, in *api.GetAccountLinkRequ
 			out = lr.wire()
 			return nil
 		}
-		links, err := linksOf(ctx, tx, p, "")
+		links, err := linksOf(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -348,19 +345,34 @@ func (s *Service) ListAccountLinks(ctx context.Context, in *api.ListAccountLinks
 	p := partition(ctx)
 	items, next, err := describe(s, ctx, p, "ListAccountLinks", in.NextToken, 1, pageSize(in.MaxResults),
 		func(tx store.Tx, now time.Time, pg *page[api.AccountLink]) error {
-			links, err := linksOf(ctx, tx, p, pg.start())
+			keep := func(lr linkRow) error {
+				if in.LinkStatusFilter != nil && !slices.Contains(in.LinkStatusFilter, api.AccountLinkStatusEnum(lr.r.State)) {
+					return nil
+				}
+				return pg.add(*lr.wire(), lr.r.ID)
+			}
+			shared, err := tx.SharedWith(ctx, kindAccountLink, p.Account, p.Region)
 			if err != nil {
 				return err
 			}
-			for _, lr := range links {
-				if in.LinkStatusFilter != nil && !slices.Contains(in.LinkStatusFilter, api.AccountLinkStatusEnum(lr.r.State)) {
-					continue
-				}
-				if err := pg.add(*lr.wire(), lr.r.ID); err != nil {
+			// The links the caller invited a page at a time, merged in ID
+			// order with those it was invited to (as linksOf lists them).
+			return eachOwnAndShared(ctx, tx, p, kindAccountLink, nil, pg, shared, func(r *store.Resource) error {
+				l, err := loadDoc[accountLink](r)
+				if err != nil {
 					return err
 				}
-			}
-			return nil
+				return keep(linkRow{r, l})
+			}, func(sh store.Share) error {
+				r, l, err := getDoc[accountLink](ctx, tx, sh.Partition, kindAccountLink, sh.ID)
+				if isNotFound(err) {
+					return nil // a share left by a snapshot without its link
+				}
+				if err != nil {
+					return err
+				}
+				return keep(linkRow{r, l})
+			})
 		})
 	if err != nil {
 		return nil, asValidation(err)

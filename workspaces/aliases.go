@@ -116,51 +116,39 @@ func (s *Service) DescribeConnectionAliases(ctx context.Context, in *api.Describ
 	}
 	p := partition(ctx)
 	items, next, err := describe(s, ctx, p, "DescribeConnectionAliases", in.NextToken, 1, pageSize(in.Limit), func(tx store.Tx, now time.Time, pg *page[api.ConnectionAlias]) error {
-		from := pg.start()
-		own, err := tx.ListResources(ctx, p, kindAlias, from, 0)
-		if err != nil {
-			return err
+		keep := func(a *connectionAlias) error {
+			if in.AliasIds != nil && !slices.Contains(in.AliasIds, *a.AliasId) {
+				return nil
+			}
+			if in.ResourceId != nil && !slices.ContainsFunc(a.Associations, func(as api.ConnectionAliasAssociation) bool {
+				return api.ToString(as.ResourceId) == *in.ResourceId
+			}) {
+				return nil
+			}
+			return pg.add(a.ConnectionAlias, *a.AliasId)
 		}
 		shared, err := tx.SharedWith(ctx, kindAlias, p.Account, p.Region)
 		if err != nil {
 			return err
 		}
-		var aliases []*connectionAlias
-		for i := range own {
-			a, err := loadDoc[connectionAlias](&own[i])
+		// The caller's aliases a page at a time (by key with AliasIds),
+		// merged in ID order with those shared with it.
+		return eachOwnAndShared(ctx, tx, p, kindAlias, in.AliasIds, pg, shared, func(r *store.Resource) error {
+			a, err := loadDoc[connectionAlias](r)
 			if err != nil {
 				return err
 			}
-			aliases = append(aliases, a)
-		}
-		for _, sh := range shared {
-			if !pg.past(sh.ID) {
-				continue
-			}
+			return keep(a)
+		}, func(sh store.Share) error {
 			_, a, err := getDoc[connectionAlias](ctx, tx, sh.Partition, kindAlias, sh.ID)
 			if isNotFound(err) {
-				continue // a share left by a snapshot without its alias
+				return nil // a share left by a snapshot without its alias
 			}
 			if err != nil {
 				return err
 			}
-			aliases = append(aliases, a)
-		}
-		slices.SortFunc(aliases, func(a, b *connectionAlias) int { return strings.Compare(*a.AliasId, *b.AliasId) })
-		for _, a := range aliases {
-			if in.AliasIds != nil && !slices.Contains(in.AliasIds, *a.AliasId) {
-				continue
-			}
-			if in.ResourceId != nil && !slices.ContainsFunc(a.Associations, func(as api.ConnectionAliasAssociation) bool {
-				return api.ToString(as.ResourceId) == *in.ResourceId
-			}) {
-				continue
-			}
-			if err := pg.add(a.ConnectionAlias, *a.AliasId); err != nil {
-				return err
-			}
-		}
-		return nil
+			return keep(a)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -311,7 +299,8 @@ func (s *Service) DescribeConnectionAliasPermissions(ctx context.Context, in *ap
 			if _, _, err := ownAlias(ctx, tx, p, *in.AliasId); err != nil {
 				return err
 			}
-			shares, err := tx.Shares(ctx, p, kindAlias, *in.AliasId)
+			// The page's grantees and one more, which tells a next page follows.
+			shares, err := tx.SharesAfter(ctx, p, kindAlias, *in.AliasId, pg.start(), pg.limit+1)
 			if err != nil {
 				return err
 			}

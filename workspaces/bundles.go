@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"math/big"
 	"slices"
-	"sort"
 	"strconv"
 	"time"
 
@@ -366,36 +365,40 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 	}
 	p := partition(ctx)
 	items, next, err := describe(s, ctx, p, "DescribeWorkspaceBundles", in.NextToken, 1, defaultPageSize, func(tx store.Tx, now time.Time, pg *page[api.WorkspaceBundle]) error {
-		var all []api.WorkspaceBundle
 		owner := api.ToString(in.Owner)
+		wanted := func(id string) bool { return in.BundleIds == nil || slices.Contains(in.BundleIds, id) }
+		// AWS's bundles first, in the catalogue's order (publicBundles is in it).
 		if owner == "AMAZON" || in.BundleIds != nil {
 			for _, b := range publicBundles {
-				all = append(all, b.WorkspaceBundle)
+				id := *b.BundleId
+				if pg.after != nil && !bundleBefore(pg.after[0], id) || !wanted(id) {
+					continue
+				}
+				if err := pg.add(b.WorkspaceBundle, id); err != nil {
+					return err
+				}
 			}
 		}
-		if owner == "" || owner == p.Account || in.BundleIds != nil {
-			rs, err := tx.ListResources(ctx, p, kindBundle, "", 0)
+		if owner != "" && owner != p.Account && in.BundleIds == nil {
+			return nil
+		}
+		// Then the caller's, by id: a page at a time, or by key with
+		// BundleIds. A page that ended on one of AWS's bundles goes on with
+		// the caller's first.
+		if pg.after != nil {
+			if _, public := publicRank[pg.after[0]]; public {
+				after := pg.after
+				pg.after = nil
+				defer func() { pg.after = after }() // describe may run this again
+			}
+		}
+		return eachResource(ctx, tx, p, kindBundle, in.BundleIds, pg, func(r *store.Resource) error {
+			b, err := loadDoc[bundle](r)
 			if err != nil {
 				return err
 			}
-			for i := range rs {
-				b, err := loadDoc[bundle](&rs[i])
-				if err != nil {
-					return err
-				}
-				all = append(all, b.WorkspaceBundle)
-			}
-		}
-		sort.SliceStable(all, func(i, j int) bool { return bundleBefore(*all[i].BundleId, *all[j].BundleId) })
-		for _, b := range all {
-			if pg.after != nil && !bundleBefore(pg.after[0], *b.BundleId) || in.BundleIds != nil && !slices.Contains(in.BundleIds, *b.BundleId) {
-				continue
-			}
-			if err := pg.add(b, *b.BundleId); err != nil {
-				return err
-			}
-		}
-		return nil
+			return pg.add(b.WorkspaceBundle, r.ID)
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -467,17 +466,10 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 		}
 	}
 	items, next, err := describe(s, ctx, p, op, in.NextToken, 1, pageSize(in.MaxResults), func(tx store.Tx, now time.Time, pg *page[api.WorkspaceImage]) error {
-		var rs []store.Resource
-		if in.ImageType != api.ImageTypeShared {
-			own, err := tx.ListResources(ctx, p, kindImage, "", 0)
-			if err != nil {
-				return err
-			}
-			rs = append(rs, own...)
-		}
+		var shares []store.Share
 		if in.ImageType != api.ImageTypeOwned {
-			shares, err := tx.SharedWith(ctx, kindImage, p.Account, p.Region)
-			if err != nil {
+			var err error
+			if shares, err = tx.SharedWith(ctx, kindImage, p.Account, p.Region); err != nil {
 				return err
 			}
 			// Shared images are as current as the caller's own.
@@ -489,16 +481,37 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 					return err
 				}
 			}
+		}
+		add := func(r *store.Resource) error {
+			if in.ImageIds != nil && !slices.Contains(in.ImageIds, r.ID) {
+				return nil
+			}
+			img, err := s.images.load(r)
+			if err != nil {
+				return err
+			}
+			return pg.add(img.wire(r, now), r.ID)
+		}
+		addShared := func(sh store.Share) error {
+			r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ID)
+			if err != nil {
+				return err
+			}
+			return add(r)
+		}
+		if in.ImageType == api.ImageTypeShared {
+			shares = slices.DeleteFunc(shares, func(sh store.Share) bool { return !pg.past(sh.ID) })
+			slices.SortStableFunc(shares, func(a, b store.Share) int { return strings.Compare(a.ID, b.ID) })
 			for _, sh := range shares {
-				r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ID)
-				if err != nil {
+				if err := addShared(sh); err != nil {
 					return err
 				}
-				rs = append(rs, *r)
 			}
+			return nil
 		}
-		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-		return s.imagesPage(rs, in, now, pg)
+		// The caller's images a page at a time (by key with ImageIds),
+		// merged in ID order with those shared with it.
+		return eachOwnAndShared(ctx, tx, p, kindImage, in.ImageIds, pg, shares, add, addShared)
 	})
 	if err != nil {
 		return nil, err
@@ -652,7 +665,8 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
 				return err
 			}
-			shares, err := tx.Shares(ctx, p, kindImage, *in.ImageId)
+			// The page's grantees and one more, which tells a next page follows.
+			shares, err := tx.SharesAfter(ctx, p, kindImage, *in.ImageId, pg.start(), pg.limit+1)
 			if err != nil {
 				return err
 			}

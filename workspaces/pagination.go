@@ -191,3 +191,38 @@ func describeKind[D, T any](s *Service, ctx context.Context, p store.Partition, 
 		})
 	})
 }
+
+// eachOwnAndShared is eachResource over p's own resources of kind merged,
+// in ID order, with those shared with p (shared, in any order): own gets
+// the rows of p, other the shares, each past the page's start. The own
+// rows are read a page at a time, or by key with ids, as eachResource
+// reads them; the shares
+// are few (a share is one row per grantee) and all go through the merge.
+func eachOwnAndShared[T any](ctx context.Context, tx store.Tx, p store.Partition, kind string, ids []string, pg *page[T], shared []store.Share,
+	own func(r *store.Resource) error, other func(sh store.Share) error) error {
+	var past []store.Share
+	for _, sh := range shared {
+		if pg.past(sh.ID) {
+			past = append(past, sh)
+		}
+	}
+	slices.SortStableFunc(past, func(a, b store.Share) int { return strings.Compare(a.ID, b.ID) })
+	i := 0
+	err := eachResource(ctx, tx, p, kind, ids, pg, func(r *store.Resource) error {
+		for ; i < len(past) && past[i].ID < r.ID; i++ {
+			if err := other(past[i]); err != nil {
+				return err
+			}
+		}
+		return own(r)
+	})
+	if err != nil {
+		return err
+	}
+	for ; i < len(past); i++ {
+		if err := other(past[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

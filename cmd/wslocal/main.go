@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/auth"
+	"github.com/wslocal/wslocal/awsjson"
 	"github.com/wslocal/wslocal/server"
 	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/workspaces"
@@ -192,6 +193,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	default:
 		return fmt.Errorf("--log-format %q: use text or json", o.logFormat)
 	}
+	// The line per request is written pre-formatted, in the same bytes as
+	// log's handler would write it (awsjson.AccessLog), when its level lets
+	// Info through.
+	var accessLog *awsjson.AccessLog
+	if level <= slog.LevelInfo {
+		accessLog = awsjson.NewAccessLog(logOut, o.logFormat == "json")
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -233,7 +241,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another wslocal running? choose another with --addr or WSLOCAL_ADDR)", o.addr, err)
 	}
-	srv, err := server.New(ctx, server.Config{Store: o.store, Postgres: &o.pg, Clock: o.clock, Workspaces: cfg, Log: log, SeedFile: o.seed,
+	srv, err := server.New(ctx, server.Config{Store: o.store, Postgres: &o.pg, Clock: o.clock, Workspaces: cfg, Log: log, AccessLog: accessLog, SeedFile: o.seed,
 		Auth: authn, ControlToken: o.controlToken, Addr: o.addr, MaxBodyBytes: lim.maxBody, MaxInFlight: o.maxInFlight})
 	if err != nil {
 		ln.Close()

@@ -226,3 +226,32 @@ func TestJSONAccessLog(t *testing.T) {
 	}
 	t.Fatalf("no JSON access log line in:\n%s", stderr.String())
 }
+
+// TestTextAccessLogAndLevel: at the default level the text access log has
+// the request's line; at --log-level warn it has none.
+func TestTextAccessLogAndLevel(t *testing.T) {
+	for _, c := range []struct {
+		level string
+		want  bool
+	}{{"info", true}, {"warn", false}} {
+		var stderr *syncBuffer
+		t.Run(c.level, func(t *testing.T) {
+			var endpoint string
+			endpoint, stderr = start(t, []string{"--addr", "127.0.0.1:0", "--store", "memory", "--log-level", c.level, "--auth", "off"}, noEnv)
+			req, _ := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader("{}"))
+			req.Header.Set("X-Amz-Target", "WorkspacesService.DescribeApplications")
+			req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+		// The subtest's cleanup stopped the server, which flushed its log.
+		out := stderr.String()
+		got := strings.Contains(out, " level=INFO msg=request operation=DescribeApplications status=200 error=\"\" account=")
+		if got != c.want {
+			t.Errorf("--log-level %s: request line logged = %v, want %v; log:\n%s", c.level, got, c.want, out)
+		}
+	}
+}

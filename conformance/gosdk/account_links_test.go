@@ -479,3 +479,44 @@ func TestAccountLinkInternalServerException(t *testing.T) {
 		t.Errorf("after the one fault ListAccountLinks = %v", got)
 	}
 }
+
+// TestListAccountLinksInvitedAndInvitingPaged: the links an account
+// invited and those it was invited to come in one ID order across pages of
+// any size, with the status filter too.
+func TestListAccountLinksInvitedAndInvitingPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	ctx := context.Background()
+	src, _, _ := linkClients(srv)
+	var want []string
+	for i := range 4 {
+		l := invite(t, src, fmt.Sprintf("6000000000%02d", i))
+		want = append(want, linkString(&l))
+		inviter := newClient(srv.AWSConfigFor(fmt.Sprintf("7000000000%02d", i), defaultRegion))
+		l = invite(t, inviter, linkSource)
+		want = append(want, linkString(&l))
+	}
+	slices.Sort(want)
+	for _, filter := range [][]types.AccountLinkStatusEnum{nil, {types.AccountLinkStatusEnumPendingAcceptanceByTargetAccount}} {
+		for _, size := range []int32{1, 3, 25} {
+			var got []string
+			in := &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(size), LinkStatusFilter: filter}
+			for {
+				out, err := src.ListAccountLinks(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range out.AccountLinks {
+					got = append(got, linkString(&out.AccountLinks[i]))
+				}
+				if out.NextToken == nil {
+					break
+				}
+				in.NextToken = out.NextToken
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("filter %v, pages of %d: %v, want %v", filter, size, got, want)
+			}
+		}
+	}
+}

@@ -445,3 +445,33 @@ func TestConnectionAliasesStateRoundTrip(t *testing.T) {
 	_, err := gc.CreateConnectionAlias(ctx, &workspaces.CreateConnectionAliasInput{ConnectionString: aws.String("desktop.example.com")})
 	apiError(t, err, "ResourceAlreadyExistsException")
 }
+
+// TestConnectionAliasesOwnAndSharedPaged: a caller's own aliases and those
+// shared with it come in one ID order across pages of any size, with and
+// without AliasIds.
+func TestConnectionAliasesOwnAndSharedPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	const guest = "111122223333"
+	gc := newClient(srv.AWSConfigFor(guest, defaultRegion))
+	var all []string
+	for i := range 4 {
+		shared := createAlias(t, c, fmt.Sprintf("shared%d.example.com", i))
+		if err := share(t, c, shared, guest, true); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, shared, createAlias(t, gc, fmt.Sprintf("own%d.example.com", i)))
+	}
+	slices.Sort(all)
+	for _, limit := range []int32{1, 2, 3, 25} {
+		if got := aliasIDs(t, gc, workspaces.DescribeConnectionAliasesInput{Limit: aws.Int32(limit)}); !slices.Equal(got, all) {
+			t.Errorf("Limit %d: %v, want %v", limit, got, all)
+		}
+	}
+	sub := []string{all[6], all[1], all[3]}
+	want := []string{all[1], all[3], all[6]}
+	if got := aliasIDs(t, gc, workspaces.DescribeConnectionAliasesInput{AliasIds: sub, Limit: aws.Int32(1)}); !slices.Equal(got, want) {
+		t.Errorf("AliasIds %v: %v, want %v", sub, got, want)
+	}
+}

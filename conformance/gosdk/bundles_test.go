@@ -2,6 +2,8 @@ package gosdk_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -110,5 +112,55 @@ func TestCreateWorkspaceBundleCapacities(t *testing.T) {
 	}
 	if err := create("good", "175", "100"); err != nil {
 		t.Fatalf("CreateWorkspaceBundle 175/100: %v", err)
+	}
+}
+
+// TestOwnBundlesPaged: the caller's bundles come 25 a page by id, with and
+// without Owner; by BundleIds, AWS's come first in the catalogue's order,
+// then the caller's by id.
+func TestOwnBundlesPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	img := importImage(t, c, "bundles-paged", importOpts{})
+	srv.Advance(time.Minute)
+	var own []string
+	for i := range 27 {
+		out, err := c.CreateWorkspaceBundle(ctx, &workspaces.CreateWorkspaceBundleInput{
+			BundleName: aws.String(fmt.Sprintf("b%02d", i)), BundleDescription: aws.String("paged"), ImageId: aws.String(img),
+			ComputeType: &types.ComputeType{Name: types.ComputeStandard}, UserStorage: &types.UserStorage{Capacity: aws.String("50")}})
+		if err != nil {
+			t.Fatalf("CreateWorkspaceBundle %d: %v", i, err)
+		}
+		own = append(own, aws.ToString(out.WorkspaceBundle.BundleId))
+	}
+	slices.Sort(own)
+	list := func(in workspaces.DescribeWorkspaceBundlesInput) (ids []string, sizes []int) {
+		t.Helper()
+		for {
+			out, err := c.DescribeWorkspaceBundles(ctx, &in)
+			if err != nil {
+				t.Fatalf("DescribeWorkspaceBundles: %v", err)
+			}
+			sizes = append(sizes, len(out.Bundles))
+			for _, b := range out.Bundles {
+				ids = append(ids, aws.ToString(b.BundleId))
+			}
+			if out.NextToken == nil {
+				return ids, sizes
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	for _, owner := range []*string{nil, aws.String(defaultAccount)} {
+		if ids, sizes := list(workspaces.DescribeWorkspaceBundlesInput{Owner: owner}); !slices.Equal(ids, own) || !slices.Equal(sizes, []int{25, 2}) {
+			t.Errorf("Owner %v: pages %v of %v, want 25, 2 of %v", aws.ToString(owner), sizes, ids, own)
+		}
+	}
+	byID := []string{own[20], "wsb-bh8rsxt14", own[3], "wsb-b0s22j3d7", own[11]}
+	want := []string{"wsb-b0s22j3d7", "wsb-bh8rsxt14", own[3], own[11], own[20]}
+	if ids, _ := list(workspaces.DescribeWorkspaceBundlesInput{BundleIds: byID}); !slices.Equal(ids, want) {
+		t.Errorf("BundleIds %v: %v, want %v", byID, ids, want)
 	}
 }

@@ -2,6 +2,8 @@ package gosdk_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -138,5 +140,102 @@ func TestShareByolImageGovCloud(t *testing.T) {
 		if want := "The image " + img + " is a BYOL image; sharing BYOL images across accounts is not supported in us-gov-west-1."; ae.ErrorMessage() != want {
 			t.Errorf("message = %q, want %q", ae.ErrorMessage(), want)
 		}
+	}
+}
+
+// TestDescribeWorkspaceImagePermissionsPaged: an image's permissions come
+// by account, MaxResults a page, each page starting after the last.
+func TestDescribeWorkspaceImagePermissionsPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	img := importImage(t, c, "permissions-paged", importOpts{})
+	srv.Advance(time.Minute)
+	want := []string{"100000000001", "100000000002", "100000000003", "100000000004", "100000000005"}
+	for _, i := range []int{3, 0, 4, 1, 2} {
+		if _, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String(want[i]), AllowCopyImage: aws.Bool(true)}); err != nil {
+			t.Fatalf("share with %s: %v", want[i], err)
+		}
+	}
+	var got []string
+	var sizes []int
+	in := &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(img), MaxResults: aws.Int32(2)}
+	for {
+		out, err := c.DescribeWorkspaceImagePermissions(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, len(out.ImagePermissions))
+		for _, p := range out.ImagePermissions {
+			got = append(got, aws.ToString(p.SharedAccountId))
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{2, 2, 1}) {
+		t.Errorf("pages %v of %v, want 2, 2, 1 of %v", sizes, got, want)
+	}
+}
+
+// TestDescribeWorkspaceImagesOwnAndSharedPaged: a caller's own images and
+// those shared with it come in one ID order across pages of any size; by
+// ImageType, only one of them; by ImageIds, those named.
+func TestDescribeWorkspaceImagesOwnAndSharedPaged(t *testing.T) {
+	t.Parallel()
+	srv := start(t)
+	c := client(srv)
+	ctx := context.Background()
+	const guest = "111122223333"
+	gc := newClient(srv.AWSConfigFor(guest, defaultRegion))
+	var own, shared []string
+	for i := range 3 {
+		shared = append(shared, importImage(t, c, fmt.Sprintf("shared-%d", i), importOpts{}))
+		own = append(own, importImage(t, gc, fmt.Sprintf("own-%d", i), importOpts{}))
+	}
+	srv.Advance(time.Minute)
+	for _, img := range shared {
+		if _, err := c.UpdateWorkspaceImagePermission(ctx, &workspaces.UpdateWorkspaceImagePermissionInput{
+			ImageId: aws.String(img), SharedAccountId: aws.String(guest), AllowCopyImage: aws.Bool(true)}); err != nil {
+			t.Fatalf("share %s: %v", img, err)
+		}
+	}
+	all := slices.Sorted(slices.Values(append(slices.Clone(own), shared...)))
+	slices.Sort(own)
+	slices.Sort(shared)
+	list := func(in workspaces.DescribeWorkspaceImagesInput) []string {
+		t.Helper()
+		var ids []string
+		for {
+			out, err := gc.DescribeWorkspaceImages(ctx, &in)
+			if err != nil {
+				t.Fatalf("DescribeWorkspaceImages: %v", err)
+			}
+			for _, img := range out.Images {
+				ids = append(ids, aws.ToString(img.ImageId))
+			}
+			if out.NextToken == nil {
+				return ids
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	for _, size := range []int32{1, 2, 25} {
+		for _, c := range []struct {
+			typ  types.ImageType
+			want []string
+		}{{"", all}, {types.ImageTypeOwned, own}, {types.ImageTypeShared, shared}} {
+			if got := list(workspaces.DescribeWorkspaceImagesInput{ImageType: c.typ, MaxResults: aws.Int32(size)}); !slices.Equal(got, c.want) {
+				t.Errorf("ImageType %q, MaxResults %d: %v, want %v", c.typ, size, got, c.want)
+			}
+		}
+	}
+	byID := []string{all[4], all[0], all[3]}
+	want := []string{all[0], all[3], all[4]}
+	if got := list(workspaces.DescribeWorkspaceImagesInput{ImageIds: byID, MaxResults: aws.Int32(1)}); !slices.Equal(got, want) {
+		t.Errorf("ImageIds %v: %v, want %v", byID, got, want)
 	}
 }

@@ -82,7 +82,7 @@ func (t *Tx) AllShares(ctx context.Context) ([]store.Share, error) {
 	if err := t.take(ctx, nil); err != nil {
 		return nil, err
 	}
-	out, err := t.shares(ctx, `1 = 1`)
+	out, err := t.shares(ctx, 0, `1 = 1`)
 	slices.SortFunc(out, func(a, b store.Share) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Grantee, b.Grantee))

@@ -367,7 +367,19 @@ func (t *Tx) Shares(ctx context.Context, p store.Partition, kind, id string) ([]
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil, nil
 	}
-	return t.shares(ctx, `account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
+	return t.shares(ctx, 0, `account = ? AND region = ? AND kind = ? AND id = ?`, p.Account, p.Region, kind, id)
+}
+
+// SharesAfter implements store.Tx.
+func (t *Tx) SharesAfter(ctx context.Context, p store.Partition, kind, id, afterGrantee string, limit int) ([]store.Share, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id, afterGrantee) {
+		return nil, nil
+	}
+	return t.shares(ctx, limit, `account = ? AND region = ? AND kind = ? AND id = ? AND grantee > ?`,
+		p.Account, p.Region, kind, id, afterGrantee)
 }
 
 // SharedWith implements store.Tx.
@@ -378,12 +390,18 @@ func (t *Tx) SharedWith(ctx context.Context, kind, account, region string) ([]st
 	if hasNUL(kind, account, region) {
 		return nil, nil
 	}
-	return t.shares(ctx, `grantee = ? AND region = ? AND kind = ?`, account, region, kind)
+	return t.shares(ctx, 0, `grantee = ? AND region = ? AND kind = ?`, account, region, kind)
 }
 
-func (t *Tx) shares(ctx context.Context, where string, args ...any) ([]store.Share, error) {
-	rows, err := t.query(ctx, `SELECT account, region, kind, id, grantee FROM shares
-		WHERE `+where+` ORDER BY account, kind, id, grantee`, args...)
+// shares lists the shares where says, ordered by their keys, at most
+// limit of them (all when limit is 0).
+func (t *Tx) shares(ctx context.Context, limit int, where string, args ...any) ([]store.Share, error) {
+	query := `SELECT account, region, kind, id, grantee FROM shares WHERE ` + where + ` ORDER BY account, kind, id, grantee`
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -319,6 +320,48 @@ func testShares(t *testing.T, st store.Store) {
 			t.Errorf("Shares = %v", of)
 		}
 		return err
+	})
+	// A page of an image's shares: by grantee, after one, at most limit.
+	write(t, st, func(tx store.Tx) error {
+		for _, g := range []string{"300000000000", "100000000001", "100000000002"} {
+			if err := tx.PutShare(ctx, store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: g}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, st, func(tx store.Tx) error {
+		grantees := func(after string, limit int) string {
+			of, err := tx.SharesAfter(ctx, p1, "image", "wsi-1", after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gs []string
+			for _, sh := range of {
+				if sh.Partition != p1 || sh.Kind != "image" || sh.ID != "wsi-1" {
+					t.Errorf("SharesAfter gave %+v", sh)
+				}
+				gs = append(gs, sh.Grantee)
+			}
+			return strings.Join(gs, ",")
+		}
+		for _, c := range []struct {
+			after string
+			limit int
+			want  string
+		}{
+			{"", 0, "100000000001,100000000002," + p2.Account + ",300000000000"},
+			{"", 2, "100000000001,100000000002"},
+			{"100000000001", 2, "100000000002," + p2.Account},
+			{p2.Account, 0, "300000000000"},
+			{"300000000000", 5, ""},
+			{"x\x00", 5, ""},
+		} {
+			if got := grantees(c.after, c.limit); got != c.want {
+				t.Errorf("SharesAfter(%q, %d) = %s, want %s", c.after, c.limit, got, c.want)
+			}
+		}
+		return nil
 	})
 	write(t, st, func(tx store.Tx) error { return tx.DeleteSharesOf(ctx, p1, "image", "wsi-1") })
 	read(t, st, func(tx store.Tx) error {
