@@ -143,13 +143,22 @@ func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id,
 // update runs fn in a write transaction after applying the lifecycle steps
 // of p that are due: the caller sees the world as of now.
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	return s.write(ctx, func(tx store.Tx, n *StepCounts) error {
-		now := s.clock.Now()
-		if err := s.advance(ctx, tx, &p, now, n); err != nil {
+	// A long catch-up commits on the way (advance, bounded), and fn runs in
+	// the transaction that finds nothing more due.
+	for {
+		var done bool
+		err := s.write(ctx, func(tx store.Tx, n *StepCounts) error {
+			now := s.clock.Now()
+			var err error
+			if done, err = s.advance(ctx, tx, &p, now, n, true); err != nil || !done {
+				return err
+			}
+			return fn(tx, now)
+		})
+		if err != nil || done {
 			return err
 		}
-		return fn(tx, now)
-	})
+	}
 }
 
 // newID mints an identifier: prefix and n random lowercase alphanumerics.
