@@ -60,6 +60,7 @@ func (s *timedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
 	s.mu.Lock()
 	s.writes++
 	s.maxWrite = max(s.maxWrite, d)
+
 	s.mu.Unlock()
 	return err
 }
@@ -135,6 +136,7 @@ func benchCatchUp(b *testing.B, n int) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
 	var maxWrite time.Duration
+	writes := 0
 	for b.Loop() {
 		b.StopTimer()
 		st := &timedStore{Store: benchStore(b)}
@@ -158,9 +160,11 @@ func benchCatchUp(b *testing.B, n int) {
 			b.Fatalf("%d steps applied, want %d", got, n)
 		}
 		maxWrite = max(maxWrite, st.maxWrite)
+		writes += st.writes
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(maxWrite.Microseconds())/1000, "max-write-ms")
+	b.ReportMetric(float64(writes)/float64(b.N), "writes/op")
 }
 
 // hookStore runs hook inside the first write transaction, once.

@@ -325,7 +325,7 @@ type dueItem struct {
 // in one transaction.
 const (
 	catchUpSteps = 1000
-	catchUpTime  = 40 * time.Millisecond
+	catchUpTime  = 25 * time.Millisecond
 	// dueBatch is how many due rows of each table one read takes, in due
 	// order, from the index on due_at.
 	dueBatch = 250
