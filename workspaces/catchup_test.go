@@ -328,3 +328,67 @@ func TestCatchUpIsLive(t *testing.T) {
 		}
 	}
 }
+
+// Rows that are not valid rows of their kind, due first and more than one
+// read of the catch-up takes, are quarantined and the rest are stepped, in
+// two sweeps (the second with the quarantine known).
+func TestCatchUpPastQuarantinedRows(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const bad, good = 700, 900
+	if err := pendingWorkspaces(ctx, st, p, t0, t0.Add(time.Second), bad+good); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx store.Tx) error {
+		for i := range bad {
+			err := tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "workspace", ID: fmt.Sprintf("ws-%09d", i),
+				State: "PENDING", Created: t0, DueAt: t0.Add(time.Second + time.Duration(i)*time.Millisecond), Doc: []byte("[]")})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sim.NewSwitchableClock("manual", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+	for _, d := range []time.Duration{time.Second + (bad+good/2)*time.Millisecond, time.Hour} {
+		if _, err := clock.Advance(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(svc.Quarantined()); got != bad {
+		t.Errorf("%d rows quarantined, want %d", got, bad)
+	}
+	if got := svc.StepsApplied()["workspace"]; got != good {
+		t.Errorf("%d steps applied, want %d", got, good)
+	}
+	err = st.Read(ctx, func(tx store.Tx) error {
+		rs, err := tx.ListResources(ctx, p, "workspace", "", 0)
+		states := map[string]int{}
+		for _, r := range rs {
+			states[r.State]++
+		}
+		if states["AVAILABLE"] != good || states["PENDING"] != bad {
+			t.Errorf("states %v, want %d AVAILABLE and %d PENDING", states, good, bad)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

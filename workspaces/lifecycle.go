@@ -514,15 +514,18 @@ func (s *Service) stepAnyAssociation(ctx context.Context, tx store.Tx, a *store.
 }
 
 // anyDue reports whether a step that is not quarantined is due at now in p
-// (nil: anywhere). Only when p has quarantined rows does it read them.
+// (nil: anywhere). Only when p has quarantined rows does it read them, one
+// more of each table than there are: a table with more due rows than that
+// has one that is not quarantined.
 func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time) (bool, error) {
 	due, err := tx.AnyDue(ctx, p, now)
 	if err != nil || !due || !s.quarantine.any(p) {
 		return due, err
 	}
-	res, assocs, err := readDueRows(ctx, tx, p, now, 0)
-	if err != nil {
-		return false, err
+	q := s.quarantine.count(p)
+	res, assocs, err := readDueRows(ctx, tx, p, now, q+1)
+	if err != nil || len(res) > q || len(assocs) > q {
+		return err == nil, err
 	}
 	for i := range res {
 		if !s.quarantine.has((&dueItem{res: &res[i]}).key()) {
