@@ -334,6 +334,13 @@ const (
 	maxRepeats = 10000
 )
 
+// settling is what one catch-up knows across its transactions: the last
+// instant it applied steps of, and how many times in a row.
+type settling struct {
+	last    time.Time
+	repeats int
+}
+
 // advance applies the lifecycle steps due at now, in p or (nil) everywhere,
 // in due order. Each step happens at its own due time, so catching up after
 // a long pause gives the same result and timestamps as running live.
@@ -343,21 +350,20 @@ const (
 // before any of them; what they write is merged into the batch (dueTx), so
 // the next instant sees the rows as a new read would, without one.
 //
-// bounded: advance returns after about catchUpSteps steps or catchUpTime,
-// at an instant's end, with done false; the caller commits and calls again.
-// Otherwise it returns done once nothing is due at now.
+// It returns done once nothing is due at now, or, with done false, after
+// about catchUpSteps steps or catchUpTime at an instant's end: the caller
+// commits and calls again with the same st, which carries the guard against
+// steps that never settle (maxRepeats) across the transactions.
 //
 // n counts the steps applied; the caller adds it to the service's totals
 // (StepsApplied) once the transaction has committed.
-func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts, bounded bool) (done bool, err error) {
+func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts, st *settling) (done bool, err error) {
 	q := &dueQueue{s: s, p: p}
 	rtx := &dueTx{Tx: tx, q: q}
 	start := time.Now()
 	applied := 0
-	var last time.Time
-	repeats := 0
 	over := func() bool {
-		return bounded && applied > 0 && (applied >= catchUpSteps || time.Since(start) >= catchUpTime)
+		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= catchUpTime)
 	}
 	for {
 		if over() {
@@ -375,12 +381,12 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			if len(group) == 0 {
 				break
 			}
-			if at := group[0].at; at.Equal(last) {
-				if repeats++; repeats > maxRepeats {
+			if at := group[0].at; at.Equal(st.last) {
+				if st.repeats++; st.repeats > maxRepeats {
 					return false, fmt.Errorf("lifecycle did not settle at %v", at)
 				}
 			} else {
-				last, repeats = at, 0
+				st.last, st.repeats = at, 0
 			}
 			for i := range group {
 				it := &group[i]
@@ -568,11 +574,12 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
 	if err != nil || !due {
 		return err
 	}
+	var st settling
 	for {
 		var done bool
 		err := s.write(ctx, func(tx store.Tx, n *StepCounts) error {
 			var err error
-			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, true)
+			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
 			return err
 		})
 		if err != nil || done {

@@ -145,12 +145,13 @@ func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id,
 func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx store.Tx, now time.Time) error) error {
 	// A long catch-up commits on the way (advance, bounded), and fn runs in
 	// the transaction that finds nothing more due.
+	var st settling
 	for {
 		var done bool
 		err := s.write(ctx, func(tx store.Tx, n *StepCounts) error {
 			now := s.clock.Now()
 			var err error
-			if done, err = s.advance(ctx, tx, &p, now, n, true); err != nil || !done {
+			if done, err = s.advance(ctx, tx, &p, now, n, &st); err != nil || !done {
 				return err
 			}
 			return fn(tx, now)
