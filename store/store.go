@@ -193,9 +193,12 @@ type Tx interface {
 	// AnyDue reports whether a lifecycle step is due at now, in p or, when
 	// p is nil, anywhere.
 	AnyDue(ctx context.Context, p *Partition, now time.Time) (bool, error)
-	// DueResources and DueAssociations return what has a step due at now.
-	DueResources(ctx context.Context, p *Partition, now time.Time) ([]Resource, error)
-	DueAssociations(ctx context.Context, p *Partition, now time.Time) ([]Association, error)
+	// DueResources and DueAssociations return what has a step due at now,
+	// ordered by due time (rows due at the same instant in no given order),
+	// the first limit (0: all) of them: the lifecycle reads them in batches
+	// from the index on due_at.
+	DueResources(ctx context.Context, p *Partition, now time.Time, limit int) ([]Resource, error)
+	DueAssociations(ctx context.Context, p *Partition, now time.Time, limit int) ([]Association, error)
 }
 
 // ResourceView is a resource with its associations, and whether a

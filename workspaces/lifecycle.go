@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"sort"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -319,72 +318,173 @@ type dueItem struct {
 	assoc *store.Association
 }
 
-// advance applies every lifecycle step due at now, in p or (nil) everywhere,
+// Bounds of one transaction of a catch-up (catchUp, Sweep, update): it
+// commits after catchUpSteps steps or catchUpTime of work, whichever comes
+// first, so that other writers interleave with a long catch-up. Both are
+// checked between due instants: the steps due at one instant are applied
+// in one transaction.
+const (
+	catchUpSteps = 1000
+	catchUpTime  = 25 * time.Millisecond
+	// dueBatch is how many due rows of each table one read takes, in due
+	// order, from the index on due_at.
+	dueBatch = 250
+	// maxRepeats bounds how many times the steps of one instant run again
+	// because steps keep scheduling more at that same instant.
+	maxRepeats = 10000
+)
+
+// settling is what one catch-up knows across its transactions: the last
+// instant it applied steps of, and how many times in a row.
+type settling struct {
+	last    time.Time
+	repeats int
+}
+
+// advance applies the lifecycle steps due at now, in p or (nil) everywhere,
 // in due order. Each step happens at its own due time, so catching up after
 // a long pause gives the same result and timestamps as running live.
 //
+// The due rows are read in batches, earliest first (readDue). The steps of
+// the earliest instant are applied together, from the rows as they were
+// before any of them; what they write is merged into the batch (dueTx), so
+// the next instant sees the rows as a new read would, without one.
+//
+// It returns done once nothing is due at now, or, with done false, after
+// about catchUpSteps steps or catchUpTime at an instant's end: the caller
+// commits and calls again with the same st, which carries the guard against
+// steps that never settle (maxRepeats) across the transactions.
+//
 // n counts the steps applied; the caller adds it to the service's totals
 // (StepsApplied) once the transaction has committed.
-func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts) error {
-	for round := 0; ; round++ {
-		if round > 10000 {
-			return fmt.Errorf("lifecycle did not settle at %v", now)
+func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts, st *settling) (done bool, err error) {
+	q := &dueQueue{s: s, p: p}
+	rtx := &dueTx{Tx: tx, q: q}
+	start := time.Now()
+	applied := 0
+	over := func() bool {
+		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= catchUpTime)
+	}
+	// Most writes find nothing due: one query rather than two, while the
+	// transaction holds its partition's lock.
+	if due, err := tx.AnyDue(ctx, p, now); err != nil || !due {
+		return err == nil, err
+	}
+	for {
+		if over() {
+			return false, nil
 		}
-		if round == 0 {
-			// Most writes find nothing due: one query rather than two,
-			// while the transaction holds its partition's lock.
-			due, err := tx.AnyDue(ctx, p, now)
-			if err != nil || !due {
-				return err
-			}
-		}
-		res, err := tx.DueResources(ctx, p, now)
+		complete, err := s.readDue(ctx, tx, q, now)
 		if err != nil {
-			return err
+			return false, err
 		}
-		assocs, err := tx.DueAssociations(ctx, p, now)
-		if err != nil {
-			return err
-		}
-		if len(res) == 0 && len(assocs) == 0 {
-			return nil
-		}
-		items := make([]dueItem, 0, len(res)+len(assocs))
-		for i := range res {
-			items = append(items, dueItem{at: res[i].DueAt, res: &res[i]})
-		}
-		for i := range assocs {
-			items = append(items, dueItem{at: assocs[i].DueAt, assoc: &assocs[i]})
-		}
-		items = s.steppable(items)
-		if len(items) == 0 {
-			return nil
-		}
-		// Resources before associations at the same instant: a WorkSpace
-		// becomes AVAILABLE before its applications' step looks at it.
-		sort.SliceStable(items, func(i, j int) bool {
-			if !items[i].at.Equal(items[j].at) {
-				return items[i].at.Before(items[j].at)
+		for q.Len() > 0 {
+			if over() {
+				return false, nil
 			}
-			return items[i].res != nil && items[j].res == nil
-		})
-		// Apply only the earliest instant, then look again: a step may
-		// schedule another that is also due, or change what a later one sees.
-		first := items[0].at
-		for _, it := range items {
-			if !it.at.Equal(first) {
+			group := q.popInstant()
+			if len(group) == 0 {
 				break
 			}
-			kind := kindAssociation
-			if it.res != nil {
-				kind = it.res.Kind
+			if at := group[0].at; at.Equal(st.last) {
+				if st.repeats++; st.repeats > maxRepeats {
+					return false, fmt.Errorf("lifecycle did not settle at %v", at)
+				}
+			} else {
+				st.last, st.repeats = at, 0
 			}
-			if err := s.step(ctx, tx, &it); err != nil {
-				return err
+			for i := range group {
+				it := &group[i]
+				kind := kindAssociation
+				if it.res != nil {
+					kind = it.res.Kind
+				}
+				if err := s.step(ctx, rtx, it); err != nil {
+					return false, err
+				}
+				n.add(kind)
+				applied++
 			}
-			n.add(kind)
+		}
+		if complete {
+			return true, nil
 		}
 	}
+}
+
+// readDue fills q with the next batch of the rows due at now that are not
+// quarantined, and sets q.upTo: every row due up to it is in q. complete
+// reports that the batch holds every due row (q.upTo is now).
+func (s *Service) readDue(ctx context.Context, tx store.Tx, q *dueQueue, now time.Time) (complete bool, err error) {
+	// Quarantined rows stay due; reading that many more keeps a batch
+	// from holding nothing else.
+	limit := dueBatch + s.quarantine.count(q.p)
+	res, assocs, err := readDueRows(ctx, tx, q.p, now, limit)
+	if err != nil {
+		return false, err
+	}
+	// A table that filled the batch may hold more rows due at the instant
+	// of its last one: the batch is complete before that instant.
+	var bound time.Time
+	if len(res) == limit {
+		bound = res[len(res)-1].DueAt
+	}
+	if len(assocs) == limit && (bound.IsZero() || assocs[len(assocs)-1].DueAt.Before(bound)) {
+		bound = assocs[len(assocs)-1].DueAt
+	}
+	if bound.IsZero() {
+		q.reset(s.steppable(dueItems(res, assocs, time.Time{})), now)
+		return true, nil
+	}
+	if items := s.steppable(dueItems(res, assocs, bound)); len(items) > 0 {
+		q.reset(items, bound.Add(-time.Millisecond))
+		return false, nil
+	}
+	// Nothing to step before bound: read every row due up to it.
+	if res, assocs, err = readDueRows(ctx, tx, q.p, bound, 0); err != nil {
+		return false, err
+	}
+	if items := s.steppable(dueItems(res, assocs, time.Time{})); len(items) > 0 {
+		q.reset(items, bound)
+		return false, nil
+	}
+	// Only if the quarantine grew meanwhile: read every due row.
+	if res, assocs, err = readDueRows(ctx, tx, q.p, now, 0); err != nil {
+		return false, err
+	}
+	q.reset(s.steppable(dueItems(res, assocs, time.Time{})), now)
+	return true, nil
+}
+
+// readDueRows reads the first limit (0: all) resources and associations
+// due at now in p.
+func readDueRows(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, limit int) ([]store.Resource, []store.Association, error) {
+	res, err := tx.DueResources(ctx, p, now, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	assocs, err := tx.DueAssociations(ctx, p, now, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, assocs, nil
+}
+
+// dueItems makes the rows due items, those due before bound only (zero:
+// all).
+func dueItems(res []store.Resource, assocs []store.Association, bound time.Time) []dueItem {
+	items := make([]dueItem, 0, len(res)+len(assocs))
+	for i := range res {
+		if bound.IsZero() || res[i].DueAt.Before(bound) {
+			items = append(items, dueItem{at: res[i].DueAt, res: &res[i]})
+		}
+	}
+	for i := range assocs {
+		if bound.IsZero() || assocs[i].DueAt.Before(bound) {
+			items = append(items, dueItem{at: assocs[i].DueAt, assoc: &assocs[i]})
+		}
+	}
+	return items
 }
 
 // steppable drops the due items that are quarantined, and quarantines
@@ -425,19 +525,18 @@ func (s *Service) stepAnyAssociation(ctx context.Context, tx store.Tx, a *store.
 }
 
 // anyDue reports whether a step that is not quarantined is due at now in p
-// (nil: anywhere). Only when p has quarantined rows does it read them.
+// (nil: anywhere). Only when p has quarantined rows does it read them, one
+// more of each table than there are: a table with more due rows than that
+// has one that is not quarantined.
 func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time) (bool, error) {
 	due, err := tx.AnyDue(ctx, p, now)
 	if err != nil || !due || !s.quarantine.any(p) {
 		return due, err
 	}
-	res, err := tx.DueResources(ctx, p, now)
-	if err != nil {
-		return false, err
-	}
-	assocs, err := tx.DueAssociations(ctx, p, now)
-	if err != nil {
-		return false, err
+	q := s.quarantine.count(p)
+	res, assocs, err := readDueRows(ctx, tx, p, now, q+1)
+	if err != nil || len(res) > q || len(assocs) > q {
+		return err == nil, err
 	}
 	for i := range res {
 		if !s.quarantine.has((&dueItem{res: &res[i]}).key()) {
@@ -452,40 +551,50 @@ func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, n
 	return false, nil
 }
 
-// catchUp applies what is due in p in its own transaction, so that an
+// catchUp applies what is due in p in transactions of its own, so that an
 // operation that then fails does not roll the world back.
 func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
-	now := s.clock.Now()
-	var due bool
-	err := s.store.Read(ctx, func(tx store.Tx) error {
-		var err error
-		due, err = s.anyDue(ctx, tx, &p, now)
-		return err
-	})
-	if err != nil || !due {
-		return err
-	}
-	return s.write(ctx, []store.Partition{p}, func(tx store.Tx, n *StepCounts) error {
-		return s.advance(ctx, tx, &p, s.clock.Now(), n)
-	})
+	return s.catchUpIn(ctx, &p)
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper
 // calls it; so does the control API after the manual clock moves.
 func (s *Service) Sweep(ctx context.Context) error {
+	return s.catchUpIn(ctx, nil)
+}
+
+// catchUpIn applies what is due in p (nil: everywhere), in bounded
+// transactions (advance) so that other writers interleave. Each
+// transaction commits a state as of one instant of the past; a reader that
+// finds steps still due there applies them first (view, update), so no
+// caller sees it.
+func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
 	now := s.clock.Now()
 	var due bool
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = s.anyDue(ctx, tx, nil, now)
+		due, err = s.anyDue(ctx, tx, p, now)
 		return err
 	})
 	if err != nil || !due {
 		return err
 	}
-	return s.write(ctx, nil, func(tx store.Tx, n *StepCounts) error {
-		return s.advance(ctx, tx, nil, s.clock.Now(), n)
-	})
+	var parts []store.Partition // nil: every partition
+	if p != nil {
+		parts = []store.Partition{*p}
+	}
+	var st settling
+	for {
+		var done bool
+		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+			var err error
+			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
+			return err
+		})
+		if err != nil || done {
+			return err
+		}
+	}
 }
 
 // StepCounts counts lifecycle steps by the kind they moved: every kind of

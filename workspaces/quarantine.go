@@ -87,6 +87,16 @@ func (q *quarantine) any(p *store.Partition) bool {
 	return q.parts[*p] > 0
 }
 
+// count is how many rows of p (nil: of every partition) are quarantined.
+func (q *quarantine) count(p *store.Partition) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if p == nil {
+		return len(q.rows)
+	}
+	return q.parts[*p]
+}
+
 // add quarantines the row of it; false if it already was.
 func (q *quarantine) add(key rowKey, reason string, now time.Time) bool {
 	k := key.String()

@@ -150,13 +150,24 @@ func (s *Service) update(ctx context.Context, p store.Partition, fn func(tx stor
 // updateWith is update for a write that also writes the partitions also,
 // named from the start so that the store need not find them on the way.
 func (s *Service) updateWith(ctx context.Context, p store.Partition, also []store.Partition, fn func(tx store.Tx, now time.Time) error) error {
-	return s.write(ctx, append([]store.Partition{p}, also...), func(tx store.Tx, n *StepCounts) error {
-		now := s.clock.Now()
-		if err := s.advance(ctx, tx, &p, now, n); err != nil {
+	parts := append([]store.Partition{p}, also...)
+	// A long catch-up commits on the way (advance, bounded), and fn runs in
+	// the transaction that finds nothing more due.
+	var st settling
+	for {
+		var done bool
+		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+			now := s.clock.Now()
+			var err error
+			if done, err = s.advance(ctx, tx, &p, now, n, &st); err != nil || !done {
+				return err
+			}
+			return fn(tx, now)
+		})
+		if err != nil || done {
 			return err
 		}
-		return fn(tx, now)
-	})
+	}
 }
 
 // newID mints an identifier: prefix and n random lowercase alphanumerics.

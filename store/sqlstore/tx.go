@@ -468,6 +468,15 @@ func partitionFilter(p *store.Partition) (string, []any) {
 	return ` AND account = ? AND region = ?`, []any{p.Account, p.Region}
 }
 
+// dueLimit is the LIMIT clause of a due query (none for limit 0), with its
+// argument appended to args.
+func dueLimit(limit int, args []any) (string, []any) {
+	if limit <= 0 {
+		return "", args
+	}
+	return ` LIMIT ?`, append(args, limit)
+}
+
 // AnyDue implements store.Tx, in one query.
 func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
 	if err := t.take(ctx, p); err != nil {
@@ -491,7 +500,7 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 }
 
 // DueResources implements store.Tx.
-func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time) ([]store.Resource, error) {
+func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time, limit int) ([]store.Resource, error) {
 	if err := t.take(ctx, p); err != nil {
 		return nil, err
 	}
@@ -499,7 +508,8 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 		return nil, nil
 	}
 	filter, args := partitionFilter(p)
-	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at, id`,
+	lim, args := dueLimit(limit, args)
+	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
 		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
@@ -508,7 +518,7 @@ func (t *Tx) DueResources(ctx context.Context, p *store.Partition, now time.Time
 }
 
 // DueAssociations implements store.Tx.
-func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time) ([]store.Association, error) {
+func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time, limit int) ([]store.Association, error) {
 	if err := t.take(ctx, p); err != nil {
 		return nil, err
 	}
@@ -516,7 +526,8 @@ func (t *Tx) DueAssociations(ctx context.Context, p *store.Partition, now time.T
 		return nil, nil
 	}
 	filter, args := partitionFilter(p)
-	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`,
+	lim, args := dueLimit(limit, args)
+	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
 		append([]any{store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err

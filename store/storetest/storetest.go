@@ -411,10 +411,36 @@ func testDue(t *testing.T, st store.Store) {
 				t.Errorf("AnyDue(%v, +%v) = %v", c.p, c.at.Sub(t0), got)
 			}
 		}
-		rs, _ := tx.DueResources(ctx, nil, t0.Add(time.Hour))
-		as, err := tx.DueAssociations(ctx, nil, t0.Add(time.Hour))
+		rs, _ := tx.DueResources(ctx, nil, t0.Add(time.Hour), 0)
+		as, err := tx.DueAssociations(ctx, nil, t0.Add(time.Hour), 0)
 		if len(rs) != 1 || len(as) != 1 {
 			t.Errorf("due = %d resources, %d associations", len(rs), len(as))
+		}
+		return err
+	})
+	// A limit reads the earliest first, from the index on due_at.
+	write(t, st, func(tx store.Tx) error {
+		for i, sec := range []int{5, 3, 4} {
+			r := res(p1, "image", fmt.Sprintf("wsi-due%d", i), "PENDING")
+			r.DueAt = t0.Add(time.Duration(sec) * time.Second)
+			if err := tx.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, st, func(tx store.Tx) error {
+		rs, err := tx.DueResources(ctx, &p1, t0.Add(time.Hour), 3)
+		var got []string
+		for _, r := range rs {
+			got = append(got, fmt.Sprint(r.ID, "@", r.DueAt.Sub(t0)))
+		}
+		if want := "[wsi-due@2s wsi-due1@3s wsi-due2@4s]"; fmt.Sprint(got) != want {
+			t.Errorf("DueResources(limit 3) = %v, want %s", got, want)
+		}
+		as, _ := tx.DueAssociations(ctx, &p2, t0.Add(time.Hour), 1)
+		if len(as) != 1 {
+			t.Errorf("DueAssociations(limit 1) = %d rows", len(as))
 		}
 		return err
 	})

@@ -1,0 +1,402 @@
+package workspaces_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/postgres"
+	"github.com/wslocal/wslocal/store/sqlite"
+	ws "github.com/wslocal/wslocal/workspaces"
+)
+
+// BenchmarkCatchUp measures one Sweep after one clock advance that makes
+// N steps due, each at its own instant: N PENDING WorkSpaces, due 1 ms
+// apart, become AVAILABLE. It reports the longest time one write
+// transaction of the sweep held the write lock (max-write-ms).
+//
+// The store is an in-memory SQLite, or PostgreSQL when
+// WSLOCAL_BENCH_STORE=postgres (at WSLOCAL_TEST_POSTGRES, or the local
+// server; each run in a schema of its own). WSLOCAL_BENCH_CATCHUP_STEPS
+// replaces the sizes (comma-separated), e.g. 1000000.
+func BenchmarkCatchUp(b *testing.B) {
+	sizes := []int{100, 20000}
+	if v := os.Getenv("WSLOCAL_BENCH_CATCHUP_STEPS"); v != "" {
+		sizes = nil
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("WSLOCAL_BENCH_CATCHUP_STEPS: %q is not a positive number", f)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("steps=%d", n), func(b *testing.B) { benchCatchUp(b, n) })
+	}
+}
+
+// timedStore is a store that records the longest write transaction.
+type timedStore struct {
+	store.Store
+	mu       sync.Mutex
+	maxWrite time.Duration
+	writes   int
+}
+
+func (s *timedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return s.WriteIn(ctx, nil, fn)
+}
+
+func (s *timedStore) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	start := time.Now()
+	err := s.Store.WriteIn(ctx, ps, fn)
+	d := time.Since(start)
+	s.mu.Lock()
+	s.writes++
+	s.maxWrite = max(s.maxWrite, d)
+
+	s.mu.Unlock()
+	return err
+}
+
+// benchStore opens the store of the benchmarks: see BenchmarkCatchUp.
+func benchStore(b *testing.B) store.Store {
+	ctx := context.Background()
+	if os.Getenv("WSLOCAL_BENCH_STORE") != "postgres" {
+		st, err := sqlite.Open(ctx, ":memory:")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	base := os.Getenv("WSLOCAL_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	schema := "wslocal_bench_" + strings.ToLower(rand.Text()[:10])
+	st, err := postgres.Open(ctx, base+"&search_path="+schema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		st.Close()
+		if err := postgres.DropSchema(context.Background(), base, schema); err != nil {
+			b.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return st
+}
+
+// pendingWorkspaces writes n PENDING WorkSpaces to p, the i-th due at
+// due + i ms, in transactions of 5,000.
+func pendingWorkspaces(ctx context.Context, st store.Store, p store.Partition, created, due time.Time, n int) error {
+	return dueWorkspaces(ctx, st, p, created, n, func(i int) (string, time.Time) {
+		return "PENDING", due.Add(time.Duration(i) * time.Millisecond)
+	})
+}
+
+// dueWorkspaces writes n WorkSpaces to p, the i-th in the state and with
+// the due time of at(i), in transactions of 5,000.
+func dueWorkspaces(ctx context.Context, st store.Store, p store.Partition, created time.Time, n int, at func(i int) (string, time.Time)) error {
+	for lo := 0; lo < n; lo += 5000 {
+		err := st.Write(ctx, func(tx store.Tx) error {
+			for i := lo; i < min(n, lo+5000); i++ {
+				id := fmt.Sprintf("ws-%09d", i)
+				doc, err := json.Marshal(map[string]any{"WorkspaceId": id, "DirectoryId": "d-1234567890",
+					"UserName": fmt.Sprintf("user%d", i), "BundleId": "wsb-000000001", "ComputerName": "A-" + id,
+					"WorkspaceProperties": map[string]any{"RunningMode": "AUTO_STOP", "ComputeTypeName": "STANDARD",
+						"RootVolumeSizeGib": 80, "UserVolumeSizeGib": 50, "OperatingSystemName": "WINDOWS_SERVER_2019"}})
+				if err != nil {
+					return err
+				}
+				state, due := at(i)
+				if err := tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "workspace", ID: id,
+					State: state, Created: created, DueAt: due, Doc: doc}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func benchCatchUp(b *testing.B, n int) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	var maxWrite time.Duration
+	writes := 0
+	for b.Loop() {
+		b.StopTimer()
+		st := &timedStore{Store: benchStore(b)}
+		clock, err := sim.NewSwitchableClock("manual", t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pendingWorkspaces(ctx, st.Store, p, t0, t0.Add(time.Second), n); err != nil {
+			b.Fatal(err)
+		}
+		svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+		if _, err := clock.Advance(time.Second + time.Duration(n)*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := svc.Sweep(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if got := svc.StepsApplied()["workspace"]; got != int64(n) {
+			b.Fatalf("%d steps applied, want %d", got, n)
+		}
+		maxWrite = max(maxWrite, st.maxWrite)
+		writes += st.writes
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(maxWrite.Microseconds())/1000, "max-write-ms")
+	b.ReportMetric(float64(writes)/float64(b.N), "writes/op")
+}
+
+// hookStore runs hook inside the first write transaction, once.
+type hookStore struct {
+	store.Store
+	once sync.Once
+	hook func()
+}
+
+func (s *hookStore) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return s.WriteIn(ctx, nil, fn)
+}
+
+func (s *hookStore) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	return s.Store.WriteIn(ctx, ps, func(tx store.Tx) error {
+		s.once.Do(s.hook)
+		return fn(tx)
+	})
+}
+
+// A write issued while a long catch-up runs gets the store between two of
+// the catch-up's transactions: it finds steps still due, and the catch-up
+// then finishes them all.
+func TestCatchUpLetsWritersIn(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	other := store.Partition{Account: "210987654321", Region: "us-east-1"}
+	base, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	const n = 5000
+	if err := pendingWorkspaces(ctx, base, p, t0, t0.Add(time.Second), n); err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sim.NewSwitchableClock("manual", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := clock.Advance(time.Second + n*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type seen struct {
+		stillDue bool
+		err      error
+	}
+	done := make(chan seen, 1)
+	st := &hookStore{Store: base}
+	// Inside the catch-up's first transaction, another writer asks for the
+	// store: it tags a resource of another account and looks at p.
+	st.hook = func() {
+		go func() {
+			var s seen
+			s.err = base.Write(ctx, func(tx store.Tx) error {
+				if err := tx.PutTags(ctx, other, "ws-other", []store.Tag{{Key: "k", Value: "v"}}); err != nil {
+					return err
+				}
+				var err error
+				s.stillDue, err = tx.AnyDue(ctx, &p, now)
+				return err
+			})
+			done <- s
+		}()
+	}
+	svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+	if err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := <-done
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	if !s.stillDue {
+		t.Error("the other write ran only after the whole catch-up")
+	}
+	if got := svc.StepsApplied()["workspace"]; got != n {
+		t.Errorf("%d steps applied, want %d", got, n)
+	}
+	err = base.Read(ctx, func(tx store.Tx) error {
+		due, err := tx.AnyDue(ctx, &p, now)
+		if due {
+			t.Error("steps are still due after the sweep")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// One catch-up over many batches and transactions leaves the rows, and
+// every timestamp, as sweeping live (each millisecond) does, where steps
+// schedule further steps among the rows already read: TERMINATING
+// WorkSpaces become TERMINATED and are gone 2 ms later, two WorkSpaces due
+// at each instant.
+func TestCatchUpIsLive(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	const n = 1600
+	run := func(live bool) []store.Resource {
+		st, err := sqlite.Open(ctx, ":memory:")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		err = dueWorkspaces(ctx, st, p, t0, n, func(i int) (string, time.Time) {
+			state := "PENDING"
+			if i%3 != 0 {
+				state = "TERMINATING"
+			}
+			return state, t0.Add(time.Second + time.Duration(i/2)*time.Millisecond)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock, err := sim.NewSwitchableClock("manual", t0.Add(time.Second-time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+		svc.SetDurations(ws.Durations{Terminated: 2 * time.Millisecond})
+		end := t0.Add(time.Second + n*time.Millisecond)
+		if !live {
+			if _, err := clock.Set(end); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for {
+			if err := svc.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !clock.Now().Before(end) {
+				break
+			}
+			if _, err := clock.Advance(time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var rows []store.Resource
+		err = st.Read(ctx, func(tx store.Tx) error {
+			rows, err = tx.AllResources(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	live, caughtUp := run(true), run(false)
+	if want := n / 3; len(live) != want+1 && len(live) != want {
+		t.Fatalf("live: %d WorkSpaces left, want the %d that were PENDING", len(live), want)
+	}
+	if len(caughtUp) != len(live) {
+		t.Fatalf("caught up: %d WorkSpaces left, live %d", len(caughtUp), len(live))
+	}
+	for i := range live {
+		a, b := live[i], caughtUp[i]
+		if a.ID != b.ID || a.State != b.State || !a.DueAt.Equal(b.DueAt) || string(a.Doc) != string(b.Doc) {
+			t.Fatalf("row %d: caught up %s %s due %v %s, live %s %s due %v %s", i,
+				b.ID, b.State, b.DueAt, b.Doc, a.ID, a.State, a.DueAt, a.Doc)
+		}
+	}
+}
+
+// Rows that are not valid rows of their kind, due first and more than one
+// read of the catch-up takes, are quarantined and the rest are stepped, in
+// two sweeps (the second with the quarantine known).
+func TestCatchUpPastQuarantinedRows(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const bad, good = 700, 900
+	if err := pendingWorkspaces(ctx, st, p, t0, t0.Add(time.Second), bad+good); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx store.Tx) error {
+		for i := range bad {
+			err := tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "workspace", ID: fmt.Sprintf("ws-%09d", i),
+				State: "PENDING", Created: t0, DueAt: t0.Add(time.Second + time.Duration(i)*time.Millisecond), Doc: []byte("[]")})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sim.NewSwitchableClock("manual", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+	for _, d := range []time.Duration{time.Second + (bad+good/2)*time.Millisecond, time.Hour} {
+		if _, err := clock.Advance(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(svc.Quarantined()); got != bad {
+		t.Errorf("%d rows quarantined, want %d", got, bad)
+	}
+	if got := svc.StepsApplied()["workspace"]; got != good {
+		t.Errorf("%d steps applied, want %d", got, good)
+	}
+	err = st.Read(ctx, func(tx store.Tx) error {
+		rs, err := tx.ListResources(ctx, p, "workspace", "", 0)
+		states := map[string]int{}
+		for _, r := range rs {
+			states[r.State]++
+		}
+		if states["AVAILABLE"] != good || states["PENDING"] != bad {
+			t.Errorf("states %v, want %d AVAILABLE and %d PENDING", states, good, bad)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
