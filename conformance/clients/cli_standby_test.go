@@ -22,7 +22,9 @@ func TestCLIStandbyWorkspaces(t *testing.T) {
 	east.ok(nil, "register-workspace-directory", "--directory-id", "d-5500000001")
 	west.ok(nil, "register-workspace-directory", "--directory-id", "d-5500000002")
 	advance(t, p, "1s")
-	var bundles struct{ Bundles []struct{ BundleId, Name string } }
+	var bundles struct {
+		Bundles []struct{ BundleId, Name string }
+	}
 	east.ok(&bundles, "describe-workspace-bundles", "--owner", "AMAZON")
 	bundle := ""
 	for _, b := range bundles.Bundles {
@@ -33,7 +35,9 @@ func TestCLIStandbyWorkspaces(t *testing.T) {
 	if bundle == "" {
 		t.Fatalf("AWS bundles lack Standard with Windows 10 (Server 2019 based): %+v", bundles.Bundles)
 	}
-	var created struct{ PendingRequests []struct{ WorkspaceId string } }
+	var created struct {
+		PendingRequests []struct{ WorkspaceId string }
+	}
 	east.ok(&created, "create-workspaces", "--workspaces", "DirectoryId=d-5500000001,UserName=alice,BundleId="+bundle)
 	if len(created.PendingRequests) != 1 {
 		t.Fatalf("create-workspaces: %+v", created)
