@@ -24,18 +24,23 @@ func requireToken(token string, next http.Handler) http.Handler {
 			return
 		}
 		if !TokenGiven(r, token) {
-			// Basic too: a browser asks for it, so the dashboard works
-			// (any user name, the token as the password).
-			w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal control API"`)
-			w.Header().Add("WWW-Authenticate", `Basic realm="wslocal control API", charset="UTF-8"`)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_ = json.NewEncoder(w).Encode(map[string]string{
-				"error": "the control API needs the header Authorization: Bearer <the --control-token of this wslocal>"})
+			RefuseWithoutToken(w, "the control API")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// RefuseWithoutToken answers 401 for what (the control API, the profiler)
+// to a request without the control token. Basic too: a browser asks for
+// it, so the dashboard works (any user name, the token as the password).
+func RefuseWithoutToken(w http.ResponseWriter, what string) {
+	w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal `+strings.TrimPrefix(what, "the ")+`"`)
+	w.Header().Add("WWW-Authenticate", `Basic realm="wslocal `+strings.TrimPrefix(what, "the ")+`", charset="UTF-8"`)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusUnauthorized)
+	_ = json.NewEncoder(w).Encode(map[string]string{
+		"error": what + " needs the header Authorization: Bearer <the --control-token of this wslocal>"})
 }
 
 // TokenGiven reports whether r carries the token, as "Bearer <token>" or

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -32,12 +31,7 @@ func servePprof(addr, token string, log *slog.Logger) error {
 	if token != "" {
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !server.TokenGiven(r, token) {
-				w.Header().Add("WWW-Authenticate", `Bearer realm="wslocal profiler"`)
-				w.Header().Add("WWW-Authenticate", `Basic realm="wslocal profiler", charset="UTF-8"`)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusUnauthorized)
-				_ = json.NewEncoder(w).Encode(map[string]string{
-					"error": "the profiler needs the header Authorization: Bearer <the --control-token of this wslocal>"})
+				server.RefuseWithoutToken(w, "the profiler")
 				return
 			}
 			mux.ServeHTTP(w, r)
