@@ -187,6 +187,8 @@ func (d *seedDoc) validateBranding(path string, sd *seedDirectory) {
 			field += "." + f.member
 		}
 		switch {
+		case f.member == "": // the platform itself: at its key, for a null value has no place
+			d.keyErrorf(field, "%s", msg)
 		case f.locale != "" && f.onKey:
 			d.keyErrorf(fieldPath(field, f.locale), "%s", msg)
 		case f.locale != "":

@@ -211,8 +211,12 @@ accounts:
 			"The logos of this request have 7000000 bytes; one request can import up to 6 MB (6000000 bytes)."},
 		{"empty platform", `
           deviceTypeWeb: {}
-`, 6, 26, "accounts[0].directories[0].clientBranding.deviceTypeWeb",
+`, 6, 11, "accounts[0].directories[0].clientBranding.deviceTypeWeb",
 			"The branding for DeviceTypeWeb is empty"},
+		{"null platform", `
+          deviceTypeOsx:
+`, 6, 11, "accounts[0].directories[0].clientBranding.deviceTypeOsx",
+			"The branding for DeviceTypeOsx is empty"},
 		{"model: email", `
           deviceTypeWeb: {supportEmail: nobody}
 `, 6, 41, "accounts[0].directories[0].clientBranding.deviceTypeWeb.supportEmail",
