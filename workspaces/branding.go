@@ -68,33 +68,59 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 // checkPlatform applies the API reference's prose rules to one platform's
 // import.
 func checkPlatform(platform api.ClientDeviceType, b *platformBranding) error {
+	if f := platformFault(platform, b); f != nil {
+		return f.err
+	}
+	return nil
+}
+
+// brandingFault is what checkPlatform refuses, and where: the member at
+// fault (lowerCamel: supportLink, logo2x, loginMessage; empty for the
+// platform itself) and, for a login message, the locale; onKey when the
+// locale itself is at fault. A seed file reports it at that field.
+type brandingFault struct {
+	member, locale string
+	onKey          bool
+	err            error
+}
+
+func platformFault(platform api.ClientDeviceType, b *platformBranding) *brandingFault {
 	if b.SupportEmail != nil && b.SupportLink != nil {
-		return invalidParameter("In %s, SupportEmail and SupportLink are mutually exclusive: give one of them, not both.", platform)
+		return &brandingFault{member: "supportLink",
+			err: invalidParameter("In %s, SupportEmail and SupportLink are mutually exclusive: give one of them, not both.", platform)}
 	}
 	if b.Logo == nil && b.Logo2x == nil && b.Logo3x == nil && b.SupportEmail == nil && b.SupportLink == nil &&
 		b.ForgotPasswordLink == nil && b.LoginMessage == nil {
-		return invalidParameter("The branding for %s is empty: give a logo, a support email or link, a forgot password link or a login message.", platform)
+		return &brandingFault{err: invalidParameter("The branding for %s is empty: give a logo, a support email or link, a forgot password link or a login message.", platform)}
 	}
 	for _, logo := range []struct {
-		name string
-		data []byte
-	}{{"Logo", b.Logo}, {"Logo2x", b.Logo2x}, {"Logo3x", b.Logo3x}} {
+		name, member string
+		data         []byte
+	}{{"Logo", logoName, b.Logo}, {"Logo2x", logo2xName, b.Logo2x}, {"Logo3x", logo3xName, b.Logo3x}} {
 		if logo.data != nil && !bytes.HasPrefix(logo.data, pngSignature) {
-			return invalidParameter("The %s of %s is not a PNG image: the only image format accepted is PNG.", logo.name, platform)
+			return &brandingFault{member: logo.member,
+				err: invalidParameter("The %s of %s is not a PNG image: the only image format accepted is PNG.", logo.name, platform)}
 		}
 	}
 	for _, locale := range slices.Sorted(maps.Keys(b.LoginMessage)) {
 		if locale != "en_US" {
-			return invalidParameter("The LoginMessage of %s has the locale %s: the only locale supported is en_US.", platform, locale)
+			return &brandingFault{member: "loginMessage", locale: locale, onKey: true,
+				err: invalidParameter("The LoginMessage of %s has the locale %s: the only locale supported is en_US.", platform, locale)}
 		}
 		for _, m := range htmlTag.FindAllStringSubmatch(b.LoginMessage[locale], -1) {
 			if tag := strings.ToLower(m[1]); !slices.Contains(loginMessageTags, tag) {
-				return invalidParameter("The LoginMessage of %s has the HTML tag <%s>, which is not supported; the tags supported are %s.",
-					platform, tag, strings.Join(loginMessageTags, ", "))
+				return &brandingFault{member: "loginMessage", locale: locale,
+					err: invalidParameter("The LoginMessage of %s has the HTML tag <%s>, which is not supported; the tags supported are %s.",
+						platform, tag, strings.Join(loginMessageTags, ", "))}
 			}
 		}
 	}
 	return nil
+}
+
+// brandingTooBig is the refusal of logos over maxBrandingBytes in all.
+func brandingTooBig(size int) error {
+	return limitExceeded("The logos of this request have %d bytes; one request can import up to 6 MB (%d bytes). Import the platforms in separate requests.", size, maxBrandingBytes)
 }
 
 // importedPlatforms lists the platforms of an ImportClientBranding request.
@@ -230,7 +256,7 @@ func (s *Service) ImportClientBranding(ctx context.Context, in *api.ImportClient
 		size += len(b.Logo) + len(b.Logo2x) + len(b.Logo3x)
 	}
 	if size > maxBrandingBytes {
-		return nil, limitExceeded("The logos of this request have %d bytes; one request can import up to 6 MB (%d bytes). Import the platforms in separate requests.", size, maxBrandingBytes)
+		return nil, brandingTooBig(size)
 	}
 	p := partition(ctx)
 	var out *api.DescribeClientBrandingResult

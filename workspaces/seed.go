@@ -53,6 +53,10 @@ type seedDirectory struct {
 	EndpointEncryptionMode string         `yaml:"endpointEncryptionMode"`
 	StreamingProperties    *seedStreaming `yaml:"streamingProperties"`
 	ConnectClientAddIns    []seedAddIn    `yaml:"connectClientAddIns"`
+	// What ImportClientBranding sets, by platform (seed_branding.go);
+	// branding is it checked, with the logos read.
+	ClientBranding map[string]*seedPlatformBranding `yaml:"clientBranding"`
+	branding       map[api.ClientDeviceType]*platformBranding
 }
 
 type seedImage struct {
@@ -247,6 +251,7 @@ func (s *Seed) validatePartition(pp string, a *seedPartition) {
 		d.oneOf(path+".workspaceType", sd.WorkspaceType, names(api.WorkspaceType("").Values()))
 		s.validateTags(path, sd.Tags)
 		d.validateDirectoryExtras(path, sd)
+		d.validateBranding(path, sd)
 		dirs[sd.ID] = sd
 	}
 

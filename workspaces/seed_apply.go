@@ -166,6 +166,9 @@ func (s *Service) seedDirectory(ctx context.Context, tx store.Tx, p store.Partit
 	if err := putDoc(ctx, tx, r, dir); err != nil {
 		return err
 	}
+	if err := seedBranding(ctx, tx, p, sd, now); err != nil {
+		return err
+	}
 	return tx.PutTags(ctx, p, sd.ID, storeTagsOf(sd.Tags))
 }
 

@@ -9,6 +9,8 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +290,50 @@ func TestClientBrandingLogoIsPublic(t *testing.T) {
 	if st, _, _ := fetch(t, srv.URL+"/_wslocal/state", nil); st != 401 {
 		t.Errorf("GET /_wslocal/state without the token = %d, want 401", st)
 	}
+}
+
+// A seed file's clientBranding reads back through the SDK, its logo (a
+// PNG file next to the seed) is served at its LogoUrl, and a reset that
+// re-applies the seed serves the bytes read at start.
+func TestClientBrandingFromASeedFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	logo := pngLogo(t, 5, color.RGBA{B: 255, A: 255})
+	logoPath := filepath.Join(dir, "logo.png")
+	seedPath := filepath.Join(dir, "seed.yaml")
+	if err := os.WriteFile(logoPath, logo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(seedPath, []byte(`
+accounts:
+  - directories:
+      - id: `+propsDir+`
+        clientBranding:
+          deviceTypeLinux: {logo: logo.png, supportLink: https://example.com/help}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := start(t, wslocaltest.WithSeedFile(seedPath))
+	c := client(srv)
+	check := func(when string) {
+		t.Helper()
+		out, err := c.DescribeClientBranding(context.Background(), &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(propsDir)})
+		if err != nil || out.DeviceTypeLinux == nil || out.DeviceTypeWindows != nil ||
+			aws.ToString(out.DeviceTypeLinux.SupportLink) != "https://example.com/help" {
+			t.Fatalf("%s: DescribeClientBranding = %+v, %v", when, out, err)
+		}
+		url := aws.ToString(out.DeviceTypeLinux.LogoUrl)
+		if want := srv.URL + "/_wslocal/branding/000000000000/us-east-1/" + propsDir + "/DeviceTypeLinux/logo"; url != want {
+			t.Errorf("%s: LogoUrl = %s, want %s", when, url, want)
+		}
+		if st, ct, body := fetch(t, url, nil); st != 200 || ct != "image/png" || !bytes.Equal(body, logo) {
+			t.Errorf("%s: GET the seeded logo = %d %s, %d bytes, want the file's %d", when, st, ct, len(body), len(logo))
+		}
+	}
+	check("at start")
+	if err := os.Remove(logoPath); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetAndSeed()
+	check("after reset and re-seed")
 }
