@@ -144,6 +144,28 @@ func importedPlatforms(in *api.ImportClientBrandingRequest) map[api.ClientDevice
 	return out
 }
 
+// setImported puts one platform's branding into an ImportClientBranding
+// request: the other direction of importedPlatforms.
+func setImported(in *api.ImportClientBrandingRequest, platform api.ClientDeviceType, pb *platformBranding) {
+	def := &api.DefaultImportClientBrandingAttributes{Logo: pb.Logo, SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink,
+		ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
+	switch platform {
+	case api.ClientDeviceTypeDeviceTypeWindows:
+		in.DeviceTypeWindows = def
+	case api.ClientDeviceTypeDeviceTypeOsx:
+		in.DeviceTypeOsx = def
+	case api.ClientDeviceTypeDeviceTypeAndroid:
+		in.DeviceTypeAndroid = def
+	case api.ClientDeviceTypeDeviceTypeLinux:
+		in.DeviceTypeLinux = def
+	case api.ClientDeviceTypeDeviceTypeWeb:
+		in.DeviceTypeWeb = def
+	case api.ClientDeviceTypeDeviceTypeIos:
+		in.DeviceTypeIos = &api.IosImportClientBrandingAttributes{Logo: pb.Logo, Logo2x: pb.Logo2x, Logo3x: pb.Logo3x,
+			SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink, ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
+	}
+}
+
 // getBranding reads a directory's branding row; a directory without one
 // has an empty branding (r nil).
 func getBranding(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *clientBranding, error) {
