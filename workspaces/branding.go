@@ -38,6 +38,12 @@ type platformBranding struct {
 	LoginMessage       map[string]string `json:"LoginMessage,omitzero"`
 }
 
+// logoBytes is the size of the platform's logos together, as the 6 MB
+// limit of one import counts them.
+func (b *platformBranding) logoBytes() int {
+	return len(b.Logo) + len(b.Logo2x) + len(b.Logo3x)
+}
+
 // clientBranding is the document of a branding row: the platforms that
 // have branding.
 type clientBranding struct {
@@ -275,7 +281,7 @@ func (s *Service) ImportClientBranding(ctx context.Context, in *api.ImportClient
 		if err := checkPlatform(platform, b); err != nil {
 			return nil, err
 		}
-		size += len(b.Logo) + len(b.Logo2x) + len(b.Logo3x)
+		size += b.logoBytes()
 	}
 	if size > maxBrandingBytes {
 		return nil, brandingTooBig(size)

@@ -157,7 +157,7 @@ func (d *seedDoc) validateBranding(path string, sd *seedDirectory) {
 		if pb == nil {
 			continue
 		}
-		size += len(pb.Logo) + len(pb.Logo2x) + len(pb.Logo3x)
+		size += pb.logoBytes()
 		key := seedPlatformKey(platform)
 		if faulty[key] {
 			continue
