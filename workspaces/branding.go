@@ -38,6 +38,12 @@ type platformBranding struct {
 	LoginMessage       map[string]string `json:"LoginMessage,omitzero"`
 }
 
+// logoBytes is the size of the platform's logos together, as the 6 MB
+// limit of one import counts them.
+func (b *platformBranding) logoBytes() int {
+	return len(b.Logo) + len(b.Logo2x) + len(b.Logo3x)
+}
+
 // clientBranding is the document of a branding row: the platforms that
 // have branding.
 type clientBranding struct {
@@ -142,6 +148,28 @@ func importedPlatforms(in *api.ImportClientBrandingRequest) map[api.ClientDevice
 			SupportEmail: a.SupportEmail, SupportLink: a.SupportLink, ForgotPasswordLink: a.ForgotPasswordLink, LoginMessage: a.LoginMessage}
 	}
 	return out
+}
+
+// setImported puts one platform's branding into an ImportClientBranding
+// request: the other direction of importedPlatforms.
+func setImported(in *api.ImportClientBrandingRequest, platform api.ClientDeviceType, pb *platformBranding) {
+	def := &api.DefaultImportClientBrandingAttributes{Logo: pb.Logo, SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink,
+		ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
+	switch platform {
+	case api.ClientDeviceTypeDeviceTypeWindows:
+		in.DeviceTypeWindows = def
+	case api.ClientDeviceTypeDeviceTypeOsx:
+		in.DeviceTypeOsx = def
+	case api.ClientDeviceTypeDeviceTypeAndroid:
+		in.DeviceTypeAndroid = def
+	case api.ClientDeviceTypeDeviceTypeLinux:
+		in.DeviceTypeLinux = def
+	case api.ClientDeviceTypeDeviceTypeWeb:
+		in.DeviceTypeWeb = def
+	case api.ClientDeviceTypeDeviceTypeIos:
+		in.DeviceTypeIos = &api.IosImportClientBrandingAttributes{Logo: pb.Logo, Logo2x: pb.Logo2x, Logo3x: pb.Logo3x,
+			SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink, ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
+	}
 }
 
 // getBranding reads a directory's branding row; a directory without one
@@ -253,7 +281,7 @@ func (s *Service) ImportClientBranding(ctx context.Context, in *api.ImportClient
 		if err := checkPlatform(platform, b); err != nil {
 			return nil, err
 		}
-		size += len(b.Logo) + len(b.Logo2x) + len(b.Logo3x)
+		size += b.logoBytes()
 	}
 	if size > maxBrandingBytes {
 		return nil, brandingTooBig(size)

@@ -209,7 +209,7 @@ func (s *Service) DescribeCustomWorkspaceImageImport(ctx context.Context, in *ap
 	p := partition(ctx)
 	var out *api.DescribeCustomWorkspaceImageImportResult
 	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
+		r, img, err := getImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}

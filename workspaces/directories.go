@@ -177,17 +177,6 @@ func newDirectory(p store.Partition, id string, dirType api.WorkspaceDirectoryTy
 	return d
 }
 
-// newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).
-func newHexID(prefix string, n int) string {
-	const hex = "0123456789abcdef"
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = hex[int(b[i])%16]
-	}
-	return prefix + string(b)
-}
-
 // DescribeWorkspaceDirectories lists registered directories by id order.
 func (s *Service) DescribeWorkspaceDirectories(ctx context.Context, in *api.DescribeWorkspaceDirectoriesRequest) (*api.DescribeWorkspaceDirectoriesResult, error) {
 	if err := distinct("DirectoryIds", in.DirectoryIds); err != nil {

@@ -130,6 +130,11 @@ func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
 	return out
 }
 
+// getImage reads an image of the caller's own, or ResourceNotFoundException.
+func getImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
+	return getFound[image](ctx, tx, p, kindImage, id, "image")
+}
+
 // findImage returns an image of the caller's, or one shared with it.
 func (s *Service) findImage(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *image, error) {
 	r, err := tx.GetResource(ctx, p, kindImage, id)
@@ -413,7 +418,7 @@ func (s *Service) CreateUpdatedWorkspaceImage(ctx context.Context, in *api.Creat
 	}
 	var id string
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.SourceImageId, "image")
+		r, img, err := getImage(ctx, tx, p, *in.SourceImageId)
 		if err != nil {
 			return err
 		}
@@ -622,7 +627,7 @@ func (s *Service) UpdateWorkspaceImagePermission(ctx context.Context, in *api.Up
 		return nil, invalidParameter("An image cannot be shared with the account that owns it.")
 	}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		r, img, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image")
+		r, img, err := getImage(ctx, tx, p, *in.ImageId)
 		if err != nil {
 			return err
 		}
@@ -662,7 +667,7 @@ func (s *Service) DescribeWorkspaceImagePermissions(ctx context.Context, in *api
 	p := partition(ctx)
 	items, next, err := describe(s, ctx, p, "DescribeWorkspaceImagePermissions", in.NextToken, 1, pageSize(in.MaxResults),
 		func(tx store.Tx, now time.Time, pg *page[api.ImagePermission]) error {
-			if _, _, err := getFound[image](ctx, tx, p, kindImage, *in.ImageId, "image"); err != nil {
+			if _, _, err := getImage(ctx, tx, p, *in.ImageId); err != nil {
 				return err
 			}
 			// The page's grantees and one more, which tells a next page follows.

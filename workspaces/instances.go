@@ -238,7 +238,7 @@ func newWorkspace(id string, dir *directory, b *bundle, req *api.WorkspaceReques
 	return &workspace{ImageID: api.ToString(b.ImageId), Workspace: api.Workspace{
 		WorkspaceId: api.String(id), DirectoryId: req.DirectoryId, UserName: req.UserName,
 		BundleId: req.BundleId, SubnetId: api.String(subnets[0]),
-		ComputerName:        api.String("WSAMZN-" + strings.ToUpper(rand.Text()[:8])),
+		ComputerName:        api.String(newComputerName()),
 		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: req.UserVolumeEncryptionEnabled,
 		RootVolumeEncryptionEnabled: req.RootVolumeEncryptionEnabled, WorkspaceName: req.WorkspaceName,
 		WorkspaceProperties: props,
@@ -436,4 +436,10 @@ func (s *Service) DescribeWorkspaces(ctx context.Context, in *api.DescribeWorksp
 		return nil, err
 	}
 	return &api.DescribeWorkspacesResult{Workspaces: items, NextToken: next}, nil
+}
+
+// newComputerName mints a WorkSpace's computer name: WSAMZN- and 8
+// random uppercase characters.
+func newComputerName() string {
+	return "WSAMZN-" + strings.ToUpper(rand.Text()[:8])
 }

@@ -128,23 +128,7 @@ func (d *seedDoc) validateBranding(path string, sd *seedDirectory) {
 			}
 		}
 		platforms[platform] = pb
-		def := &api.DefaultImportClientBrandingAttributes{Logo: pb.Logo, SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink,
-			ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
-		switch platform {
-		case api.ClientDeviceTypeDeviceTypeWindows:
-			in.DeviceTypeWindows = def
-		case api.ClientDeviceTypeDeviceTypeOsx:
-			in.DeviceTypeOsx = def
-		case api.ClientDeviceTypeDeviceTypeAndroid:
-			in.DeviceTypeAndroid = def
-		case api.ClientDeviceTypeDeviceTypeLinux:
-			in.DeviceTypeLinux = def
-		case api.ClientDeviceTypeDeviceTypeWeb:
-			in.DeviceTypeWeb = def
-		case api.ClientDeviceTypeDeviceTypeIos:
-			in.DeviceTypeIos = &api.IosImportClientBrandingAttributes{Logo: pb.Logo, Logo2x: pb.Logo2x, Logo3x: pb.Logo3x,
-				SupportEmail: pb.SupportEmail, SupportLink: pb.SupportLink, ForgotPasswordLink: pb.ForgotPasswordLink, LoginMessage: pb.LoginMessage}
-		}
+		setImported(in, platform, pb)
 	}
 	if len(d.errs) > errs {
 		return // a logo that could not be read: the checks below would only repeat it
@@ -173,7 +157,7 @@ func (d *seedDoc) validateBranding(path string, sd *seedDirectory) {
 		if pb == nil {
 			continue
 		}
-		size += len(pb.Logo) + len(pb.Logo2x) + len(pb.Logo3x)
+		size += pb.logoBytes()
 		key := seedPlatformKey(platform)
 		if faulty[key] {
 			continue

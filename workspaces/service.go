@@ -172,7 +172,16 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 
 // newID mints an identifier: prefix and n random lowercase alphanumerics.
 func newID(prefix string, n int) string {
-	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+	return mintID(prefix, "0123456789abcdefghijklmnopqrstuvwxyz", n)
+}
+
+// newHexID mints an id of prefix and n lowercase hex digits (sg-, subnet-).
+func newHexID(prefix string, n int) string {
+	return mintID(prefix, "0123456789abcdef", n)
+}
+
+// mintID is prefix and n random characters of alphabet.
+func mintID(prefix, alphabet string, n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms

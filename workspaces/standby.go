@@ -162,7 +162,7 @@ func (s *Service) createStandby(ctx context.Context, tx store.Tx, p, pp store.Pa
 	}
 	sw := &workspace{ImageID: pw.ImageID, Primary: &relatedRef{Region: pp.Region, WorkspaceID: primaryID}, Workspace: api.Workspace{
 		WorkspaceId: api.String(id), DirectoryId: req.DirectoryId, UserName: pw.UserName, BundleId: pw.BundleId,
-		SubnetId: api.String(dir.subnets()[0]), ComputerName: api.String("WSAMZN-" + strings.ToUpper(newID("", 8))),
+		SubnetId: api.String(dir.subnets()[0]), ComputerName: api.String(newComputerName()),
 		VolumeEncryptionKey: req.VolumeEncryptionKey, UserVolumeEncryptionEnabled: pw.UserVolumeEncryptionEnabled,
 		RootVolumeEncryptionEnabled: pw.RootVolumeEncryptionEnabled, WorkspaceName: pw.WorkspaceName,
 		WorkspaceProperties:     &props,
