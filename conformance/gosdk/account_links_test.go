@@ -357,23 +357,17 @@ func TestListAccountLinksPaging(t *testing.T) {
 		want = append(want, linkString(&l))
 	}
 	slices.Sort(want)
-	var got []string
-	var sizes []int
-	in := &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3)}
-	for {
-		out, err := src.ListAccountLinks(ctx, in)
+	got, sizes := walkPages(t, func(token *string) ([]string, *string, error) {
+		out, err := src.ListAccountLinks(ctx, &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3), NextToken: token})
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
-		sizes = append(sizes, len(out.AccountLinks))
+		var links []string
 		for i := range out.AccountLinks {
-			got = append(got, linkString(&out.AccountLinks[i]))
+			links = append(links, linkString(&out.AccountLinks[i]))
 		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
+		return links, out.NextToken, nil
+	})
 	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{3, 3, 1}) {
 		t.Errorf("pages of 3: sizes %v, links %v; want 3,3,1 of %v", sizes, got, want)
 	}

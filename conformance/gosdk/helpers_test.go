@@ -376,3 +376,24 @@ func sameTime(t *testing.T, what string, got *time.Time, want time.Time) {
 		t.Errorf("%s = %s, want %s", what, got.UTC(), want)
 	}
 }
+
+// walkPages follows a paged list to its end. page gets the token of the
+// page before (nil for the first) and returns that page's items and its
+// NextToken. An error, or more than 100 pages, fails the test. It returns
+// every item in order and the size of each page.
+func walkPages(t *testing.T, page func(token *string) ([]string, *string, error)) (items []string, sizes []int) {
+	t.Helper()
+	var token *string
+	for n := 0; ; n++ {
+		got, next, err := page(token)
+		if err != nil || n >= 100 {
+			t.Fatalf("page %d: %v, next %v, %v", n, got, aws.ToString(next), err)
+		}
+		items = append(items, got...)
+		sizes = append(sizes, len(got))
+		if next == nil {
+			return items, sizes
+		}
+		token = next
+	}
+}
