@@ -93,6 +93,24 @@ func listLinks(t *testing.T, c *workspaces.Client, filter ...types.AccountLinkSt
 	return got
 }
 
+// linkPages walks ListAccountLinks page by page from in and returns the
+// links (as linkString) and the size of each page.
+func linkPages(t *testing.T, c *workspaces.Client, in workspaces.ListAccountLinksInput) (links []string, sizes []int) {
+	t.Helper()
+	return walkPages(t, func(token *string) ([]string, *string, error) {
+		in.NextToken = token
+		out, err := c.ListAccountLinks(context.Background(), &in)
+		if err != nil {
+			return nil, nil, err
+		}
+		var page []string
+		for i := range out.AccountLinks {
+			page = append(page, linkString(&out.AccountLinks[i]))
+		}
+		return page, out.NextToken, nil
+	})
+}
+
 // The invitation flow: the source invites, both accounts see the link
 // (by id, by the other account, in their lists), a third account and the
 // target in another region see nothing; only the target accepts, and an
@@ -357,17 +375,7 @@ func TestListAccountLinksPaging(t *testing.T) {
 		want = append(want, linkString(&l))
 	}
 	slices.Sort(want)
-	got, sizes := walkPages(t, func(token *string) ([]string, *string, error) {
-		out, err := src.ListAccountLinks(ctx, &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3), NextToken: token})
-		if err != nil {
-			return nil, nil, err
-		}
-		var links []string
-		for i := range out.AccountLinks {
-			links = append(links, linkString(&out.AccountLinks[i]))
-		}
-		return links, out.NextToken, nil
-	})
+	got, sizes := linkPages(t, src, workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3)})
 	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{3, 3, 1}) {
 		t.Errorf("pages of 3: sizes %v, links %v; want 3,3,1 of %v", sizes, got, want)
 	}
@@ -480,7 +488,6 @@ func TestAccountLinkInternalServerException(t *testing.T) {
 func TestListAccountLinksInvitedAndInvitingPaged(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
-	ctx := context.Background()
 	src, _, _ := linkClients(srv)
 	var want []string
 	for i := range 4 {
@@ -493,21 +500,7 @@ func TestListAccountLinksInvitedAndInvitingPaged(t *testing.T) {
 	slices.Sort(want)
 	for _, filter := range [][]types.AccountLinkStatusEnum{nil, {types.AccountLinkStatusEnumPendingAcceptanceByTargetAccount}} {
 		for _, size := range []int32{1, 3, 25} {
-			var got []string
-			in := &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(size), LinkStatusFilter: filter}
-			for {
-				out, err := src.ListAccountLinks(ctx, in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := range out.AccountLinks {
-					got = append(got, linkString(&out.AccountLinks[i]))
-				}
-				if out.NextToken == nil {
-					break
-				}
-				in.NextToken = out.NextToken
-			}
+			got, _ := linkPages(t, src, workspaces.ListAccountLinksInput{MaxResults: aws.Int32(size), LinkStatusFilter: filter})
 			if !slices.Equal(got, want) {
 				t.Errorf("filter %v, pages of %d: %v, want %v", filter, size, got, want)
 			}
