@@ -2,9 +2,7 @@ package gosdk_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"testing"
@@ -410,17 +408,12 @@ func TestAccountLinksSurviveSnapshot(t *testing.T) {
 	id := aws.ToString(l.AccountLinkId)
 	want := wantLink(id, linkSource, linkTarget, pending)
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if got := listLinks(t, dst); len(got) != 0 {
 		t.Fatalf("links after reset = %v", got)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	for _, c := range []*workspaces.Client{src, dst} {
 		if got := listLinks(t, c); !slices.Equal(got, []string{want}) {
 			t.Errorf("imported links = %v, want [%s]", got, want)

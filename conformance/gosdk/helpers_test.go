@@ -397,3 +397,23 @@ func walkPages(t *testing.T, page func(token *string) ([]string, *string, error)
 		token = next
 	}
 }
+
+// exportState GETs the server's state snapshot; anything but 200 fails
+// the test.
+func exportState(t *testing.T, srv *wslocaltest.Server) json.RawMessage {
+	t.Helper()
+	var state json.RawMessage
+	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
+		t.Fatalf("GET state = %d", status)
+	}
+	return state
+}
+
+// importState PUTs a state snapshot; anything but 200 fails the test.
+func importState(t *testing.T, srv *wslocaltest.Server, state json.RawMessage) {
+	t.Helper()
+	var answer map[string]any
+	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, &answer); status != http.StatusOK {
+		t.Fatalf("PUT state = %d %v", status, answer)
+	}
+}

@@ -708,17 +708,12 @@ func TestPoolSnapshotRoundTrip(t *testing.T) {
 	}
 	before := []string{poolState(t, c, id), poolState(t, c, other)}
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state: %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if got := poolState(t, c, other); got != "gone" {
 		t.Fatalf("after reset: %s", got)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state: %d", status)
-	}
+	importState(t, srv, state)
 	after := []string{poolState(t, c, id), poolState(t, c, other)}
 	if !slices.Equal(before, after) {
 		t.Errorf("after the round trip: %v, want %v", after, before)
