@@ -10,20 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
 
 	ws "github.com/wslocal/wslocal/workspaces"
-	"github.com/wslocal/wslocal/wslocaltest"
 )
 
 // The example seed's account link is seen by its source and its target,
 // in its region, and by nobody else.
 func TestSeedAccountLinks(t *testing.T) {
-	seed, err := ws.ReadSeedFile("../docs/seed.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := wslocaltest.Start(t)
-	if err := srv.Service.ApplySeed(context.Background(), seed); err != nil {
-		t.Fatal(err)
-	}
+	srv, seed := startWithExampleSeed(t)
 	ctx := context.Background()
 	for _, c := range []struct {
 		account, region string

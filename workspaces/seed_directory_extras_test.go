@@ -8,22 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 	"github.com/aws/aws-sdk-go-v2/service/workspaces/types"
-
-	ws "github.com/wslocal/wslocal/workspaces"
-	"github.com/wslocal/wslocal/wslocaltest"
 )
 
 // The example seed's directory shows its encryption mode, streaming
 // properties and add-in through the SDK.
 func TestSeedDirectoryExtras(t *testing.T) {
-	seed, err := ws.ReadSeedFile("../docs/seed.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := wslocaltest.Start(t)
-	if err := srv.Service.ApplySeed(context.Background(), seed); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := startWithExampleSeed(t)
 	ctx := context.Background()
 	c := workspaces.NewFromConfig(srv.AWSConfig())
 	dirs, err := c.DescribeWorkspaceDirectories(ctx, &workspaces.DescribeWorkspaceDirectoriesInput{DirectoryIds: []string{"d-1234567890"}})

@@ -30,7 +30,10 @@ func appIDs(t *testing.T, c *workspaces.Client) map[string]string {
 	return ids
 }
 
-func TestSeedExampleIsVisibleThroughTheSDK(t *testing.T) {
+// startWithExampleSeed starts a server on the manual clock with
+// docs/seed.example.yaml applied, and returns the seed for applying again.
+func startWithExampleSeed(t *testing.T) (*wslocaltest.Server, *ws.Seed) {
+	t.Helper()
 	seed, err := ws.ReadSeedFile("../docs/seed.example.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +42,11 @@ func TestSeedExampleIsVisibleThroughTheSDK(t *testing.T) {
 	if err := srv.Service.ApplySeed(context.Background(), seed); err != nil {
 		t.Fatal(err)
 	}
+	return srv, seed
+}
+
+func TestSeedExampleIsVisibleThroughTheSDK(t *testing.T) {
+	srv, _ := startWithExampleSeed(t)
 	ctx := context.Background()
 	c := workspaces.NewFromConfig(srv.AWSConfig())
 	apps := appIDs(t, c)

@@ -2,9 +2,7 @@ package gosdk_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"testing"
@@ -91,6 +89,24 @@ func listLinks(t *testing.T, c *workspaces.Client, filter ...types.AccountLinkSt
 		}
 	}
 	return got
+}
+
+// linkPages walks ListAccountLinks page by page from in and returns the
+// links (as linkString) and the size of each page.
+func linkPages(t *testing.T, c *workspaces.Client, in workspaces.ListAccountLinksInput) (links []string, sizes []int) {
+	t.Helper()
+	return walkPages(t, func(token *string) ([]string, *string, error) {
+		in.NextToken = token
+		out, err := c.ListAccountLinks(context.Background(), &in)
+		if err != nil {
+			return nil, nil, err
+		}
+		var page []string
+		for i := range out.AccountLinks {
+			page = append(page, linkString(&out.AccountLinks[i]))
+		}
+		return page, out.NextToken, nil
+	})
 }
 
 // The invitation flow: the source invites, both accounts see the link
@@ -357,23 +373,7 @@ func TestListAccountLinksPaging(t *testing.T) {
 		want = append(want, linkString(&l))
 	}
 	slices.Sort(want)
-	var got []string
-	var sizes []int
-	in := &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3)}
-	for {
-		out, err := src.ListAccountLinks(ctx, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sizes = append(sizes, len(out.AccountLinks))
-		for i := range out.AccountLinks {
-			got = append(got, linkString(&out.AccountLinks[i]))
-		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
+	got, sizes := linkPages(t, src, workspaces.ListAccountLinksInput{MaxResults: aws.Int32(3)})
 	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{3, 3, 1}) {
 		t.Errorf("pages of 3: sizes %v, links %v; want 3,3,1 of %v", sizes, got, want)
 	}
@@ -408,17 +408,12 @@ func TestAccountLinksSurviveSnapshot(t *testing.T) {
 	id := aws.ToString(l.AccountLinkId)
 	want := wantLink(id, linkSource, linkTarget, pending)
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if got := listLinks(t, dst); len(got) != 0 {
 		t.Fatalf("links after reset = %v", got)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	for _, c := range []*workspaces.Client{src, dst} {
 		if got := listLinks(t, c); !slices.Equal(got, []string{want}) {
 			t.Errorf("imported links = %v, want [%s]", got, want)
@@ -486,7 +481,6 @@ func TestAccountLinkInternalServerException(t *testing.T) {
 func TestListAccountLinksInvitedAndInvitingPaged(t *testing.T) {
 	t.Parallel()
 	srv := start(t)
-	ctx := context.Background()
 	src, _, _ := linkClients(srv)
 	var want []string
 	for i := range 4 {
@@ -499,21 +493,7 @@ func TestListAccountLinksInvitedAndInvitingPaged(t *testing.T) {
 	slices.Sort(want)
 	for _, filter := range [][]types.AccountLinkStatusEnum{nil, {types.AccountLinkStatusEnumPendingAcceptanceByTargetAccount}} {
 		for _, size := range []int32{1, 3, 25} {
-			var got []string
-			in := &workspaces.ListAccountLinksInput{MaxResults: aws.Int32(size), LinkStatusFilter: filter}
-			for {
-				out, err := src.ListAccountLinks(ctx, in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := range out.AccountLinks {
-					got = append(got, linkString(&out.AccountLinks[i]))
-				}
-				if out.NextToken == nil {
-					break
-				}
-				in.NextToken = out.NextToken
-			}
+			got, _ := linkPages(t, src, workspaces.ListAccountLinksInput{MaxResults: aws.Int32(size), LinkStatusFilter: filter})
 			if !slices.Equal(got, want) {
 				t.Errorf("filter %v, pages of %d: %v, want %v", filter, size, got, want)
 			}

@@ -2,8 +2,6 @@ package gosdk_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -178,17 +176,12 @@ func TestAccountStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Advance(time.Minute)
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if got := byol(t, c); got != "DISABLED" {
 		t.Fatalf("after reset: %q", got)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	if got := byol(t, c); got != "ENABLED 10.7.0.0/16" {
 		t.Errorf("imported: DescribeAccount = %q", got)
 	}

@@ -2,9 +2,7 @@ package gosdk_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"testing"
@@ -424,17 +422,12 @@ func TestConnectionAliasesStateRoundTrip(t *testing.T) {
 	srv.Advance(time.Minute)
 	conn := associate(t, gc, id, "d-1111111111")
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if ids := aliasIDs(t, c, workspaces.DescribeConnectionAliasesInput{}); len(ids) != 0 {
 		t.Fatalf("aliases after reset = %v", ids)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	a := describeAlias(t, gc, id)
 	if aws.ToString(a.ConnectionString) != "desktop.example.com" || len(a.Associations) != 1 || aws.ToString(a.Associations[0].ConnectionIdentifier) != conn {
 		t.Errorf("imported alias as the guest sees it = %+v", a)

@@ -508,18 +508,13 @@ func TestCustomImageImportStateRoundTrip(t *testing.T) {
 		t.Fatalf("after 3 steps: %s, want IMAGE_TESTING_START", before.State)
 	}
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	srv.Faults.Clear("")
 	if ids := allImageIDs(t, c); len(ids) != 0 {
 		t.Fatalf("images after reset: %v", ids)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	after := describeCustom(t, c, mid)
 	if after.State != before.State || aws.ToInt32(after.ProgressPercentage) != 25 ||
 		aws.ToString(after.ImageBuilderInstanceId) != aws.ToString(before.ImageBuilderInstanceId) ||

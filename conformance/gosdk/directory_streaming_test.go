@@ -3,9 +3,7 @@ package gosdk_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image/color"
-	"net/http"
 	"testing"
 	"time"
 
@@ -214,14 +212,9 @@ func TestDirectoryExtrasSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 
 	b, err := c.DescribeClientBranding(ctx, &workspaces.DescribeClientBrandingInput{ResourceId: aws.String(propsDir)})
 	if err != nil || b.DeviceTypeIos == nil || aws.ToString(b.DeviceTypeIos.SupportEmail) != "help@example.com" ||

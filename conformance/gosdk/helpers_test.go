@@ -376,3 +376,44 @@ func sameTime(t *testing.T, what string, got *time.Time, want time.Time) {
 		t.Errorf("%s = %s, want %s", what, got.UTC(), want)
 	}
 }
+
+// walkPages follows a paged list to its end. page gets the token of the
+// page before (nil for the first) and returns that page's items and its
+// NextToken. An error, or more than 100 pages, fails the test. It returns
+// every item in order and the size of each page.
+func walkPages(t *testing.T, page func(token *string) ([]string, *string, error)) (items []string, sizes []int) {
+	t.Helper()
+	var token *string
+	for n := 0; ; n++ {
+		got, next, err := page(token)
+		if err != nil || n >= 100 {
+			t.Fatalf("page %d: %v, next %v, %v", n, got, aws.ToString(next), err)
+		}
+		items = append(items, got...)
+		sizes = append(sizes, len(got))
+		if next == nil {
+			return items, sizes
+		}
+		token = next
+	}
+}
+
+// exportState GETs the server's state snapshot; anything but 200 fails
+// the test.
+func exportState(t *testing.T, srv *wslocaltest.Server) json.RawMessage {
+	t.Helper()
+	var state json.RawMessage
+	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
+		t.Fatalf("GET state = %d", status)
+	}
+	return state
+}
+
+// importState PUTs a state snapshot; anything but 200 fails the test.
+func importState(t *testing.T, srv *wslocaltest.Server, state json.RawMessage) {
+	t.Helper()
+	var answer map[string]any
+	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, &answer); status != http.StatusOK {
+		t.Fatalf("PUT state = %d %v", status, answer)
+	}
+}

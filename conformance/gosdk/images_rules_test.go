@@ -159,23 +159,17 @@ func TestDescribeWorkspaceImagePermissionsPaged(t *testing.T) {
 			t.Fatalf("share with %s: %v", want[i], err)
 		}
 	}
-	var got []string
-	var sizes []int
-	in := &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(img), MaxResults: aws.Int32(2)}
-	for {
-		out, err := c.DescribeWorkspaceImagePermissions(ctx, in)
+	got, sizes := walkPages(t, func(token *string) ([]string, *string, error) {
+		out, err := c.DescribeWorkspaceImagePermissions(ctx, &workspaces.DescribeWorkspaceImagePermissionsInput{ImageId: aws.String(img), MaxResults: aws.Int32(2), NextToken: token})
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
-		sizes = append(sizes, len(out.ImagePermissions))
+		var accounts []string
 		for _, p := range out.ImagePermissions {
-			got = append(got, aws.ToString(p.SharedAccountId))
+			accounts = append(accounts, aws.ToString(p.SharedAccountId))
 		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
+		return accounts, out.NextToken, nil
+	})
 	if !slices.Equal(got, want) || !slices.Equal(sizes, []int{2, 2, 1}) {
 		t.Errorf("pages %v of %v, want 2, 2, 1 of %v", sizes, got, want)
 	}

@@ -2,9 +2,7 @@ package gosdk_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -440,17 +438,12 @@ func TestIpGroupsStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state = %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if gone, err := c.DescribeIpGroups(ctx, &workspaces.DescribeIpGroupsInput{}); err != nil || len(gone.Result) != 0 {
 		t.Fatalf("DescribeIpGroups after reset = %+v, %v; want none", gone, err)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state = %d", status)
-	}
+	importState(t, srv, state)
 	g := describeIpGroup(t, c, id)
 	if aws.ToString(g.GroupName) != "office" || aws.ToString(g.GroupDesc) != "HQ" {
 		t.Errorf("imported group = %+v", g)

@@ -474,20 +474,19 @@ func TestPoolSessions(t *testing.T) {
 	if err != nil || len(one.Sessions) != 1 || aws.ToString(one.Sessions[0].SessionId) != ids["bob"] {
 		t.Errorf("sessions of bob = %+v, %v", one, err)
 	}
-	var paged []string
-	in := &workspaces.DescribeWorkspacesPoolSessionsInput{PoolId: aws.String(id), Limit: aws.Int32(2)}
-	for pages := 0; ; pages++ {
-		out, err := c.DescribeWorkspacesPoolSessions(ctx, in)
-		if err != nil || pages > 2 || len(out.Sessions) > 2 {
-			t.Fatalf("page %d: %+v, %v", pages, out, err)
+	paged, sizes := walkPages(t, func(token *string) ([]string, *string, error) {
+		out, err := c.DescribeWorkspacesPoolSessions(ctx, &workspaces.DescribeWorkspacesPoolSessionsInput{PoolId: aws.String(id), Limit: aws.Int32(2), NextToken: token})
+		if err != nil {
+			return nil, nil, err
 		}
+		var ids []string
 		for _, s := range out.Sessions {
-			paged = append(paged, aws.ToString(s.SessionId))
+			ids = append(ids, aws.ToString(s.SessionId))
 		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
+		return ids, out.NextToken, nil
+	})
+	if len(sizes) > 3 || slices.Max(sizes) > 2 {
+		t.Fatalf("pages of sizes %v, want at most 3 pages of at most 2", sizes)
 	}
 	want := []string{ids["alice"], ids["bob"], ids["carol"]}
 	slices.Sort(want)
@@ -583,20 +582,19 @@ func TestPoolDescribeFiltersAndPaging(t *testing.T) {
 	_, err = c.DescribeWorkspacesPools(ctx, &workspaces.DescribeWorkspacesPoolsInput{PoolIds: []string{ids[0], ids[0]}})
 	wantMessage(t, err, "InvalidParameterValuesException", "PoolIds contains the value "+ids[0]+" more than once.")
 
-	var paged []string
-	in := &workspaces.DescribeWorkspacesPoolsInput{Limit: aws.Int32(3)}
-	for pages := 0; ; pages++ {
-		out, err := c.DescribeWorkspacesPools(ctx, in)
-		if err != nil || pages > 1 || len(out.WorkspacesPools) > 3 {
-			t.Fatalf("page %d: %+v, %v", pages, out, err)
+	paged, sizes := walkPages(t, func(token *string) ([]string, *string, error) {
+		out, err := c.DescribeWorkspacesPools(ctx, &workspaces.DescribeWorkspacesPoolsInput{Limit: aws.Int32(3), NextToken: token})
+		if err != nil {
+			return nil, nil, err
 		}
+		var ids []string
 		for _, p := range out.WorkspacesPools {
-			paged = append(paged, aws.ToString(p.PoolId))
+			ids = append(ids, aws.ToString(p.PoolId))
 		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
+		return ids, out.NextToken, nil
+	})
+	if len(sizes) > 2 || slices.Max(sizes) > 3 {
+		t.Fatalf("pages of sizes %v, want at most 2 pages of at most 3", sizes)
 	}
 	if !slices.Equal(paged, ids) {
 		t.Errorf("paged = %v, want %v", paged, ids)
@@ -710,17 +708,12 @@ func TestPoolSnapshotRoundTrip(t *testing.T) {
 	}
 	before := []string{poolState(t, c, id), poolState(t, c, other)}
 
-	var state json.RawMessage
-	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &state); status != http.StatusOK {
-		t.Fatalf("GET state: %d", status)
-	}
+	state := exportState(t, srv)
 	srv.Reset()
 	if got := poolState(t, c, other); got != "gone" {
 		t.Fatalf("after reset: %s", got)
 	}
-	if status := srv.Control(http.MethodPut, "/_wslocal/state", state, nil); status != http.StatusOK {
-		t.Fatalf("PUT state: %d", status)
-	}
+	importState(t, srv, state)
 	after := []string{poolState(t, c, id), poolState(t, c, other)}
 	if !slices.Equal(before, after) {
 		t.Errorf("after the round trip: %v, want %v", after, before)

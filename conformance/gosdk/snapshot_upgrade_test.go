@@ -81,7 +81,9 @@ func TestVersion1SnapshotIsUpgraded(t *testing.T) {
 		}
 		Shares []map[string]string
 	}
-	srv.Control(http.MethodGet, "/_wslocal/state", nil, &snap)
+	if err := json.Unmarshal(exportState(t, srv), &snap); err != nil {
+		t.Fatalf("export: %v", err)
+	}
 	var rows []string
 	for _, r := range snap.Resources {
 		rows = append(rows, r.Account+"/"+r.Region+" "+r.Kind+" "+r.ID)
@@ -153,7 +155,9 @@ func TestVersion2SnapshotIsUpgraded(t *testing.T) {
 			Doc map[string]any
 		}
 	}
-	srv.Control(http.MethodGet, "/_wslocal/state", nil, &snap)
+	if err := json.Unmarshal(exportState(t, srv), &snap); err != nil {
+		t.Fatalf("export: %v", err)
+	}
 	if snap.Version != 3 || len(snap.Resources) != 2 {
 		t.Fatalf("export: version %d with %d resources, want version 3 with 2", snap.Version, len(snap.Resources))
 	}

@@ -121,6 +121,30 @@ func background(st store.Store, ps []store.Partition, touch ...store.Partition) 
 	return errc
 }
 
+// releaseThenWait ends the held write and then waits for each of the
+// writes behind errcs; an error of any fails the test.
+func releaseThenWait(t *testing.T, release func() error, errcs ...<-chan error) {
+	t.Helper()
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	for _, errc := range errcs {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// wantCounters checks the counter of each partition of want.
+func wantCounters(t *testing.T, st store.Store, want map[store.Partition]string) {
+	t.Helper()
+	for p, w := range want {
+		if got := counter(t, st, p); got != w {
+			t.Errorf("counter of %v = %s, want %s", p, got, w)
+		}
+	}
+}
+
 // RunPartitionLocks checks a store whose writes of different partitions
 // run at the same time (PostgreSQL): open opens an empty store, waiters
 // counts the writes of it waiting for a lock now.
@@ -170,17 +194,8 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 		same := background(st, []store.Partition{p1})
 		awaitWaiters(t, 1)
 		noneDone(t, same)
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-same; err != nil {
-			t.Fatal(err)
-		}
-		for p, want := range map[store.Partition]string{p1: "2", p2: "1", p3: "1"} {
-			if got := counter(t, st, p); got != want {
-				t.Errorf("counter of %v = %s, want %s", p, got, want)
-			}
-		}
+		releaseThenWait(t, release, same)
+		wantCounters(t, st, map[store.Partition]string{p1: "2", p2: "1", p3: "1"})
 	})
 	t.Run("WriteOfEveryPartitionExcludesThem", func(t *testing.T) {
 		st := setup(t)
@@ -189,30 +204,14 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 		all := background(st, nil, p1, p2)
 		awaitWaiters(t, 1)
 		noneDone(t, all)
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-all; err != nil {
-			t.Fatal(err)
-		}
+		releaseThenWait(t, release, all)
 		// ...and partitions' writes wait for it.
 		release = held(t, st, nil)
 		a, b := background(st, []store.Partition{p2}), background(st, []store.Partition{p3})
 		awaitWaiters(t, 2)
 		noneDone(t, a, b)
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		for _, errc := range []<-chan error{a, b} {
-			if err := <-errc; err != nil {
-				t.Fatal(err)
-			}
-		}
-		for p, want := range map[store.Partition]string{p1: "2", p2: "2", p3: "1"} {
-			if got := counter(t, st, p); got != want {
-				t.Errorf("counter of %v = %s, want %s", p, got, want)
-			}
-		}
+		releaseThenWait(t, release, a, b)
+		wantCounters(t, st, map[store.Partition]string{p1: "2", p2: "2", p3: "1"})
 	})
 	t.Run("PartitionNotNamedIsTakenToo", func(t *testing.T) {
 		st := setup(t)
@@ -226,17 +225,8 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 		if err := st.WriteIn(ctx, []store.Partition{p3}, func(tx store.Tx) error { return increment(ctx, tx, p3) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-reach; err != nil {
-			t.Fatal(err)
-		}
-		for p, want := range map[store.Partition]string{p1: "1", p2: "2", p3: "1"} {
-			if got := counter(t, st, p); got != want {
-				t.Errorf("counter of %v = %s, want %s", p, got, want)
-			}
-		}
+		releaseThenWait(t, release, reach)
+		wantCounters(t, st, map[store.Partition]string{p1: "1", p2: "2", p3: "1"})
 	})
 	t.Run("ShareTakesTheGranteesPartition", func(t *testing.T) {
 		st := setup(t)
@@ -250,12 +240,7 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 		}()
 		awaitWaiters(t, 1)
 		noneDone(t, errc)
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-errc; err != nil {
-			t.Fatal(err)
-		}
+		releaseThenWait(t, release, errc)
 		read(t, st, func(tx store.Tx) error {
 			got, err := tx.SharedWith(ctx, "image", p2.Account, p2.Region)
 			if err == nil && (len(got) != 1 || got[0] != share) {
@@ -288,12 +273,7 @@ func RunPartitionLocks(t *testing.T, open func(t *testing.T) store.Store, waiter
 		}()
 		awaitWaiters(t, 1)
 		noneDone(t, errc)
-		if err := release(); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-errc; err != nil {
-			t.Fatal(err)
-		}
+		releaseThenWait(t, release, errc)
 		if total != 1 {
 			t.Errorf("the write of every partition read counters adding up to %d, want 1 (p2's write)", total)
 		}
