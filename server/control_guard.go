@@ -40,7 +40,7 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 		configured = strings.ToLower(h)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		public := r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r)
+		public := publicControl(r)
 		if !token && !public && !localHost(r.Host, configured) {
 			refuse(w, http.StatusForbidden, "the control API answers only requests for this machine's loopback "+
 				"(Host: 127.0.0.1, localhost or ::1) or the address wslocal listens on; "+
@@ -75,6 +75,13 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// publicControl reports whether r asks for a part of the control API that
+// needs neither the token nor a loopback Host: GET /_wslocal/health and the
+// client branding logos.
+func publicControl(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r)
 }
 
 // localHost reports whether the Host header names this machine's loopback

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/wslocal/wslocal/control"
 )
 
 // requireToken guards the control API: reset, the clock and fault rules
@@ -19,7 +17,7 @@ func requireToken(token string, next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r) {
+		if publicControl(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
