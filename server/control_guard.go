@@ -35,8 +35,10 @@ import (
 //
 // The dashboard is same-origin: its reads and writes pass.
 func guardControl(addr string, token bool, next http.Handler) http.Handler {
+	// The configured host counts as local unless it is unspecified
+	// (0.0.0.0, ::): decided once here, not per request.
 	configured := ""
-	if h, _, err := net.SplitHostPort(addr); err == nil {
+	if h, _, err := net.SplitHostPort(addr); err == nil && !unspecified(h) {
 		configured = strings.ToLower(h)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +87,7 @@ func publicControl(r *http.Request) bool {
 }
 
 // localHost reports whether the Host header names this machine's loopback
-// or the configured listen host.
+// or the configured listen host (empty when that is unspecified).
 func localHost(hostport, configured string) bool {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
@@ -98,7 +100,7 @@ func localHost(hostport, configured string) bool {
 		return true
 	case host == "localhost", strings.HasSuffix(host, ".localhost"):
 		return true
-	case configured != "" && host == configured && !unspecified(configured):
+	case configured != "" && host == configured:
 		return true
 	}
 	ip := net.ParseIP(host)
