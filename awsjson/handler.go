@@ -53,6 +53,12 @@ type Handler struct {
 // operation name has 45 bytes.
 const MaxLoggedField = 128
 
+// ClipLogged bounds a field a client chose to MaxLoggedField bytes, cut
+// between runes and marked "...": for the access log and whatever else
+// keeps such fields (the control API's request log). A cut field is a
+// copy, never a substring keeping the whole original alive.
+func ClipLogged(s string) string { return clip(s, MaxLoggedField) }
+
 // Record is what the handler tells its Recorder about one request.
 type Record struct {
 	Time      time.Time // when the request arrived, on the wall clock
@@ -162,8 +168,8 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 		latency := time.Since(start)
 		// What the client chose is kept bounded: a 60 KB X-Amz-Target
 		// must not become 60 KB of every log line and request log entry.
-		op, code := clip(op, MaxLoggedField), clip(code, MaxLoggedField)
-		account, region := clip(caller.Account, MaxLoggedField), clip(caller.Region, MaxLoggedField)
+		op, code := ClipLogged(op), ClipLogged(code)
+		account, region := ClipLogged(caller.Account), ClipLogged(caller.Region)
 		if h.AccessLog != nil {
 			h.AccessLog.Log(start.Add(latency), op, status, code, account, region, reqID, latency)
 		} else {
