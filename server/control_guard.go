@@ -34,7 +34,14 @@ import (
 //     wslocal never grants.
 //
 // The dashboard is same-origin: its reads and writes pass.
-func guardControl(addr string, token bool, next http.Handler) http.Handler {
+//
+// Before all of this, a token (--control-token) guards the control API:
+// reset, the clock and fault rules would let anyone who reaches the port
+// rewrite every account's state. GET /_wslocal/health stays open, so
+// liveness probes and start-up waits need no secret; it tells only the
+// version, store kind and clock. The client branding logos stay open too:
+// AWS serves them to any login page.
+func guardControl(addr, token string, next http.Handler) http.Handler {
 	// The configured host counts as local unless it is unspecified
 	// (0.0.0.0, ::): decided once here, not per request.
 	configured := ""
@@ -43,7 +50,11 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		public := publicControl(r)
-		if !token && !public && !localHost(r.Host, configured) {
+		if token != "" && !public && !TokenGiven(r, token) {
+			RefuseWithoutToken(w, "the control API")
+			return
+		}
+		if token == "" && !public && !localHost(r.Host, configured) {
 			refuse(w, http.StatusForbidden, "the control API answers only requests for this machine's loopback "+
 				"(Host: 127.0.0.1, localhost or ::1) or the address wslocal listens on; "+
 				"Host "+quoteClip(r.Host)+" is another name (set --control-token to reach it under any name)")
