@@ -53,6 +53,12 @@ type Handler struct {
 // operation name has 45 bytes.
 const MaxLoggedField = 128
 
+// ClipLogged bounds a field a client chose to MaxLoggedField bytes, cut
+// between runes and marked "...": for the access log and whatever else
+// keeps such fields (the control API's request log). A cut field is a
+// copy, never a substring keeping the whole original alive.
+func ClipLogged(s string) string { return clip(s, MaxLoggedField) }
+
 // Record is what the handler tells its Recorder about one request.
 type Record struct {
 	Time      time.Time // when the request arrived, on the wall clock
@@ -114,6 +120,39 @@ func internalFailure() error {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serveChecked(w, r, h.checkHeaders(r))
+}
+
+// headerCheck is what a request's headers alone decide, before its body
+// is read: a refusal (err), or the authentication to finish on the body.
+type headerCheck struct {
+	pending *auth.Pending
+	err     error
+	// authErr: err is the auth layer's refusal, answered with the body
+	// left unread.
+	authErr bool
+}
+
+// checkHeaders decides what the headers decide: the method, the content
+// type and what authentication can tell without the body. Throttle calls
+// it to let a refused request through without a slot, and passes its
+// answer on, so that the headers are checked once per request.
+func (h *Handler) checkHeaders(r *http.Request) headerCheck {
+	if r.Method != http.MethodPost {
+		return headerCheck{err: unknownOperation(fmt.Sprintf("%s is not supported: send POST with an X-Amz-Target header.", r.Method))}
+	}
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		return headerCheck{err: err}
+	}
+	pending, err := h.Auth.CheckHeaders(r)
+	if err != nil {
+		return headerCheck{err: fromAuth(err), authErr: true}
+	}
+	return headerCheck{pending: pending}
+}
+
+// serveChecked serves r, whose headers hc has checked.
+func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc headerCheck) {
 	start := time.Now()
 	reqID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", reqID)
@@ -129,8 +168,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		latency := time.Since(start)
 		// What the client chose is kept bounded: a 60 KB X-Amz-Target
 		// must not become 60 KB of every log line and request log entry.
-		op, code := clip(op, MaxLoggedField), clip(code, MaxLoggedField)
-		account, region := clip(caller.Account, MaxLoggedField), clip(caller.Region, MaxLoggedField)
+		op, code := ClipLogged(op), ClipLogged(code)
+		account, region := ClipLogged(caller.Account), ClipLogged(caller.Region)
 		if h.AccessLog != nil {
 			h.AccessLog.Log(start.Add(latency), op, status, code, account, region, reqID, latency)
 		} else {
@@ -145,7 +184,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), api.TargetPrefix+".")
-	out, err := h.serve(w, r, op, &caller)
+	out, err := h.serve(w, r, op, hc, &caller)
 	if err != nil {
 		status, code = h.writeError(w, err)
 		return
@@ -165,32 +204,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// serve checks the request's framing, reads its body once, authenticates
-// it, then decodes, validates and calls the operation named by the target.
-// It sets *caller as soon as it is known, for the access log.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, caller *auth.Caller) (any, error) {
+// serve answers a refusal of the request's framing (hc, checked before
+// the body is read), reads the body once, authenticates it, then decodes,
+// validates and calls the operation named by the target. It sets *caller
+// as soon as it is known, for the access log.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, hc headerCheck, caller *auth.Caller) (any, error) {
 	target := r.Header.Get("X-Amz-Target")
-	if r.Method != http.MethodPost {
-		return nil, unknownOperation(fmt.Sprintf("%s is not supported: send POST with an X-Amz-Target header.", r.Method))
-	}
-	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-		return nil, err
-	}
 	// What the headers decide is decided before the body is read: a
 	// request refused here costs no wait for a body a client may trickle.
-	pending, err := h.Auth.CheckHeaders(r)
-	if err != nil {
-		if r.ContentLength != 0 {
+	if hc.err != nil {
+		if hc.authErr && r.ContentLength != 0 {
 			// The body is left unread: the connection cannot be reused.
 			w.Header().Set("Connection", "close")
 		}
-		return nil, fromAuth(err)
+		return nil, hc.err
 	}
 	body, err := h.readBody(w, r, name)
 	if err != nil {
 		return nil, err
 	}
-	c, err := pending.Finish(r, body)
+	c, err := hc.pending.Finish(r, body)
 	if err != nil {
 		return nil, fromAuth(err)
 	}
@@ -279,16 +312,4 @@ func (h *Handler) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return h.Log
-}
-
-// RefusedOnHeaders reports whether r will be refused from its headers
-// alone (not POST, a content type of another protocol, no or a bad
-// signature header): Throttle lets such a request through without a slot,
-// since it is answered at once without its body being read.
-func (h *Handler) RefusedOnHeaders(r *http.Request) bool {
-	if r.Method != http.MethodPost || checkContentType(r.Header.Get("Content-Type")) != nil {
-		return true
-	}
-	_, err := h.Auth.CheckHeaders(r)
-	return err != nil
 }

@@ -17,34 +17,37 @@ func Throttle(next http.Handler, max int, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &throttle{next: next, slots: make(chan struct{}, max), log: log}
+	h, _ := next.(*Handler)
+	return &throttle{next: next, h: h, slots: make(chan struct{}, max), log: log}
 }
 
 type throttle struct {
 	next  http.Handler
+	h     *Handler // next, when it is a *Handler: its headers are checked here
 	slots chan struct{}
 	log   *slog.Logger
-}
-
-// headerRefuser is a handler that can tell from a request's headers that
-// it will refuse it at once, without reading its body (*Handler).
-type headerRefuser interface {
-	RefusedOnHeaders(*http.Request) bool
 }
 
 func (t *throttle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A request the handler refuses from its headers alone (an unsigned
 	// one in strict mode) takes no slot: clients that cannot authenticate
 	// must not hold the slots while trickling bodies and throttle every
-	// signed request.
-	if hr, ok := t.next.(headerRefuser); ok && hr.RefusedOnHeaders(r) {
-		t.next.ServeHTTP(w, r)
-		return
+	// signed request. The check is handed on, not made again.
+	var hc headerCheck
+	if t.h != nil {
+		if hc = t.h.checkHeaders(r); hc.err != nil {
+			t.h.serveChecked(w, r, hc)
+			return
+		}
 	}
 	select {
 	case t.slots <- struct{}{}:
 		defer func() { <-t.slots }()
-		t.next.ServeHTTP(w, r)
+		if t.h != nil {
+			t.h.serveChecked(w, r, hc)
+		} else {
+			t.next.ServeHTTP(w, r)
+		}
 	default:
 		id := newRequestID()
 		w.Header().Set("x-amzn-RequestId", id)

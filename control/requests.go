@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -46,9 +45,11 @@ func NewRequestLog(size int) *RequestLog {
 
 // Record adds a request; it is an awsjson.Handler Recorder.
 func (l *RequestLog) Record(r awsjson.Record) {
-	e := RequestEntry{Time: r.Time.UTC().Format(time.RFC3339Nano), RequestID: clipField(r.RequestID), Operation: clipField(r.Operation),
-		Account: clipField(r.Account), Region: clipField(r.Region), Status: r.Status,
-		LatencyMs: float64(r.Latency.Microseconds()) / 1000, ErrorCode: clipField(r.ErrorCode)}
+	// Whatever a Recorder passes, an entry keeps a bounded part of each
+	// field a client chose: the log's memory and its answer stay small.
+	e := RequestEntry{Time: r.Time.UTC().Format(time.RFC3339Nano), RequestID: awsjson.ClipLogged(r.RequestID), Operation: awsjson.ClipLogged(r.Operation),
+		Account: awsjson.ClipLogged(r.Account), Region: awsjson.ClipLogged(r.Region), Status: r.Status,
+		LatencyMs: float64(r.Latency.Microseconds()) / 1000, ErrorCode: awsjson.ClipLogged(r.ErrorCode)}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries[l.next] = e
@@ -92,18 +93,4 @@ func (h *Handler) getRequests(w http.ResponseWriter, r *http.Request) {
 		entries = h.Requests.Latest(limit)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"requests": entries})
-}
-
-// clipField bounds what one entry keeps of a field a client chose, so the
-// log's memory and GET /_wslocal/requests stay small whatever is recorded.
-// The copy matters: a substring would keep the whole original alive.
-func clipField(s string) string {
-	n := awsjson.MaxLoggedField
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return strings.Clone(s[:n]) + "..."
 }

@@ -34,14 +34,27 @@ import (
 //     wslocal never grants.
 //
 // The dashboard is same-origin: its reads and writes pass.
-func guardControl(addr string, token bool, next http.Handler) http.Handler {
+//
+// Before all of this, a token (--control-token) guards the control API:
+// reset, the clock and fault rules would let anyone who reaches the port
+// rewrite every account's state. GET /_wslocal/health stays open, so
+// liveness probes and start-up waits need no secret; it tells only the
+// version, store kind and clock. The client branding logos stay open too:
+// AWS serves them to any login page.
+func guardControl(addr, token string, next http.Handler) http.Handler {
+	// The configured host counts as local unless it is unspecified
+	// (0.0.0.0, ::): decided once here, not per request.
 	configured := ""
-	if h, _, err := net.SplitHostPort(addr); err == nil {
+	if h, _, err := net.SplitHostPort(addr); err == nil && !unspecified(h) {
 		configured = strings.ToLower(h)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		public := r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r)
-		if !token && !public && !localHost(r.Host, configured) {
+		public := publicControl(r)
+		if token != "" && !public && !TokenGiven(r, token) {
+			RefuseWithoutToken(w, "the control API")
+			return
+		}
+		if token == "" && !public && !localHost(r.Host, configured) {
 			refuse(w, http.StatusForbidden, "the control API answers only requests for this machine's loopback "+
 				"(Host: 127.0.0.1, localhost or ::1) or the address wslocal listens on; "+
 				"Host "+quoteClip(r.Host)+" is another name (set --control-token to reach it under any name)")
@@ -77,8 +90,15 @@ func guardControl(addr string, token bool, next http.Handler) http.Handler {
 	})
 }
 
+// publicControl reports whether r asks for a part of the control API that
+// needs neither the token nor a loopback Host: GET /_wslocal/health and the
+// client branding logos.
+func publicControl(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r)
+}
+
 // localHost reports whether the Host header names this machine's loopback
-// or the configured listen host.
+// or the configured listen host (empty when that is unspecified).
 func localHost(hostport, configured string) bool {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
@@ -91,7 +111,7 @@ func localHost(hostport, configured string) bool {
 		return true
 	case host == "localhost", strings.HasSuffix(host, ".localhost"):
 		return true
-	case configured != "" && host == configured && !unspecified(configured):
+	case configured != "" && host == configured:
 		return true
 	}
 	ip := net.ParseIP(host)

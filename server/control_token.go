@@ -5,31 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/wslocal/wslocal/control"
 )
-
-// requireToken guards the control API: reset, the clock and fault rules
-// would let anyone who reaches the port rewrite every account's state.
-// GET /_wslocal/health stays open, so liveness probes and start-up waits
-// need no secret; it tells only the version, store kind and clock. The
-// client branding logos stay open too: AWS serves them to any login page.
-func requireToken(token string, next http.Handler) http.Handler {
-	if token == "" {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == control.Prefix+"health" || control.IsBrandingLogo(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if !TokenGiven(r, token) {
-			RefuseWithoutToken(w, "the control API")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
 
 // RefuseWithoutToken answers 401 for what (the control API, the profiler)
 // to a request without the control token. Basic too: a browser asks for

@@ -216,10 +216,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
 	mux.Handle("GET /metrics", m.Handler())
-	mux.Handle(control.Prefix, requireToken(cfg.ControlToken, guardControl(cfg.Addr, cfg.ControlToken != "", control.New(control.Handler{
+	mux.Handle(control.Prefix, guardControl(cfg.Addr, cfg.ControlToken, control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Ping: st.Ping, Clock: clock, Faults: faults,
 		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
-	}))))
+	})))
 	sweepCtx, stop := context.WithCancel(context.Background())
 	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, Seed: seed, stop: stop}
 	interval := cfg.SweepInterval

@@ -168,23 +168,22 @@ func (f *Faults) APIFault(operation string, body []byte) *APIErrorEffect {
 // StepFault returns the reason a lifecycle step fails with, if a rule says
 // so. operation is the call that started the lifecycle.
 func (f *Faults) StepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
-	r := f.fire(func(r *FaultRule) bool {
-		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
-			(r.ApplicationID == "" || r.ApplicationID == applicationID) &&
-			(r.ResourceID == "" || r.ResourceID == resourceID)
-	})
-	if r == nil {
-		return nil
-	}
-	return r.AssociationError
+	return f.stepFault(operation, applicationID, resourceID, true)
 }
 
 // ApplicationStepFault is StepFault for the step of one application only:
 // it matches the rules that name applicationID, not those for every step.
 func (f *Faults) ApplicationStepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
+	return f.stepFault(operation, applicationID, resourceID, false)
+}
+
+// stepFault fires the first association-error rule that matches; a rule
+// without an application matches only when anyApplication is set.
+func (f *Faults) stepFault(operation, applicationID, resourceID string, anyApplication bool) *AssociationErrorEffect {
 	r := f.fire(func(r *FaultRule) bool {
 		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
-			r.ApplicationID == applicationID && (r.ResourceID == "" || r.ResourceID == resourceID)
+			(r.ApplicationID == applicationID || anyApplication && r.ApplicationID == "") &&
+			(r.ResourceID == "" || r.ResourceID == resourceID)
 	})
 	if r == nil {
 		return nil

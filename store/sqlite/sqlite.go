@@ -207,17 +207,10 @@ func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind strin
 	return s.reader.ViewResources(ctx, p, kind, now)
 }
 
-// Reset implements store.Store.
+// Reset implements store.Store: one write of the shared DeleteAll, which
+// knows the tables and their order.
 func (s *Store) Reset(ctx context.Context) error {
-	defer s.invalidate()
-	return s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-		for _, table := range []string{"shares", "tags", "associations", "resources"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.Write(ctx, func(tx store.Tx) error { return tx.DeleteAll(ctx) })
 }
 
 // Kind implements store.Store: "sqlite", or "memory" for a database that
