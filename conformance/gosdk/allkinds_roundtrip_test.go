@@ -102,6 +102,10 @@ func TestEveryKindRoundTripsByteForByte(t *testing.T) {
 		t.Fatalf("start session: %d", status)
 	}
 	srv.Advance(time.Second)
+	// Resources mid-way, with steps due: a custom import and a WorkSpace.
+	inflight := importCustom(t, c, customImportInput("inflight"))
+	createWorkspace(t, c, primaryDir, bundle, "erin")
+	srv.Advance(time.Second)
 
 	var first json.RawMessage
 	if status := srv.Control(http.MethodGet, "/_wslocal/state", nil, &first); status != http.StatusOK {
@@ -128,8 +132,10 @@ func TestEveryKindRoundTripsByteForByte(t *testing.T) {
 		}
 	}
 	// A custom import lives in its image's document.
-	if !bytes.Contains(first, []byte(custom)) {
-		t.Errorf("the export does not hold the custom import's image %s", custom)
+	for _, id := range []string{custom, inflight} {
+		if !bytes.Contains(first, []byte(id)) {
+			t.Errorf("the export does not hold the custom import's image %s", id)
+		}
 	}
 	if len(doc.Tags) == 0 || len(doc.Shares) == 0 {
 		t.Errorf("the export holds %d tags and %d shares, want some of each", len(doc.Tags), len(doc.Shares))
