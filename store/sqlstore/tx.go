@@ -32,8 +32,12 @@ type Tx struct {
 	// partition (nil: every partition): a backend that locks partitions
 	// (postgres) takes the ones a write transaction did not name. Its
 	// error ends the statement.
-	Take  func(ctx context.Context, p *store.Partition) error
-	bound txStmts
+	Take func(ctx context.Context, p *store.Partition) error
+	// Dues, when set, bounds the due times of the partitions (see Dues):
+	// AnyDue of a partition answers from it when it can.
+	Dues    *Dues
+	learned []partitionDue
+	bound   txStmts
 }
 
 // take asks the backend for the partition p (nil: every partition).
@@ -157,6 +161,7 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
 		return err
 	}
+	t.scheduled(r.Partition, r.DueAt)
 	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
 		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
@@ -250,6 +255,7 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
 		return err
 	}
+	t.scheduled(a.Partition, a.DueAt)
 	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
@@ -484,6 +490,9 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 	}
 	if partitionNUL(p) {
 		return false, nil
+	}
+	if t.Dues != nil && p != nil {
+		return t.anyDueBounded(ctx, *p, now)
 	}
 	filter, pargs := partitionFilter(p)
 	args := make([]any, 0, 6)

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tags", testTags},
 		{"Shares", testShares},
 		{"Due", testDue},
+		{"DueInWritesFollowsWrites", testDueInWrites},
 		{"ResourceView", testResourceView},
 		{"ViewsFollowWrites", testViewsFollowWrites},
 		{"ConcurrentViewsAreNeverStale", testViewsNeverStale},
@@ -384,6 +385,91 @@ func testShares(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+}
+
+// testDueInWrites: AnyDue in a write transaction answers what the
+// committed rows say after every kind of write before it: one that
+// schedules a step, one that clears it, one that clears it and rolls back,
+// in the same transaction and in later ones.
+func testDueInWrites(t *testing.T, st store.Store) {
+	anyDue := func(tx store.Tx, at time.Duration, want bool) error {
+		t.Helper()
+		got, err := tx.AnyDue(ctx, &p1, t0.Add(at))
+		if err == nil && got != want {
+			t.Errorf("AnyDue(p1, +%v) = %v, want %v", at, got, want)
+		}
+		return err
+	}
+	due := func(at time.Duration) func(store.Tx) error {
+		return func(tx store.Tx) error { return anyDue(tx, at, true) }
+	}
+	notDue := func(at time.Duration) func(store.Tx) error {
+		return func(tx store.Tx) error { return anyDue(tx, at, false) }
+	}
+	write(t, st, notDue(time.Hour))
+	write(t, st, notDue(time.Hour))
+	// A step scheduled counts in its own transaction and in the next.
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "PENDING")
+		r.DueAt = t0.Add(time.Minute)
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return anyDue(tx, time.Minute, true)
+	})
+	write(t, st, notDue(time.Second))
+	write(t, st, due(time.Minute))
+	// An association scheduled earlier than the resource counts too.
+	write(t, st, func(tx store.Tx) error {
+		if err := anyDue(tx, 30*time.Second, false); err != nil {
+			return err
+		}
+		a := assoc(p1, "wsa-1", "WORKSPACE", "ws-1", "PENDING_INSTALL")
+		a.DueAt = t0.Add(20 * time.Second)
+		return tx.PutAssociation(ctx, a)
+	})
+	write(t, st, due(30*time.Second))
+	// Cleared, then asked, then rolled back: the steps are due again.
+	errUndo := errors.New("undo")
+	clear := func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "AVAILABLE")
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return tx.DeleteAssociation(ctx, p1, store.AssociationKey{ApplicationID: "wsa-1", ResourceType: "WORKSPACE", ResourceID: "ws-1"})
+	}
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		if err := clear(tx); err != nil {
+			return err
+		}
+		if err := anyDue(tx, time.Hour, false); err != nil {
+			return err
+		}
+		return errUndo
+	}); !errors.Is(err, errUndo) {
+		t.Fatalf("rolled-back write: %v", err)
+	}
+	write(t, st, due(30*time.Second))
+	write(t, st, due(time.Minute))
+	// Cleared and committed: nothing is due.
+	write(t, st, clear)
+	write(t, st, notDue(time.Hour))
+	write(t, st, notDue(time.Hour))
+	// A reset, then a step scheduled in a write that names another
+	// partition first.
+	if err := st.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, notDue(time.Hour))
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "PENDING")
+		r.DueAt = t0.Add(time.Second)
+		if err := tx.PutResource(ctx, res(p2, "image", "wsi-other", "AVAILABLE")); err != nil {
+			return err
+		}
+		return tx.PutResource(ctx, r)
+	})
+	write(t, st, due(time.Second))
 }
 
 func testDue(t *testing.T, st store.Store) {
