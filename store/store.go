@@ -158,6 +158,10 @@ type Tx interface {
 
 	Tags(ctx context.Context, p Partition, resourceID string) ([]Tag, error)
 	PutTags(ctx context.Context, p Partition, resourceID string, tags []Tag) error
+	// AddTags is PutTags of the resource (kind, id) of p, in one statement,
+	// done only if the resource exists and then has at most max tags:
+	// added reports whether it was done.
+	AddTags(ctx context.Context, p Partition, kind, id string, tags []Tag, max int) (added bool, err error)
 	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
 	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
 

@@ -78,6 +78,23 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
+// execCount is exec that returns the number of rows the statement wrote.
+func (t *Tx) execCount(ctx context.Context, query string, args ...any) (int64, error) {
+	ctx = t.stmtCtx(ctx)
+	query = t.q(query)
+	var res sql.Result
+	var err error
+	if st := t.stmt(ctx, query); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.Tx.ExecContext(ctx, query, args...)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 const resourceCols = `account, region, kind, id, state, created_at, due_at, doc`
 
 func scanResources(rows *sql.Rows) ([]store.Resource, error) {
@@ -314,24 +331,108 @@ func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]
 	return out, rows.Err()
 }
 
-// PutTags implements store.Tx: new keys are added, existing keys overwritten.
+// PutTags implements store.Tx: new keys are added, existing keys
+// overwritten, in one statement.
 func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
 	if err := t.take(ctx, &p); err != nil {
 		return err
 	}
+	if err := refuseTagNUL(p, resourceID, tags); err != nil || len(tags) == 0 {
+		return err
+	}
+	tags = lastOfEachKey(tags)
+	query, args := tagValues(`INSERT INTO tags (account, region, resource_id, key, value) VALUES `, `(?, ?, ?, ?, ?)`,
+		tags, func(args []any, tag store.Tag) []any {
+			return append(args, p.Account, p.Region, resourceID, tag.Key, tag.Value)
+		})
+	return t.exec(ctx, query+tagUpsert, args...)
+}
+
+// tagUpsert ends the statements that write tags: a key the resource has
+// takes the new value.
+const tagUpsert = ` ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`
+
+// AddTags implements store.Tx: the resource's existence and its number of
+// tags are conditions of the INSERT, which then writes every row or none.
+func (t *Tx) AddTags(ctx context.Context, p store.Partition, kind, id string, tags []store.Tag, max int) (bool, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return false, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return false, nil // no such resource
+	}
+	if err := refuseTagNUL(p, id, tags); err != nil {
+		return false, err
+	}
+	tags = lastOfEachKey(tags)
+	// The tags the resource keeps besides these may number max-len(tags).
+	keep := max - len(tags)
+	if len(tags) == 0 || keep < 0 {
+		return false, nil
+	}
+	query, args := tagValues(`INSERT INTO tags (account, region, resource_id, key, value) SELECT ?, ?, ?, v.column1, v.column2 FROM (VALUES `,
+		`(?, ?)`, tags, func(args []any, tag store.Tag) []any { return append(args, tag.Key, tag.Value) })
+	args = append([]any{p.Account, p.Region, id}, args...)
+	args = append(args, p.Account, p.Region, kind, id, p.Account, p.Region, id)
+	for _, tag := range tags {
+		args = append(args, tag.Key)
+	}
+	args = append(args, keep)
+	query += `) AS v
+		WHERE EXISTS (SELECT 1 FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?)
+		AND (SELECT COUNT(*) FROM tags WHERE account = ? AND region = ? AND resource_id = ? AND key NOT IN (?` +
+		strings.Repeat(`, ?`, len(tags)-1) + `)) <= ?` + tagUpsert
+	n, err := t.execCount(ctx, query, args...)
+	return n > 0, err
+}
+
+// refuseTagNUL refuses tags of which a column holds U+0000.
+func refuseTagNUL(p store.Partition, resourceID string, tags []store.Tag) error {
 	for _, tag := range tags {
 		if err := refuseNUL("tag", "account", p.Account, "region", p.Region, "resourceId", resourceID, "key", tag.Key, "value", tag.Value); err != nil {
 			return err
 		}
 	}
-	for _, tag := range tags {
-		if err := t.exec(ctx, `INSERT INTO tags (account, region, resource_id, key, value) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`,
-			p.Account, p.Region, resourceID, tag.Key, tag.Value); err != nil {
-			return err
+	return nil
+}
+
+// lastOfEachKey is tags with the last value given for each key, in the
+// order of their first appearance: one statement cannot write a row twice.
+func lastOfEachKey(tags []store.Tag) []store.Tag {
+	for i := 1; i < len(tags); i++ {
+		for j := range i {
+			if tags[i].Key == tags[j].Key {
+				out := make([]store.Tag, 0, len(tags))
+				at := map[string]int{}
+				for _, tag := range tags {
+					if k, ok := at[tag.Key]; ok {
+						out[k].Value = tag.Value
+						continue
+					}
+					at[tag.Key] = len(out)
+					out = append(out, tag)
+				}
+				return out
+			}
 		}
 	}
-	return nil
+	return tags
+}
+
+// tagValues is head followed by row once per tag, separated by commas,
+// with the arguments add appends for each.
+func tagValues(head, row string, tags []store.Tag, add func([]any, store.Tag) []any) (string, []any) {
+	var b strings.Builder
+	b.WriteString(head)
+	args := make([]any, 0, 5*len(tags)+8)
+	for i, tag := range tags {
+		if i > 0 {
+			b.WriteString(`, `)
+		}
+		b.WriteString(row)
+		args = add(args, tag)
+	}
+	return b.String(), args
 }
 
 // DeleteTags implements store.Tx.

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Associations", testAssociations},
 		{"AssociationPages", testAssociationPages},
 		{"Tags", testTags},
+		{"AddTags", testAddTags},
 		{"Shares", testShares},
 		{"Due", testDue},
 		{"DueInWritesFollowsWrites", testDueInWrites},
@@ -293,6 +294,67 @@ func testTags(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+}
+
+// testAddTags: AddTags writes every tag or none, as the resource's
+// existence and number of tags allow, the keys it has counting once.
+func testAddTags(t *testing.T, st store.Store) {
+	tags := func(kv ...string) []store.Tag {
+		var out []store.Tag
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, store.Tag{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	has := func(want string) {
+		t.Helper()
+		read(t, st, func(tx store.Tx) error {
+			got, err := tx.Tags(ctx, p1, "wsipg-1")
+			if fmt.Sprint(got) != want {
+				t.Errorf("tags = %v, want %s", got, want)
+			}
+			return err
+		})
+	}
+	write(t, st, func(tx store.Tx) error { return tx.PutResource(ctx, res(p1, "ip-group", "wsipg-1", "")) })
+	for _, c := range []struct {
+		p         store.Partition
+		kind, id  string
+		tags      []store.Tag
+		max       int
+		want      bool
+		afterward string
+	}{
+		{p1, "ip-group", "wsipg-1", tags("b", "1", "a", "2"), 3, true, "[{a 2} {b 1}]"},
+		// The keys it has count once: {a, b, c} fits in 3, {a, b, c, d} not.
+		{p1, "ip-group", "wsipg-1", tags("b", "3", "c", "4"), 3, true, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("d", "5"), 3, false, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "6", "d", "5"), 3, false, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "6", "b", "7", "c", "8"), 3, true, "[{a 6} {b 7} {c 8}]"},
+		// The same key twice: the last value.
+		{p1, "ip-group", "wsipg-1", tags("a", "9", "a", "10"), 3, true, "[{a 10} {b 7} {c 8}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "1", "b", "1", "c", "1", "d", "1"), 3, false, "[{a 10} {b 7} {c 8}]"},
+		// No such resource: of that kind, of that partition, or at all.
+		{p1, "image", "wsipg-1", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+		{p2, "ip-group", "wsipg-1", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+		{p1, "ip-group", "wsipg-1\x00", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+	} {
+		write(t, st, func(tx store.Tx) error {
+			added, err := tx.AddTags(ctx, c.p, c.kind, c.id, c.tags, c.max)
+			if err == nil && added != c.want {
+				t.Errorf("AddTags(%v, %s, %q, %v, %d) = %v, want %v", c.p, c.kind, c.id, c.tags, c.max, added, c.want)
+			}
+			return err
+		})
+		has(c.afterward)
+	}
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.AddTags(ctx, p1, "ip-group", "wsipg-1", tags("e", "\x00"), 50)
+		return err
+	}); !errors.Is(err, store.ErrNUL) {
+		t.Errorf("AddTags of a value with U+0000: %v, want ErrNUL", err)
+	}
+	has("[{a 10} {b 7} {c 8}]")
 }
 
 func testShares(t *testing.T, st store.Store) {
