@@ -151,6 +151,10 @@ type Tx interface {
 	DeleteResource(ctx context.Context, p Partition, kind, id string) error
 
 	Associations(ctx context.Context, q AssociationQuery) ([]Association, error)
+	// GetResourceAssociations is GetResource of (kind, id) with the
+	// associations of that resource as resourceType (Associations, by
+	// application), in one statement.
+	GetResourceAssociations(ctx context.Context, p Partition, kind, id, resourceType string) (*Resource, []Association, error)
 	// PutAssociation inserts or replaces an association.
 	PutAssociation(ctx context.Context, a *Association) error
 	DeleteAssociation(ctx context.Context, p Partition, key AssociationKey) error

@@ -262,6 +262,61 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 	return scanAssociations(rows)
 }
 
+// GetResourceAssociations implements store.Tx: the resource's columns
+// repeat on every association row; with no association there is one row.
+func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kind, id, resourceType string) (*store.Resource, []store.Association, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, nil, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, nil, store.ErrNotFound
+	}
+	if hasNUL(resourceType) {
+		r, err := t.GetResource(ctx, p, kind, id)
+		return r, nil, err
+	}
+	rows, err := t.query(ctx, `SELECT r.state, r.created_at, r.due_at, r.doc, a.application_id IS NOT NULL,
+		COALESCE(a.application_id, ''), COALESCE(a.state, ''), COALESCE(a.reason_code, ''), COALESCE(a.reason_message, ''),
+		COALESCE(a.created_at, 0), COALESCE(a.updated_at, 0), COALESCE(a.due_at, 0), COALESCE(a.failed_step, '')
+		FROM resources r LEFT JOIN associations a
+		ON a.account = r.account AND a.region = r.region AND a.resource_type = ? AND a.resource_id = r.id
+		WHERE r.account = ? AND r.region = ? AND r.kind = ? AND r.id = ?
+		ORDER BY a.application_id`, resourceType, p.Account, p.Region, kind, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var r *store.Resource
+	var out []store.Association
+	for rows.Next() {
+		var rCreated, rDue, created, updated, due int64
+		var doc sql.RawBytes
+		var hasAssoc bool
+		a := store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
+		res := store.Resource{Partition: p, Kind: kind, ID: id}
+		if err := rows.Scan(&res.State, &rCreated, &rDue, &doc, &hasAssoc, &a.ApplicationID, &a.State, &a.ReasonCode,
+			&a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
+			return nil, nil, err
+		}
+		if r == nil {
+			res.Created, res.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
+			res.Doc = append([]byte{}, doc...)
+			r = &res
+		}
+		if hasAssoc {
+			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
+			out = append(out, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return nil, nil, store.ErrNotFound
+	}
+	return r, out, nil
+}
+
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 	if err := t.take(ctx, &a.Partition); err != nil {

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResourcesArePartitioned", testPartitions},
 		{"Associations", testAssociations},
 		{"AssociationPages", testAssociationPages},
+		{"GetResourceAssociations", testGetResourceAssociations},
 		{"Tags", testTags},
 		{"AddTags", testAddTags},
 		{"Shares", testShares},
@@ -298,6 +299,60 @@ func testTags(t *testing.T, st store.Store) {
 
 // testAddTags: AddTags writes every tag or none, as the resource's
 // existence and number of tags allow, the keys it has counting once.
+// testGetResourceAssociations: one statement reads what GetResource and
+// Associations read.
+func testGetResourceAssociations(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		for _, r := range []*store.Resource{res(p1, "workspace", "ws-1", "AVAILABLE"), res(p1, "workspace", "ws-2", "STOPPED"),
+			res(p2, "workspace", "ws-1", "AVAILABLE"), res(p1, "image", "ws-3", "AVAILABLE")} {
+			if err := tx.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		for _, a := range []*store.Association{assoc(p1, "wsa-b", "WORKSPACE", "ws-1", "COMPLETED"),
+			assoc(p1, "wsa-a", "WORKSPACE", "ws-1", "ERROR"), assoc(p1, "wsa-c", "IMAGE", "ws-1", "COMPLETED"),
+			assoc(p1, "wsa-d", "WORKSPACE", "ws-3", "COMPLETED"), assoc(p2, "wsa-e", "WORKSPACE", "ws-1", "COMPLETED")} {
+			a.ReasonCode, a.ReasonMessage, a.FailedStep, a.DueAt = "code-"+a.ApplicationID, "why", "INSTALLING", t0.Add(time.Second)
+			if err := tx.PutAssociation(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, st, func(tx store.Tx) error {
+		for _, c := range []struct {
+			p                  store.Partition
+			kind, id, assocTyp string
+		}{
+			{p1, "workspace", "ws-1", "WORKSPACE"}, {p1, "workspace", "ws-1", "IMAGE"}, {p1, "workspace", "ws-2", "WORKSPACE"},
+			{p2, "workspace", "ws-1", "WORKSPACE"}, {p1, "workspace", "ws-3", "WORKSPACE"}, {p3, "workspace", "ws-1", "WORKSPACE"},
+			{p1, "workspace", "ws-1\x00", "WORKSPACE"}, {p1, "workspace", "ws-1", "WORKSPACE\x00"},
+		} {
+			r, as, err := tx.GetResourceAssociations(ctx, c.p, c.kind, c.id, c.assocTyp)
+			wantR, wantErr := tx.GetResource(ctx, c.p, c.kind, c.id)
+			var wantAs []store.Association
+			if wantErr == nil {
+				var aErr error
+				if wantAs, aErr = tx.Associations(ctx, store.AssociationQuery{Partition: c.p, ResourceType: c.assocTyp, ResourceID: c.id}); aErr != nil {
+					return aErr
+				}
+			}
+			if !errors.Is(err, wantErr) && !(err == nil && wantErr == nil) {
+				t.Errorf("GetResourceAssociations(%v, %q, %q): %v, GetResource: %v", c.p, c.id, c.assocTyp, err, wantErr)
+				continue
+			}
+			if fmt.Sprint(r) != fmt.Sprint(wantR) || fmt.Sprint(as) != fmt.Sprint(wantAs) {
+				t.Errorf("GetResourceAssociations(%v, %q, %q) = %v %v, want %v %v", c.p, c.id, c.assocTyp, r, as, wantR, wantAs)
+			}
+		}
+		_, as, err := tx.GetResourceAssociations(ctx, p1, "workspace", "ws-1", "WORKSPACE")
+		if len(as) != 2 || as[0].ApplicationID != "wsa-a" || as[1].ApplicationID != "wsa-b" {
+			t.Errorf("associations of ws-1 = %v, want wsa-a and wsa-b", as)
+		}
+		return err
+	})
+}
+
 func testAddTags(t *testing.T, st store.Store) {
 	tags := func(kv ...string) []store.Tag {
 		var out []store.Tag
