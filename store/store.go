@@ -151,6 +151,10 @@ type Tx interface {
 	DeleteResource(ctx context.Context, p Partition, kind, id string) error
 
 	Associations(ctx context.Context, q AssociationQuery) ([]Association, error)
+	// GetResourceAssociations is GetResource of (kind, id) with the
+	// associations of that resource as resourceType (Associations, by
+	// application), in one statement.
+	GetResourceAssociations(ctx context.Context, p Partition, kind, id, resourceType string) (*Resource, []Association, error)
 	// PutAssociation inserts or replaces an association.
 	PutAssociation(ctx context.Context, a *Association) error
 	DeleteAssociation(ctx context.Context, p Partition, key AssociationKey) error
@@ -158,6 +162,10 @@ type Tx interface {
 
 	Tags(ctx context.Context, p Partition, resourceID string) ([]Tag, error)
 	PutTags(ctx context.Context, p Partition, resourceID string, tags []Tag) error
+	// AddTags is PutTags of the resource (kind, id) of p, in one statement,
+	// done only if the resource exists and then has at most max tags:
+	// added reports whether it was done.
+	AddTags(ctx context.Context, p Partition, kind, id string, tags []Tag, max int) (added bool, err error)
 	DeleteTags(ctx context.Context, p Partition, resourceID string, keys []string) error
 	DeleteAllTags(ctx context.Context, p Partition, resourceID string) error
 

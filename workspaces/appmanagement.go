@@ -25,7 +25,15 @@ func wireWorkspaceAssociation(a *store.Association) api.WorkspaceResourceAssocia
 // manageable loads a WorkSpace whose applications may be changed: Windows,
 // AVAILABLE or STOPPED, and not in the middle of a deployment.
 func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, []store.Association, error) {
-	r, w, err := getWorkspace(ctx, tx, p, id)
+	// The WorkSpace and its applications in one statement.
+	r, assocs, err := tx.GetResourceAssociations(ctx, p, kindWorkspace, id, assocWorkspace)
+	if isNotFound(err) {
+		return nil, nil, nil, notFound(id, "The WorkSpace %s could not be found.", id)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w, err := loadDoc[workspace](r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -36,10 +44,6 @@ func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition
 	if r.State != wsAvailable && r.State != wsStopped {
 		return nil, nil, nil, notSupported("InvalidWorkspaceState",
 			"The WorkSpace %s is %s; its applications can be changed when it is AVAILABLE or STOPPED.", id, r.State)
-	}
-	assocs, err := tx.Associations(ctx, store.AssociationQuery{Partition: p, ResourceType: assocWorkspace, ResourceID: id})
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	for _, a := range assocs {
 		if slices.Contains(inFlight, a.State) {

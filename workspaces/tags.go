@@ -64,7 +64,15 @@ func (s *Service) CreateTags(ctx context.Context, in *api.CreateTagsRequest) (*a
 		return nil, err
 	}
 	p := partition(ctx)
+	tags := storeTags(in.Tags)
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		// One statement when the resource exists and has room; otherwise
+		// the reads below say why not.
+		if kind, ok := taggableKind(*in.ResourceId); ok {
+			if added, err := tx.AddTags(ctx, p, kind, *in.ResourceId, tags, s.quotas.Tags); err != nil || added {
+				return err
+			}
+		}
 		if err := requireTaggable(ctx, tx, p, *in.ResourceId); err != nil {
 			return err
 		}
@@ -82,7 +90,7 @@ func (s *Service) CreateTags(ctx context.Context, in *api.CreateTagsRequest) (*a
 		if len(keys) > s.quotas.Tags {
 			return limitExceeded("A resource can have at most %d tags; %s would have %d.", s.quotas.Tags, *in.ResourceId, len(keys))
 		}
-		return tx.PutTags(ctx, p, *in.ResourceId, storeTags(in.Tags))
+		return tx.PutTags(ctx, p, *in.ResourceId, tags)
 	})
 	if err != nil {
 		return nil, err

@@ -59,13 +59,134 @@ func createTagsBody(ctx context.Context, a *api) ([]byte, error) {
 	return json.Marshal(map[string]any{"ResourceId": out.GroupId, "Tags": []map[string]string{{"Key": "bench", "Value": "1"}}})
 }
 
+// cycleFunc builds the calls of an operation that cannot be sent again
+// as it is: one cycle for each of the workers, which leaves the state as
+// it found it, asking the endpoint for the ids it needs.
+type cycleFunc func(ctx context.Context, a *api, workers int) ([][]*call, error)
+
+var defaultCycles = map[string]cycleFunc{
+	"AssociateWorkspaceApplication": associateCycles,
+}
+
 func defaultBodyOps() []string {
-	ops := make([]string, 0, len(defaultBodies))
+	ops := make([]string, 0, len(defaultBodies)+len(defaultCycles))
 	for op := range defaultBodies {
+		ops = append(ops, op)
+	}
+	for op := range defaultCycles {
 		ops = append(ops, op)
 	}
 	sort.Strings(ops)
 	return ops
+}
+
+// cyclesFor is what the workers send for op to a: --body, an operation's
+// cycles, or its default body.
+func cyclesFor(ctx context.Context, a *api, op, body string, workers int) ([][]*call, error) {
+	if f, ok := defaultCycles[op]; ok && body == "" {
+		return f(ctx, a, workers)
+	}
+	b, err := bodyFor(ctx, a, op, body)
+	if err != nil {
+		return nil, err
+	}
+	return [][]*call{{{op: op, body: b}}}, nil
+}
+
+// copyCycles is cycles with calls of their own, to be signed for another
+// endpoint.
+func copyCycles(cycles [][]*call) [][]*call {
+	out := make([][]*call, len(cycles))
+	for i, cycle := range cycles {
+		for _, c := range cycle {
+			out[i] = append(out[i], &call{op: c.op, body: c.body})
+		}
+	}
+	return out
+}
+
+// cycleApplication is the application associateCycles associates and
+// disassociates: one that --populate associates with every WorkSpace,
+// and that DeployWorkspaceApplications has not installed.
+const cycleApplication = "Microsoft Project Professional 2021"
+
+// associateCycles gives each worker a WorkSpace of its own, from the first
+// ones by id, which it associates cycleApplication with and disassociates
+// it from in turn: two writes of one partition that leave the rows as
+// they were. A WorkSpace where the application is associated (as
+// --populate leaves it) starts with the disassociation.
+func associateCycles(ctx context.Context, a *api, workers int) ([][]*call, error) {
+	var apps struct {
+		Applications []struct{ ApplicationId, Name string }
+	}
+	if err := a.call(ctx, "DescribeApplications", map[string]any{}, &apps); err != nil {
+		return nil, err
+	}
+	var app string
+	for _, x := range apps.Applications {
+		if x.Name == cycleApplication {
+			app = x.ApplicationId
+		}
+	}
+	if app == "" {
+		return nil, fmt.Errorf("%s does not list %q", a.url, cycleApplication)
+	}
+	var ids []string
+	var token *string
+	for {
+		var out struct {
+			Workspaces []struct{ WorkspaceId, State string }
+			NextToken  *string
+		}
+		if err := a.call(ctx, "DescribeWorkspaces", map[string]any{"Limit": 25, "NextToken": token}, &out); err != nil {
+			return nil, err
+		}
+		for _, w := range out.Workspaces {
+			if w.State == "AVAILABLE" {
+				ids = append(ids, w.WorkspaceId)
+			}
+		}
+		if token = out.NextToken; token == nil {
+			break
+		}
+	}
+	sort.Strings(ids)
+	var cycles [][]*call
+	for _, id := range ids {
+		if len(cycles) == workers {
+			break
+		}
+		var out struct {
+			Associations []struct{ AssociatedResourceId, State string }
+		}
+		if err := a.call(ctx, "DescribeWorkspaceAssociations", map[string]any{"WorkspaceId": id,
+			"AssociatedResourceTypes": []string{"APPLICATION"}}, &out); err != nil {
+			return nil, err
+		}
+		state := ""
+		for _, as := range out.Associations {
+			if as.AssociatedResourceId == app {
+				state = as.State
+			}
+		}
+		body, err := json.Marshal(map[string]string{"WorkspaceId": id, "ApplicationId": app})
+		if err != nil {
+			return nil, err
+		}
+		associate := &call{op: "AssociateWorkspaceApplication", body: body}
+		disassociate := &call{op: "DisassociateWorkspaceApplication", body: body}
+		switch state {
+		case "", "REMOVED":
+			cycles = append(cycles, []*call{associate, disassociate})
+		case "PENDING_INSTALL_DEPLOYMENT":
+			cycles = append(cycles, []*call{disassociate, associate})
+		}
+	}
+	if len(cycles) < workers {
+		return nil, fmt.Errorf("%s has %d AVAILABLE WorkSpaces where %s can be associated and disassociated, not %d (one a connection): run --populate",
+			a.url, len(cycles), cycleApplication, workers)
+	}
+	return cycles, nil
 }
 
 // bodyFor is the body to send for op to a: --body, or the default.

@@ -33,17 +33,26 @@ type endpoint struct {
 	active   time.Duration // measured time this endpoint was loaded
 }
 
-// lane is one server and account, with the request it gets.
+// lane is one server and account, with the requests it gets.
 type lane struct {
 	api  *api
 	addr string // host:port to dial
+	// cycles are what the workers of the lane send: worker i sends cycle i
+	// (modulo their number), its calls in turn, again and again. Most
+	// operations are one cycle of one call.
+	cycles [][]*call
+}
+
+// call is one request: an operation and its body.
+type call struct {
+	op   string
 	body []byte
 	// wire is the signed request as sent on the connection, re-signed every
 	// minute so servers that check the signing time accept it.
 	wire atomic.Pointer[[]byte]
 }
 
-func newLane(a *api, body []byte) (*lane, error) {
+func newLane(a *api, cycles [][]*call) (*lane, error) {
 	u, err := url.Parse(a.url)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return nil, fmt.Errorf("%s: want an http://host:port URL", a.url)
@@ -52,7 +61,7 @@ func newLane(a *api, body []byte) (*lane, error) {
 	if u.Port() == "" {
 		addr += ":80"
 	}
-	return &lane{api: a, addr: addr, body: body}, nil
+	return &lane{api: a, addr: addr, cycles: cycles}, nil
 }
 
 func newEndpoint(ctx context.Context, name, url, op string, targets []*lane) (*endpoint, error) {
@@ -63,16 +72,20 @@ func newEndpoint(ctx context.Context, name, url, op string, targets []*lane) (*e
 // sign precomputes the wire form of the signed requests.
 func (ep *endpoint) sign(ctx context.Context) error {
 	for _, t := range ep.targets {
-		req, err := t.api.signedRequest(ctx, ep.op, t.body)
-		if err != nil {
-			return err
+		for _, cycle := range t.cycles {
+			for _, c := range cycle {
+				req, err := t.api.signedRequest(ctx, c.op, c.body)
+				if err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := req.Write(&buf); err != nil {
+					return err
+				}
+				b := buf.Bytes()
+				c.wire.Store(&b)
+			}
 		}
-		var buf bytes.Buffer
-		if err := req.Write(&buf); err != nil {
-			return err
-		}
-		b := buf.Bytes()
-		t.wire.Store(&b)
 	}
 	return nil
 }
@@ -105,12 +118,19 @@ type conn struct {
 type worker struct {
 	id    int
 	conns map[*lane]*conn
+	sent  map[*lane]int // calls sent to each lane: the place in its cycle
 }
 
 // do sends ep's request and reads the whole answer. A connection the
 // server closed while idle is replaced once.
 func (w *worker) do(ep *endpoint) (int, error) {
 	t := ep.targets[w.id%len(ep.targets)]
+	cycle := t.cycles[w.id%len(t.cycles)]
+	wire := *cycle[w.sent[t]%len(cycle)].wire.Load()
+	// An answer or not, the next call of the cycle is next: a write
+	// refused once (another run left the cycle half-way) is not refused
+	// forever.
+	w.sent[t]++
 	for attempt := 0; ; attempt++ {
 		c := w.conns[t]
 		reused := c != nil
@@ -122,7 +142,7 @@ func (w *worker) do(ep *endpoint) (int, error) {
 			c = &conn{c: nc, br: bufio.NewReaderSize(nc, 16<<10)}
 			w.conns[t] = c
 		}
-		status, err := c.roundTrip(*t.wire.Load())
+		status, err := c.roundTrip(wire)
 		if err != nil {
 			c.c.Close()
 			delete(w.conns, t)
@@ -179,7 +199,7 @@ type load struct {
 func (l *load) start(conns int) {
 	for i := range conns {
 		l.wg.Go(func() {
-			w := &worker{id: i, conns: map[*lane]*conn{}}
+			w := &worker{id: i, conns: map[*lane]*conn{}, sent: map[*lane]int{}}
 			defer w.close()
 			for !l.stop.Load() {
 				ep := l.current.Load()
@@ -244,7 +264,7 @@ func measure(ctx context.Context, o *options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var firstBody []byte
+	var firstCycles [][]*call
 	for i, spec := range targets {
 		urls := strings.Split(spec, ",")
 		var ts []*lane
@@ -252,28 +272,30 @@ func measure(ctx context.Context, o *options, stdout io.Writer) error {
 		for j := range max(len(accounts), len(urls)) {
 			u := urls[j%len(urls)]
 			a := newAPI(u, accounts[j%len(accounts)], o.region)
-			body, err := bodyFor(ctx, a, o.op, o.body)
-			if err != nil && firstBody != nil {
+			cycles, err := cyclesFor(ctx, a, o.op, o.body, o.conns)
+			if err != nil && firstCycles != nil {
 				// The baseline answers one fixed thing: it cannot be asked for
 				// ids, and it does not care what the body names.
 				fmt.Fprintf(os.Stderr, "wslocal-bench: %s: %v; sending the body built for %s\n", u, err, targets[0])
-				body, err = firstBody, nil
+				cycles, err = copyCycles(firstCycles), nil
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", u, err)
 			}
-			if firstBody == nil {
-				firstBody = body
+			if firstCycles == nil {
+				firstCycles = cycles
 			}
-			t, err := newLane(a, body)
+			t, err := newLane(a, cycles)
 			if err != nil {
 				return err
 			}
 			ts = append(ts, t)
 			if o.verbose {
+				// The first call of the first cycle, which this sends once.
+				c := cycles[0][0]
 				var out json.RawMessage
-				err := a.call(ctx, o.op, json.RawMessage(body), &out)
-				fmt.Fprintf(os.Stderr, "%s %s %s %s\n  body:   %s\n  answer: %s (%v)\n", string(rune('A'+i)), u, accounts[j%len(accounts)], o.op, body, truncate(string(out), 400), err)
+				err := a.call(ctx, c.op, json.RawMessage(c.body), &out)
+				fmt.Fprintf(os.Stderr, "%s %s %s %s\n  body:   %s\n  answer: %s (%v)\n", string(rune('A'+i)), u, accounts[j%len(accounts)], c.op, c.body, truncate(string(out), 400), err)
 			}
 		}
 		ep, err := newEndpoint(ctx, string(rune('A'+i)), spec, o.op, ts)

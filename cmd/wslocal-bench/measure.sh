@@ -95,6 +95,13 @@ compare "SQLite DescribeImageAssociations c=8 vs bare net/http" $SQLITE http://1
 	--op DescribeImageAssociations --c 8 --d "$D"
 compare "SQLite DescribeWorkspaceImages c=8 vs moto" $SQLITE http://127.0.0.1:4702 \
 	--op DescribeWorkspaceImages --c 8 --d "$D"
+# Writes: CreateTags of one tag again and again, and an application
+# associated with and disassociated from a WorkSpace of each connection in
+# turn (half the requests are DisassociateWorkspaceApplication).
+compare "SQLite CreateTags c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
+	--op CreateTags --c 8 --d "$D"
+compare "SQLite AssociateWorkspaceApplication c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
+	--op AssociateWorkspaceApplication --c 8 --d "$D"
 
 # Resident memory after 10 s of load, on a process started for it (and a
 # store of its own: a SQLite file has one process at a time).

@@ -45,6 +45,9 @@ type Store struct {
 	// views keeps the Describe views between writes; nil when another
 	// process might write to the database.
 	views *sqlstore.ViewCache
+	// dues bounds the due times of the partitions, so that most writes
+	// need not ask whether a step is due; nil when views is.
+	dues *sqlstore.Dues
 
 	closeOnce sync.Once
 	closeErr  error
@@ -78,7 +81,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
-		s := &Store{write: db, read: db, path: path, views: new(sqlstore.ViewCache)}
+		s := &Store{write: db, read: db, path: path, views: new(sqlstore.ViewCache), dues: new(sqlstore.Dues)}
 		if err := s.migrate(ctx); err != nil {
 			db.Close()
 			return nil, err
@@ -106,7 +109,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.lockFile = lockFile
 	if lockFile != nil {
-		s.views = new(sqlstore.ViewCache)
+		s.views, s.dues = new(sqlstore.ViewCache), new(sqlstore.Dues)
 	}
 	return s, nil
 }
@@ -175,7 +178,21 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 // Write implements store.Store.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	defer s.invalidate()
-	return s.inTx(ctx, s.write, func(tx *sql.Tx) error { return fn(&sqlstore.Tx{Tx: tx, Stmts: s.writeStmts}) })
+	kept := false
+	err := s.inTx(ctx, s.write, func(tx *sql.Tx) error {
+		stx := &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues}
+		if err := fn(stx); err != nil {
+			return err
+		}
+		// The one writer holds the database until the commit.
+		kept = stx.KeepDues()
+		return nil
+	})
+	if err != nil && kept {
+		// The commit failed after the bounds were kept.
+		s.dues.Reset()
+	}
+	return err
 }
 
 // WriteIn implements store.Store. SQLite has one writer: every write

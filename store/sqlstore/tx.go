@@ -32,8 +32,12 @@ type Tx struct {
 	// partition (nil: every partition): a backend that locks partitions
 	// (postgres) takes the ones a write transaction did not name. Its
 	// error ends the statement.
-	Take  func(ctx context.Context, p *store.Partition) error
-	bound txStmts
+	Take func(ctx context.Context, p *store.Partition) error
+	// Dues, when set, bounds the due times of the partitions (see Dues):
+	// AnyDue of a partition answers from it when it can.
+	Dues    *Dues
+	learned []partitionDue
+	bound   txStmts
 }
 
 // take asks the backend for the partition p (nil: every partition).
@@ -72,6 +76,23 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) error {
 		_, err = t.Tx.ExecContext(ctx, query, args...)
 	}
 	return err
+}
+
+// execCount is exec that returns the number of rows the statement wrote.
+func (t *Tx) execCount(ctx context.Context, query string, args ...any) (int64, error) {
+	ctx = t.stmtCtx(ctx)
+	query = t.q(query)
+	var res sql.Result
+	var err error
+	if st := t.stmt(ctx, query); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.Tx.ExecContext(ctx, query, args...)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 const resourceCols = `account, region, kind, id, state, created_at, due_at, doc`
@@ -157,6 +178,7 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
 		return err
 	}
+	t.scheduled(r.Partition, r.DueAt)
 	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
 		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
@@ -240,6 +262,61 @@ func (t *Tx) Associations(ctx context.Context, q store.AssociationQuery) ([]stor
 	return scanAssociations(rows)
 }
 
+// GetResourceAssociations implements store.Tx: the resource's columns
+// repeat on every association row; with no association there is one row.
+func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kind, id, resourceType string) (*store.Resource, []store.Association, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, nil, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, nil, store.ErrNotFound
+	}
+	if hasNUL(resourceType) {
+		r, err := t.GetResource(ctx, p, kind, id)
+		return r, nil, err
+	}
+	rows, err := t.query(ctx, `SELECT r.state, r.created_at, r.due_at, r.doc, a.application_id IS NOT NULL,
+		COALESCE(a.application_id, ''), COALESCE(a.state, ''), COALESCE(a.reason_code, ''), COALESCE(a.reason_message, ''),
+		COALESCE(a.created_at, 0), COALESCE(a.updated_at, 0), COALESCE(a.due_at, 0), COALESCE(a.failed_step, '')
+		FROM resources r LEFT JOIN associations a
+		ON a.account = r.account AND a.region = r.region AND a.resource_type = ? AND a.resource_id = r.id
+		WHERE r.account = ? AND r.region = ? AND r.kind = ? AND r.id = ?
+		ORDER BY a.application_id`, resourceType, p.Account, p.Region, kind, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var r *store.Resource
+	var out []store.Association
+	for rows.Next() {
+		var rCreated, rDue, created, updated, due int64
+		var doc sql.RawBytes
+		var hasAssoc bool
+		a := store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
+		res := store.Resource{Partition: p, Kind: kind, ID: id}
+		if err := rows.Scan(&res.State, &rCreated, &rDue, &doc, &hasAssoc, &a.ApplicationID, &a.State, &a.ReasonCode,
+			&a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
+			return nil, nil, err
+		}
+		if r == nil {
+			res.Created, res.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
+			res.Doc = append([]byte{}, doc...)
+			r = &res
+		}
+		if hasAssoc {
+			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
+			out = append(out, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return nil, nil, store.ErrNotFound
+	}
+	return r, out, nil
+}
+
 // PutAssociation implements store.Tx.
 func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 	if err := t.take(ctx, &a.Partition); err != nil {
@@ -250,6 +327,7 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
 		return err
 	}
+	t.scheduled(a.Partition, a.DueAt)
 	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
@@ -308,24 +386,108 @@ func (t *Tx) Tags(ctx context.Context, p store.Partition, resourceID string) ([]
 	return out, rows.Err()
 }
 
-// PutTags implements store.Tx: new keys are added, existing keys overwritten.
+// PutTags implements store.Tx: new keys are added, existing keys
+// overwritten, in one statement.
 func (t *Tx) PutTags(ctx context.Context, p store.Partition, resourceID string, tags []store.Tag) error {
 	if err := t.take(ctx, &p); err != nil {
 		return err
 	}
+	if err := refuseTagNUL(p, resourceID, tags); err != nil || len(tags) == 0 {
+		return err
+	}
+	tags = lastOfEachKey(tags)
+	query, args := tagValues(`INSERT INTO tags (account, region, resource_id, key, value) VALUES `, `(?, ?, ?, ?, ?)`,
+		tags, func(args []any, tag store.Tag) []any {
+			return append(args, p.Account, p.Region, resourceID, tag.Key, tag.Value)
+		})
+	return t.exec(ctx, query+tagUpsert, args...)
+}
+
+// tagUpsert ends the statements that write tags: a key the resource has
+// takes the new value.
+const tagUpsert = ` ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`
+
+// AddTags implements store.Tx: the resource's existence and its number of
+// tags are conditions of the INSERT, which then writes every row or none.
+func (t *Tx) AddTags(ctx context.Context, p store.Partition, kind, id string, tags []store.Tag, max int) (bool, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return false, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return false, nil // no such resource
+	}
+	if err := refuseTagNUL(p, id, tags); err != nil {
+		return false, err
+	}
+	tags = lastOfEachKey(tags)
+	// The tags the resource keeps besides these may number max-len(tags).
+	keep := max - len(tags)
+	if len(tags) == 0 || keep < 0 {
+		return false, nil
+	}
+	query, args := tagValues(`INSERT INTO tags (account, region, resource_id, key, value) SELECT ?, ?, ?, v.column1, v.column2 FROM (VALUES `,
+		`(?, ?)`, tags, func(args []any, tag store.Tag) []any { return append(args, tag.Key, tag.Value) })
+	args = append([]any{p.Account, p.Region, id}, args...)
+	args = append(args, p.Account, p.Region, kind, id, p.Account, p.Region, id)
+	for _, tag := range tags {
+		args = append(args, tag.Key)
+	}
+	args = append(args, keep)
+	query += `) AS v
+		WHERE EXISTS (SELECT 1 FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?)
+		AND (SELECT COUNT(*) FROM tags WHERE account = ? AND region = ? AND resource_id = ? AND key NOT IN (?` +
+		strings.Repeat(`, ?`, len(tags)-1) + `)) <= ?` + tagUpsert
+	n, err := t.execCount(ctx, query, args...)
+	return n > 0, err
+}
+
+// refuseTagNUL refuses tags of which a column holds U+0000.
+func refuseTagNUL(p store.Partition, resourceID string, tags []store.Tag) error {
 	for _, tag := range tags {
 		if err := refuseNUL("tag", "account", p.Account, "region", p.Region, "resourceId", resourceID, "key", tag.Key, "value", tag.Value); err != nil {
 			return err
 		}
 	}
-	for _, tag := range tags {
-		if err := t.exec(ctx, `INSERT INTO tags (account, region, resource_id, key, value) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (account, region, resource_id, key) DO UPDATE SET value = excluded.value`,
-			p.Account, p.Region, resourceID, tag.Key, tag.Value); err != nil {
-			return err
+	return nil
+}
+
+// lastOfEachKey is tags with the last value given for each key, in the
+// order of their first appearance: one statement cannot write a row twice.
+func lastOfEachKey(tags []store.Tag) []store.Tag {
+	for i := 1; i < len(tags); i++ {
+		for j := range i {
+			if tags[i].Key == tags[j].Key {
+				out := make([]store.Tag, 0, len(tags))
+				at := map[string]int{}
+				for _, tag := range tags {
+					if k, ok := at[tag.Key]; ok {
+						out[k].Value = tag.Value
+						continue
+					}
+					at[tag.Key] = len(out)
+					out = append(out, tag)
+				}
+				return out
+			}
 		}
 	}
-	return nil
+	return tags
+}
+
+// tagValues is head followed by row once per tag, separated by commas,
+// with the arguments add appends for each.
+func tagValues(head, row string, tags []store.Tag, add func([]any, store.Tag) []any) (string, []any) {
+	var b strings.Builder
+	b.WriteString(head)
+	args := make([]any, 0, 5*len(tags)+8)
+	for i, tag := range tags {
+		if i > 0 {
+			b.WriteString(`, `)
+		}
+		b.WriteString(row)
+		args = add(args, tag)
+	}
+	return b.String(), args
 }
 
 // DeleteTags implements store.Tx.
@@ -484,6 +646,9 @@ func (t *Tx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (boo
 	}
 	if partitionNUL(p) {
 		return false, nil
+	}
+	if t.Dues != nil && p != nil {
+		return t.anyDueBounded(ctx, *p, now)
 	}
 	filter, pargs := partitionFilter(p)
 	args := make([]any, 0, 6)

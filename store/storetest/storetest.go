@@ -25,9 +25,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResourcesArePartitioned", testPartitions},
 		{"Associations", testAssociations},
 		{"AssociationPages", testAssociationPages},
+		{"GetResourceAssociations", testGetResourceAssociations},
 		{"Tags", testTags},
+		{"AddTags", testAddTags},
 		{"Shares", testShares},
 		{"Due", testDue},
+		{"DueInWritesFollowsWrites", testDueInWrites},
 		{"ResourceView", testResourceView},
 		{"ViewsFollowWrites", testViewsFollowWrites},
 		{"ConcurrentViewsAreNeverStale", testViewsNeverStale},
@@ -294,6 +297,121 @@ func testTags(t *testing.T, st store.Store) {
 	})
 }
 
+// testAddTags: AddTags writes every tag or none, as the resource's
+// existence and number of tags allow, the keys it has counting once.
+// testGetResourceAssociations: one statement reads what GetResource and
+// Associations read.
+func testGetResourceAssociations(t *testing.T, st store.Store) {
+	write(t, st, func(tx store.Tx) error {
+		for _, r := range []*store.Resource{res(p1, "workspace", "ws-1", "AVAILABLE"), res(p1, "workspace", "ws-2", "STOPPED"),
+			res(p2, "workspace", "ws-1", "AVAILABLE"), res(p1, "image", "ws-3", "AVAILABLE")} {
+			if err := tx.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		for _, a := range []*store.Association{assoc(p1, "wsa-b", "WORKSPACE", "ws-1", "COMPLETED"),
+			assoc(p1, "wsa-a", "WORKSPACE", "ws-1", "ERROR"), assoc(p1, "wsa-c", "IMAGE", "ws-1", "COMPLETED"),
+			assoc(p1, "wsa-d", "WORKSPACE", "ws-3", "COMPLETED"), assoc(p2, "wsa-e", "WORKSPACE", "ws-1", "COMPLETED")} {
+			a.ReasonCode, a.ReasonMessage, a.FailedStep, a.DueAt = "code-"+a.ApplicationID, "why", "INSTALLING", t0.Add(time.Second)
+			if err := tx.PutAssociation(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, st, func(tx store.Tx) error {
+		for _, c := range []struct {
+			p                  store.Partition
+			kind, id, assocTyp string
+		}{
+			{p1, "workspace", "ws-1", "WORKSPACE"}, {p1, "workspace", "ws-1", "IMAGE"}, {p1, "workspace", "ws-2", "WORKSPACE"},
+			{p2, "workspace", "ws-1", "WORKSPACE"}, {p1, "workspace", "ws-3", "WORKSPACE"}, {p3, "workspace", "ws-1", "WORKSPACE"},
+			{p1, "workspace", "ws-1\x00", "WORKSPACE"}, {p1, "workspace", "ws-1", "WORKSPACE\x00"},
+		} {
+			r, as, err := tx.GetResourceAssociations(ctx, c.p, c.kind, c.id, c.assocTyp)
+			wantR, wantErr := tx.GetResource(ctx, c.p, c.kind, c.id)
+			var wantAs []store.Association
+			if wantErr == nil {
+				var aErr error
+				if wantAs, aErr = tx.Associations(ctx, store.AssociationQuery{Partition: c.p, ResourceType: c.assocTyp, ResourceID: c.id}); aErr != nil {
+					return aErr
+				}
+			}
+			if !errors.Is(err, wantErr) && !(err == nil && wantErr == nil) {
+				t.Errorf("GetResourceAssociations(%v, %q, %q): %v, GetResource: %v", c.p, c.id, c.assocTyp, err, wantErr)
+				continue
+			}
+			if fmt.Sprint(r) != fmt.Sprint(wantR) || fmt.Sprint(as) != fmt.Sprint(wantAs) {
+				t.Errorf("GetResourceAssociations(%v, %q, %q) = %v %v, want %v %v", c.p, c.id, c.assocTyp, r, as, wantR, wantAs)
+			}
+		}
+		_, as, err := tx.GetResourceAssociations(ctx, p1, "workspace", "ws-1", "WORKSPACE")
+		if len(as) != 2 || as[0].ApplicationID != "wsa-a" || as[1].ApplicationID != "wsa-b" {
+			t.Errorf("associations of ws-1 = %v, want wsa-a and wsa-b", as)
+		}
+		return err
+	})
+}
+
+func testAddTags(t *testing.T, st store.Store) {
+	tags := func(kv ...string) []store.Tag {
+		var out []store.Tag
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, store.Tag{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	has := func(want string) {
+		t.Helper()
+		read(t, st, func(tx store.Tx) error {
+			got, err := tx.Tags(ctx, p1, "wsipg-1")
+			if fmt.Sprint(got) != want {
+				t.Errorf("tags = %v, want %s", got, want)
+			}
+			return err
+		})
+	}
+	write(t, st, func(tx store.Tx) error { return tx.PutResource(ctx, res(p1, "ip-group", "wsipg-1", "")) })
+	for _, c := range []struct {
+		p         store.Partition
+		kind, id  string
+		tags      []store.Tag
+		max       int
+		want      bool
+		afterward string
+	}{
+		{p1, "ip-group", "wsipg-1", tags("b", "1", "a", "2"), 3, true, "[{a 2} {b 1}]"},
+		// The keys it has count once: {a, b, c} fits in 3, {a, b, c, d} not.
+		{p1, "ip-group", "wsipg-1", tags("b", "3", "c", "4"), 3, true, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("d", "5"), 3, false, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "6", "d", "5"), 3, false, "[{a 2} {b 3} {c 4}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "6", "b", "7", "c", "8"), 3, true, "[{a 6} {b 7} {c 8}]"},
+		// The same key twice: the last value.
+		{p1, "ip-group", "wsipg-1", tags("a", "9", "a", "10"), 3, true, "[{a 10} {b 7} {c 8}]"},
+		{p1, "ip-group", "wsipg-1", tags("a", "1", "b", "1", "c", "1", "d", "1"), 3, false, "[{a 10} {b 7} {c 8}]"},
+		// No such resource: of that kind, of that partition, or at all.
+		{p1, "image", "wsipg-1", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+		{p2, "ip-group", "wsipg-1", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+		{p1, "ip-group", "wsipg-1\x00", tags("a", "0"), 50, false, "[{a 10} {b 7} {c 8}]"},
+	} {
+		write(t, st, func(tx store.Tx) error {
+			added, err := tx.AddTags(ctx, c.p, c.kind, c.id, c.tags, c.max)
+			if err == nil && added != c.want {
+				t.Errorf("AddTags(%v, %s, %q, %v, %d) = %v, want %v", c.p, c.kind, c.id, c.tags, c.max, added, c.want)
+			}
+			return err
+		})
+		has(c.afterward)
+	}
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		_, err := tx.AddTags(ctx, p1, "ip-group", "wsipg-1", tags("e", "\x00"), 50)
+		return err
+	}); !errors.Is(err, store.ErrNUL) {
+		t.Errorf("AddTags of a value with U+0000: %v, want ErrNUL", err)
+	}
+	has("[{a 10} {b 7} {c 8}]")
+}
+
 func testShares(t *testing.T, st store.Store) {
 	sh := store.Share{Partition: p1, Kind: "image", ID: "wsi-1", Grantee: p2.Account}
 	alias := store.Share{Partition: p1, Kind: "connection-alias", ID: "wsi-1", Grantee: p2.Account}
@@ -384,6 +502,91 @@ func testShares(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+}
+
+// testDueInWrites: AnyDue in a write transaction answers what the
+// committed rows say after every kind of write before it: one that
+// schedules a step, one that clears it, one that clears it and rolls back,
+// in the same transaction and in later ones.
+func testDueInWrites(t *testing.T, st store.Store) {
+	anyDue := func(tx store.Tx, at time.Duration, want bool) error {
+		t.Helper()
+		got, err := tx.AnyDue(ctx, &p1, t0.Add(at))
+		if err == nil && got != want {
+			t.Errorf("AnyDue(p1, +%v) = %v, want %v", at, got, want)
+		}
+		return err
+	}
+	due := func(at time.Duration) func(store.Tx) error {
+		return func(tx store.Tx) error { return anyDue(tx, at, true) }
+	}
+	notDue := func(at time.Duration) func(store.Tx) error {
+		return func(tx store.Tx) error { return anyDue(tx, at, false) }
+	}
+	write(t, st, notDue(time.Hour))
+	write(t, st, notDue(time.Hour))
+	// A step scheduled counts in its own transaction and in the next.
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "PENDING")
+		r.DueAt = t0.Add(time.Minute)
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return anyDue(tx, time.Minute, true)
+	})
+	write(t, st, notDue(time.Second))
+	write(t, st, due(time.Minute))
+	// An association scheduled earlier than the resource counts too.
+	write(t, st, func(tx store.Tx) error {
+		if err := anyDue(tx, 30*time.Second, false); err != nil {
+			return err
+		}
+		a := assoc(p1, "wsa-1", "WORKSPACE", "ws-1", "PENDING_INSTALL")
+		a.DueAt = t0.Add(20 * time.Second)
+		return tx.PutAssociation(ctx, a)
+	})
+	write(t, st, due(30*time.Second))
+	// Cleared, then asked, then rolled back: the steps are due again.
+	errUndo := errors.New("undo")
+	clear := func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "AVAILABLE")
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return tx.DeleteAssociation(ctx, p1, store.AssociationKey{ApplicationID: "wsa-1", ResourceType: "WORKSPACE", ResourceID: "ws-1"})
+	}
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		if err := clear(tx); err != nil {
+			return err
+		}
+		if err := anyDue(tx, time.Hour, false); err != nil {
+			return err
+		}
+		return errUndo
+	}); !errors.Is(err, errUndo) {
+		t.Fatalf("rolled-back write: %v", err)
+	}
+	write(t, st, due(30*time.Second))
+	write(t, st, due(time.Minute))
+	// Cleared and committed: nothing is due.
+	write(t, st, clear)
+	write(t, st, notDue(time.Hour))
+	write(t, st, notDue(time.Hour))
+	// A reset, then a step scheduled in a write that names another
+	// partition first.
+	if err := st.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, notDue(time.Hour))
+	write(t, st, func(tx store.Tx) error {
+		r := res(p1, "image", "wsi-due", "PENDING")
+		r.DueAt = t0.Add(time.Second)
+		if err := tx.PutResource(ctx, res(p2, "image", "wsi-other", "AVAILABLE")); err != nil {
+			return err
+		}
+		return tx.PutResource(ctx, r)
+	})
+	write(t, st, due(time.Second))
 }
 
 func testDue(t *testing.T, st store.Store) {

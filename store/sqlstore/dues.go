@@ -1,0 +1,130 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// Dues keeps, for a store that sees every write made to its database (one
+// process owns it, as for ViewCache), a time before which no step is due
+// in each partition: a write transaction asks AnyDue of its partition
+// first, and most find nothing due, so most need not ask the database.
+//
+// A bound only ever errs early. A write that schedules a step lowers its
+// partition's bound at once, whether or not it commits; a bound read from
+// the database (the partition's earliest due time) is kept only when the
+// transaction that read it commits, and is dropped with every other when
+// a commit fails. The store's writes are serialised (SQLite has one
+// writer): no other transaction writes between the read and the commit.
+type Dues struct {
+	mu sync.Mutex
+	// from holds unix milliseconds; noneDue: nothing scheduled.
+	from map[store.Partition]int64
+}
+
+// noneDue is the bound of a partition with no step scheduled.
+const noneDue = math.MaxInt64
+
+// maxDues bounds the partitions kept; when full the map starts again empty.
+const maxDues = 4096
+
+// notDue reports whether the bound of p says that nothing is due at now.
+func (d *Dues) notDue(p store.Partition, now int64) bool {
+	d.mu.Lock()
+	from, ok := d.from[p]
+	d.mu.Unlock()
+	return ok && now < from
+}
+
+// lower lowers the bound of p to at (unix milliseconds, > 0).
+func (d *Dues) lower(p store.Partition, at int64) {
+	d.mu.Lock()
+	if from, ok := d.from[p]; ok && at < from {
+		d.from[p] = at
+	}
+	d.mu.Unlock()
+}
+
+// keep records bounds read by a transaction about to commit.
+func (d *Dues) keep(bounds []partitionDue) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.from == nil || len(d.from)+len(bounds) > maxDues {
+		d.from = make(map[store.Partition]int64)
+	}
+	for _, b := range bounds {
+		d.from[b.p] = b.from
+	}
+}
+
+// Reset drops every bound: after a failed commit, or when rows change
+// other than through Tx.
+func (d *Dues) Reset() {
+	d.mu.Lock()
+	d.from = nil
+	d.mu.Unlock()
+}
+
+// partitionDue is a bound a transaction read, lowered by its own writes
+// since.
+type partitionDue struct {
+	p    store.Partition
+	from int64
+}
+
+// scheduled tells the bounds that the transaction schedules a step in p
+// at at (zero: none).
+func (t *Tx) scheduled(p store.Partition, at time.Time) {
+	if t.Dues == nil || at.IsZero() {
+		return
+	}
+	ms := store.UnixMilli(at)
+	t.Dues.lower(p, ms)
+	for i := range t.learned {
+		if t.learned[i].p == p {
+			t.learned[i].from = min(t.learned[i].from, ms)
+		}
+	}
+}
+
+// KeepDues records the bounds the transaction read, and reports whether
+// there were any; the store calls it when fn has succeeded, just before
+// the commit, and Dues.Reset if the commit then fails.
+func (t *Tx) KeepDues() bool {
+	if t.Dues == nil || len(t.learned) == 0 {
+		return false
+	}
+	t.Dues.keep(t.learned)
+	return true
+}
+
+// anyDueBounded is AnyDue of one partition through the bounds: it answers
+// from them when it can, and otherwise reads the partition's earliest due
+// time, which bounds it for the rest of the transaction.
+func (t *Tx) anyDueBounded(ctx context.Context, p store.Partition, now time.Time) (bool, error) {
+	ms := store.UnixMilli(now)
+	if t.Dues.notDue(p, ms) {
+		return false, nil
+	}
+	var rNext, aNext int64
+	err := t.queryRow(ctx, `SELECT
+		(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = ? AND region = ?),
+		(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = ? AND region = ?)`,
+		p.Account, p.Region, p.Account, p.Region).Scan(&rNext, &aNext)
+	if err != nil {
+		return false, fmt.Errorf("due: %w", err)
+	}
+	from := int64(noneDue)
+	for _, v := range []int64{rNext, aNext} {
+		if v > 0 {
+			from = min(from, v)
+		}
+	}
+	t.learned = append(t.learned, partitionDue{p, from})
+	return from <= ms, nil
+}

@@ -1,0 +1,109 @@
+package workspaces_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/auth"
+	"github.com/wslocal/wslocal/sim"
+	"github.com/wslocal/wslocal/store"
+	ws "github.com/wslocal/wslocal/workspaces"
+)
+
+// BenchmarkWrite measures the writes a client repeats, in the service on
+// the store of benchStore (in-memory SQLite, or PostgreSQL with
+// WSLOCAL_BENCH_STORE=postgres): CreateTags of one tag an IP group already
+// has, and AssociateWorkspaceApplication then DisassociateWorkspaceApplication
+// of one application (two writes an iteration). A lifecycle step is
+// scheduled in the partition, an hour ahead, as in a partition in use.
+func BenchmarkWrite(b *testing.B) {
+	b.Run("op=CreateTags", func(b *testing.B) {
+		svc, ctx := benchWriteService(b)
+		g, err := svc.CreateIpGroup(ctx, &api.CreateIpGroupRequest{GroupName: api.String("bench")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := &api.CreateTagsRequest{ResourceId: g.GroupId, Tags: []api.Tag{{Key: api.String("bench"), Value: api.String("1")}}}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := svc.CreateTags(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+		tags, err := svc.DescribeTags(ctx, &api.DescribeTagsRequest{ResourceId: g.GroupId})
+		if err != nil || len(tags.TagList) != 1 {
+			b.Fatalf("DescribeTags after: %v, %v", tags, err)
+		}
+	})
+	b.Run("op=AssociateWorkspaceApplication", func(b *testing.B) {
+		svc, ctx := benchWriteService(b)
+		id, app := api.String("ws-bench0001"), api.String(benchApplication(b, svc, ctx))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := svc.AssociateWorkspaceApplication(ctx, &api.AssociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := svc.DisassociateWorkspaceApplication(ctx, &api.DisassociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchWriteService is a service on a fresh store whose partition holds a
+// Windows WorkSpace (ws-bench0001, AVAILABLE) and a PENDING one due in an
+// hour, with the caller's context.
+func benchWriteService(b *testing.B) (*ws.Service, context.Context) {
+	ctx := context.Background()
+	st := benchStore(b)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock, err := sim.NewSwitchableClock("manual", t0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	err = st.Write(ctx, func(tx store.Tx) error {
+		for i, state := range []string{"AVAILABLE", "PENDING"} {
+			id := []string{"ws-bench0001", "ws-bench0002"}[i]
+			doc, err := json.Marshal(map[string]any{"WorkspaceId": id, "DirectoryId": "d-1234567890",
+				"UserName": "user" + id, "BundleId": "wsb-000000001", "ComputerName": "A-" + id,
+				"WorkspaceProperties": map[string]any{"RunningMode": "AUTO_STOP", "ComputeTypeName": "STANDARD",
+					"RootVolumeSizeGib": 80, "UserVolumeSizeGib": 50, "OperatingSystemName": "WINDOWS_SERVER_2019"}})
+			if err != nil {
+				return err
+			}
+			var due time.Time
+			if state == "PENDING" {
+				due = t0.Add(time.Hour)
+			}
+			if err := tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "workspace", ID: id,
+				State: state, Created: t0, DueAt: due, Doc: doc}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+	return svc, auth.WithCaller(ctx, auth.Caller{Account: p.Account, Region: p.Region})
+}
+
+// benchApplication is the id of Microsoft Project Professional 2021.
+func benchApplication(b *testing.B, svc *ws.Service, ctx context.Context) string {
+	apps, err := svc.DescribeApplications(ctx, &api.DescribeApplicationsRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range apps.Applications {
+		if *a.Name == "Microsoft Project Professional 2021" {
+			return *a.ApplicationId
+		}
+	}
+	b.Fatal("no Microsoft Project Professional 2021 in DescribeApplications")
+	return ""
+}
