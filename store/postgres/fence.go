@@ -44,6 +44,9 @@ type fence struct {
 type known struct {
 	ver sqlstore.Version
 	at  time.Time // when the statement that read them was sent
+	// since is when the first statement that read ver answered: the
+	// writes that made ver committed before.
+	since time.Time
 	// asked: a check running or to run asks for the partition again.
 	asked bool
 }
@@ -147,10 +150,11 @@ func (f *fence) run(c *check) *check {
 	c.at = time.Now()
 	c.err = f.query(c)
 	f.checks.Add(1)
+	got := time.Now()
 	f.mu.Lock()
 	for i, p := range c.parts {
 		if c.err == nil {
-			f.keep(p, sqlstore.Version{All: c.all, Partition: c.vers[i]}, c.at)
+			f.keep(p, sqlstore.Version{All: c.all, Partition: c.vers[i]}, c.at, got)
 		} else if k := f.known[p]; k != nil {
 			k.asked = false
 		}
@@ -175,14 +179,45 @@ func (f *fence) loop(c *check) {
 // saw is sqlstore.ViewCache.Saw: a view's statement, sent at at, read
 // p's versions ver.
 func (f *fence) saw(p store.Partition, ver sqlstore.Version, at time.Time) {
+	got := time.Now()
 	f.mu.Lock()
-	f.keep(p, ver, at)
+	f.keep(p, ver, at, got)
 	f.mu.Unlock()
 }
 
-// keep records p's versions read by a statement sent at at, under f.mu,
-// unless a later one's are known.
-func (f *fence) keep(p store.Partition, ver sqlstore.Version, at time.Time) {
+// served is sqlstore.ViewCache.Served: a view of p at versions ver is
+// answered no sooner than the window after a statement first answered
+// ver, so that a read on another replica that begins after this one ends
+// cannot be served older versions (it uses a check sent at most the
+// window before it began, thus after the writes that made ver
+// committed).
+func (f *fence) served(ctx context.Context, p store.Partition, ver sqlstore.Version) error {
+	if f.window <= 0 {
+		return nil
+	}
+	now := time.Now()
+	until := now.Add(f.window) // ver not known: first answered about now
+	f.mu.Lock()
+	if k := f.known[p]; k != nil && (k.ver == ver || ver.Before(k.ver)) {
+		until = k.since.Add(f.window)
+	}
+	f.mu.Unlock()
+	if !until.After(now) {
+		return nil
+	}
+	t := time.NewTimer(until.Sub(now))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// keep records p's versions read by a statement sent at at that answered
+// at got, under f.mu, unless a later one's are known.
+func (f *fence) keep(p store.Partition, ver sqlstore.Version, at, got time.Time) {
 	k := f.known[p]
 	if k == nil {
 		if f.known == nil || len(f.known) >= maxKnown {
@@ -193,6 +228,9 @@ func (f *fence) keep(p store.Partition, ver sqlstore.Version, at time.Time) {
 	}
 	k.asked = false
 	if at.After(k.at) {
+		if ver != k.ver {
+			k.since = got
+		}
 		k.ver, k.at = ver, at
 	}
 }

@@ -177,7 +177,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	s := &Store{db: db, health: health}
 	s.fence.s = s
 	s.fence.window = opts.ReadWindow
-	s.views = &sqlstore.ViewCache{Versions: s.fence.versions, Saw: s.fence.saw}
+	s.views = &sqlstore.ViewCache{Versions: s.fence.versions, Saw: s.fence.saw, Served: s.fence.served}
 	s.reader = sqlstore.DB{DB: db, Versioned: true}
 	if opts.StatementTimeout > 0 && opts.IdleInTransactionTimeout > 0 {
 		s.silence = opts.StatementTimeout + opts.IdleInTransactionTimeout + watchdogMargin

@@ -254,3 +254,25 @@ func TestKeptViewsHoldUntilDue(t *testing.T) {
 		t.Errorf("views with a step due were checked %d times: kept, though they must not be", got)
 	}
 }
+
+// TestReadsAcrossReplicasNeverGoBack: once a replica has answered a view,
+// a read on another replica that begins afterwards does not answer an
+// older one, even when the write that made it has not returned yet (its
+// replica's window, 0 here, does not hold it back).
+func TestReadsAcrossReplicasNeverGoBack(t *testing.T) {
+	const w = 200 * time.Millisecond
+	sts := replicas(t, 3, withWindow(0), withWindow(w), withWindow(w))
+	writer, a, b := sts[0], sts[1], sts[2]
+	putImage(t, writer, pA, "wsi-1", "AVAILABLE", "wsa-0")
+	for i := 1; i <= 5; i++ {
+		view(t, a, pA) // a keeps the view, checked just now
+		app := fmt.Sprintf("wsa-%d", i)
+		putImage(t, writer, pA, "wsi-1", "AVAILABLE", app)
+		if v := view(t, b, pA); !hasApp(v, app) {
+			t.Fatalf("b reads %d associations without %s after the write returned", len(v.Associations), app)
+		}
+		if v := view(t, a, pA); !hasApp(v, app) {
+			t.Fatalf("a reads %d associations without %s after b answered with it", len(v.Associations), app)
+		}
+	}
+}

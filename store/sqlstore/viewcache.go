@@ -32,6 +32,9 @@ type ViewCache struct {
 	// Saw, when set with Versions, learns the Version a view's statement
 	// sent at at read.
 	Saw func(p store.Partition, v Version, at time.Time)
+	// Served, when set with Versions, is called with the Version of
+	// each view before it is returned, and may hold it back (or fail).
+	Served func(ctx context.Context, p store.Partition, v Version) error
 
 	// gen counts writes; Invalidate raises it after each (without
 	// Versions).
@@ -117,7 +120,7 @@ func lookup[K comparable, V any](ctx context.Context, c *ViewCache, m *map[K]cac
 			}
 		}
 		if e.ver == ver {
-			return e.view, nil
+			return e.view, c.served(ctx, p, ver)
 		}
 	}
 	at := time.Now()
@@ -134,16 +137,26 @@ func lookup[K comparable, V any](ctx context.Context, c *ViewCache, m *map[K]cac
 		}
 		// A slower statement of an older snapshot does not replace a
 		// newer view.
-		if old, ok := (*m)[k]; !ok || !readVer.before(old.ver) {
+		if old, ok := (*m)[k]; !ok || !readVer.Before(old.ver) {
 			(*m)[k] = cached[V]{readVer, until, v}
 		}
 		c.mu.Unlock()
 	}
+	if err == nil {
+		err = c.served(ctx, p, readVer)
+	}
 	return v, err
 }
 
-// before reports whether v is older than w: both counts only grow.
-func (v Version) before(w Version) bool {
+func (c *ViewCache) served(ctx context.Context, p store.Partition, v Version) error {
+	if c.Served == nil || v == (Version{}) {
+		return nil
+	}
+	return c.Served(ctx, p, v)
+}
+
+// Before reports whether v is older than w: both counts only grow.
+func (v Version) Before(w Version) bool {
 	return v != w && v.All <= w.All && v.Partition <= w.Partition
 }
 
