@@ -49,6 +49,9 @@ type known struct {
 	since time.Time
 	// asked: a check running or to run asks for the partition again.
 	asked bool
+	// running is the latest check sent that asks for the partition, until
+	// it ends.
+	running *check
 }
 
 // maxChecks bounds the checks running at once. One alone would make
@@ -99,7 +102,19 @@ func (f *fence) versions(ctx context.Context, p store.Partition) (sqlstore.Versi
 		}
 		return ver, nil
 	}
-	c, i, lead := f.join(p)
+	if k := f.known[p]; k != nil && f.window > 0 && k.running != nil && now.Sub(k.running.at) <= f.window {
+		// A check sent recently enough is on its way: wait for it rather
+		// than for one after it.
+		c := k.running
+		f.mu.Unlock()
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return sqlstore.Version{}, ctx.Err()
+		}
+		return c.result(p)
+	}
+	c, _, lead := f.join(p)
 	f.mu.Unlock()
 	if lead {
 		// The read that starts a check runs it (bounded by query, whatever
@@ -114,10 +129,15 @@ func (f *fence) versions(ctx context.Context, p store.Partition) (sqlstore.Versi
 			return sqlstore.Version{}, ctx.Err()
 		}
 	}
+	return c.result(p)
+}
+
+// result is p's versions as c read them, once done is closed.
+func (c *check) result(p store.Partition) (sqlstore.Version, error) {
 	if c.err != nil {
 		return sqlstore.Version{}, c.err
 	}
-	return sqlstore.Version{All: c.all, Partition: c.vers[i]}, nil
+	return sqlstore.Version{All: c.all, Partition: c.vers[c.index[p]]}, nil
 }
 
 // join adds p to the next check, under f.mu, and returns it, p's index in
@@ -147,7 +167,14 @@ func (f *fence) join(p store.Partition) (*check, int, bool) {
 // run runs c, keeps what it read, and returns the check to run next in
 // its place, if reads wait for one.
 func (f *fence) run(c *check) *check {
+	f.mu.Lock()
 	c.at = time.Now()
+	if f.window > 0 {
+		for _, p := range c.parts {
+			f.entry(p).running = c
+		}
+	}
+	f.mu.Unlock()
 	c.err = f.query(c)
 	f.checks.Add(1)
 	got := time.Now()
@@ -157,6 +184,9 @@ func (f *fence) run(c *check) *check {
 			f.keep(p, sqlstore.Version{All: c.all, Partition: c.vers[i]}, c.at, got)
 		} else if k := f.known[p]; k != nil {
 			k.asked = false
+		}
+		if k := f.known[p]; k != nil && k.running == c {
+			k.running = nil
 		}
 	}
 	n := f.next
@@ -218,6 +248,18 @@ func (f *fence) served(ctx context.Context, p store.Partition, ver sqlstore.Vers
 // keep records p's versions read by a statement sent at at that answered
 // at got, under f.mu, unless a later one's are known.
 func (f *fence) keep(p store.Partition, ver sqlstore.Version, at, got time.Time) {
+	k := f.entry(p)
+	k.asked = false
+	if at.After(k.at) {
+		if ver != k.ver {
+			k.since = got
+		}
+		k.ver, k.at = ver, at
+	}
+}
+
+// entry is p's known versions, made if missing, under f.mu.
+func (f *fence) entry(p store.Partition) *known {
 	k := f.known[p]
 	if k == nil {
 		if f.known == nil || len(f.known) >= maxKnown {
@@ -226,13 +268,7 @@ func (f *fence) keep(p store.Partition, ver sqlstore.Version, at, got time.Time)
 		k = &known{}
 		f.known[p] = k
 	}
-	k.asked = false
-	if at.After(k.at) {
-		if ver != k.ver {
-			k.since = got
-		}
-		k.ver, k.at = ver, at
-	}
+	return k
 }
 
 // query runs c's statement, bounded as a view is and whatever becomes of
