@@ -160,7 +160,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 		name string
 		d    time.Duration
 	}{{"--pg-lock-timeout", o.pg.LockTimeout}, {"--pg-statement-timeout", o.pg.StatementTimeout},
-		{"--pg-idle-in-transaction-timeout", o.pg.IdleInTransactionTimeout}} {
+		{"--pg-idle-in-transaction-timeout", o.pg.IdleInTransactionTimeout}, {"--pg-read-window", o.pg.ReadWindow}} {
 		if f.d < 0 {
 			return nil, fmt.Errorf("%s %v: must be 0 (no bound) or positive", f.name, f.d)
 		}
