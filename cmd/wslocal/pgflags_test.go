@@ -18,7 +18,7 @@ func TestPostgresTimeoutFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.pg != postgres.DefaultOptions() || o.pg != (postgres.Options{LockTimeout: 10 * time.Second,
-		StatementTimeout: 30 * time.Second, IdleInTransactionTimeout: 5 * time.Second}) {
+		StatementTimeout: 30 * time.Second, IdleInTransactionTimeout: 5 * time.Second, ReadWindow: 3 * time.Millisecond}) {
 		t.Errorf("defaults %+v", o.pg)
 	}
 	env := map[string]string{"WSLOCAL_PG_LOCK_TIMEOUT": "2s", "WSLOCAL_PG_IDLE_IN_TRANSACTION_TIMEOUT": "0"}
@@ -27,7 +27,7 @@ func TestPostgresTimeoutFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (postgres.Options{LockTimeout: 3 * time.Second, StatementTimeout: time.Minute}); o.pg != want {
+	if want := (postgres.Options{LockTimeout: 3 * time.Second, StatementTimeout: time.Minute, ReadWindow: 3 * time.Millisecond}); o.pg != want {
 		t.Errorf("flags and environment: %+v; want %+v", o.pg, want)
 	}
 	_, err = parseFlags([]string{"--pg-statement-timeout", "-1s"}, noEnv, io.Discard)

@@ -68,6 +68,14 @@ type Options struct {
 	// idle_in_transaction_session_timeout. It frees the write locks of a
 	// replica whose connection went silent mid-transaction.
 	IdleInTransactionTimeout time.Duration
+	// ReadWindow is how long ago the check that a kept view is still
+	// current may have been sent, and how long a write waits after it
+	// committed before it returns: a read sees every write that returned
+	// before the read began, on any replica, and a replica under load
+	// checks its views in the background instead of once per read. 0:
+	// every read of a kept view waits for a check sent after it began,
+	// and writes return at once.
+	ReadWindow time.Duration
 }
 
 // DefaultOptions are the bounds of --pg-lock-timeout, --pg-statement-timeout
@@ -77,8 +85,16 @@ type Options struct {
 // holder, so that a replica that went silent delays the others' writes
 // but does not fail them.
 func DefaultOptions() Options {
-	return Options{LockTimeout: 10 * time.Second, StatementTimeout: 30 * time.Second, IdleInTransactionTimeout: 5 * time.Second}
+	return Options{LockTimeout: 10 * time.Second, StatementTimeout: 30 * time.Second, IdleInTransactionTimeout: 5 * time.Second,
+		ReadWindow: DefaultReadWindow}
 }
+
+// DefaultReadWindow is the ReadWindow of --pg-read-window: many round
+// trips of an idle PostgreSQL, so that the background checks keep up, and
+// short beside a write, whose answer it delays: 8 clients writing one
+// partition wait 3 ms each after their writes, which bounds them to about
+// 2,000 writes/s (docs/performance.md).
+const DefaultReadWindow = 3 * time.Millisecond
 
 // Keepalives, on both ends of every connection: a peer that vanished is
 // noticed in about 30 s instead of the hours of TCP's defaults.
@@ -108,6 +124,11 @@ type Store struct {
 	silence time.Duration
 	// viewLimit bounds the one-statement views the same way.
 	viewLimit time.Duration
+	// views keeps the Describe views; a kept one is served after the
+	// fence has read that no write changed its partition since.
+	views  *sqlstore.ViewCache
+	reader sqlstore.DB
+	fence  fence
 }
 
 var (
@@ -125,7 +146,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // OpenWith is Open with the session bounds of opts, which override any the
 // URL sets.
 func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
-	if opts.LockTimeout < 0 || opts.StatementTimeout < 0 || opts.IdleInTransactionTimeout < 0 {
+	if opts.LockTimeout < 0 || opts.StatementTimeout < 0 || opts.IdleInTransactionTimeout < 0 || opts.ReadWindow < 0 {
 		return nil, errors.New("the PostgreSQL timeouts cannot be negative")
 	}
 	cfg, err := pgx.ParseConfig(url)
@@ -156,6 +177,10 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	health.SetMaxOpenConns(1)
 	health.SetMaxIdleConns(1)
 	s := &Store{db: db, health: health}
+	s.fence.s = s
+	s.fence.window = opts.ReadWindow
+	s.views = &sqlstore.ViewCache{Versions: s.fence.versions, Saw: s.fence.saw, Served: s.fence.served}
+	s.reader = sqlstore.DB{DB: db, Versioned: true}
 	if opts.StatementTimeout > 0 && opts.IdleInTransactionTimeout > 0 {
 		s.silence = opts.StatementTimeout + opts.IdleInTransactionTimeout + watchdogMargin
 	}
@@ -208,7 +233,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, s.lock) //nolint:errcheck
-	return sqlstore.Migrate(ctx, migrations, func(ctx context.Context) (*sql.Tx, error) { return conn.BeginTx(ctx, nil) })
+	if err := sqlstore.Migrate(ctx, migrations, func(ctx context.Context) (*sql.Tx, error) { return conn.BeginTx(ctx, nil) }); err != nil {
+		return err
+	}
+	// A migration may have changed rows that replicas running already
+	// keep views of.
+	_, err = conn.ExecContext(ctx, bumpAll)
+	return err
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -293,6 +324,11 @@ type locks struct {
 	// one below it only if it is free.
 	max int64
 
+	// parts are the partitions named, each once, whose versions the
+	// first statement raises; bumped those raised so far.
+	parts  []store.Partition
+	bumped map[store.Partition]bool
+
 	tx    *sql.Tx
 	watch func()
 	// retry is set when a partition the transaction did not name was
@@ -304,7 +340,12 @@ type locks struct {
 func (s *Store) newLocks(ps []store.Partition) *locks {
 	l := &locks{s: s, all: ps == nil}
 	seen := map[int64]bool{}
+	named := map[store.Partition]bool{}
 	for _, p := range ps {
+		if !named[p] {
+			named[p] = true
+			l.parts = append(l.parts, p)
+		}
 		k := partitionKey(s.schema, p)
 		if !seen[k] {
 			seen[k] = true
@@ -318,6 +359,7 @@ func (s *Store) newLocks(ps []store.Partition) *locks {
 func (l *locks) begin(tx *sql.Tx, watch func()) {
 	l.tx, l.watch = tx, watch
 	l.held = make(map[int64]bool, len(l.keys)+1)
+	l.bumped = make(map[store.Partition]bool, len(l.parts))
 	l.retry, l.more = false, nil
 	l.max = math.MinInt64
 }
@@ -328,17 +370,46 @@ func (l *locks) tick() {
 	}
 }
 
-// lock takes the locks the transaction starts with, in one statement: the
-// schema's exclusively, or the schema's shared and then the partitions' in
-// ascending order (a target list is evaluated left to right).
+// The statements that raise the versions of the writes (0006) take the
+// locks first, in a materialized CTE, which runs before the row it
+// yields is used: the version rows are updated in lock order.
+const (
+	// bumpAll raises the version of the writes of every partition.
+	bumpAll = `UPDATE global_version SET version = version + 1`
+	// upsertVersions raises the versions of the partitions $n::text[]
+	// (accounts) and $n+1::text[] (regions), appended to the lock CTE.
+	upsertVersions = ` INSERT INTO partition_versions AS v (account, region, version)
+SELECT a, r, 1 FROM l, unnest($%d::text[], $%d::text[]) AS p(a, r)
+ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
+	// takeWaiting takes a partition's lock ($1), waiting, and raises its
+	// version ($2, $3).
+	takeWaiting = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))
+INSERT INTO partition_versions AS v (account, region, version) SELECT $2::text, $3::text, 1 FROM l
+ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
+	// takeIfFree takes it only if it is free, and then raises its version.
+	takeIfFree = `WITH l AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($1) AS ok),
+b AS (INSERT INTO partition_versions AS v (account, region, version) SELECT $2::text, $3::text, 1 FROM l WHERE ok
+	ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1)
+SELECT ok FROM l`
+	// bumpOne raises one partition's version: one whose key another
+	// partition's lock, held already, shares.
+	bumpOne = `INSERT INTO partition_versions AS v (account, region, version) VALUES ($1, $2, 1)
+ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
+)
+
+// lock takes the locks the transaction starts with and raises the
+// versions of what it writes, in one statement: the schema's lock
+// exclusively and the global version, or the schema's shared, then the
+// partitions' in ascending order (a target list is evaluated left to
+// right), and their versions.
 func (l *locks) lock(ctx context.Context) error {
 	l.tick()
 	if l.all {
-		_, err := l.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, l.s.lock)
+		_, err := l.tx.ExecContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1)) `+bumpAll+` FROM l`, l.s.lock)
 		return err
 	}
 	q := strings.Builder{}
-	q.WriteString(`SELECT pg_advisory_xact_lock_shared($1)`)
+	q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1)`)
 	args := []any{l.s.lock}
 	for i, k := range l.keys {
 		fmt.Fprintf(&q, `, pg_advisory_xact_lock($%d)`, i+2)
@@ -346,6 +417,15 @@ func (l *locks) lock(ctx context.Context) error {
 		l.held[k] = true
 		l.max = k
 	}
+	q.WriteString(`)`)
+	accounts := make([]string, len(l.parts))
+	regions := make([]string, len(l.parts))
+	for i, p := range l.parts {
+		accounts[i], regions[i] = p.Account, p.Region
+		l.bumped[p] = true
+	}
+	fmt.Fprintf(&q, upsertVersions, len(args)+1, len(args)+2)
+	args = append(args, accounts, regions)
 	_, err := l.tx.ExecContext(ctx, q.String(), args...)
 	return err
 }
@@ -362,18 +442,25 @@ func (l *locks) take(ctx context.Context, p *store.Partition) error {
 		l.retry, l.more = true, nil
 		return errRetry
 	}
-	k := partitionKey(l.s.schema, *p)
-	if l.held[k] {
+	if l.bumped[*p] {
 		return nil
 	}
+	k := partitionKey(l.s.schema, *p)
 	l.tick()
+	if l.held[k] {
+		if _, err := l.tx.ExecContext(ctx, bumpOne, p.Account, p.Region); err != nil {
+			return err
+		}
+		l.bumped[*p] = true
+		return nil
+	}
 	if k > l.max {
-		if _, err := l.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, k); err != nil {
+		if _, err := l.tx.ExecContext(ctx, takeWaiting, k, p.Account, p.Region); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
 		}
 	} else {
 		var ok bool
-		if err := l.tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, k).Scan(&ok); err != nil {
+		if err := l.tx.QueryRowContext(ctx, takeIfFree, k, p.Account, p.Region).Scan(&ok); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
 		}
 		if !ok {
@@ -383,6 +470,7 @@ func (l *locks) take(ctx context.Context, p *store.Partition) error {
 		}
 	}
 	l.held[k] = true
+	l.bumped[*p] = true
 	l.max = max(l.max, k)
 	return nil
 }
@@ -409,6 +497,9 @@ func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store
 		}
 		l := s.newLocks(ps)
 		err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error { return fn(tx) })
+		if err == nil {
+			s.settle(ctx)
+		}
 		if !errors.Is(err, errRetry) {
 			return err
 		}
@@ -420,13 +511,14 @@ func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store
 	}
 }
 
-// ViewResource implements store.ResourceViewer: one statement, one round
-// trip, instead of a transaction's four.
+// ViewResource implements store.ResourceViewer: a view kept since a
+// write of its partition last committed, after one version check shared
+// with the reads waiting beside it (fence); otherwise one statement, one
+// round trip, instead of a transaction's four.
 func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
 	ctx, cancel := s.viewCtx(ctx)
 	defer cancel()
-	db := sqlstore.DB{DB: s.db}
-	v, err := db.ViewResource(ctx, p, kind, id, resourceType, now)
+	v, err := s.views.ViewResource(ctx, &s.reader, p, kind, id, resourceType, now)
 	return v, unavailable(err)
 }
 
@@ -434,8 +526,7 @@ func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, r
 func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
 	ctx, cancel := s.viewCtx(ctx)
 	defer cancel()
-	db := sqlstore.DB{DB: s.db}
-	v, err := db.ViewResources(ctx, p, kind, now)
+	v, err := s.views.ViewResources(ctx, &s.reader, p, kind, now)
 	return v, unavailable(err)
 }
 
@@ -448,15 +539,38 @@ func (s *Store) viewCtx(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithTimeout(ctx, s.viewLimit)
 }
 
+// settle waits out the read window after a write committed: a replica
+// may serve a view checked up to the window before a read began, so a
+// read that begins after the write returned was checked after it
+// committed.
+func (s *Store) settle(ctx context.Context) {
+	if s.fence.window <= 0 {
+		return
+	}
+	t := time.NewTimer(s.fence.window)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
-	return s.inTx(ctx, nil, s.newLocks(nil), func(tx *sqlstore.Tx) error {
+	err := s.inTx(ctx, nil, s.newLocks(nil), func(tx *sqlstore.Tx) error {
 		if tx.Watch != nil {
 			tx.Watch()
 		}
-		_, err := tx.Tx.ExecContext(ctx, `TRUNCATE shares, tags, associations, resources`)
+		// In the order the views' statements lock the tables (resources,
+		// associations, shares), so that a view read beside the reset
+		// waits for it instead of deadlocking with it.
+		_, err := tx.Tx.ExecContext(ctx, `TRUNCATE resources, associations, shares, tags`)
 		return err
 	})
+	if err == nil {
+		s.settle(ctx)
+	}
+	return err
 }
 
 // Ping implements store.Store, on a connection of its own. Its error says

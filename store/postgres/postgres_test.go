@@ -23,7 +23,7 @@ func URL() string {
 }
 
 // openSchema opens a store in a new schema, dropped when the test ends.
-func openSchema(t *testing.T) store.Store {
+func openSchema(t testing.TB) store.Store {
 	t.Helper()
 	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
 	url := URL() + "&search_path=" + schema
@@ -41,7 +41,7 @@ func openSchema(t *testing.T) store.Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, openSchema)
+	storetest.Run(t, func(t *testing.T) store.Store { return openSchema(t) })
 }
 
 // TestPartitionLocks runs the writes of each test on their own schema,

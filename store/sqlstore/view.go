@@ -17,8 +17,9 @@ import (
 // index on due_at makes each one probe), in one statement: the statement's
 // snapshot makes it consistent without a transaction. The due times and
 // the resource repeat on every association row; with no association there is
-// one row, and with no resource either its columns are empty.
-const viewQuery = `SELECT
+// one row, and with no resource either its columns are empty. It starts
+// with the columns of the versions (noVersion or withVersion).
+const viewQuery = `
 	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
 	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
 	COALESCE(r.id, ''), COALESCE(r.state, ''), COALESCE(r.created_at, 0), COALESCE(r.due_at, 0), r.doc,
@@ -32,8 +33,8 @@ ORDER BY a.application_id`
 // viewKindQuery reads every resource of a kind in a partition, when its
 // earliest step is due and whether resources of the kind are shared with
 // it, in one statement; with no resource there is one row with empty
-// columns.
-const viewKindQuery = `SELECT
+// columns. It starts with the columns of the versions.
+const viewKindQuery = `
 	(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = $1 AND region = $2),
 	(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = $1 AND region = $2),
 	EXISTS (SELECT 1 FROM shares WHERE grantee = $1 AND region = $2 AND kind = $3),
@@ -41,6 +42,24 @@ const viewKindQuery = `SELECT
 FROM (SELECT 1 AS one) base
 LEFT JOIN resources r ON r.account = $1 AND r.region = $2 AND r.kind = $3
 ORDER BY r.id`
+
+// noVersion and withVersion are the first columns of a view: the
+// versions of the writes it reflects (Version), read by the view's own
+// statement, thus of its snapshot. A database that keeps no versions
+// (SQLite) reads zeros.
+const (
+	noVersion   = `SELECT 0, 0,`
+	withVersion = `SELECT (SELECT version FROM global_version),
+	COALESCE((SELECT version FROM partition_versions WHERE account = $1 AND region = $2), 0),`
+)
+
+// Version names the state of a partition's rows as of a snapshot: All
+// counts the writes of every partition, Partition those of the partition
+// (they include writes of its shares as a grantee). Both only grow, and
+// each write raises one of them in its own transaction, so a view read
+// with the same Version as the database's now is the view a new statement
+// would read (store/postgres keeps them).
+type Version struct{ All, Partition int64 }
 
 // DB is what a backend gives ViewResource: its pool, with the statement
 // cache of its transactions.
@@ -50,6 +69,22 @@ type DB struct {
 	// Detach runs the statement with a context that is never canceled (see
 	// Tx.Detach).
 	Detach bool
+	// Versioned reads the Version of each view, from the tables
+	// global_version and partition_versions.
+	Versioned bool
+}
+
+// viewQueries are the whole statements, without and with the versions.
+var viewQueries = [2]struct{ one, kind string }{
+	{noVersion + viewQuery, noVersion + viewKindQuery},
+	{withVersion + viewQuery, withVersion + viewKindQuery},
+}
+
+func (d *DB) queries() *struct{ one, kind string } {
+	if d.Versioned {
+		return &viewQueries[1]
+	}
+	return &viewQueries[0]
 }
 
 // query runs a query with numbered parameters on the pool, prepared when
@@ -66,20 +101,28 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // ViewResources implements store.ResourceViewer.
 func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
+	v, _, err := d.viewResources(ctx, p, kind, now)
+	return v, err
+}
+
+// viewResources is ViewResources with the Version of the view (zero
+// without Versioned, or when a NUL means there is nothing to read).
+func (d *DB) viewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, Version, error) {
 	var v store.ResourcesView
+	var ver Version
 	if hasNUL(p.Account, p.Region, kind) {
-		return v, nil
+		return v, ver, nil
 	}
-	rows, err := d.query(ctx, viewKindQuery, p.Account, p.Region, kind)
+	rows, err := d.query(ctx, d.queries().kind, p.Account, p.Region, kind)
 	if err != nil {
-		return v, err
+		return v, ver, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r := store.Resource{Partition: p, Kind: kind}
 		var created, due, rNext, aNext int64
-		if err := rows.Scan(&rNext, &aNext, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
-			return v, err
+		if err := rows.Scan(&ver.All, &ver.Partition, &rNext, &aNext, &v.Shared, &r.ID, &r.State, &created, &due, &r.Doc); err != nil {
+			return v, ver, err
 		}
 		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID != "" {
@@ -87,27 +130,34 @@ func (d *DB) ViewResources(ctx context.Context, p store.Partition, kind string, 
 			v.Resources = append(v.Resources, r)
 		}
 	}
-	return v, rows.Err()
+	return v, ver, rows.Err()
 }
 
 // ViewResource implements store.ResourceViewer.
 func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
+	v, _, err := d.viewResource(ctx, p, kind, id, resourceType, now)
+	return v, err
+}
+
+// viewResource is ViewResource with the Version of the view.
+func (d *DB) viewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, Version, error) {
 	var v store.ResourceView
+	var ver Version
 	if hasNUL(p.Account, p.Region, kind, id, resourceType) {
-		return v, nil
+		return v, ver, nil
 	}
-	rows, err := d.query(ctx, viewQuery, p.Account, p.Region, kind, id, resourceType)
+	rows, err := d.query(ctx, d.queries().one, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
-		return v, err
+		return v, ver, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r store.Resource
 		var a store.Association
 		var rNext, aNext, rCreated, rDue, aCreated, aUpdated, aDue int64
-		if err := rows.Scan(&rNext, &aNext, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
+		if err := rows.Scan(&ver.All, &ver.Partition, &rNext, &aNext, &r.ID, &r.State, &rCreated, &rDue, &r.Doc,
 			&a.ApplicationID, &a.State, &a.ReasonCode, &a.ReasonMessage, &aCreated, &aUpdated, &aDue, &a.FailedStep); err != nil {
-			return v, err
+			return v, ver, err
 		}
 		v.NextDue, v.Due = nextDue(rNext, aNext, now)
 		if r.ID == "" {
@@ -124,7 +174,7 @@ func (d *DB) ViewResource(ctx context.Context, p store.Partition, kind, id, reso
 			v.Associations = append(v.Associations, a)
 		}
 	}
-	return v, rows.Err()
+	return v, ver, rows.Err()
 }
 
 // nextDue is the earlier of two due times in milliseconds (0: none), and
