@@ -213,14 +213,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			requests.Record(r)
 			m.Record(r)
 		}}
-	mux := http.NewServeMux()
-	mux.Handle("/", awsjson.Throttle(apiHandler, inFlight, log))
-	mux.Handle("GET /metrics", m.Handler())
-	mux.Handle(control.Prefix, guardControl(cfg.Addr, cfg.ControlToken, control.New(control.Handler{
+	var api, ctl http.Handler = awsjson.Throttle(apiHandler, inFlight, log), control.New(control.Handler{
 		Version: VersionString(), StoreKind: st.Kind(), Ping: st.Ping, Clock: clock, Faults: faults,
 		Reset: st.Reset, Seed: seed, Sweep: svc.Sweep, Service: svc, Requests: requests,
-	})))
+	})
+	if ss, ok := st.(interface{ SettlesWrites() bool }); ok && ss.SettlesWrites() {
+		// A write is answered a moment after it commits (PostgreSQL's
+		// read window): once per request, not once per transaction.
+		api, ctl = store.SettleHTTP(api), store.SettleHTTP(ctl)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	mux.Handle("GET /metrics", m.Handler())
+	mux.Handle(control.Prefix, guardControl(cfg.Addr, cfg.ControlToken, ctl))
 	sweepCtx, stop := context.WithCancel(context.Background())
+	// The sweeper's writes are answered to no one: they need not wait.
+	sweepCtx, _ = store.WithSettle(sweepCtx)
 	s := &Server{Handler: mux, Service: svc, Store: st, Clock: clock, Faults: faults, Requests: requests, Seed: seed, stop: stop}
 	interval := cfg.SweepInterval
 	if interval <= 0 {

@@ -542,9 +542,14 @@ func (s *Store) viewCtx(ctx context.Context) (context.Context, context.CancelFun
 // settle waits out the read window after a write committed: a replica
 // may serve a view checked up to the window before a read began, so a
 // read that begins after the write returned was checked after it
-// committed.
+// committed. A request with a store.Settle waits once, before its answer
+// (store.SettleHTTP), rather than after each of its transactions.
 func (s *Store) settle(ctx context.Context) {
 	if s.fence.window <= 0 {
+		return
+	}
+	if st := store.SettleFrom(ctx); st != nil {
+		st.Until(time.Now().Add(s.fence.window))
 		return
 	}
 	t := time.NewTimer(s.fence.window)
@@ -616,6 +621,11 @@ func innermost(err error) error {
 
 // Kind implements store.Store.
 func (s *Store) Kind() string { return "postgres" }
+
+// SettlesWrites reports whether a write waits out the read window before
+// it is answered (see settle): the server then gives each request a
+// store.Settle, so that it waits once.
+func (s *Store) SettlesWrites() bool { return s.fence.window > 0 }
 
 // Close implements store.Store.
 func (s *Store) Close() error { return errors.Join(s.db.Close(), s.health.Close()) }

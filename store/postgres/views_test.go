@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -274,5 +276,43 @@ func TestReadsAcrossReplicasNeverGoBack(t *testing.T) {
 		if v := view(t, a, pA); !hasApp(v, app) {
 			t.Fatalf("a reads %d associations without %s after b answered with it", len(v.Associations), app)
 		}
+	}
+}
+
+// TestRequestSettlesOnce: with a store.Settle in the context, a write
+// returns without waiting out the read window, and the answer that
+// store.SettleHTTP holds goes out no sooner than the window after the
+// last commit; several writes of one request wait once.
+func TestRequestSettlesOnce(t *testing.T) {
+	const window = 2 * time.Second
+	st := replicas(t, 1, withWindow(window))[0]
+	var lastWrite, answered time.Time
+	var writesTook time.Duration
+	h := store.SettleHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		for i := range 3 {
+			lastWrite = time.Now() // its commit comes later
+			putImageCtx(t, r.Context(), st, pA, fmt.Sprint("wsi-", i), "AVAILABLE")
+		}
+		writesTook = time.Since(start)
+		w.WriteHeader(http.StatusOK)
+		answered = time.Now()
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/", nil))
+	if writesTook >= window {
+		t.Errorf("three writes with a Settle took %v: each waited the window (%v)", writesTook, window)
+	}
+	if answered.Sub(lastWrite) < window {
+		t.Errorf("answered %v after the last write began, before the read window (%v) was out", answered.Sub(lastWrite), window)
+	}
+}
+
+func putImageCtx(t testing.TB, ctx context.Context, st store.Store, p store.Partition, id, state string) {
+	t.Helper()
+	err := st.WriteIn(ctx, []store.Partition{p}, func(tx store.Tx) error {
+		return tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "image", ID: id, State: state, Created: t0, Doc: []byte(`{}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
