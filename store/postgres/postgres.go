@@ -126,6 +126,9 @@ type Store struct {
 	viewLimit time.Duration
 	// views keeps the Describe views; a kept one is served after the
 	// fence has read that no write changed its partition since.
+	// dues bounds the partitions' due times for AnyDue, each at the
+	// version of the write that kept it.
+	dues   *sqlstore.Dues
 	views  *sqlstore.ViewCache
 	reader sqlstore.DB
 	fence  fence
@@ -179,6 +182,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	s := &Store{db: db, health: health}
 	s.fence.s = s
 	s.fence.window = opts.ReadWindow
+	s.dues = &sqlstore.Dues{Versioned: true}
 	s.views = &sqlstore.ViewCache{Versions: s.fence.versions, Saw: s.fence.saw, Served: s.fence.served}
 	s.reader = sqlstore.DB{DB: db, Versioned: true}
 	if opts.StatementTimeout > 0 && opts.IdleInTransactionTimeout > 0 {
@@ -238,7 +242,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	// A migration may have changed rows that replicas running already
 	// keep views of.
-	_, err = conn.ExecContext(ctx, bumpAll)
+	_, err = conn.ExecContext(ctx, `WITH l AS (SELECT 1)`+bumpAll+` FROM l`)
 	return err
 }
 
@@ -294,8 +298,14 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 		}
 		if !l.all {
 			stx.Take = l.take
+			stx.Dues, stx.Versions = s.dues, l.versions
 		}
 		err := fn(stx)
+		if err == nil && !l.retry {
+			// Kept before the commit; a commit that fails leaves the
+			// versions before them, which trust no bound kept here.
+			stx.KeepDues()
+		}
 		if l.retry {
 			// A partition it did not name was busy: roll back, whatever
 			// fn made of the error, and run again.
@@ -328,6 +338,8 @@ type locks struct {
 	// first statement raises; bumped those raised so far.
 	parts  []store.Partition
 	bumped map[store.Partition]bool
+	// versions are those the first statement gave parts.
+	versions map[store.Partition]int64
 
 	tx    *sql.Tx
 	watch func()
@@ -362,6 +374,7 @@ func (l *locks) begin(tx *sql.Tx, watch func()) {
 	l.bumped = make(map[store.Partition]bool, len(l.parts))
 	l.retry, l.more = false, nil
 	l.max = math.MinInt64
+	l.versions = nil
 }
 
 func (l *locks) tick() {
@@ -374,8 +387,10 @@ func (l *locks) tick() {
 // locks first, in a materialized CTE, which runs before the row it
 // yields is used: the version rows are updated in lock order.
 const (
-	// bumpAll raises the version of the writes of every partition.
-	bumpAll = `UPDATE global_version SET version = version + 1`
+	// bumpAll raises the version of the writes of every partition, and
+	// each partition's (a partition's version alone then says whether any
+	// write came between: Dues).
+	bumpAll = `, p AS (UPDATE partition_versions SET version = version + 1 FROM l) UPDATE global_version SET version = version + 1`
 	// upsertVersions raises the versions of the partitions $n::text[]
 	// (accounts) and $n+1::text[] (regions), appended to the lock CTE.
 	upsertVersions = ` INSERT INTO partition_versions AS v (account, region, version)
@@ -405,7 +420,7 @@ ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
 func (l *locks) lock(ctx context.Context) error {
 	l.tick()
 	if l.all {
-		_, err := l.tx.ExecContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1)) `+bumpAll+` FROM l`, l.s.lock)
+		_, err := l.tx.ExecContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))`+bumpAll+` FROM l`, l.s.lock)
 		return err
 	}
 	q := strings.Builder{}
@@ -425,9 +440,26 @@ func (l *locks) lock(ctx context.Context) error {
 		l.bumped[p] = true
 	}
 	fmt.Fprintf(&q, upsertVersions, len(args)+1, len(args)+2)
+	q.WriteString(` RETURNING v.account, v.region, v.version`)
 	args = append(args, accounts, regions)
-	_, err := l.tx.ExecContext(ctx, q.String(), args...)
-	return err
+	rows, err := l.tx.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The versions this transaction gives its partitions: its Dues trust
+	// a bound kept at the version before (the upsert reads the latest
+	// committed row, whatever the statement's snapshot).
+	l.versions = make(map[store.Partition]int64, len(l.parts))
+	for rows.Next() {
+		var p store.Partition
+		var v int64
+		if err := rows.Scan(&p.Account, &p.Region, &v); err != nil {
+			return err
+		}
+		l.versions[p] = v
+	}
+	return rows.Err()
 }
 
 // take is sqlstore.Tx.Take: it takes a partition the transaction did not

@@ -21,11 +21,23 @@ import (
 // transaction that read it commits, and is dropped with every other when
 // a commit fails. The store's writes are serialised (SQLite has one
 // writer): no other transaction writes between the read and the commit.
+//
+// A store whose database other processes write too (PostgreSQL's
+// replicas) sets Versioned: each bound is then kept with the version its
+// partition had when the transaction that kept it committed (every write
+// raises it; Tx.Versions), and trusted only by a transaction that finds
+// the version just after it, so that no write of another process came
+// between.
 type Dues struct {
-	mu sync.Mutex
-	// from holds unix milliseconds; noneDue: nothing scheduled.
-	from map[store.Partition]int64
+	Versioned bool
+
+	mu   sync.Mutex
+	from map[store.Partition]dueBound
 }
+
+// dueBound is a partition's bound: from holds unix milliseconds (noneDue:
+// nothing scheduled); ver is the version it holds at (Versioned).
+type dueBound struct{ from, ver int64 }
 
 // noneDue is the bound of a partition with no step scheduled.
 const noneDue = math.MaxInt64
@@ -33,32 +45,49 @@ const noneDue = math.MaxInt64
 // maxDues bounds the partitions kept; when full the map starts again empty.
 const maxDues = 4096
 
-// notDue reports whether the bound of p says that nothing is due at now.
-func (d *Dues) notDue(p store.Partition, now int64) bool {
+// notDue reports whether the bound of p says that nothing is due at now,
+// to a transaction that gives p the version ver (Versioned).
+func (d *Dues) notDue(p store.Partition, now, ver int64) bool {
 	d.mu.Lock()
-	from, ok := d.from[p]
+	b, ok := d.from[p]
 	d.mu.Unlock()
-	return ok && now < from
+	if !ok || now >= b.from {
+		return false
+	}
+	return !d.Versioned || ver != 0 && b.ver == ver-1
 }
 
 // lower lowers the bound of p to at (unix milliseconds, > 0).
 func (d *Dues) lower(p store.Partition, at int64) {
 	d.mu.Lock()
-	if from, ok := d.from[p]; ok && at < from {
-		d.from[p] = at
+	if b, ok := d.from[p]; ok && at < b.from {
+		b.from = at
+		d.from[p] = b
 	}
 	d.mu.Unlock()
 }
 
-// keep records bounds read by a transaction about to commit.
-func (d *Dues) keep(bounds []partitionDue) {
+// keep records bounds read by a transaction about to commit, which gives
+// its partitions the versions vers (Versioned). A bound it trusted holds
+// at its version too: its own writes lowered it already.
+func (d *Dues) keep(bounds []partitionDue, vers map[store.Partition]int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.from == nil || len(d.from)+len(bounds) > maxDues {
-		d.from = make(map[store.Partition]int64)
+		d.from = make(map[store.Partition]dueBound)
+	}
+	for p, v := range vers {
+		if b, ok := d.from[p]; ok && b.ver == v-1 {
+			b.ver = v
+			d.from[p] = b
+		}
 	}
 	for _, b := range bounds {
-		d.from[b.p] = b.from
+		v := vers[b.p]
+		if d.Versioned && v == 0 {
+			continue // a partition whose version the transaction does not know
+		}
+		d.from[b.p] = dueBound{b.from, v}
 	}
 }
 
@@ -96,10 +125,10 @@ func (t *Tx) scheduled(p store.Partition, at time.Time) {
 // there were any; the store calls it when fn has succeeded, just before
 // the commit, and Dues.Reset if the commit then fails.
 func (t *Tx) KeepDues() bool {
-	if t.Dues == nil || len(t.learned) == 0 {
+	if t.Dues == nil || len(t.learned) == 0 && len(t.Versions) == 0 {
 		return false
 	}
-	t.Dues.keep(t.learned)
+	t.Dues.keep(t.learned, t.Versions)
 	return true
 }
 
@@ -108,7 +137,7 @@ func (t *Tx) KeepDues() bool {
 // time, which bounds it for the rest of the transaction.
 func (t *Tx) anyDueBounded(ctx context.Context, p store.Partition, now time.Time) (bool, error) {
 	ms := store.UnixMilli(now)
-	if t.Dues.notDue(p, ms) {
+	if t.Dues.notDue(p, ms, t.Versions[p]) {
 		return false, nil
 	}
 	var rNext, aNext int64

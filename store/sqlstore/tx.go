@@ -35,9 +35,12 @@ type Tx struct {
 	Take func(ctx context.Context, p *store.Partition) error
 	// Dues, when set, bounds the due times of the partitions (see Dues):
 	// AnyDue of a partition answers from it when it can.
-	Dues    *Dues
-	learned []partitionDue
-	bound   txStmts
+	Dues *Dues
+	// Versions are the versions the transaction gives the partitions it
+	// locked (postgres), for Dues.
+	Versions map[store.Partition]int64
+	learned  []partitionDue
+	bound    txStmts
 }
 
 // take asks the backend for the partition p (nil: every partition).
