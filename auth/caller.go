@@ -47,7 +47,7 @@ func FromRequest(r *http.Request) Caller {
 	if h == "" {
 		return defaultCaller
 	}
-	cred, err := ParseAuthorization(h)
+	cred, err := parseAuthorization(h, false)
 	if err != nil {
 		return defaultCaller
 	}

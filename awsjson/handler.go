@@ -128,7 +128,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // headerCheck is what a request's headers alone decide, before its body
 // is read: a refusal (err), or the authentication to finish on the body.
 type headerCheck struct {
-	pending *auth.Pending
+	pending auth.Pending
 	err     error
 	// authErr: err is the auth layer's refusal, answered with the body
 	// left unread.
