@@ -5,6 +5,7 @@
 package awsjson
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -279,7 +280,26 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name str
 	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
-	return op.Call(api.WithEndpoint(auth.WithCaller(r.Context(), c), baseURL(r)), h.Service, in)
+	return op.Call(&requestContext{Context: r.Context(), caller: c, r: r}, h.Service, in)
+}
+
+// requestContext is the context of an operation: the request's, plus the
+// caller (auth.CallerFrom) and the base URL (api.Endpoint), in one
+// allocation. The URL is built only when an operation asks for it.
+type requestContext struct {
+	context.Context
+	caller auth.Caller
+	r      *http.Request
+}
+
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case auth.CallerKey:
+		return &c.caller
+	case api.EndpointKey:
+		return baseURL(c.r)
+	}
+	return c.Context.Value(key)
 }
 
 // readBody reads the whole body, refusing one over the limit before

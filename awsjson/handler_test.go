@@ -870,11 +870,13 @@ func TestStatusOf(t *testing.T) {
 // keepingService keeps the image ids it is given, as a store keeps names.
 type keepingService struct {
 	api.Unimplemented
-	ids []*string
+	ids       []*string
+	endpoints []string
 }
 
 func (k *keepingService) DescribeImageAssociations(ctx context.Context, in *api.DescribeImageAssociationsRequest) (*api.DescribeImageAssociationsResult, error) {
 	k.ids = append(k.ids, in.ImageId)
+	k.endpoints = append(k.endpoints, api.Endpoint(ctx))
 	return &api.DescribeImageAssociationsResult{}, nil
 }
 
@@ -899,6 +901,9 @@ func TestInputOutlivesBody(t *testing.T) {
 	for i, id := range svc.ids {
 		if *id != sent[i] {
 			t.Errorf("request %d: the service was given %s, which is now %s", i, sent[i], *id)
+		}
+		if svc.endpoints[i] != "http://example.com" {
+			t.Errorf("request %d: the service saw the endpoint %q, want http://example.com", i, svc.endpoints[i])
 		}
 	}
 }
