@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,7 +131,7 @@ func (vs *Violations) value(path string, v float64, min, max int64) {
 	}
 }
 
-func (vs *Violations) pattern(path, v string, re *regexp.Regexp, pattern string) {
+func (vs *Violations) pattern(path, v string, re *pattern, pattern string) {
 	if !re.MatchString(v) {
 		vs.add(path, v, "Member must satisfy regular expression pattern: "+pattern)
 	}
@@ -148,19 +147,6 @@ func (vs *Violations) enum(path, v string, allowed any) {
 		}
 	}
 	vs.add(path, v, "Member must satisfy enum value set: ["+strings.Join(names, ", ")+"]")
-}
-
-// members reports a list of plain values (or a map's keys or values) once,
-// at the list's path, when any of its n members breaks a constraint.
-func (vs *Violations) members(path string, value any, n int, check func(e *Violations, i int), constraint string) {
-	for i := 0; i < n; i++ {
-		var e Violations
-		check(&e, i)
-		if len(e.List) > 0 {
-			vs.add(path, value, constraint)
-			return
-		}
-	}
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {

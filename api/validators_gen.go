@@ -2,34 +2,46 @@
 
 package api
 
-import (
-	"regexp"
-)
-
 func checkAGAModeForDirectoryEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, AGAModeForDirectoryEnum("").Values())
+	switch v {
+	case "ENABLED_AUTO", "DISABLED":
+	default:
+		vs.enum(path, v, AGAModeForDirectoryEnum("").Values())
+	}
 }
 
 func checkAGAModeForWorkSpaceEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, AGAModeForWorkSpaceEnum("").Values())
+	switch v {
+	case "ENABLED_AUTO", "DISABLED", "INHERITED":
+	default:
+		vs.enum(path, v, AGAModeForWorkSpaceEnum("").Values())
+	}
 }
 
 func checkAGAPreferredProtocolForDirectory(vs *Violations, path string, v string) {
-	vs.enum(path, v, AGAPreferredProtocolForDirectory("").Values())
+	switch v {
+	case "TCP", "NONE":
+	default:
+		vs.enum(path, v, AGAPreferredProtocolForDirectory("").Values())
+	}
 }
 
 func checkAGAPreferredProtocolForWorkSpace(vs *Violations, path string, v string) {
-	vs.enum(path, v, AGAPreferredProtocolForWorkSpace("").Values())
+	switch v {
+	case "TCP", "NONE", "INHERITED":
+	default:
+		vs.enum(path, v, AGAPreferredProtocolForWorkSpace("").Values())
+	}
 }
 
-var patternARN = regexp.MustCompile("^(?:arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1000}[A-Za-z0-9:_/+=,@.\\\\-]{0,23})$")
+var patternARN = newPattern("^(?:arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1000}[A-Za-z0-9:_/+=,@.\\\\-]{0,23})$")
 
 func checkARN(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternARN, "^arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$")
 }
 
 func checkAccessEndpointList(vs *Violations, path string, v []AccessEndpoint) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -38,38 +50,50 @@ func checkAccessEndpointList(vs *Violations, path string, v []AccessEndpoint) {
 }
 
 func checkAccessEndpointType(vs *Violations, path string, v string) {
-	vs.enum(path, v, AccessEndpointType("").Values())
+	switch v {
+	case "STREAMING_WSP":
+	default:
+		vs.enum(path, v, AccessEndpointType("").Values())
+	}
 }
 
 func checkAccessPropertyValue(vs *Violations, path string, v string) {
-	vs.enum(path, v, AccessPropertyValue("").Values())
+	switch v {
+	case "ALLOW", "DENY":
+	default:
+		vs.enum(path, v, AccessPropertyValue("").Values())
+	}
 }
 
 func checkAccountLinkStatusEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, AccountLinkStatusEnum("").Values())
+	switch v {
+	case "LINKED", "LINKING_FAILED", "LINK_NOT_FOUND", "PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT", "REJECTED":
+	default:
+		vs.enum(path, v, AccountLinkStatusEnum("").Values())
+	}
 }
 
-var patternAddInName = regexp.MustCompile("^(?:.*)$")
+var patternAddInName = newPattern("^(?:.*)$")
 
 func checkAddInName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
 	vs.pattern(path, v, patternAddInName, "^.*$")
 }
 
-var patternAddInUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternAddInUrl = newPattern("^(?:(http|https)\\://\\S+)$")
 
 func checkAddInUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 1024)
 	vs.pattern(path, v, patternAddInUrl, "^(http|https)\\://\\S+")
 }
 
-var patternAlphanumericDashUnderscoreNonEmptyString = regexp.MustCompile("^(?:[a-zA-Z0-9\\_\\-]{1,1000})$")
+var patternAlphanumericDashUnderscoreNonEmptyString = newPattern("^(?:[a-zA-Z0-9\\_\\-]{1,1000})$")
 
 func checkAlphanumericDashUnderscoreNonEmptyString(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternAlphanumericDashUnderscoreNonEmptyString, "^[a-zA-Z0-9\\_\\-]{1,1000}$")
 }
 
-var patternAmazonUuid = regexp.MustCompile("^(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})$")
+var patternAmazonUuid = newPattern("^(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})$")
 
 func checkAmazonUuid(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 36, 36)
@@ -77,50 +101,87 @@ func checkAmazonUuid(vs *Violations, path string, v string) {
 }
 
 func checkApplication(vs *Violations, path string, v string) {
-	vs.enum(path, v, Application("").Values())
+	switch v {
+	case "Microsoft_Office_2016", "Microsoft_Office_2019":
+	default:
+		vs.enum(path, v, Application("").Values())
+	}
 }
 
 func checkApplicationAssociatedResourceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, ApplicationAssociatedResourceType("").Values())
+	switch v {
+	case "WORKSPACE", "BUNDLE", "IMAGE":
+	default:
+		vs.enum(path, v, ApplicationAssociatedResourceType("").Values())
+	}
 }
 
 func checkApplicationAssociatedResourceTypeList(vs *Violations, path string, v []ApplicationAssociatedResourceType) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplicationAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [WORKSPACE, BUNDLE, IMAGE]]")
+	for i := range v {
+		var e Violations
+		checkApplicationAssociatedResourceType(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [WORKSPACE, BUNDLE, IMAGE]]")
+			break
+		}
+	}
 }
 
 func checkApplicationList(vs *Violations, path string, v []Application) {
 	vs.length(path, v, len(v), 1, 5)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkApplication(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [Microsoft_Office_2016, Microsoft_Office_2019]]")
+	for i := range v {
+		var e Violations
+		checkApplication(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [Microsoft_Office_2016, Microsoft_Office_2019]]")
+			break
+		}
+	}
 }
 
 func checkApplicationSettingsStatusEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, ApplicationSettingsStatusEnum("").Values())
+	switch v {
+	case "DISABLED", "ENABLED":
+	default:
+		vs.enum(path, v, ApplicationSettingsStatusEnum("").Values())
+	}
 }
 
-var patternAwsAccount = regexp.MustCompile("^(?:\\d{12})$")
+var patternAwsAccount = newPattern("^(?:\\d{12})$")
 
 func checkAwsAccount(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternAwsAccount, "^\\d{12}$")
 }
 
 func checkBundleAssociatedResourceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, BundleAssociatedResourceType("").Values())
+	switch v {
+	case "APPLICATION":
+	default:
+		vs.enum(path, v, BundleAssociatedResourceType("").Values())
+	}
 }
 
 func checkBundleAssociatedResourceTypeList(vs *Violations, path string, v []BundleAssociatedResourceType) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+	for i := range v {
+		var e Violations
+		checkBundleAssociatedResourceType(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+			break
+		}
+	}
 }
 
-var patternBundleId = regexp.MustCompile("^(?:wsb-[0-9a-z]{8,63})$")
+var patternBundleId = newPattern("^(?:wsb-[0-9a-z]{8,63})$")
 
 func checkBundleId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternBundleId, "^wsb-[0-9a-z]{8,63}$")
@@ -128,13 +189,20 @@ func checkBundleId(vs *Violations, path string, v string) {
 
 func checkBundleIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsb-[0-9a-z]{8,63}$]")
+	for i := range v {
+		var e Violations
+		checkBundleId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsb-[0-9a-z]{8,63}$]")
+			break
+		}
+	}
 }
 
-var patternCertificateAuthorityArn = regexp.MustCompile("^(?:arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*)$")
+var patternCertificateAuthorityArn = newPattern("^(?:arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*)$")
 
 func checkCertificateAuthorityArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 5, 200)
@@ -142,49 +210,64 @@ func checkCertificateAuthorityArn(vs *Violations, path string, v string) {
 }
 
 func checkCertificateBasedAuthStatusEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, CertificateBasedAuthStatusEnum("").Values())
+	switch v {
+	case "DISABLED", "ENABLED":
+	default:
+		vs.enum(path, v, CertificateBasedAuthStatusEnum("").Values())
+	}
 }
 
 func checkClientDeviceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, ClientDeviceType("").Values())
+	switch v {
+	case "DeviceTypeWindows", "DeviceTypeOsx", "DeviceTypeAndroid", "DeviceTypeIos", "DeviceTypeLinux", "DeviceTypeWeb":
+	default:
+		vs.enum(path, v, ClientDeviceType("").Values())
+	}
 }
 
 func checkClientDeviceTypeList(vs *Violations, path string, v []ClientDeviceType) {
 	vs.length(path, v, len(v), 1, 6)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkClientDeviceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [DeviceTypeWindows, DeviceTypeOsx, DeviceTypeAndroid, DeviceTypeIos, DeviceTypeLinux, DeviceTypeWeb]]")
+	for i := range v {
+		var e Violations
+		checkClientDeviceType(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [DeviceTypeWindows, DeviceTypeOsx, DeviceTypeAndroid, DeviceTypeIos, DeviceTypeLinux, DeviceTypeWeb]]")
+			break
+		}
+	}
 }
 
-var patternClientEmail = regexp.MustCompile("^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4})$")
+var patternClientEmail = newPattern("^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4})$")
 
 func checkClientEmail(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 6, 64)
 	vs.pattern(path, v, patternClientEmail, "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4}$")
 }
 
-var patternClientLocale = regexp.MustCompile("^(?:[a-z]{2}_[A-Z]{2})$")
+var patternClientLocale = newPattern("^(?:[a-z]{2}_[A-Z]{2})$")
 
 func checkClientLocale(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 5, 5)
 	vs.pattern(path, v, patternClientLocale, "^[a-z]{2}_[A-Z]{2}$")
 }
 
-var patternClientLoginMessage = regexp.MustCompile("^(?:.*)$")
+var patternClientLoginMessage = newPattern("^(?:.*)$")
 
 func checkClientLoginMessage(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 0, 2000)
 	vs.pattern(path, v, patternClientLoginMessage, "^.*$")
 }
 
-var patternClientToken = regexp.MustCompile("^(?:.{1,64})$")
+var patternClientToken = newPattern("^(?:.{1,64})$")
 
 func checkClientToken(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternClientToken, "^.{1,64}$")
 }
 
-var patternClientUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternClientUrl = newPattern("^(?:(http|https)\\://\\S+)$")
 
 func checkClientUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 200)
@@ -192,17 +275,28 @@ func checkClientUrl(vs *Violations, path string, v string) {
 }
 
 func checkCompute(vs *Violations, path string, v string) {
-	vs.enum(path, v, Compute("").Values())
+	switch v {
+	case "VALUE", "STANDARD", "PERFORMANCE", "POWER", "GRAPHICS", "POWERPRO", "GENERALPURPOSE_4XLARGE", "GENERALPURPOSE_8XLARGE", "GRAPHICSPRO", "GRAPHICS_G4DN", "GRAPHICSPRO_G4DN", "GRAPHICS_G6_XLARGE", "GRAPHICS_G6_2XLARGE", "GRAPHICS_G6_4XLARGE", "GRAPHICS_G6_8XLARGE", "GRAPHICS_G6_16XLARGE", "GRAPHICS_GR6_4XLARGE", "GRAPHICS_GR6_8XLARGE", "GRAPHICS_G6F_LARGE", "GRAPHICS_G6F_XLARGE", "GRAPHICS_G6F_2XLARGE", "GRAPHICS_G6F_4XLARGE", "GRAPHICS_GR6F_4XLARGE":
+	default:
+		vs.enum(path, v, Compute("").Values())
+	}
 }
 
 func checkComputeList(vs *Violations, path string, v []Compute) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkCompute(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [VALUE, STANDARD, PERFORMANCE, POWER, GRAPHICS, POWERPRO, GENERALPURPOSE_4XLARGE, GENERALPURPOSE_8XLARGE, GRAPHICSPRO, GRAPHICS_G4DN, GRAPHICSPRO_G4DN, GRAPHICS_G6_XLARGE, GRAPHICS_G6_2XLARGE, GRAPHICS_G6_4XLARGE, GRAPHICS_G6_8XLARGE, GRAPHICS_G6_16XLARGE, GRAPHICS_GR6_4XLARGE, GRAPHICS_GR6_8XLARGE, GRAPHICS_G6F_LARGE, GRAPHICS_G6F_XLARGE, GRAPHICS_G6F_2XLARGE, GRAPHICS_G6F_4XLARGE, GRAPHICS_GR6F_4XLARGE]]")
+	for i := range v {
+		var e Violations
+		checkCompute(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [VALUE, STANDARD, PERFORMANCE, POWER, GRAPHICS, POWERPRO, GENERALPURPOSE_4XLARGE, GENERALPURPOSE_8XLARGE, GRAPHICSPRO, GRAPHICS_G4DN, GRAPHICSPRO_G4DN, GRAPHICS_G6_XLARGE, GRAPHICS_G6_2XLARGE, GRAPHICS_G6_4XLARGE, GRAPHICS_G6_8XLARGE, GRAPHICS_G6_16XLARGE, GRAPHICS_GR6_4XLARGE, GRAPHICS_GR6_8XLARGE, GRAPHICS_G6F_LARGE, GRAPHICS_G6F_XLARGE, GRAPHICS_G6F_2XLARGE, GRAPHICS_G6F_4XLARGE, GRAPHICS_GR6F_4XLARGE]]")
+			break
+		}
+	}
 }
 
-var patternConnectionAliasId = regexp.MustCompile("^(?:wsca-[0-9a-z]{8,63})$")
+var patternConnectionAliasId = newPattern("^(?:wsca-[0-9a-z]{8,63})$")
 
 func checkConnectionAliasId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 13, 68)
@@ -211,13 +305,20 @@ func checkConnectionAliasId(vs *Violations, path string, v string) {
 
 func checkConnectionAliasIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkConnectionAliasId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 13, Member must satisfy regular expression pattern: ^wsca-[0-9a-z]{8,63}$]")
+	for i := range v {
+		var e Violations
+		checkConnectionAliasId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 13, Member must satisfy regular expression pattern: ^wsca-[0-9a-z]{8,63}$]")
+			break
+		}
+	}
 }
 
-var patternConnectionString = regexp.MustCompile("^(?:[.0-9a-zA-Z\\-]{1,255})$")
+var patternConnectionString = newPattern("^(?:[.0-9a-zA-Z\\-]{1,255})$")
 
 func checkConnectionString(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
@@ -225,21 +326,33 @@ func checkConnectionString(vs *Violations, path string, v string) {
 }
 
 func checkCustomImageProtocol(vs *Violations, path string, v string) {
-	vs.enum(path, v, CustomImageProtocol("").Values())
+	switch v {
+	case "PCOIP", "DCV", "BYOP":
+	default:
+		vs.enum(path, v, CustomImageProtocol("").Values())
+	}
 }
 
 func checkDataReplication(vs *Violations, path string, v string) {
-	vs.enum(path, v, DataReplication("").Values())
+	switch v {
+	case "NO_REPLICATION", "PRIMARY_AS_SOURCE":
+	default:
+		vs.enum(path, v, DataReplication("").Values())
+	}
 }
 
-var patternDedicatedTenancyManagementCidrRange = regexp.MustCompile("^(?:(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$)))$")
+var patternDedicatedTenancyManagementCidrRange = newPattern("^(?:(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$)))$")
 
 func checkDedicatedTenancyManagementCidrRange(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternDedicatedTenancyManagementCidrRange, "(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$))$")
 }
 
 func checkDedicatedTenancySupportEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, DedicatedTenancySupportEnum("").Values())
+	switch v {
+	case "ENABLED":
+	default:
+		vs.enum(path, v, DedicatedTenancySupportEnum("").Values())
+	}
 }
 
 func checkDefaultLogo(vs *Violations, path string, v []byte) {
@@ -247,30 +360,52 @@ func checkDefaultLogo(vs *Violations, path string, v []byte) {
 }
 
 func checkDeletableCertificateBasedAuthPropertiesList(vs *Violations, path string, v []DeletableCertificateBasedAuthProperty) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableCertificateBasedAuthProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN]]")
+	for i := range v {
+		var e Violations
+		checkDeletableCertificateBasedAuthProperty(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN]]")
+			break
+		}
+	}
 }
 
 func checkDeletableCertificateBasedAuthProperty(vs *Violations, path string, v string) {
-	vs.enum(path, v, DeletableCertificateBasedAuthProperty("").Values())
+	switch v {
+	case "CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN":
+	default:
+		vs.enum(path, v, DeletableCertificateBasedAuthProperty("").Values())
+	}
 }
 
 func checkDeletableSamlPropertiesList(vs *Violations, path string, v []DeletableSamlProperty) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkDeletableSamlProperty(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [SAML_PROPERTIES_USER_ACCESS_URL, SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME]]")
+	for i := range v {
+		var e Violations
+		checkDeletableSamlProperty(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [SAML_PROPERTIES_USER_ACCESS_URL, SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME]]")
+			break
+		}
+	}
 }
 
 func checkDeletableSamlProperty(vs *Violations, path string, v string) {
-	vs.enum(path, v, DeletableSamlProperty("").Values())
+	switch v {
+	case "SAML_PROPERTIES_USER_ACCESS_URL", "SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME":
+	default:
+		vs.enum(path, v, DeletableSamlProperty("").Values())
+	}
 }
 
 func checkDescribeWorkspaceDirectoriesFilterList(vs *Violations, path string, v []DescribeWorkspaceDirectoriesFilter) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -279,10 +414,14 @@ func checkDescribeWorkspaceDirectoriesFilterList(vs *Violations, path string, v 
 }
 
 func checkDescribeWorkspaceDirectoriesFilterName(vs *Violations, path string, v string) {
-	vs.enum(path, v, DescribeWorkspaceDirectoriesFilterName("").Values())
+	switch v {
+	case "USER_IDENTITY_TYPE", "WORKSPACE_TYPE":
+	default:
+		vs.enum(path, v, DescribeWorkspaceDirectoriesFilterName("").Values())
+	}
 }
 
-var patternDescribeWorkspaceDirectoriesFilterValue = regexp.MustCompile("^(?:[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64})$")
+var patternDescribeWorkspaceDirectoriesFilterValue = newPattern("^(?:[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64})$")
 
 func checkDescribeWorkspaceDirectoriesFilterValue(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternDescribeWorkspaceDirectoriesFilterValue, "^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$")
@@ -290,21 +429,36 @@ func checkDescribeWorkspaceDirectoriesFilterValue(vs *Violations, path string, v
 
 func checkDescribeWorkspaceDirectoriesFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspaceDirectoriesFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$]")
+	for i := range v {
+		var e Violations
+		checkDescribeWorkspaceDirectoriesFilterValue(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$]")
+			break
+		}
+	}
 }
 
 func checkDescribeWorkspacesPoolsFilterName(vs *Violations, path string, v string) {
-	vs.enum(path, v, DescribeWorkspacesPoolsFilterName("").Values())
+	switch v {
+	case "PoolName":
+	default:
+		vs.enum(path, v, DescribeWorkspacesPoolsFilterName("").Values())
+	}
 }
 
 func checkDescribeWorkspacesPoolsFilterOperator(vs *Violations, path string, v string) {
-	vs.enum(path, v, DescribeWorkspacesPoolsFilterOperator("").Values())
+	switch v {
+	case "EQUALS", "NOTEQUALS", "CONTAINS", "NOTCONTAINS":
+	default:
+		vs.enum(path, v, DescribeWorkspacesPoolsFilterOperator("").Values())
+	}
 }
 
-var patternDescribeWorkspacesPoolsFilterValue = regexp.MustCompile("^(?:[A-Za-z0-9][A-Za-z0-9_.-]+)$")
+var patternDescribeWorkspacesPoolsFilterValue = newPattern("^(?:[A-Za-z0-9][A-Za-z0-9_.-]+)$")
 
 func checkDescribeWorkspacesPoolsFilterValue(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 128)
@@ -313,15 +467,22 @@ func checkDescribeWorkspacesPoolsFilterValue(vs *Violations, path string, v stri
 
 func checkDescribeWorkspacesPoolsFilterValues(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkDescribeWorkspacesPoolsFilterValue(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^[A-Za-z0-9][A-Za-z0-9_.-]+$]")
+	for i := range v {
+		var e Violations
+		checkDescribeWorkspacesPoolsFilterValue(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^[A-Za-z0-9][A-Za-z0-9_.-]+$]")
+			break
+		}
+	}
 }
 
 func checkDescribeWorkspacesPoolsFilters(vs *Violations, path string, v []DescribeWorkspacesPoolsFilter) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -333,7 +494,7 @@ func checkDesiredUserSessions(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 0, noLimit)
 }
 
-var patternDirectoryId = regexp.MustCompile("^(?:(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$))$")
+var patternDirectoryId = newPattern("^(?:(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$))$")
 
 func checkDirectoryId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 10, 65)
@@ -342,29 +503,36 @@ func checkDirectoryId(vs *Violations, path string, v string) {
 
 func checkDirectoryIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkDirectoryId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 65, Member must have length greater than or equal to 10, Member must satisfy regular expression pattern: ^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)]")
+	for i := range v {
+		var e Violations
+		checkDirectoryId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length less than or equal to 65, Member must have length greater than or equal to 10, Member must satisfy regular expression pattern: ^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)]")
+			break
+		}
+	}
 }
 
 func checkDisconnectTimeoutInSeconds(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 60, 36000)
 }
 
-var patternDomainName = regexp.MustCompile("^(?:([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+)$")
+var patternDomainName = newPattern("^(?:([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+)$")
 
 func checkDomainName(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternDomainName, "^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$")
 }
 
-var patternEc2ImageId = regexp.MustCompile("^(?:ami\\-([a-f0-9]{8}|[a-f0-9]{17}))$")
+var patternEc2ImageId = newPattern("^(?:ami\\-([a-f0-9]{8}|[a-f0-9]{17}))$")
 
 func checkEc2ImageId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternEc2ImageId, "^ami\\-([a-f0-9]{8}|[a-f0-9]{17})$")
 }
 
-var patternEc2ImportTaskId = regexp.MustCompile("^(?:import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17}))$")
+var patternEc2ImportTaskId = newPattern("^(?:import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17}))$")
 
 func checkEc2ImportTaskId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 19, 28)
@@ -372,7 +540,11 @@ func checkEc2ImportTaskId(vs *Violations, path string, v string) {
 }
 
 func checkEndpointEncryptionMode(vs *Violations, path string, v string) {
-	vs.enum(path, v, EndpointEncryptionMode("").Values())
+	switch v {
+	case "STANDARD_TLS", "FIPS_VALIDATED":
+	default:
+		vs.enum(path, v, EndpointEncryptionMode("").Values())
+	}
 }
 
 func checkIdleDisconnectTimeoutInSeconds(vs *Violations, path string, v int32) {
@@ -380,17 +552,28 @@ func checkIdleDisconnectTimeoutInSeconds(vs *Violations, path string, v int32) {
 }
 
 func checkImageAssociatedResourceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, ImageAssociatedResourceType("").Values())
+	switch v {
+	case "APPLICATION":
+	default:
+		vs.enum(path, v, ImageAssociatedResourceType("").Values())
+	}
 }
 
 func checkImageAssociatedResourceTypeList(vs *Violations, path string, v []ImageAssociatedResourceType) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkImageAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+	for i := range v {
+		var e Violations
+		checkImageAssociatedResourceType(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+			break
+		}
+	}
 }
 
-var patternImageBuildVersionArn = regexp.MustCompile("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+)))$")
+var patternImageBuildVersionArn = newPattern("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+)))$")
 
 func checkImageBuildVersionArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 2048)
@@ -398,14 +581,22 @@ func checkImageBuildVersionArn(vs *Violations, path string, v string) {
 }
 
 func checkImageComputeType(vs *Violations, path string, v string) {
-	vs.enum(path, v, ImageComputeType("").Values())
+	switch v {
+	case "BASE", "GRAPHICS_G4DN", "GRAPHICS_G6":
+	default:
+		vs.enum(path, v, ImageComputeType("").Values())
+	}
 }
 
 func checkImageType(vs *Violations, path string, v string) {
-	vs.enum(path, v, ImageType("").Values())
+	switch v {
+	case "OWNED", "SHARED":
+	default:
+		vs.enum(path, v, ImageType("").Values())
+	}
 }
 
-var patternInfrastructureConfigurationArn = regexp.MustCompile("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+)$")
+var patternInfrastructureConfigurationArn = newPattern("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+)$")
 
 func checkInfrastructureConfigurationArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 2048)
@@ -413,14 +604,25 @@ func checkInfrastructureConfigurationArn(vs *Violations, path string, v string) 
 }
 
 func checkInternetFallbackProtocol(vs *Violations, path string, v string) {
-	vs.enum(path, v, InternetFallbackProtocol("").Values())
+	switch v {
+	case "PCOIP":
+	default:
+		vs.enum(path, v, InternetFallbackProtocol("").Values())
+	}
 }
 
 func checkInternetFallbackProtocolList(vs *Violations, path string, v []InternetFallbackProtocol) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkInternetFallbackProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP]]")
+	for i := range v {
+		var e Violations
+		checkInternetFallbackProtocol(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP]]")
+			break
+		}
+	}
 }
 
 func checkIos2XLogo(vs *Violations, path string, v []byte) {
@@ -435,32 +637,39 @@ func checkIosLogo(vs *Violations, path string, v []byte) {
 	vs.length(path, v, len(v), 1, 447000)
 }
 
-var patternIpGroupId = regexp.MustCompile("^(?:wsipg-[0-9a-z]{8,63})$")
+var patternIpGroupId = newPattern("^(?:wsipg-[0-9a-z]{8,63})$")
 
 func checkIpGroupId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternIpGroupId, "wsipg-[0-9a-z]{8,63}$")
 }
 
 func checkIpGroupIdList(vs *Violations, path string, v []string) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkIpGroupId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsipg-[0-9a-z]{8,63}$]")
+	for i := range v {
+		var e Violations
+		checkIpGroupId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsipg-[0-9a-z]{8,63}$]")
+			break
+		}
+	}
 }
 
 func checkIpRevokedRuleList(vs *Violations, path string, v []string) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 }
 
 func checkIpRuleList(vs *Violations, path string, v []IpRuleItem) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 }
 
-var patternIpv6Address = regexp.MustCompile("^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$")
+var patternIpv6Address = newPattern("^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$")
 
 func checkIpv6Address(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternIpv6Address, "^(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4}$")
@@ -474,30 +683,55 @@ func checkLimit50(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 1, 50)
 }
 
-var patternLinkId = regexp.MustCompile("^(?:link-.{8,24})$")
+var patternLinkId = newPattern("^(?:link-.{8,24})$")
 
 func checkLinkId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternLinkId, "^link-.{8,24}$")
 }
 
 func checkLinkStatusFilterList(vs *Violations, path string, v []AccountLinkStatusEnum) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkAccountLinkStatusEnum(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [LINKED, LINKING_FAILED, LINK_NOT_FOUND, PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT, REJECTED]]")
+	for i := range v {
+		var e Violations
+		checkAccountLinkStatusEnum(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [LINKED, LINKING_FAILED, LINK_NOT_FOUND, PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT, REJECTED]]")
+			break
+		}
+	}
 }
 
 func checkLogUploadEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, LogUploadEnum("").Values())
+	switch v {
+	case "ENABLED", "DISABLED":
+	default:
+		vs.enum(path, v, LogUploadEnum("").Values())
+	}
 }
 
 func checkLoginMessage(vs *Violations, path string, v map[string]string) {
 	keys := sortedKeys(v)
-	vs.members(path, v, len(keys), func(e *Violations, i int) { checkClientLocale(e, "", keys[i]) }, "Map keys must satisfy constraint: [Member must have length less than or equal to 5, Member must have length greater than or equal to 5, Member must satisfy regular expression pattern: ^[a-z]{2}_[A-Z]{2}$]")
-	vs.members(path, v, len(keys), func(e *Violations, i int) { checkClientLoginMessage(e, "", v[keys[i]]) }, "Map value must satisfy constraint: [Member must have length less than or equal to 2000, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ^.*$]")
+	for i := range keys {
+		var e Violations
+		checkClientLocale(&e, "", keys[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Map keys must satisfy constraint: [Member must have length less than or equal to 5, Member must have length greater than or equal to 5, Member must satisfy regular expression pattern: ^[a-z]{2}_[A-Z]{2}$]")
+			break
+		}
+	}
+	for i := range keys {
+		var e Violations
+		checkClientLoginMessage(&e, "", v[keys[i]])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Map value must satisfy constraint: [Member must have length less than or equal to 2000, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ^.*$]")
+			break
+		}
+	}
 }
 
-var patternManagementCidrRangeConstraint = regexp.MustCompile("^(?:(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9])))$")
+var patternManagementCidrRangeConstraint = newPattern("^(?:(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9])))$")
 
 func checkManagementCidrRangeConstraint(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternManagementCidrRangeConstraint, "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9]))$")
@@ -515,7 +749,7 @@ func checkMaximumLength(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 0, noLimit)
 }
 
-var patternMicrosoftEntraConfigTenantId = regexp.MustCompile("^(?:[a-zA-Z0-9-]{1,100})$")
+var patternMicrosoftEntraConfigTenantId = newPattern("^(?:[a-zA-Z0-9-]{1,100})$")
 
 func checkMicrosoftEntraConfigTenantId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternMicrosoftEntraConfigTenantId, "^[a-zA-Z0-9-]{1,100}$")
@@ -526,18 +760,33 @@ func checkNonEmptyString(vs *Violations, path string, v string) {
 }
 
 func checkOSVersion(vs *Violations, path string, v string) {
-	vs.enum(path, v, OSVersion("").Values())
+	switch v {
+	case "Windows_10", "Windows_11":
+	default:
+		vs.enum(path, v, OSVersion("").Values())
+	}
 }
 
 func checkOperatingSystemName(vs *Violations, path string, v string) {
-	vs.enum(path, v, OperatingSystemName("").Values())
+	switch v {
+	case "AMAZON_LINUX_2", "UBUNTU_18_04", "UBUNTU_20_04", "UBUNTU_22_04", "UNKNOWN", "WINDOWS_10", "WINDOWS_11", "WINDOWS_7", "WINDOWS_SERVER_2016", "WINDOWS_SERVER_2019", "WINDOWS_SERVER_2022", "WINDOWS_SERVER_2025", "RHEL_8", "ROCKY_8":
+	default:
+		vs.enum(path, v, OperatingSystemName("").Values())
+	}
 }
 
 func checkOperatingSystemNameList(vs *Violations, path string, v []OperatingSystemName) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkOperatingSystemName(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [AMAZON_LINUX_2, UBUNTU_18_04, UBUNTU_20_04, UBUNTU_22_04, UNKNOWN, WINDOWS_10, WINDOWS_11, WINDOWS_7, WINDOWS_SERVER_2016, WINDOWS_SERVER_2019, WINDOWS_SERVER_2022, WINDOWS_SERVER_2025, RHEL_8, ROCKY_8]]")
+	for i := range v {
+		var e Violations
+		checkOperatingSystemName(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [AMAZON_LINUX_2, UBUNTU_18_04, UBUNTU_20_04, UBUNTU_22_04, UNKNOWN, WINDOWS_10, WINDOWS_11, WINDOWS_7, WINDOWS_SERVER_2016, WINDOWS_SERVER_2019, WINDOWS_SERVER_2022, WINDOWS_SERVER_2025, RHEL_8, ROCKY_8]]")
+			break
+		}
+	}
 }
 
 func checkPaginationToken(vs *Violations, path string, v string) {
@@ -545,27 +794,46 @@ func checkPaginationToken(vs *Violations, path string, v string) {
 }
 
 func checkPlatform(vs *Violations, path string, v string) {
-	vs.enum(path, v, Platform("").Values())
+	switch v {
+	case "WINDOWS":
+	default:
+		vs.enum(path, v, Platform("").Values())
+	}
 }
 
 func checkPoolsRunningMode(vs *Violations, path string, v string) {
-	vs.enum(path, v, PoolsRunningMode("").Values())
+	switch v {
+	case "AUTO_STOP", "ALWAYS_ON":
+	default:
+		vs.enum(path, v, PoolsRunningMode("").Values())
+	}
 }
 
 func checkProtocol(vs *Violations, path string, v string) {
-	vs.enum(path, v, Protocol("").Values())
+	switch v {
+	case "PCOIP", "WSP":
+	default:
+		vs.enum(path, v, Protocol("").Values())
+	}
 }
 
 func checkProtocolList(vs *Violations, path string, v []Protocol) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkProtocol(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP, WSP]]")
+	for i := range v {
+		var e Violations
+		checkProtocol(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [PCOIP, WSP]]")
+			break
+		}
+	}
 }
 
 func checkRebootWorkspaceRequests(vs *Violations, path string, v []RebootRequest) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -575,7 +843,7 @@ func checkRebootWorkspaceRequests(vs *Violations, path string, v []RebootRequest
 
 func checkRebuildWorkspaceRequests(vs *Violations, path string, v []RebuildRequest) {
 	vs.length(path, v, len(v), 1, 1)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -584,10 +852,14 @@ func checkRebuildWorkspaceRequests(vs *Violations, path string, v []RebuildReque
 }
 
 func checkReconnectEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, ReconnectEnum("").Values())
+	switch v {
+	case "ENABLED", "DISABLED":
+	default:
+		vs.enum(path, v, ReconnectEnum("").Values())
+	}
 }
 
-var patternRegion = regexp.MustCompile("^(?:[-0-9a-z]{1,31})$")
+var patternRegion = newPattern("^(?:[-0-9a-z]{1,31})$")
 
 func checkRegion(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 31)
@@ -596,41 +868,56 @@ func checkRegion(vs *Violations, path string, v string) {
 
 func checkResourceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
+	for i := range v {
+		var e Violations
+		checkNonEmptyString(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
+			break
+		}
+	}
 }
 
 func checkRunningMode(vs *Violations, path string, v string) {
-	vs.enum(path, v, RunningMode("").Values())
+	switch v {
+	case "AUTO_STOP", "ALWAYS_ON", "MANUAL":
+	default:
+		vs.enum(path, v, RunningMode("").Values())
+	}
 }
 
 func checkSamlStatusEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, SamlStatusEnum("").Values())
+	switch v {
+	case "DISABLED", "ENABLED", "ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK":
+	default:
+		vs.enum(path, v, SamlStatusEnum("").Values())
+	}
 }
 
-var patternSamlUserAccessUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternSamlUserAccessUrl = newPattern("^(?:(http|https)\\://\\S+)$")
 
 func checkSamlUserAccessUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 8, 200)
 	vs.pattern(path, v, patternSamlUserAccessUrl, "^(http|https)\\://\\S+$")
 }
 
-var patternSecretsManagerArn = regexp.MustCompile("^(?:arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519})$")
+var patternSecretsManagerArn = newPattern("^(?:arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519})$")
 
 func checkSecretsManagerArn(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternSecretsManagerArn, "^arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519}$")
 }
 
-var patternSecurityGroupId = regexp.MustCompile("^(?:(sg-([0-9a-f]{8}|[0-9a-f]{17})))$")
+var patternSecurityGroupId = newPattern("^(?:(sg-([0-9a-f]{8}|[0-9a-f]{17})))$")
 
 func checkSecurityGroupId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 11, 20)
 	vs.pattern(path, v, patternSecurityGroupId, "^(sg-([0-9a-f]{8}|[0-9a-f]{17}))$")
 }
 
-var patternSettingsGroup = regexp.MustCompile("^(?:[A-Za-z0-9_./()!*'-]+)$")
+var patternSettingsGroup = newPattern("^(?:[A-Za-z0-9_./()!*'-]+)$")
 
 func checkSettingsGroup(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), noLimit, 100)
@@ -638,7 +925,7 @@ func checkSettingsGroup(vs *Violations, path string, v string) {
 }
 
 func checkStandbyWorkspacesList(vs *Violations, path string, v []StandbyWorkspace) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -648,7 +935,7 @@ func checkStandbyWorkspacesList(vs *Violations, path string, v []StandbyWorkspac
 
 func checkStartWorkspaceRequests(vs *Violations, path string, v []StartRequest) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -658,7 +945,7 @@ func checkStartWorkspaceRequests(vs *Violations, path string, v []StartRequest) 
 
 func checkStopWorkspaceRequests(vs *Violations, path string, v []StopRequest) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -667,16 +954,24 @@ func checkStopWorkspaceRequests(vs *Violations, path string, v []StopRequest) {
 }
 
 func checkStorageConnectorStatusEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, StorageConnectorStatusEnum("").Values())
+	switch v {
+	case "ENABLED", "DISABLED":
+	default:
+		vs.enum(path, v, StorageConnectorStatusEnum("").Values())
+	}
 }
 
 func checkStorageConnectorTypeEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, StorageConnectorTypeEnum("").Values())
+	switch v {
+	case "HOME_FOLDER":
+	default:
+		vs.enum(path, v, StorageConnectorTypeEnum("").Values())
+	}
 }
 
 func checkStorageConnectors(vs *Violations, path string, v []StorageConnector) {
 	vs.length(path, v, len(v), 1, noLimit)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -685,10 +980,14 @@ func checkStorageConnectors(vs *Violations, path string, v []StorageConnector) {
 }
 
 func checkStreamingExperiencePreferredProtocolEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, StreamingExperiencePreferredProtocolEnum("").Values())
+	switch v {
+	case "TCP", "UDP":
+	default:
+		vs.enum(path, v, StreamingExperiencePreferredProtocolEnum("").Values())
+	}
 }
 
-var patternSubnetId = regexp.MustCompile("^(?:(subnet-([0-9a-f]{8}|[0-9a-f]{17})))$")
+var patternSubnetId = newPattern("^(?:(subnet-([0-9a-f]{8}|[0-9a-f]{17})))$")
 
 func checkSubnetId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 15, 24)
@@ -697,10 +996,17 @@ func checkSubnetId(vs *Violations, path string, v string) {
 
 func checkSubnetIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), noLimit, 2)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkSubnetId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 24, Member must have length greater than or equal to 15, Member must satisfy regular expression pattern: ^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$]")
+	for i := range v {
+		var e Violations
+		checkSubnetId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length less than or equal to 24, Member must have length greater than or equal to 15, Member must satisfy regular expression pattern: ^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$]")
+			break
+		}
+	}
 }
 
 func checkTagKey(vs *Violations, path string, v string) {
@@ -708,14 +1014,21 @@ func checkTagKey(vs *Violations, path string, v string) {
 }
 
 func checkTagKeyList(vs *Violations, path string, v []string) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkNonEmptyString(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
+	for i := range v {
+		var e Violations
+		checkNonEmptyString(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must have length greater than or equal to 1]")
+			break
+		}
+	}
 }
 
 func checkTagList(vs *Violations, path string, v []Tag) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -728,16 +1041,24 @@ func checkTagValue(vs *Violations, path string, v string) {
 }
 
 func checkTargetWorkspaceState(vs *Violations, path string, v string) {
-	vs.enum(path, v, TargetWorkspaceState("").Values())
+	switch v {
+	case "AVAILABLE", "ADMIN_MAINTENANCE":
+	default:
+		vs.enum(path, v, TargetWorkspaceState("").Values())
+	}
 }
 
 func checkTenancy(vs *Violations, path string, v string) {
-	vs.enum(path, v, Tenancy("").Values())
+	switch v {
+	case "DEDICATED", "SHARED":
+	default:
+		vs.enum(path, v, Tenancy("").Values())
+	}
 }
 
 func checkTerminateWorkspaceRequests(vs *Violations, path string, v []TerminateRequest) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -745,7 +1066,7 @@ func checkTerminateWorkspaceRequests(vs *Violations, path string, v []TerminateR
 	}
 }
 
-var patternUpdateDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternUpdateDescription = newPattern("^(?:[a-zA-Z0-9_./() -]+)$")
 
 func checkUpdateDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
@@ -753,7 +1074,11 @@ func checkUpdateDescription(vs *Violations, path string, v string) {
 }
 
 func checkUserIdentityType(vs *Violations, path string, v string) {
-	vs.enum(path, v, UserIdentityType("").Values())
+	switch v {
+	case "CUSTOMER_MANAGED", "AWS_DIRECTORY_SERVICE", "AWS_IAM_IDENTITY_CENTER":
+	default:
+		vs.enum(path, v, UserIdentityType("").Values())
+	}
 }
 
 func checkUserName(vs *Violations, path string, v string) {
@@ -761,16 +1086,24 @@ func checkUserName(vs *Violations, path string, v string) {
 }
 
 func checkUserSettingActionEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, UserSettingActionEnum("").Values())
+	switch v {
+	case "CLIPBOARD_COPY_FROM_LOCAL_DEVICE", "CLIPBOARD_COPY_TO_LOCAL_DEVICE", "PRINTING_TO_LOCAL_DEVICE", "SMART_CARD":
+	default:
+		vs.enum(path, v, UserSettingActionEnum("").Values())
+	}
 }
 
 func checkUserSettingPermissionEnum(vs *Violations, path string, v string) {
-	vs.enum(path, v, UserSettingPermissionEnum("").Values())
+	switch v {
+	case "ENABLED", "DISABLED":
+	default:
+		vs.enum(path, v, UserSettingPermissionEnum("").Values())
+	}
 }
 
 func checkUserSettings(vs *Violations, path string, v []UserSetting) {
 	vs.length(path, v, len(v), 1, noLimit)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -778,7 +1111,7 @@ func checkUserSettings(vs *Violations, path string, v []UserSetting) {
 	}
 }
 
-var patternWorkSpaceApplicationId = regexp.MustCompile("^(?:wsa-[0-9a-z]{8,63})$")
+var patternWorkSpaceApplicationId = newPattern("^(?:wsa-[0-9a-z]{8,63})$")
 
 func checkWorkSpaceApplicationId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkSpaceApplicationId, "^wsa-[0-9a-z]{8,63}$")
@@ -786,54 +1119,76 @@ func checkWorkSpaceApplicationId(vs *Violations, path string, v string) {
 
 func checkWorkSpaceApplicationIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceApplicationId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsa-[0-9a-z]{8,63}$]")
+	for i := range v {
+		var e Violations
+		checkWorkSpaceApplicationId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsa-[0-9a-z]{8,63}$]")
+			break
+		}
+	}
 }
 
 func checkWorkSpaceApplicationLicenseType(vs *Violations, path string, v string) {
-	vs.enum(path, v, WorkSpaceApplicationLicenseType("").Values())
+	switch v {
+	case "LICENSED", "UNLICENSED":
+	default:
+		vs.enum(path, v, WorkSpaceApplicationLicenseType("").Values())
+	}
 }
 
-var patternWorkSpaceApplicationOwner = regexp.MustCompile("^(?:\\d{12}|AMAZON)$")
+var patternWorkSpaceApplicationOwner = newPattern("^(?:\\d{12}|AMAZON)$")
 
 func checkWorkSpaceApplicationOwner(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkSpaceApplicationOwner, "^\\d{12}|AMAZON$")
 }
 
 func checkWorkSpaceAssociatedResourceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, WorkSpaceAssociatedResourceType("").Values())
+	switch v {
+	case "APPLICATION":
+	default:
+		vs.enum(path, v, WorkSpaceAssociatedResourceType("").Values())
+	}
 }
 
 func checkWorkSpaceAssociatedResourceTypeList(vs *Violations, path string, v []WorkSpaceAssociatedResourceType) {
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+	for i := range v {
+		var e Violations
+		checkWorkSpaceAssociatedResourceType(&e, "", string(v[i]))
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
+			break
+		}
+	}
 }
 
-var patternWorkspaceBundleDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternWorkspaceBundleDescription = newPattern("^(?:[a-zA-Z0-9_./() -]+)$")
 
 func checkWorkspaceBundleDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
 	vs.pattern(path, v, patternWorkspaceBundleDescription, "^[a-zA-Z0-9_./() -]+$")
 }
 
-var patternWorkspaceBundleName = regexp.MustCompile("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
+var patternWorkspaceBundleName = newPattern("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
 
 func checkWorkspaceBundleName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
 	vs.pattern(path, v, patternWorkspaceBundleName, "^[a-zA-Z0-9_./()\\\\-]+$")
 }
 
-var patternWorkspaceDirectoryDescription = regexp.MustCompile("^(?:([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255})$")
+var patternWorkspaceDirectoryDescription = newPattern("^(?:([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255})$")
 
 func checkWorkspaceDirectoryDescription(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspaceDirectoryDescription, "^([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255}$")
 }
 
-var patternWorkspaceDirectoryName = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64})$")
+var patternWorkspaceDirectoryName = newPattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64})$")
 
 func checkWorkspaceDirectoryName(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspaceDirectoryName, "^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$")
@@ -841,13 +1196,20 @@ func checkWorkspaceDirectoryName(vs *Violations, path string, v string) {
 
 func checkWorkspaceDirectoryNameList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceDirectoryName(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$]")
+	for i := range v {
+		var e Violations
+		checkWorkspaceDirectoryName(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$]")
+			break
+		}
+	}
 }
 
-var patternWorkspaceId = regexp.MustCompile("^(?:ws-[0-9a-z]{8,63})$")
+var patternWorkspaceId = newPattern("^(?:ws-[0-9a-z]{8,63})$")
 
 func checkWorkspaceId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspaceId, "^ws-[0-9a-z]{8,63}$")
@@ -855,20 +1217,27 @@ func checkWorkspaceId(vs *Violations, path string, v string) {
 
 func checkWorkspaceIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^ws-[0-9a-z]{8,63}$]")
+	for i := range v {
+		var e Violations
+		checkWorkspaceId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^ws-[0-9a-z]{8,63}$]")
+			break
+		}
+	}
 }
 
-var patternWorkspaceImageDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternWorkspaceImageDescription = newPattern("^(?:[a-zA-Z0-9_./() -]+)$")
 
 func checkWorkspaceImageDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 256)
 	vs.pattern(path, v, patternWorkspaceImageDescription, "^[a-zA-Z0-9_./() -]+$")
 }
 
-var patternWorkspaceImageId = regexp.MustCompile("^(?:wsi-[0-9a-z]{9,63})$")
+var patternWorkspaceImageId = newPattern("^(?:wsi-[0-9a-z]{9,63})$")
 
 func checkWorkspaceImageId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspaceImageId, "wsi-[0-9a-z]{9,63}$")
@@ -876,24 +1245,35 @@ func checkWorkspaceImageId(vs *Violations, path string, v string) {
 
 func checkWorkspaceImageIdList(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceImageId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsi-[0-9a-z]{9,63}$]")
+	for i := range v {
+		var e Violations
+		checkWorkspaceImageId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: wsi-[0-9a-z]{9,63}$]")
+			break
+		}
+	}
 }
 
 func checkWorkspaceImageIngestionProcess(vs *Violations, path string, v string) {
-	vs.enum(path, v, WorkspaceImageIngestionProcess("").Values())
+	switch v {
+	case "BYOL_REGULAR", "BYOL_GRAPHICS", "BYOL_GRAPHICSPRO", "BYOL_GRAPHICS_G4DN", "BYOL_REGULAR_WSP", "BYOL_GRAPHICS_G4DN_WSP", "BYOL_REGULAR_BYOP", "BYOL_GRAPHICS_G4DN_BYOP":
+	default:
+		vs.enum(path, v, WorkspaceImageIngestionProcess("").Values())
+	}
 }
 
-var patternWorkspaceImageName = regexp.MustCompile("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
+var patternWorkspaceImageName = newPattern("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
 
 func checkWorkspaceImageName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
 	vs.pattern(path, v, patternWorkspaceImageName, "^[a-zA-Z0-9_./()\\\\-]+$")
 }
 
-var patternWorkspaceName = regexp.MustCompile("^(?:[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63})$")
+var patternWorkspaceName = newPattern("^(?:[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63})$")
 
 func checkWorkspaceName(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspaceName, "^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$")
@@ -901,7 +1281,7 @@ func checkWorkspaceName(vs *Violations, path string, v string) {
 
 func checkWorkspaceRequestList(vs *Violations, path string, v []WorkspaceRequest) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
 	for i := range v {
@@ -910,10 +1290,14 @@ func checkWorkspaceRequestList(vs *Violations, path string, v []WorkspaceRequest
 }
 
 func checkWorkspaceType(vs *Violations, path string, v string) {
-	vs.enum(path, v, WorkspaceType("").Values())
+	switch v {
+	case "PERSONAL", "POOLS":
+	default:
+		vs.enum(path, v, WorkspaceType("").Values())
+	}
 }
 
-var patternWorkspacesPoolId = regexp.MustCompile("^(?:wspool-[0-9a-z]{9})$")
+var patternWorkspacesPoolId = newPattern("^(?:wspool-[0-9a-z]{9})$")
 
 func checkWorkspacesPoolId(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspacesPoolId, "^wspool-[0-9a-z]{9}$")
@@ -921,13 +1305,20 @@ func checkWorkspacesPoolId(vs *Violations, path string, v string) {
 
 func checkWorkspacesPoolIds(vs *Violations, path string, v []string) {
 	vs.length(path, v, len(v), 1, 25)
-	if vs.nullMembers(path, v) {
+	if len(vs.nulls) > 0 && vs.nullMembers(path, v) {
 		return
 	}
-	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspacesPoolId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wspool-[0-9a-z]{9}$]")
+	for i := range v {
+		var e Violations
+		checkWorkspacesPoolId(&e, "", v[i])
+		if len(e.List) > 0 {
+			vs.add(path, v, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wspool-[0-9a-z]{9}$]")
+			break
+		}
+	}
 }
 
-var patternWorkspacesPoolName = regexp.MustCompile("^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
+var patternWorkspacesPoolName = newPattern("^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
 
 func checkWorkspacesPoolName(vs *Violations, path string, v string) {
 	vs.pattern(path, v, patternWorkspacesPoolName, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -48,30 +48,36 @@ type Pending struct {
 // does not parse, and in strict mode one badly dated, of an unknown key or
 // that leaves unsigned a header that decides what it does, is refused
 // without waiting for a body it may be trickling. Refusals are *Error.
-func (a *Authenticator) CheckHeaders(r *http.Request) (*Pending, error) {
+//
+// The Pending is a value: a request's check costs no allocation.
+func (a *Authenticator) CheckHeaders(r *http.Request) (Pending, error) {
 	mode := Accept
 	if a != nil && a.Mode != "" {
 		mode = a.Mode
 	}
 	if mode == Off {
-		return &Pending{caller: FromRequest(r)}, nil
+		return Pending{caller: FromRequest(r)}, nil
 	}
-	h := r.Header.Get("Authorization")
+	var h string
+	if v := r.Header["Authorization"]; len(v) > 0 {
+		h = v[0]
+	}
 	if h == "" {
-		return nil, missingToken()
+		return Pending{}, missingToken()
 	}
-	cred, err := ParseAuthorization(h)
+	// Accept mode reads the access key and region only.
+	cred, err := parseAuthorization(h, mode != Accept)
 	if err != nil {
-		return nil, incompleteSignature("%s", err.Error())
+		return Pending{}, incompleteSignature("%s", err.Error())
 	}
 	if mode == Accept {
-		return &Pending{caller: Caller{AccessKey: cred.AccessKey, Account: AccountFor(cred.AccessKey), Region: cred.Region}}, nil
+		return Pending{caller: Caller{AccessKey: cred.AccessKey, Account: AccountFor(cred.AccessKey), Region: cred.Region}}, nil
 	}
 	key, at, err := a.verifyHeaders(r, h, cred)
 	if err != nil {
-		return nil, err
+		return Pending{}, err
 	}
-	return &Pending{a: a, header: h, cred: cred, key: key, at: at}, nil
+	return Pending{a: a, header: h, cred: cred, key: key, at: at}, nil
 }
 
 // Finish checks what needs the body (strict mode's signature) and returns

@@ -47,7 +47,7 @@ func FromRequest(r *http.Request) Caller {
 	if h == "" {
 		return defaultCaller
 	}
-	cred, err := ParseAuthorization(h)
+	cred, err := parseAuthorization(h, false)
 	if err != nil {
 		return defaultCaller
 	}
@@ -60,6 +60,12 @@ func FromRequest(r *http.Request) Caller {
 
 type callerKey struct{}
 
+// CallerKey is the context key of the caller: a context that carries the
+// caller itself (the protocol handler's, one allocation per request for
+// all it carries) answers it with a Caller or a *Caller, which CallerFrom
+// reads alike and no one may change.
+var CallerKey any = callerKey{}
+
 // WithCaller returns a context carrying c.
 func WithCaller(ctx context.Context, c Caller) context.Context {
 	return context.WithValue(ctx, callerKey{}, c)
@@ -68,8 +74,11 @@ func WithCaller(ctx context.Context, c Caller) context.Context {
 // CallerFrom returns the Caller stored by WithCaller, or the default caller
 // so code paths without middleware (tests, background jobs) still get a partition.
 func CallerFrom(ctx context.Context) Caller {
-	if c, ok := ctx.Value(callerKey{}).(Caller); ok {
+	switch c := ctx.Value(callerKey{}).(type) {
+	case Caller:
 		return c
+	case *Caller:
+		return *c
 	}
 	return defaultCaller
 }

@@ -33,6 +33,13 @@ func parseErr(format string, args ...any) error {
 // ParseAuthorization parses an "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." header value.
 // It returns a *ParseError on malformed input.
 func ParseAuthorization(header string) (Credential, error) {
+	return parseAuthorization(header, true)
+}
+
+// parseAuthorization is ParseAuthorization; without splitSigned it checks
+// SignedHeaders but leaves Credential.SignedHeaders nil, which accept mode
+// does not read: the header is parsed without allocating.
+func parseAuthorization(header string, splitSigned bool) (Credential, error) {
 	var c Credential
 	if len(header) > maxHeaderLen {
 		return c, parseErr("Authorization header is too long: %d bytes exceeds the limit of %d.", len(header), maxHeaderLen)
@@ -74,18 +81,25 @@ func ParseAuthorization(header string) (Credential, error) {
 	}
 
 	// Report every missing component at once, as AWS does.
-	var missing []string
-	for _, m := range []struct{ name, val string }{{"Credential", cred}, {"Signature", sig}, {"SignedHeaders", signed}} {
-		if m.val == "" {
-			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", m.name))
+	if cred == "" || sig == "" || signed == "" {
+		var missing []string
+		for _, m := range []struct{ name, val string }{{"Credential", cred}, {"Signature", sig}, {"SignedHeaders", signed}} {
+			if m.val == "" {
+				missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", m.name))
+			}
 		}
-	}
-	if len(missing) > 0 {
 		return c, parseErr("%s Authorization=%s", strings.Join(missing, " "), header)
 	}
 
-	scope := strings.Split(cred, "/")
-	if len(scope) != 5 {
+	var scope [5]string
+	n := 0
+	for part := range strings.SplitSeq(cred, "/") {
+		if n < len(scope) {
+			scope[n] = part
+		}
+		n++
+	}
+	if n != 5 {
 		return c, parseErr("Credential should be scoped to a valid region, and service and terminator: '%s' is not of the form <key>/<date>/<region>/<service>/aws4_request.", cred)
 	}
 	if scope[4] != "aws4_request" {
@@ -97,11 +111,14 @@ func ParseAuthorization(header string) (Credential, error) {
 	if !validRegion(scope[2]) {
 		return c, parseErr("Credential should be scoped to a valid region, not '%s'.", scope[2])
 	}
-	headers := strings.Split(signed, ";")
-	for _, h := range headers {
+	for h := range strings.SplitSeq(signed, ";") {
 		if h == "" {
 			return c, parseErr("SignedHeaders must be a semicolon separated list of header names, not '%s'.", signed)
 		}
+	}
+	var headers []string
+	if splitSigned {
+		headers = strings.Split(signed, ";")
 	}
 
 	c = Credential{

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -47,7 +48,7 @@ func (l *AccessLog) appendLine(b []byte, t time.Time, op string, status int, cod
 	t = t.Round(0)
 	if l.json {
 		b = append(b, `{"time":"`...)
-		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = appendRFC3339Nano(b, t)
 		b = append(b, `","level":"INFO","msg":"request","operation":"`...)
 		b = appendJSONString(b, op)
 		b = append(b, `","status":`...)
@@ -79,18 +80,111 @@ func (l *AccessLog) appendLine(b []byte, t time.Time, op string, status int, cod
 	b = append(b, " request_id="...)
 	b = appendTextString(b, reqID)
 	b = append(b, " duration="...)
-	b = append(b, d.String()...)
+	b = appendDuration(b, d)
 	return append(b, '\n')
 }
 
 // appendRFC3339Millis is slog's text time: RFC 3339 with exactly three
 // digits of milliseconds.
 func appendRFC3339Millis(b []byte, t time.Time) []byte {
-	const prefixLen = len("2006-01-02T15:04:05.000")
-	n := len(b)
-	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b[:n+prefixLen], b[n+prefixLen+1:]...) // drop the 4th digit
+	st := stampOf(t)
+	b = append(b, st.prefix...)
+	ms := t.Nanosecond() / 1e6
+	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(b, st.zone...)
+}
+
+// appendRFC3339Nano is t.AppendFormat(b, time.RFC3339Nano): the fraction
+// without its trailing zeros, none when it is zero.
+func appendRFC3339Nano(b []byte, t time.Time) []byte {
+	st := stampOf(t)
+	b = append(b, st.prefix...)
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i > 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, st.zone...)
+}
+
+// stamp is the formatted second of a time and its zone: every line of a
+// second shares it, so that formatting a time costs no calendar
+// arithmetic.
+type stamp struct {
+	sec    int64
+	loc    *time.Location
+	prefix string // 2006-01-02T15:04:05
+	zone   string // Z07:00
+}
+
+var lastStamp atomic.Pointer[stamp]
+
+func stampOf(t time.Time) *stamp {
+	sec, loc := t.Unix(), t.Location()
+	if st := lastStamp.Load(); st != nil && st.sec == sec && st.loc == loc {
+		return st
+	}
+	st := &stamp{sec: sec, loc: loc, prefix: t.Format("2006-01-02T15:04:05"), zone: t.Format("Z07:00")}
+	lastStamp.Store(st)
+	return st
+}
+
+// appendDuration is d.String() appended, without its allocation for a
+// duration under a second (time's own algorithm); others use String.
+func appendDuration(b []byte, d time.Duration) []byte {
+	if d <= 0 || d >= time.Second {
+		return append(b, d.String()...)
+	}
+	var buf [32]byte
+	w := len(buf) - 1
+	buf[w] = 's'
+	u := uint64(d)
+	var prec int
+	switch {
+	case u < uint64(time.Microsecond):
+		w--
+		buf[w] = 'n'
+	case u < uint64(time.Millisecond):
+		prec = 3
+		w -= 2
+		copy(buf[w:], "µ")
+	default:
+		prec = 6
+		w--
+		buf[w] = 'm'
+	}
+	// The fraction, trailing zeros omitted up to and including the point.
+	print := false
+	for range prec {
+		digit := u % 10
+		print = print || digit != 0
+		if print {
+			w--
+			buf[w] = byte(digit) + '0'
+		}
+		u /= 10
+	}
+	if print {
+		w--
+		buf[w] = '.'
+	}
+	if u == 0 {
+		w--
+		buf[w] = '0'
+	}
+	for ; u > 0; u /= 10 {
+		w--
+		buf[w] = byte(u%10) + '0'
+	}
+	return append(b, buf[w:]...)
 }
 
 // jsonSafe reports whether an ASCII byte stands for itself inside a JSON

@@ -118,3 +118,30 @@ func BenchmarkAccessLogSlogText(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestAccessLogTimesAndDurations: the hand-formatted times and durations
+// are those of time's own formatting, over the cases where they differ.
+func TestAccessLogTimesAndDurations(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("x", 5*3600+30*60), time.FixedZone("y", -7*3600), time.Local}
+	base := time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC)
+	for _, loc := range zones {
+		for _, ns := range []int{0, 1, 999, 1000, 120000000, 123456789, 999999999, 100000000, 500} {
+			for _, off := range []time.Duration{0, time.Second, 24 * time.Hour} {
+				tm := base.Add(off).Add(time.Duration(ns)).In(loc)
+				if got, want := string(appendRFC3339Nano(nil, tm)), tm.Format(time.RFC3339Nano); got != want {
+					t.Errorf("appendRFC3339Nano(%v) = %s, want %s", tm, got, want)
+				}
+				want := tm.Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z07:00")
+				if got := string(appendRFC3339Millis(nil, tm)); got != want {
+					t.Errorf("appendRFC3339Millis(%v) = %s, want %s", tm, got, want)
+				}
+			}
+		}
+	}
+	for _, d := range []time.Duration{0, 1, 9, 10, 999, 1000, 1001, 1500, 10000, 999999, 1000000, 1000001,
+		1200000, 250 * time.Millisecond, 999999999, time.Second, 1500 * time.Millisecond, 2 * time.Hour, -1, -1500} {
+		if got, want := string(appendDuration(nil, d)), d.String(); got != want {
+			t.Errorf("appendDuration(%d) = %s, want %s", d, got, want)
+		}
+	}
+}

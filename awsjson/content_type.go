@@ -11,7 +11,8 @@ import (
 // type as an unknown operation (see docs/behaviour.md); wslocal does the
 // same, in the JSON envelope and with a message that says what to send.
 func checkContentType(v string) error {
-	if v == "" {
+	// What SDKs send is taken as is, without parsing.
+	if v == "" || v == ContentType || v == "application/json" {
 		return nil
 	}
 	mt, _, err := mime.ParseMediaType(v)

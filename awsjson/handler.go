@@ -5,6 +5,7 @@
 package awsjson
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +14,9 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -126,7 +129,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // headerCheck is what a request's headers alone decide, before its body
 // is read: a refusal (err), or the authentication to finish on the body.
 type headerCheck struct {
-	pending *auth.Pending
+	pending auth.Pending
 	err     error
 	// authErr: err is the auth layer's refusal, answered with the body
 	// left unread.
@@ -141,7 +144,7 @@ func (h *Handler) checkHeaders(r *http.Request) headerCheck {
 	if r.Method != http.MethodPost {
 		return headerCheck{err: unknownOperation(fmt.Sprintf("%s is not supported: send POST with an X-Amz-Target header.", r.Method))}
 	}
-	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+	if err := checkContentType(header(r, "Content-Type")); err != nil {
 		return headerCheck{err: err}
 	}
 	pending, err := h.Auth.CheckHeaders(r)
@@ -155,16 +158,26 @@ func (h *Handler) checkHeaders(r *http.Request) headerCheck {
 func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc headerCheck) {
 	start := time.Now()
 	reqID := newRequestID()
-	w.Header().Set("x-amzn-RequestId", reqID)
+	// The header values of the answer share one allocation; the keys are
+	// in canonical form, as Header.Set would write them, without its
+	// canonicalization per call.
+	vals := new([2]string)
+	vals[0] = reqID
+	hdr := w.Header()
+	hdr["X-Amzn-Requestid"] = vals[0:1:1]
 	op, status, code := "", http.StatusOK, ""
 	// caller is known once the request is authenticated; a refused
 	// request is logged and recorded without an account.
 	var caller auth.Caller
+	// buf holds the body once read; it goes back to its pool once the
+	// answer is written.
+	var buf *[]byte
 	defer func() {
 		if p := recover(); p != nil {
 			h.logger().Error("panic in handler", "operation", op, "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
 			status, code = h.writeError(w, internalFailure())
 		}
+		putBody(buf)
 		latency := time.Since(start)
 		// What the client chose is kept bounded: a 60 KB X-Amz-Target
 		// must not become 60 KB of every log line and request log entry.
@@ -183,8 +196,9 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 				Status: status, Latency: latency, ErrorCode: code})
 		}
 	}()
-	op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), api.TargetPrefix+".")
-	out, err := h.serve(w, r, op, hc, &caller)
+	target := header(r, "X-Amz-Target")
+	op = strings.TrimPrefix(target, api.TargetPrefix+".")
+	out, err := h.serve(w, r, target, op, hc, &caller, &buf)
 	if err != nil {
 		status, code = h.writeError(w, err)
 		return
@@ -199,17 +213,30 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 		status, code = h.writeError(w, internalFailure())
 		return
 	}
-	w.Header().Set("Content-Type", ContentType)
-	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	vals[1] = strconv.Itoa(len(body))
+	hdr["Content-Type"] = contentTypeValue
+	hdr["Content-Length"] = vals[1:2:2]
 	_, _ = w.Write(body)
+}
+
+// contentTypeValue is the Content-Type of every answer, shared: net/http
+// only reads it, and Header.Set or Add would replace or copy it.
+var contentTypeValue = []string{ContentType}
+
+// header is r.Header.Get for a key in canonical form, without
+// canonicalizing it again.
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // serve answers a refusal of the request's framing (hc, checked before
 // the body is read), reads the body once, authenticates it, then decodes,
 // validates and calls the operation named by the target. It sets *caller
 // as soon as it is known, for the access log.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, hc headerCheck, caller *auth.Caller) (any, error) {
-	target := r.Header.Get("X-Amz-Target")
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name string, hc headerCheck, caller *auth.Caller, buf **[]byte) (any, error) {
 	// What the headers decide is decided before the body is read: a
 	// request refused here costs no wait for a body a client may trickle.
 	if hc.err != nil {
@@ -219,10 +246,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, hc 
 		}
 		return nil, hc.err
 	}
-	body, err := h.readBody(w, r, name)
+	bp, err := h.readBody(w, r, name)
 	if err != nil {
 		return nil, err
 	}
+	*buf = bp
+	body := *bp
 	c, err := hc.pending.Finish(r, body)
 	if err != nil {
 		return nil, fromAuth(err)
@@ -251,13 +280,35 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string, hc 
 	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
-	return op.Call(api.WithEndpoint(auth.WithCaller(r.Context(), c), baseURL(r)), h.Service, in)
+	return op.Call(&requestContext{Context: r.Context(), caller: c, r: r}, h.Service, in)
+}
+
+// requestContext is the context of an operation: the request's, plus the
+// caller (auth.CallerFrom) and the base URL (api.Endpoint), in one
+// allocation. The URL is built only when an operation asks for it.
+type requestContext struct {
+	context.Context
+	caller auth.Caller
+	r      *http.Request
+}
+
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case auth.CallerKey:
+		return &c.caller
+	case api.EndpointKey:
+		return baseURL(c.r)
+	}
+	return c.Context.Value(key)
 }
 
 // readBody reads the whole body, refusing one over the limit before
 // reading it when Content-Length announces it, and otherwise as soon as the
-// limit is passed, so an oversized upload costs at most the limit.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, op string) ([]byte, error) {
+// limit is passed, so an oversized upload costs at most the limit. A body
+// of announced length is read into a pooled buffer, which serveChecked
+// returns once the answer is written: nothing may keep the body, or a
+// slice of it, past its request (decoding copies what it keeps).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, op string) (*[]byte, error) {
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
@@ -271,6 +322,15 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, op string) ([
 	if r.ContentLength > limit {
 		return nil, tooLarge()
 	}
+	if n := r.ContentLength; n >= 0 {
+		// net/http's body ends after Content-Length bytes: exactly n are read.
+		bp := getBody(int(n))
+		if _, err := io.ReadFull(r.Body, *bp); err != nil {
+			putBody(bp)
+			return nil, serializationError("The request body could not be read.")
+		}
+		return bp, nil
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	switch {
@@ -279,7 +339,33 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, op string) ([
 	case err != nil:
 		return nil, serializationError("The request body could not be read.")
 	}
-	return body, nil
+	return &body, nil
+}
+
+// bodyBufs are buffers for request bodies of up to maxPooledBody bytes.
+var bodyBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBody = 64 << 10
+
+// getBody returns a buffer of n bytes, pooled when n is small.
+func getBody(n int) *[]byte {
+	if n > maxPooledBody {
+		b := make([]byte, n)
+		return &b
+	}
+	bp := bodyBufs.Get().(*[]byte)
+	if cap(*bp) < n {
+		*bp = make([]byte, n, max(n, 1024))
+	}
+	*bp = (*bp)[:n]
+	return bp
+}
+
+// putBody returns a buffer of getBody to the pool; nil does nothing.
+func putBody(bp *[]byte) {
+	if bp != nil && cap(*bp) <= maxPooledBody {
+		bodyBufs.Put(bp)
+	}
 }
 
 // largeBodies are the operations whose requests may be larger than the

@@ -866,3 +866,44 @@ func TestStatusOf(t *testing.T) {
 		}
 	}
 }
+
+// keepingService keeps the image ids it is given, as a store keeps names.
+type keepingService struct {
+	api.Unimplemented
+	ids       []*string
+	endpoints []string
+}
+
+func (k *keepingService) DescribeImageAssociations(ctx context.Context, in *api.DescribeImageAssociationsRequest) (*api.DescribeImageAssociationsResult, error) {
+	k.ids = append(k.ids, in.ImageId)
+	k.endpoints = append(k.endpoints, api.Endpoint(ctx))
+	return &api.DescribeImageAssociationsResult{}, nil
+}
+
+// TestInputOutlivesBody: request bodies are read into reused buffers, so
+// what an operation is given must not share a body's bytes: an id kept
+// from one request stays what it was once later bodies are read.
+func TestInputOutlivesBody(t *testing.T) {
+	svc := &keepingService{}
+	h := &Handler{Service: svc, Auth: authOff}
+	var sent []string
+	for i := range 50 {
+		id := fmt.Sprintf("wsi-%09d", i)
+		sent = append(sent, id)
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(describe(id)))
+		r.Header.Set("X-Amz-Target", target+"DescribeImageAssociations")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", id, w.Code, w.Body)
+		}
+	}
+	for i, id := range svc.ids {
+		if *id != sent[i] {
+			t.Errorf("request %d: the service was given %s, which is now %s", i, sent[i], *id)
+		}
+		if svc.endpoints[i] != "http://example.com" {
+			t.Errorf("request %d: the service saw the endpoint %q, want http://example.com", i, svc.endpoints[i])
+		}
+	}
+}

@@ -18,7 +18,7 @@ const RequestLogSize = 1000
 // overwritten, so it never grows.
 type RequestLog struct {
 	mu      sync.Mutex
-	entries []RequestEntry
+	entries []logged
 	next    int // where the next entry goes
 	full    bool
 }
@@ -35,24 +35,31 @@ type RequestEntry struct {
 	ErrorCode string  `json:"errorCode"`
 }
 
+// logged is an entry as kept: its time is formatted when listed, not
+// for every request.
+type logged struct {
+	time time.Time
+	e    RequestEntry
+}
+
 // NewRequestLog returns a log keeping the last size requests (RequestLogSize when size <= 0).
 func NewRequestLog(size int) *RequestLog {
 	if size <= 0 {
 		size = RequestLogSize
 	}
-	return &RequestLog{entries: make([]RequestEntry, size)}
+	return &RequestLog{entries: make([]logged, size)}
 }
 
 // Record adds a request; it is an awsjson.Handler Recorder.
 func (l *RequestLog) Record(r awsjson.Record) {
 	// Whatever a Recorder passes, an entry keeps a bounded part of each
 	// field a client chose: the log's memory and its answer stay small.
-	e := RequestEntry{Time: r.Time.UTC().Format(time.RFC3339Nano), RequestID: awsjson.ClipLogged(r.RequestID), Operation: awsjson.ClipLogged(r.Operation),
+	e := RequestEntry{RequestID: awsjson.ClipLogged(r.RequestID), Operation: awsjson.ClipLogged(r.Operation),
 		Account: awsjson.ClipLogged(r.Account), Region: awsjson.ClipLogged(r.Region), Status: r.Status,
 		LatencyMs: float64(r.Latency.Microseconds()) / 1000, ErrorCode: awsjson.ClipLogged(r.ErrorCode)}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries[l.next] = e
+	l.entries[l.next] = logged{r.Time, e}
 	l.next = (l.next + 1) % len(l.entries)
 	if l.next == 0 {
 		l.full = true
@@ -70,7 +77,10 @@ func (l *RequestLog) Latest(n int) []RequestEntry {
 	n = min(n, have)
 	out := make([]RequestEntry, 0, n)
 	for i := 1; i <= n; i++ {
-		out = append(out, l.entries[(l.next-i+len(l.entries))%len(l.entries)])
+		le := &l.entries[(l.next-i+len(l.entries))%len(l.entries)]
+		e := le.e
+		e.Time = le.time.UTC().Format(time.RFC3339Nano)
+		out = append(out, e)
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +26,19 @@ type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series are the counters and histograms of each operation label,
+	// looked up once: WithLabelValues hashes its labels and formats the
+	// status on every call.
+	series sync.Map // string -> *opSeries
+}
+
+// opSeries are one operation's series: its histogram and its counter of
+// each status seen.
+type opSeries struct {
+	duration prometheus.Observer
+	ok       atomic.Pointer[prometheus.Counter] // status 200, by far the most common
+	mu       sync.Mutex
+	byStatus map[int]prometheus.Counter
 }
 
 // New returns the metrics of a server whose state is in st.
@@ -59,8 +74,40 @@ func operationLabel(op string) string {
 // Record counts a request; it is an awsjson.Handler Recorder.
 func (m *Metrics) Record(r awsjson.Record) {
 	op := operationLabel(r.Operation)
-	m.requests.WithLabelValues(op, strconv.Itoa(r.Status)).Inc()
-	m.duration.WithLabelValues(op).Observe(r.Latency.Seconds())
+	s := m.seriesOf(op)
+	var c prometheus.Counter
+	if r.Status == http.StatusOK {
+		// Created at the first 200, so that an operation that has only
+		// failed shows no 200 series. Two first requests may both create
+		// it: WithLabelValues gives both the same counter.
+		p := s.ok.Load()
+		if p == nil {
+			c := m.requests.WithLabelValues(op, "200")
+			p = &c
+			s.ok.Store(p)
+		}
+		c = *p
+	} else {
+		s.mu.Lock()
+		if c = s.byStatus[r.Status]; c == nil {
+			c = m.requests.WithLabelValues(op, strconv.Itoa(r.Status))
+			if s.byStatus == nil {
+				s.byStatus = map[int]prometheus.Counter{}
+			}
+			s.byStatus[r.Status] = c
+		}
+		s.mu.Unlock()
+	}
+	c.Inc()
+	s.duration.Observe(r.Latency.Seconds())
+}
+
+func (m *Metrics) seriesOf(op string) *opSeries {
+	if v, ok := m.series.Load(op); ok {
+		return v.(*opSeries)
+	}
+	v, _ := m.series.LoadOrStore(op, &opSeries{duration: m.duration.WithLabelValues(op)})
+	return v.(*opSeries)
 }
 
 // Handler serves the metrics in the Prometheus text format.

@@ -123,3 +123,75 @@ func post(b *testing.B, client *http.Client, url, op, body string) (int, []byte)
 	}
 	return res.StatusCode, out
 }
+
+// BenchmarkDescribeImageAssociationsHandler calls the server's handler
+// directly, without a connection or a client: its allocations are the
+// server's own per request (routing, protocol, auth, service, store, log,
+// request log and metrics), net/http's reading and writing left out.
+func BenchmarkDescribeImageAssociationsHandler(b *testing.B) {
+	ctx := context.Background()
+	srv, err := server.New(ctx, server.Config{Store: "sqlite:" + b.TempDir() + "/state.db", Clock: "manual",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AccessLog: awsjson.NewAccessLog(io.Discard, false)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if err := srv.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
+	call := func(op, body string) (int, []byte) {
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "WorkspacesService."+op)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("Authorization", benchAuthorization)
+		rec := httptest.NewRecorder()
+		srv.Handler.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	status, body := call("ImportWorkspaceImage", `{"Ec2ImageId":"ami-12345678","IngestionProcess":"BYOL_REGULAR","ImageName":"bench",`+
+		`"ImageDescription":"bench","Applications":["Microsoft_Office_2019"]}`)
+	var imported struct{ ImageId string }
+	if err := json.Unmarshal(body, &imported); status != http.StatusOK || err != nil || imported.ImageId == "" {
+		b.Fatalf("ImportWorkspaceImage answered %d %s (%v)", status, body, err)
+	}
+	if _, err := srv.Clock.Advance(time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Service.Sweep(ctx); err != nil {
+		b.Fatal(err)
+	}
+	in := `{"ImageId":"` + imported.ImageId + `","AssociatedResourceTypes":["APPLICATION"]}`
+	if status, body := call("DescribeImageAssociations", in); status != http.StatusOK || !strings.Contains(string(body), `"COMPLETED"`) {
+		b.Fatalf("DescribeImageAssociations answered %d %s", status, body)
+	}
+
+	// One request and one writer, reset each time, so that what is
+	// counted is the server's.
+	rd := strings.NewReader(in)
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/", rd)
+	req.Header.Set("X-Amz-Target", "WorkspacesService.DescribeImageAssociations")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("Authorization", benchAuthorization)
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		rd.Reset(in)
+		clear(w.h)
+		w.status = 0
+		srv.Handler.ServeHTTP(w, req)
+		if w.status != 0 && w.status != http.StatusOK {
+			b.Fatalf("DescribeImageAssociations answered %d", w.status)
+		}
+	}
+}
+
+// discardWriter is an http.ResponseWriter that keeps only the status.
+type discardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(status int)      { w.status = status }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }

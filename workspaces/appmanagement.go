@@ -222,7 +222,7 @@ func (s *Service) DescribeWorkspaceAssociations(ctx context.Context, in *api.Des
 	}
 	p := partition(ctx)
 	// Nothing due: one statement.
-	if v, err := s.viewResource(ctx, p, kindWorkspace, *in.WorkspaceId, assocWorkspace); err != nil || v != nil {
+	if v, ok, err := s.viewResource(ctx, p, kindWorkspace, *in.WorkspaceId, assocWorkspace); err != nil || ok {
 		if err != nil {
 			return nil, err
 		}

@@ -22,7 +22,7 @@ func (s *Service) DescribeImageAssociations(ctx context.Context, in *api.Describ
 	}
 	p := partition(ctx)
 	// The caller's own image, with nothing due: one statement.
-	if v, err := s.viewResource(ctx, p, kindImage, *in.ImageId, assocImage); err != nil || v != nil {
+	if v, ok, err := s.viewResource(ctx, p, kindImage, *in.ImageId, assocImage); err != nil || ok {
 		if err != nil {
 			return nil, err
 		}
@@ -63,15 +63,21 @@ func (s *Service) imageAssociations(r *store.Resource, assocs []store.Associatio
 		return nil, notSupported("UnsupportedOperatingSystem",
 			"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
 	}
+	// The members the answer points to are allocated together: one
+	// image id for all, one array of times, one of application ids.
 	out := &api.DescribeImageAssociationsResult{Associations: make([]api.ImageResourceAssociation, 0, len(assocs))}
+	imageID := api.String(r.ID)
+	times := make([]api.Time, 2*len(assocs))
+	apps := make([]string, len(assocs))
 	for i := range assocs {
 		a := &assocs[i]
+		times[2*i], times[2*i+1], apps[i] = api.Time(a.Created), api.Time(a.Updated), a.ApplicationID
 		out.Associations = append(out.Associations, api.ImageResourceAssociation{
-			AssociatedResourceId:   api.String(a.ApplicationID),
+			AssociatedResourceId:   &apps[i],
 			AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
-			Created:                api.TimeOf(a.Created),
-			LastUpdatedTime:        api.TimeOf(a.Updated),
-			ImageId:                api.String(r.ID),
+			Created:                &times[2*i],
+			LastUpdatedTime:        &times[2*i+1],
+			ImageId:                imageID,
 			State:                  api.AssociationState(a.State),
 			StateReason:            stateReason(a),
 		})

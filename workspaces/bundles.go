@@ -414,7 +414,7 @@ func (s *Service) DescribeBundleAssociations(ctx context.Context, in *api.Descri
 	p := partition(ctx)
 	// The caller's own bundle, with nothing due: one statement.
 	if _, public := publicBundle(*in.BundleId); !public {
-		if v, err := s.viewResource(ctx, p, kindBundle, *in.BundleId, assocBundle); err != nil || v != nil {
+		if v, ok, err := s.viewResource(ctx, p, kindBundle, *in.BundleId, assocBundle); err != nil || ok {
 			if err != nil {
 				return nil, err
 			}

@@ -2,6 +2,7 @@ package workspaces
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/wslocal/wslocal/api"
 )
@@ -41,6 +42,17 @@ func invalidState(format string, args ...any) error {
 func distinct[T ~string](member string, vals []T) error {
 	if vals != nil && len(vals) == 0 {
 		return invalidParameter("%s must contain at least one value.", member)
+	}
+	// A short list (an enum's few values, a page of ids) is checked by
+	// comparing each value with those before it, which costs less than a
+	// map per request; a long one with a map, so that it costs linear time.
+	if len(vals) <= 32 {
+		for i, v := range vals {
+			if slices.Contains(vals[:i], v) {
+				return invalidParameter("%s contains the value %s more than once.", member, v)
+			}
+		}
+		return nil
 	}
 	seen := map[T]bool{}
 	for _, v := range vals {

@@ -125,19 +125,20 @@ func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.
 
 // viewResource reads the resource (kind, id) of p with its associations of
 // assocType in one statement, when the store can (store.ResourceViewer)
-// and no lifecycle step is due in p. It returns nil, for the caller to take
-// the general path (view), when the store cannot, a step is due, or p has
-// no such resource (it may be shared with p, or missing).
-func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id, assocType string) (*store.ResourceView, error) {
+// and no lifecycle step is due in p. It returns ok false, for the caller to
+// take the general path (view), when the store cannot, a step is due, or p
+// has no such resource (it may be shared with p, or missing). The view is
+// a value: returning a pointer to it cost an allocation per request.
+func (s *Service) viewResource(ctx context.Context, p store.Partition, kind, id, assocType string) (v store.ResourceView, ok bool, err error) {
 	viewer, ok := s.store.(store.ResourceViewer)
 	if !ok {
-		return nil, nil
+		return v, false, nil
 	}
-	v, err := viewer.ViewResource(ctx, p, kind, id, assocType, s.clock.Now())
+	v, err = viewer.ViewResource(ctx, p, kind, id, assocType, s.clock.Now())
 	if err != nil || v.Due || v.Resource == nil {
-		return nil, err
+		return v, false, err
 	}
-	return &v, nil
+	return v, true, nil
 }
 
 // update runs fn in a write transaction of p after applying the lifecycle

@@ -356,11 +356,18 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 	switch s.Type {
 	case "string":
 		if s.Pattern != nil {
-			fmt.Fprintf(b, "\nvar pattern%s = regexp.MustCompile(%q)\n", exported(name), wholePattern(*s.Pattern))
+			fmt.Fprintf(b, "\nvar pattern%s = newPattern(%q)\n", exported(name), wholePattern(*s.Pattern))
 		}
 		fmt.Fprintf(b, "\nfunc %s(vs *Violations, path string, v string) {\n", fn)
 		if len(s.Enum) > 0 {
-			fmt.Fprintf(b, "\tvs.enum(path, v, %s(\"\").Values())\n", exported(name))
+			// A switch decides; the list of values is built only to
+			// report a value that is not one of them.
+			quoted := make([]string, len(s.Enum))
+			for i, v := range s.Enum {
+				quoted[i] = strconv.Quote(v)
+			}
+			fmt.Fprintf(b, "\tswitch v {\n\tcase %s:\n\tdefault:\n\t\tvs.enum(path, v, %s(\"\").Values())\n\t}\n",
+				strings.Join(quoted, ", "), exported(name))
 		}
 		if s.Min != nil || s.Max != nil {
 			fmt.Fprintf(b, "\tvs.length(path, v, stringLength(v), %s, %s)\n", int64Lit(s.Min), int64Lit(s.Max))
@@ -382,15 +389,16 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 		}
 		// A list with a null member is reported once, at the list's path,
 		// as AWS's validation framework does; its members are not checked.
-		b.WriteString("\tif vs.nullMembers(path, v) {\n\t\treturn\n\t}\n")
+		// The list is boxed for nullMembers only when the request had
+		// null list members at all.
+		b.WriteString("\tif len(vs.nulls) > 0 && vs.nullMembers(path, v) {\n\t\treturn\n\t}\n")
 		if elem := s.Member.Shape; g.hasChecks(elem) {
 			if g.m.Shapes[elem].Type == "structure" {
 				fmt.Fprintf(b, "\tfor i := range v {\n\t\tv[i].validate(vs, elemPath(path, i))\n\t}\n")
 			} else {
 				// AWS reports a list of plain values once, at the list's
 				// path, naming every constraint of its members.
-				fmt.Fprintf(b, "\tvs.members(path, v, len(v), func(e *Violations, i int) { %s }, %q)\n",
-					g.elemCheck(elem, "v[i]", `""`, "e"), "Member must satisfy constraint: ["+g.constraints(elem)+"]")
+				writeMembers(b, "v", g.elemCheck(elem, "v[i]", `""`, "&e"), "Member must satisfy constraint: ["+g.constraints(elem)+"]")
 			}
 		}
 		b.WriteString("}\n")
@@ -406,17 +414,24 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 			b.WriteString("\tkeys := sortedKeys(v)\n")
 		}
 		if g.hasChecks(s.Key.Shape) {
-			fmt.Fprintf(b, "\tvs.members(path, v, len(keys), func(e *Violations, i int) { %s }, %q)\n",
-				g.elemCheck(s.Key.Shape, "keys[i]", `""`, "e"), "Map keys must satisfy constraint: ["+g.constraints(s.Key.Shape)+"]")
+			writeMembers(b, "keys", g.elemCheck(s.Key.Shape, "keys[i]", `""`, "&e"), "Map keys must satisfy constraint: ["+g.constraints(s.Key.Shape)+"]")
 		}
 		if g.hasChecks(s.Value.Shape) {
-			fmt.Fprintf(b, "\tvs.members(path, v, len(keys), func(e *Violations, i int) { %s }, %q)\n",
-				g.elemCheck(s.Value.Shape, "v[keys[i]]", `""`, "e"), "Map value must satisfy constraint: ["+g.constraints(s.Value.Shape)+"]")
+			writeMembers(b, "keys", g.elemCheck(s.Value.Shape, "v[keys[i]]", `""`, "&e"), "Map value must satisfy constraint: ["+g.constraints(s.Value.Shape)+"]")
 		}
 		b.WriteString("}\n")
 	default:
 		fmt.Fprintf(b, "\nfunc %s(vs *Violations, path string, v %s) {}\n", fn, g.goType(name, true))
 	}
+}
+
+// writeMembers writes the check of a list of plain values (or a map's
+// keys or values), reported once at the list's path when any member breaks
+// a constraint. Each member is checked into a Violations of its own, on
+// the stack: a valid list costs no allocation.
+func writeMembers(b *bytes.Buffer, over, check, constraint string) {
+	fmt.Fprintf(b, "\tfor i := range %s {\n\t\tvar e Violations\n\t\t%s\n\t\tif len(e.List) > 0 {\n\t\t\tvs.add(path, v, %q)\n\t\t\tbreak\n\t\t}\n\t}\n",
+		over, check, constraint)
 }
 
 // elemCheck validates a present list element or map entry into vs.
