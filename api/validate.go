@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -132,8 +133,24 @@ func (vs *Violations) value(path string, v float64, min, max int64) {
 	}
 }
 
-func (vs *Violations) pattern(path, v string, re *regexp.Regexp, pattern string) {
-	if !re.MatchString(v) {
+// lazyPattern is a validator's regular expression, compiled when a value
+// first needs it. Compiling all of them at start took most of wslocal's
+// start-up (6 ms, 3.5 MB allocated) and kept 0.6 MB live (five times that
+// resident under GOGC=400) for patterns most requests never check. The
+// generator compiles every pattern when it runs, so MustCompile cannot fail.
+type lazyPattern struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (p *lazyPattern) get() *regexp.Regexp {
+	p.once.Do(func() { p.re = regexp.MustCompile(p.expr) })
+	return p.re
+}
+
+func (vs *Violations) pattern(path, v string, re *lazyPattern, pattern string) {
+	if !re.get().MatchString(v) {
 		vs.add(path, v, "Member must satisfy regular expression pattern: "+pattern)
 	}
 }

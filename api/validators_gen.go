@@ -2,10 +2,6 @@
 
 package api
 
-import (
-	"regexp"
-)
-
 func checkAGAModeForDirectoryEnum(vs *Violations, path string, v string) {
 	vs.enum(path, v, AGAModeForDirectoryEnum("").Values())
 }
@@ -22,10 +18,10 @@ func checkAGAPreferredProtocolForWorkSpace(vs *Violations, path string, v string
 	vs.enum(path, v, AGAPreferredProtocolForWorkSpace("").Values())
 }
 
-var patternARN = regexp.MustCompile("^(?:arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1000}[A-Za-z0-9:_/+=,@.\\\\-]{0,23})$")
+var patternARN = lazyPattern{expr: "^(?:arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1000}[A-Za-z0-9:_/+=,@.\\\\-]{0,23})$"}
 
 func checkARN(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternARN, "^arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$")
+	vs.pattern(path, v, &patternARN, "^arn:aws[a-z-]{0,7}:[A-Za-z0-9][A-za-z0-9_/.-]{0,62}:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$")
 }
 
 func checkAccessEndpointList(vs *Violations, path string, v []AccessEndpoint) {
@@ -49,31 +45,31 @@ func checkAccountLinkStatusEnum(vs *Violations, path string, v string) {
 	vs.enum(path, v, AccountLinkStatusEnum("").Values())
 }
 
-var patternAddInName = regexp.MustCompile("^(?:.*)$")
+var patternAddInName = lazyPattern{expr: "^(?:.*)$"}
 
 func checkAddInName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
-	vs.pattern(path, v, patternAddInName, "^.*$")
+	vs.pattern(path, v, &patternAddInName, "^.*$")
 }
 
-var patternAddInUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternAddInUrl = lazyPattern{expr: "^(?:(http|https)\\://\\S+)$"}
 
 func checkAddInUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 1024)
-	vs.pattern(path, v, patternAddInUrl, "^(http|https)\\://\\S+")
+	vs.pattern(path, v, &patternAddInUrl, "^(http|https)\\://\\S+")
 }
 
-var patternAlphanumericDashUnderscoreNonEmptyString = regexp.MustCompile("^(?:[a-zA-Z0-9\\_\\-]{1,1000})$")
+var patternAlphanumericDashUnderscoreNonEmptyString = lazyPattern{expr: "^(?:[a-zA-Z0-9\\_\\-]{1,1000})$"}
 
 func checkAlphanumericDashUnderscoreNonEmptyString(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternAlphanumericDashUnderscoreNonEmptyString, "^[a-zA-Z0-9\\_\\-]{1,1000}$")
+	vs.pattern(path, v, &patternAlphanumericDashUnderscoreNonEmptyString, "^[a-zA-Z0-9\\_\\-]{1,1000}$")
 }
 
-var patternAmazonUuid = regexp.MustCompile("^(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})$")
+var patternAmazonUuid = lazyPattern{expr: "^(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})$"}
 
 func checkAmazonUuid(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 36, 36)
-	vs.pattern(path, v, patternAmazonUuid, "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}")
+	vs.pattern(path, v, &patternAmazonUuid, "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}")
 }
 
 func checkApplication(vs *Violations, path string, v string) {
@@ -103,10 +99,10 @@ func checkApplicationSettingsStatusEnum(vs *Violations, path string, v string) {
 	vs.enum(path, v, ApplicationSettingsStatusEnum("").Values())
 }
 
-var patternAwsAccount = regexp.MustCompile("^(?:\\d{12})$")
+var patternAwsAccount = lazyPattern{expr: "^(?:\\d{12})$"}
 
 func checkAwsAccount(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternAwsAccount, "^\\d{12}$")
+	vs.pattern(path, v, &patternAwsAccount, "^\\d{12}$")
 }
 
 func checkBundleAssociatedResourceType(vs *Violations, path string, v string) {
@@ -120,10 +116,10 @@ func checkBundleAssociatedResourceTypeList(vs *Violations, path string, v []Bund
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
-var patternBundleId = regexp.MustCompile("^(?:wsb-[0-9a-z]{8,63})$")
+var patternBundleId = lazyPattern{expr: "^(?:wsb-[0-9a-z]{8,63})$"}
 
 func checkBundleId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternBundleId, "^wsb-[0-9a-z]{8,63}$")
+	vs.pattern(path, v, &patternBundleId, "^wsb-[0-9a-z]{8,63}$")
 }
 
 func checkBundleIdList(vs *Violations, path string, v []string) {
@@ -134,11 +130,11 @@ func checkBundleIdList(vs *Violations, path string, v []string) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkBundleId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wsb-[0-9a-z]{8,63}$]")
 }
 
-var patternCertificateAuthorityArn = regexp.MustCompile("^(?:arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*)$")
+var patternCertificateAuthorityArn = lazyPattern{expr: "^(?:arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*)$"}
 
 func checkCertificateAuthorityArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 5, 200)
-	vs.pattern(path, v, patternCertificateAuthorityArn, "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*")
+	vs.pattern(path, v, &patternCertificateAuthorityArn, "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*")
 }
 
 func checkCertificateBasedAuthStatusEnum(vs *Violations, path string, v string) {
@@ -157,38 +153,38 @@ func checkClientDeviceTypeList(vs *Violations, path string, v []ClientDeviceType
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkClientDeviceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [DeviceTypeWindows, DeviceTypeOsx, DeviceTypeAndroid, DeviceTypeIos, DeviceTypeLinux, DeviceTypeWeb]]")
 }
 
-var patternClientEmail = regexp.MustCompile("^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4})$")
+var patternClientEmail = lazyPattern{expr: "^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4})$"}
 
 func checkClientEmail(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 6, 64)
-	vs.pattern(path, v, patternClientEmail, "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4}$")
+	vs.pattern(path, v, &patternClientEmail, "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,4}$")
 }
 
-var patternClientLocale = regexp.MustCompile("^(?:[a-z]{2}_[A-Z]{2})$")
+var patternClientLocale = lazyPattern{expr: "^(?:[a-z]{2}_[A-Z]{2})$"}
 
 func checkClientLocale(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 5, 5)
-	vs.pattern(path, v, patternClientLocale, "^[a-z]{2}_[A-Z]{2}$")
+	vs.pattern(path, v, &patternClientLocale, "^[a-z]{2}_[A-Z]{2}$")
 }
 
-var patternClientLoginMessage = regexp.MustCompile("^(?:.*)$")
+var patternClientLoginMessage = lazyPattern{expr: "^(?:.*)$"}
 
 func checkClientLoginMessage(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 0, 2000)
-	vs.pattern(path, v, patternClientLoginMessage, "^.*$")
+	vs.pattern(path, v, &patternClientLoginMessage, "^.*$")
 }
 
-var patternClientToken = regexp.MustCompile("^(?:.{1,64})$")
+var patternClientToken = lazyPattern{expr: "^(?:.{1,64})$"}
 
 func checkClientToken(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternClientToken, "^.{1,64}$")
+	vs.pattern(path, v, &patternClientToken, "^.{1,64}$")
 }
 
-var patternClientUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternClientUrl = lazyPattern{expr: "^(?:(http|https)\\://\\S+)$"}
 
 func checkClientUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 200)
-	vs.pattern(path, v, patternClientUrl, "^(http|https)\\://\\S+")
+	vs.pattern(path, v, &patternClientUrl, "^(http|https)\\://\\S+")
 }
 
 func checkCompute(vs *Violations, path string, v string) {
@@ -202,11 +198,11 @@ func checkComputeList(vs *Violations, path string, v []Compute) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkCompute(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [VALUE, STANDARD, PERFORMANCE, POWER, GRAPHICS, POWERPRO, GENERALPURPOSE_4XLARGE, GENERALPURPOSE_8XLARGE, GRAPHICSPRO, GRAPHICS_G4DN, GRAPHICSPRO_G4DN, GRAPHICS_G6_XLARGE, GRAPHICS_G6_2XLARGE, GRAPHICS_G6_4XLARGE, GRAPHICS_G6_8XLARGE, GRAPHICS_G6_16XLARGE, GRAPHICS_GR6_4XLARGE, GRAPHICS_GR6_8XLARGE, GRAPHICS_G6F_LARGE, GRAPHICS_G6F_XLARGE, GRAPHICS_G6F_2XLARGE, GRAPHICS_G6F_4XLARGE, GRAPHICS_GR6F_4XLARGE]]")
 }
 
-var patternConnectionAliasId = regexp.MustCompile("^(?:wsca-[0-9a-z]{8,63})$")
+var patternConnectionAliasId = lazyPattern{expr: "^(?:wsca-[0-9a-z]{8,63})$"}
 
 func checkConnectionAliasId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 13, 68)
-	vs.pattern(path, v, patternConnectionAliasId, "^wsca-[0-9a-z]{8,63}$")
+	vs.pattern(path, v, &patternConnectionAliasId, "^wsca-[0-9a-z]{8,63}$")
 }
 
 func checkConnectionAliasIdList(vs *Violations, path string, v []string) {
@@ -217,11 +213,11 @@ func checkConnectionAliasIdList(vs *Violations, path string, v []string) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkConnectionAliasId(e, "", v[i]) }, "Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 13, Member must satisfy regular expression pattern: ^wsca-[0-9a-z]{8,63}$]")
 }
 
-var patternConnectionString = regexp.MustCompile("^(?:[.0-9a-zA-Z\\-]{1,255})$")
+var patternConnectionString = lazyPattern{expr: "^(?:[.0-9a-zA-Z\\-]{1,255})$"}
 
 func checkConnectionString(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
-	vs.pattern(path, v, patternConnectionString, "^[.0-9a-zA-Z\\-]{1,255}$")
+	vs.pattern(path, v, &patternConnectionString, "^[.0-9a-zA-Z\\-]{1,255}$")
 }
 
 func checkCustomImageProtocol(vs *Violations, path string, v string) {
@@ -232,10 +228,10 @@ func checkDataReplication(vs *Violations, path string, v string) {
 	vs.enum(path, v, DataReplication("").Values())
 }
 
-var patternDedicatedTenancyManagementCidrRange = regexp.MustCompile("^(?:(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$)))$")
+var patternDedicatedTenancyManagementCidrRange = lazyPattern{expr: "^(?:(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$)))$"}
 
 func checkDedicatedTenancyManagementCidrRange(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternDedicatedTenancyManagementCidrRange, "(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$))$")
+	vs.pattern(path, v, &patternDedicatedTenancyManagementCidrRange, "(^([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.0\\.0)(\\/(16$))$")
 }
 
 func checkDedicatedTenancySupportEnum(vs *Violations, path string, v string) {
@@ -282,10 +278,10 @@ func checkDescribeWorkspaceDirectoriesFilterName(vs *Violations, path string, v 
 	vs.enum(path, v, DescribeWorkspaceDirectoriesFilterName("").Values())
 }
 
-var patternDescribeWorkspaceDirectoriesFilterValue = regexp.MustCompile("^(?:[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64})$")
+var patternDescribeWorkspaceDirectoriesFilterValue = lazyPattern{expr: "^(?:[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64})$"}
 
 func checkDescribeWorkspaceDirectoriesFilterValue(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternDescribeWorkspaceDirectoriesFilterValue, "^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$")
+	vs.pattern(path, v, &patternDescribeWorkspaceDirectoriesFilterValue, "^[0-9a-zA-Z\\*\\.\\\\/\\?-_]{0,64}$")
 }
 
 func checkDescribeWorkspaceDirectoriesFilterValues(vs *Violations, path string, v []string) {
@@ -304,11 +300,11 @@ func checkDescribeWorkspacesPoolsFilterOperator(vs *Violations, path string, v s
 	vs.enum(path, v, DescribeWorkspacesPoolsFilterOperator("").Values())
 }
 
-var patternDescribeWorkspacesPoolsFilterValue = regexp.MustCompile("^(?:[A-Za-z0-9][A-Za-z0-9_.-]+)$")
+var patternDescribeWorkspacesPoolsFilterValue = lazyPattern{expr: "^(?:[A-Za-z0-9][A-Za-z0-9_.-]+)$"}
 
 func checkDescribeWorkspacesPoolsFilterValue(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 128)
-	vs.pattern(path, v, patternDescribeWorkspacesPoolsFilterValue, "^[A-Za-z0-9][A-Za-z0-9_.-]+$")
+	vs.pattern(path, v, &patternDescribeWorkspacesPoolsFilterValue, "^[A-Za-z0-9][A-Za-z0-9_.-]+$")
 }
 
 func checkDescribeWorkspacesPoolsFilterValues(vs *Violations, path string, v []string) {
@@ -333,11 +329,11 @@ func checkDesiredUserSessions(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 0, noLimit)
 }
 
-var patternDirectoryId = regexp.MustCompile("^(?:(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$))$")
+var patternDirectoryId = lazyPattern{expr: "^(?:(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$))$"}
 
 func checkDirectoryId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 10, 65)
-	vs.pattern(path, v, patternDirectoryId, "^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)")
+	vs.pattern(path, v, &patternDirectoryId, "^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)")
 }
 
 func checkDirectoryIdList(vs *Violations, path string, v []string) {
@@ -352,23 +348,23 @@ func checkDisconnectTimeoutInSeconds(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 60, 36000)
 }
 
-var patternDomainName = regexp.MustCompile("^(?:([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+)$")
+var patternDomainName = lazyPattern{expr: "^(?:([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+)$"}
 
 func checkDomainName(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternDomainName, "^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$")
+	vs.pattern(path, v, &patternDomainName, "^([a-zA-Z0-9]+[.-])+([a-zA-Z0-9])+$")
 }
 
-var patternEc2ImageId = regexp.MustCompile("^(?:ami\\-([a-f0-9]{8}|[a-f0-9]{17}))$")
+var patternEc2ImageId = lazyPattern{expr: "^(?:ami\\-([a-f0-9]{8}|[a-f0-9]{17}))$"}
 
 func checkEc2ImageId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternEc2ImageId, "^ami\\-([a-f0-9]{8}|[a-f0-9]{17})$")
+	vs.pattern(path, v, &patternEc2ImageId, "^ami\\-([a-f0-9]{8}|[a-f0-9]{17})$")
 }
 
-var patternEc2ImportTaskId = regexp.MustCompile("^(?:import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17}))$")
+var patternEc2ImportTaskId = lazyPattern{expr: "^(?:import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17}))$"}
 
 func checkEc2ImportTaskId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 19, 28)
-	vs.pattern(path, v, patternEc2ImportTaskId, "^import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17})$")
+	vs.pattern(path, v, &patternEc2ImportTaskId, "^import-ami\\-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17})$")
 }
 
 func checkEndpointEncryptionMode(vs *Violations, path string, v string) {
@@ -390,11 +386,11 @@ func checkImageAssociatedResourceTypeList(vs *Violations, path string, v []Image
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkImageAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
-var patternImageBuildVersionArn = regexp.MustCompile("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+)))$")
+var patternImageBuildVersionArn = lazyPattern{expr: "^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+)))$"}
 
 func checkImageBuildVersionArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 2048)
-	vs.pattern(path, v, patternImageBuildVersionArn, "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$")
+	vs.pattern(path, v, &patternImageBuildVersionArn, "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$")
 }
 
 func checkImageComputeType(vs *Violations, path string, v string) {
@@ -405,11 +401,11 @@ func checkImageType(vs *Violations, path string, v string) {
 	vs.enum(path, v, ImageType("").Values())
 }
 
-var patternInfrastructureConfigurationArn = regexp.MustCompile("^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+)$")
+var patternInfrastructureConfigurationArn = lazyPattern{expr: "^(?:arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+)$"}
 
 func checkInfrastructureConfigurationArn(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 2048)
-	vs.pattern(path, v, patternInfrastructureConfigurationArn, "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$")
+	vs.pattern(path, v, &patternInfrastructureConfigurationArn, "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$")
 }
 
 func checkInternetFallbackProtocol(vs *Violations, path string, v string) {
@@ -435,10 +431,10 @@ func checkIosLogo(vs *Violations, path string, v []byte) {
 	vs.length(path, v, len(v), 1, 447000)
 }
 
-var patternIpGroupId = regexp.MustCompile("^(?:wsipg-[0-9a-z]{8,63})$")
+var patternIpGroupId = lazyPattern{expr: "^(?:wsipg-[0-9a-z]{8,63})$"}
 
 func checkIpGroupId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternIpGroupId, "wsipg-[0-9a-z]{8,63}$")
+	vs.pattern(path, v, &patternIpGroupId, "wsipg-[0-9a-z]{8,63}$")
 }
 
 func checkIpGroupIdList(vs *Violations, path string, v []string) {
@@ -460,10 +456,10 @@ func checkIpRuleList(vs *Violations, path string, v []IpRuleItem) {
 	}
 }
 
-var patternIpv6Address = regexp.MustCompile("^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$")
+var patternIpv6Address = lazyPattern{expr: "^(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4})$"}
 
 func checkIpv6Address(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternIpv6Address, "^(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4}$")
+	vs.pattern(path, v, &patternIpv6Address, "^(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}::[0-9a-fA-F]{1,4}$")
 }
 
 func checkLimit(vs *Violations, path string, v int32) {
@@ -474,10 +470,10 @@ func checkLimit50(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 1, 50)
 }
 
-var patternLinkId = regexp.MustCompile("^(?:link-.{8,24})$")
+var patternLinkId = lazyPattern{expr: "^(?:link-.{8,24})$"}
 
 func checkLinkId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternLinkId, "^link-.{8,24}$")
+	vs.pattern(path, v, &patternLinkId, "^link-.{8,24}$")
 }
 
 func checkLinkStatusFilterList(vs *Violations, path string, v []AccountLinkStatusEnum) {
@@ -497,10 +493,10 @@ func checkLoginMessage(vs *Violations, path string, v map[string]string) {
 	vs.members(path, v, len(keys), func(e *Violations, i int) { checkClientLoginMessage(e, "", v[keys[i]]) }, "Map value must satisfy constraint: [Member must have length less than or equal to 2000, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ^.*$]")
 }
 
-var patternManagementCidrRangeConstraint = regexp.MustCompile("^(?:(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9])))$")
+var patternManagementCidrRangeConstraint = lazyPattern{expr: "^(?:(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9])))$"}
 
 func checkManagementCidrRangeConstraint(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternManagementCidrRangeConstraint, "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9]))$")
+	vs.pattern(path, v, &patternManagementCidrRangeConstraint, "^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(\\/(3[0-2]|[1-2][0-9]|[0-9]))$")
 }
 
 func checkManagementCidrRangeMaxResults(vs *Violations, path string, v int32) {
@@ -515,10 +511,10 @@ func checkMaximumLength(vs *Violations, path string, v int32) {
 	vs.value(path, float64(v), 0, noLimit)
 }
 
-var patternMicrosoftEntraConfigTenantId = regexp.MustCompile("^(?:[a-zA-Z0-9-]{1,100})$")
+var patternMicrosoftEntraConfigTenantId = lazyPattern{expr: "^(?:[a-zA-Z0-9-]{1,100})$"}
 
 func checkMicrosoftEntraConfigTenantId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternMicrosoftEntraConfigTenantId, "^[a-zA-Z0-9-]{1,100}$")
+	vs.pattern(path, v, &patternMicrosoftEntraConfigTenantId, "^[a-zA-Z0-9-]{1,100}$")
 }
 
 func checkNonEmptyString(vs *Violations, path string, v string) {
@@ -587,11 +583,11 @@ func checkReconnectEnum(vs *Violations, path string, v string) {
 	vs.enum(path, v, ReconnectEnum("").Values())
 }
 
-var patternRegion = regexp.MustCompile("^(?:[-0-9a-z]{1,31})$")
+var patternRegion = lazyPattern{expr: "^(?:[-0-9a-z]{1,31})$"}
 
 func checkRegion(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 31)
-	vs.pattern(path, v, patternRegion, "^[-0-9a-z]{1,31}$")
+	vs.pattern(path, v, &patternRegion, "^[-0-9a-z]{1,31}$")
 }
 
 func checkResourceIdList(vs *Violations, path string, v []string) {
@@ -610,31 +606,31 @@ func checkSamlStatusEnum(vs *Violations, path string, v string) {
 	vs.enum(path, v, SamlStatusEnum("").Values())
 }
 
-var patternSamlUserAccessUrl = regexp.MustCompile("^(?:(http|https)\\://\\S+)$")
+var patternSamlUserAccessUrl = lazyPattern{expr: "^(?:(http|https)\\://\\S+)$"}
 
 func checkSamlUserAccessUrl(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 8, 200)
-	vs.pattern(path, v, patternSamlUserAccessUrl, "^(http|https)\\://\\S+$")
+	vs.pattern(path, v, &patternSamlUserAccessUrl, "^(http|https)\\://\\S+$")
 }
 
-var patternSecretsManagerArn = regexp.MustCompile("^(?:arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519})$")
+var patternSecretsManagerArn = lazyPattern{expr: "^(?:arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519})$"}
 
 func checkSecretsManagerArn(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternSecretsManagerArn, "^arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519}$")
+	vs.pattern(path, v, &patternSecretsManagerArn, "^arn:aws[a-z-]{0,7}:secretsmanager:[A-za-z0-9_/.-]{0,63}:[A-za-z0-9_/.-]{0,63}:secret:[A-Za-z0-9][A-za-z0-9_/.-]{8,519}$")
 }
 
-var patternSecurityGroupId = regexp.MustCompile("^(?:(sg-([0-9a-f]{8}|[0-9a-f]{17})))$")
+var patternSecurityGroupId = lazyPattern{expr: "^(?:(sg-([0-9a-f]{8}|[0-9a-f]{17})))$"}
 
 func checkSecurityGroupId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 11, 20)
-	vs.pattern(path, v, patternSecurityGroupId, "^(sg-([0-9a-f]{8}|[0-9a-f]{17}))$")
+	vs.pattern(path, v, &patternSecurityGroupId, "^(sg-([0-9a-f]{8}|[0-9a-f]{17}))$")
 }
 
-var patternSettingsGroup = regexp.MustCompile("^(?:[A-Za-z0-9_./()!*'-]+)$")
+var patternSettingsGroup = lazyPattern{expr: "^(?:[A-Za-z0-9_./()!*'-]+)$"}
 
 func checkSettingsGroup(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), noLimit, 100)
-	vs.pattern(path, v, patternSettingsGroup, "^[A-Za-z0-9_./()!*'-]+$")
+	vs.pattern(path, v, &patternSettingsGroup, "^[A-Za-z0-9_./()!*'-]+$")
 }
 
 func checkStandbyWorkspacesList(vs *Violations, path string, v []StandbyWorkspace) {
@@ -688,11 +684,11 @@ func checkStreamingExperiencePreferredProtocolEnum(vs *Violations, path string, 
 	vs.enum(path, v, StreamingExperiencePreferredProtocolEnum("").Values())
 }
 
-var patternSubnetId = regexp.MustCompile("^(?:(subnet-([0-9a-f]{8}|[0-9a-f]{17})))$")
+var patternSubnetId = lazyPattern{expr: "^(?:(subnet-([0-9a-f]{8}|[0-9a-f]{17})))$"}
 
 func checkSubnetId(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 15, 24)
-	vs.pattern(path, v, patternSubnetId, "^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$")
+	vs.pattern(path, v, &patternSubnetId, "^(subnet-([0-9a-f]{8}|[0-9a-f]{17}))$")
 }
 
 func checkSubnetIds(vs *Violations, path string, v []string) {
@@ -745,11 +741,11 @@ func checkTerminateWorkspaceRequests(vs *Violations, path string, v []TerminateR
 	}
 }
 
-var patternUpdateDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternUpdateDescription = lazyPattern{expr: "^(?:[a-zA-Z0-9_./() -]+)$"}
 
 func checkUpdateDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
-	vs.pattern(path, v, patternUpdateDescription, "^[a-zA-Z0-9_./() -]+$")
+	vs.pattern(path, v, &patternUpdateDescription, "^[a-zA-Z0-9_./() -]+$")
 }
 
 func checkUserIdentityType(vs *Violations, path string, v string) {
@@ -778,10 +774,10 @@ func checkUserSettings(vs *Violations, path string, v []UserSetting) {
 	}
 }
 
-var patternWorkSpaceApplicationId = regexp.MustCompile("^(?:wsa-[0-9a-z]{8,63})$")
+var patternWorkSpaceApplicationId = lazyPattern{expr: "^(?:wsa-[0-9a-z]{8,63})$"}
 
 func checkWorkSpaceApplicationId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkSpaceApplicationId, "^wsa-[0-9a-z]{8,63}$")
+	vs.pattern(path, v, &patternWorkSpaceApplicationId, "^wsa-[0-9a-z]{8,63}$")
 }
 
 func checkWorkSpaceApplicationIdList(vs *Violations, path string, v []string) {
@@ -796,10 +792,10 @@ func checkWorkSpaceApplicationLicenseType(vs *Violations, path string, v string)
 	vs.enum(path, v, WorkSpaceApplicationLicenseType("").Values())
 }
 
-var patternWorkSpaceApplicationOwner = regexp.MustCompile("^(?:\\d{12}|AMAZON)$")
+var patternWorkSpaceApplicationOwner = lazyPattern{expr: "^(?:\\d{12}|AMAZON)$"}
 
 func checkWorkSpaceApplicationOwner(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkSpaceApplicationOwner, "^\\d{12}|AMAZON$")
+	vs.pattern(path, v, &patternWorkSpaceApplicationOwner, "^\\d{12}|AMAZON$")
 }
 
 func checkWorkSpaceAssociatedResourceType(vs *Violations, path string, v string) {
@@ -813,30 +809,30 @@ func checkWorkSpaceAssociatedResourceTypeList(vs *Violations, path string, v []W
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkSpaceAssociatedResourceType(e, "", string(v[i])) }, "Member must satisfy constraint: [Member must satisfy enum value set: [APPLICATION]]")
 }
 
-var patternWorkspaceBundleDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternWorkspaceBundleDescription = lazyPattern{expr: "^(?:[a-zA-Z0-9_./() -]+)$"}
 
 func checkWorkspaceBundleDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 255)
-	vs.pattern(path, v, patternWorkspaceBundleDescription, "^[a-zA-Z0-9_./() -]+$")
+	vs.pattern(path, v, &patternWorkspaceBundleDescription, "^[a-zA-Z0-9_./() -]+$")
 }
 
-var patternWorkspaceBundleName = regexp.MustCompile("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
+var patternWorkspaceBundleName = lazyPattern{expr: "^(?:[a-zA-Z0-9_./()\\\\-]+)$"}
 
 func checkWorkspaceBundleName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
-	vs.pattern(path, v, patternWorkspaceBundleName, "^[a-zA-Z0-9_./()\\\\-]+$")
+	vs.pattern(path, v, &patternWorkspaceBundleName, "^[a-zA-Z0-9_./()\\\\-]+$")
 }
 
-var patternWorkspaceDirectoryDescription = regexp.MustCompile("^(?:([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255})$")
+var patternWorkspaceDirectoryDescription = lazyPattern{expr: "^(?:([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255})$"}
 
 func checkWorkspaceDirectoryDescription(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspaceDirectoryDescription, "^([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255}$")
+	vs.pattern(path, v, &patternWorkspaceDirectoryDescription, "^([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]{1,255}$")
 }
 
-var patternWorkspaceDirectoryName = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64})$")
+var patternWorkspaceDirectoryName = lazyPattern{expr: "^(?:[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64})$"}
 
 func checkWorkspaceDirectoryName(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspaceDirectoryName, "^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$")
+	vs.pattern(path, v, &patternWorkspaceDirectoryName, "^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$")
 }
 
 func checkWorkspaceDirectoryNameList(vs *Violations, path string, v []string) {
@@ -847,10 +843,10 @@ func checkWorkspaceDirectoryNameList(vs *Violations, path string, v []string) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceDirectoryName(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9_.\\s-]{1,64}$]")
 }
 
-var patternWorkspaceId = regexp.MustCompile("^(?:ws-[0-9a-z]{8,63})$")
+var patternWorkspaceId = lazyPattern{expr: "^(?:ws-[0-9a-z]{8,63})$"}
 
 func checkWorkspaceId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspaceId, "^ws-[0-9a-z]{8,63}$")
+	vs.pattern(path, v, &patternWorkspaceId, "^ws-[0-9a-z]{8,63}$")
 }
 
 func checkWorkspaceIdList(vs *Violations, path string, v []string) {
@@ -861,17 +857,17 @@ func checkWorkspaceIdList(vs *Violations, path string, v []string) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspaceId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^ws-[0-9a-z]{8,63}$]")
 }
 
-var patternWorkspaceImageDescription = regexp.MustCompile("^(?:[a-zA-Z0-9_./() -]+)$")
+var patternWorkspaceImageDescription = lazyPattern{expr: "^(?:[a-zA-Z0-9_./() -]+)$"}
 
 func checkWorkspaceImageDescription(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 256)
-	vs.pattern(path, v, patternWorkspaceImageDescription, "^[a-zA-Z0-9_./() -]+$")
+	vs.pattern(path, v, &patternWorkspaceImageDescription, "^[a-zA-Z0-9_./() -]+$")
 }
 
-var patternWorkspaceImageId = regexp.MustCompile("^(?:wsi-[0-9a-z]{9,63})$")
+var patternWorkspaceImageId = lazyPattern{expr: "^(?:wsi-[0-9a-z]{9,63})$"}
 
 func checkWorkspaceImageId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspaceImageId, "wsi-[0-9a-z]{9,63}$")
+	vs.pattern(path, v, &patternWorkspaceImageId, "wsi-[0-9a-z]{9,63}$")
 }
 
 func checkWorkspaceImageIdList(vs *Violations, path string, v []string) {
@@ -886,17 +882,17 @@ func checkWorkspaceImageIngestionProcess(vs *Violations, path string, v string) 
 	vs.enum(path, v, WorkspaceImageIngestionProcess("").Values())
 }
 
-var patternWorkspaceImageName = regexp.MustCompile("^(?:[a-zA-Z0-9_./()\\\\-]+)$")
+var patternWorkspaceImageName = lazyPattern{expr: "^(?:[a-zA-Z0-9_./()\\\\-]+)$"}
 
 func checkWorkspaceImageName(vs *Violations, path string, v string) {
 	vs.length(path, v, stringLength(v), 1, 64)
-	vs.pattern(path, v, patternWorkspaceImageName, "^[a-zA-Z0-9_./()\\\\-]+$")
+	vs.pattern(path, v, &patternWorkspaceImageName, "^[a-zA-Z0-9_./()\\\\-]+$")
 }
 
-var patternWorkspaceName = regexp.MustCompile("^(?:[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63})$")
+var patternWorkspaceName = lazyPattern{expr: "^(?:[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63})$"}
 
 func checkWorkspaceName(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspaceName, "^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$")
+	vs.pattern(path, v, &patternWorkspaceName, "^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$")
 }
 
 func checkWorkspaceRequestList(vs *Violations, path string, v []WorkspaceRequest) {
@@ -913,10 +909,10 @@ func checkWorkspaceType(vs *Violations, path string, v string) {
 	vs.enum(path, v, WorkspaceType("").Values())
 }
 
-var patternWorkspacesPoolId = regexp.MustCompile("^(?:wspool-[0-9a-z]{9})$")
+var patternWorkspacesPoolId = lazyPattern{expr: "^(?:wspool-[0-9a-z]{9})$"}
 
 func checkWorkspacesPoolId(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspacesPoolId, "^wspool-[0-9a-z]{9}$")
+	vs.pattern(path, v, &patternWorkspacesPoolId, "^wspool-[0-9a-z]{9}$")
 }
 
 func checkWorkspacesPoolIds(vs *Violations, path string, v []string) {
@@ -927,10 +923,10 @@ func checkWorkspacesPoolIds(vs *Violations, path string, v []string) {
 	vs.members(path, v, len(v), func(e *Violations, i int) { checkWorkspacesPoolId(e, "", v[i]) }, "Member must satisfy constraint: [Member must satisfy regular expression pattern: ^wspool-[0-9a-z]{9}$]")
 }
 
-var patternWorkspacesPoolName = regexp.MustCompile("^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
+var patternWorkspacesPoolName = lazyPattern{expr: "^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$"}
 
 func checkWorkspacesPoolName(vs *Violations, path string, v string) {
-	vs.pattern(path, v, patternWorkspacesPoolName, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+	vs.pattern(path, v, &patternWorkspacesPoolName, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 }
 
 func checkWorkspacesPoolUserId(vs *Violations, path string, v string) {

@@ -356,7 +356,7 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 	switch s.Type {
 	case "string":
 		if s.Pattern != nil {
-			fmt.Fprintf(b, "\nvar pattern%s = regexp.MustCompile(%q)\n", exported(name), wholePattern(*s.Pattern))
+			fmt.Fprintf(b, "\nvar pattern%s = lazyPattern{expr: %q}\n", exported(name), wholePattern(*s.Pattern))
 		}
 		fmt.Fprintf(b, "\nfunc %s(vs *Violations, path string, v string) {\n", fn)
 		if len(s.Enum) > 0 {
@@ -366,7 +366,7 @@ func (g *generator) genCheckFunc(b *bytes.Buffer, name string, s *Shape) {
 			fmt.Fprintf(b, "\tvs.length(path, v, stringLength(v), %s, %s)\n", int64Lit(s.Min), int64Lit(s.Max))
 		}
 		if s.Pattern != nil {
-			fmt.Fprintf(b, "\tvs.pattern(path, v, pattern%s, %q)\n", exported(name), *s.Pattern)
+			fmt.Fprintf(b, "\tvs.pattern(path, v, &pattern%s, %q)\n", exported(name), *s.Pattern)
 		}
 		b.WriteString("}\n")
 	case "integer", "long", "float", "double":
