@@ -25,7 +25,7 @@ func readMem() runtime.MemStats {
 // on first use, and these bounds catch one built at init again; each
 // leaves room for ordinary growth.
 const (
-	// The test binary's packages allocate 0.75 MB at init; it was 4.3 MB
+	// The test binary's packages allocate 0.65 MB at init; it was 4.3 MB
 	// when the 49 validator patterns were compiled and the public bundles
 	// decoded there.
 	maxInitAlloc = 1536 << 10
