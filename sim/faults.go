@@ -12,8 +12,9 @@ import (
 )
 
 // errorCode is what an injected API error's code may be: it is sent in
-// the body and in the X-Amzn-ErrorType header.
-var errorCode = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._:-]{0,127}$`)
+// the body and in the X-Amzn-ErrorType header. Compiled when a fault is
+// first set: its 128-fold repetition made it 118 KB at every start.
+var errorCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._:-]{0,127}$`) })
 
 // A FaultRule makes wslocal fail on purpose: an API call answers an error,
 // an application (un)install or image build ends in ERROR, or a custom
@@ -70,7 +71,7 @@ func (f *Faults) Add(r FaultRule) (FaultRule, error) {
 		switch {
 		case e.Code == "":
 			return FaultRule{}, errors.New("apiError.code is required")
-		case !errorCode.MatchString(e.Code):
+		case !errorCode().MatchString(e.Code):
 			return FaultRule{}, fmt.Errorf("apiError.code %q must be an error name such as ThrottlingException (letters, digits, '.', '_', ':' or '-', at most 128)", e.Code)
 		case e.Status != 0 && (e.Status < 400 || e.Status > 599):
 			return FaultRule{}, fmt.Errorf("apiError.status %d must be an HTTP error status, 400 to 599 (or 0: 400, 500 for InternalFailure)", e.Status)

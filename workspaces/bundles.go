@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -73,8 +74,11 @@ type catalogueEntry struct {
 	Invented    bool                    `json:"invented"`
 }
 
-// publicBundles is the AWS-owned catalogue, in the order AWS lists it.
-var publicBundles = func() []bundle {
+// publicCatalogue is AWS's bundles, in the order AWS lists them, and the
+// position of each by id; decoded on first use, which most requests and
+// many processes never make (decoding at start took about 1 ms of it and
+// kept 80 KB live).
+var publicCatalogue = sync.OnceValues(func() ([]bundle, map[string]int) {
 	var doc struct {
 		Sources map[string]string `json:"sources"`
 		Bundles []catalogueEntry  `json:"bundles"`
@@ -83,6 +87,7 @@ var publicBundles = func() []bundle {
 		panic("public_bundles.json: " + err.Error())
 	}
 	out := make([]bundle, 0, len(doc.Bundles))
+	rank := make(map[string]int, len(doc.Bundles))
 	for _, e := range doc.Bundles {
 		id := e.ID
 		if id == "" {
@@ -93,6 +98,10 @@ var publicBundles = func() []bundle {
 				panic("public_bundles.json: " + id + " names unknown source " + s)
 			}
 		}
+		if _, dup := rank[id]; dup {
+			panic("public_bundles.json: " + id + " twice")
+		}
+		rank[id] = len(out)
 		out = append(out, bundle{OSName: e.OS, WorkspaceBundle: api.WorkspaceBundle{
 			BundleId:        api.String(id),
 			Name:            api.String(e.Name),
@@ -108,26 +117,27 @@ var publicBundles = func() []bundle {
 			BundleType:      api.BundleTypeRegular,
 		}})
 	}
-	return out
-}()
+	return out, rank
+})
+
+// publicBundles is the AWS-owned catalogue, in the order AWS lists it.
+func publicBundles() []bundle {
+	b, _ := publicCatalogue()
+	return b
+}
 
 // publicRank is the position of each public bundle in publicBundles.
-var publicRank = func() map[string]int {
-	m := make(map[string]int, len(publicBundles))
-	for i, b := range publicBundles {
-		if _, dup := m[*b.BundleId]; dup {
-			panic("public_bundles.json: " + *b.BundleId + " twice")
-		}
-		m[*b.BundleId] = i
-	}
-	return m
-}()
+func publicRank(id string) (int, bool) {
+	_, rank := publicCatalogue()
+	i, ok := rank[id]
+	return i, ok
+}
 
 // bundleBefore orders DescribeWorkspaceBundles: AWS's bundles in the
 // catalogue's order, then the caller's by id.
 func bundleBefore(a, b string) bool {
-	ra, pa := publicRank[a]
-	rb, pb := publicRank[b]
+	ra, pa := publicRank(a)
+	rb, pb := publicRank(b)
 	switch {
 	case pa && pb:
 		return ra < rb
@@ -138,11 +148,11 @@ func bundleBefore(a, b string) bool {
 }
 
 func publicBundle(id string) (*bundle, bool) {
-	i, ok := publicRank[id]
+	i, ok := publicRank(id)
 	if !ok {
 		return nil, false
 	}
-	b := publicBundles[i]
+	b := publicBundles()[i]
 	return &b, true
 }
 
@@ -369,7 +379,7 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 		wanted := func(id string) bool { return in.BundleIds == nil || slices.Contains(in.BundleIds, id) }
 		// AWS's bundles first, in the catalogue's order (publicBundles is in it).
 		if owner == "AMAZON" || in.BundleIds != nil {
-			for _, b := range publicBundles {
+			for _, b := range publicBundles() {
 				id := *b.BundleId
 				if pg.after != nil && !bundleBefore(pg.after[0], id) || !wanted(id) {
 					continue
@@ -386,7 +396,7 @@ func (s *Service) DescribeWorkspaceBundles(ctx context.Context, in *api.Describe
 		// BundleIds. A page that ended on one of AWS's bundles goes on with
 		// the caller's first.
 		if pg.after != nil {
-			if _, public := publicRank[pg.after[0]]; public {
+			if _, public := publicRank(pg.after[0]); public {
 				after := pg.after
 				pg.after = nil
 				defer func() { pg.after = after }() // describe may run this again

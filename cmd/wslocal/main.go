@@ -291,19 +291,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 }
 
 // tuneGC trades memory for CPU unless GOGC or GOMEMLIMIT say otherwise.
-// wslocal's live heap is a few megabytes and a request leaves tens of
-// kilobytes of garbage, so with Go's default GOGC=100 the collector ran
-// every few hundred requests and took 10-15% of the CPU under load. At 400
-// it runs a quarter as often, for about 12 MB more resident memory; the
-// soft limit keeps a large live heap from growing fivefold.
+// wslocal's live heap is 2-3 MB and a request leaves about 6 KB of
+// garbage. Go's default GOGC=100 collects every 2 MB of garbage or so,
+// which once took 10-15% of the CPU under load. GOGC=250 collects every
+// 8 MB or so: its heap goal (live heap and roots times 3.5, and at least
+// 10 MB, Go's 4 MB floor scaled by GOGC) costs about 1% of the CPU more
+// than GOGC=400 did and keeps 6 MB less resident: 38 MB instead of 44 MB
+// after load (docs/performance.md, "Resident memory"). GOGC=400 buys that
+// 1% back for those 6 MB. The soft limit keeps a large live heap (a big
+// memory store) from growing to 3.5 times its size.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(defaultGOGC)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 }
+
+// The collector's settings when GOGC and GOMEMLIMIT are not set.
+const (
+	defaultGOGC        = 250
+	defaultMemoryLimit = 128 << 20
+)
 
 // redact hides the password of a postgres:// store URL in what is printed.
 func redact(store string) string {
