@@ -2,6 +2,10 @@
 
 package api
 
+import (
+	"strconv"
+)
+
 func (v *AcceptAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -47,6 +51,19 @@ func (v *AcceptAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *AcceptAccountLinkInvitationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLink\":"...)
+		b = v.AccountLink.appendJSON(b)
+	}
+	return append(b, '}')
 }
 
 func (v *AccessEndpoint) decodeJSON(d *jsonReader) bool {
@@ -96,6 +113,26 @@ func (v *AccessEndpoint) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *AccessEndpoint) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccessEndpointType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccessEndpointType\":"...)
+		b = appendString(b, v.AccessEndpointType)
+	}
+	if v.VpcEndpointId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"VpcEndpointId\":"...)
+		b = appendString(b, *v.VpcEndpointId)
+	}
+	return append(b, '}')
+}
+
 func (v *AccessEndpointConfig) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -143,6 +180,26 @@ func (v *AccessEndpointConfig) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *AccessEndpointConfig) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccessEndpoints != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccessEndpoints\":"...)
+		b = appendAccessEndpointList(b, v.AccessEndpoints)
+	}
+	if v.InternetFallbackProtocols != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"InternetFallbackProtocols\":"...)
+		b = appendInternetFallbackProtocolList(b, v.InternetFallbackProtocols)
+	}
+	return append(b, '}')
+}
+
 func decodeAccessEndpointList(d *jsonReader) ([]AccessEndpoint, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -161,6 +218,121 @@ func decodeAccessEndpointList(d *jsonReader) ([]AccessEndpoint, bool) {
 			return nil, false
 		}
 	}
+}
+
+func appendAccessEndpointList(b []byte, l []AccessEndpoint) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *AccountLink) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLinkId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLinkId\":"...)
+		b = appendString(b, *v.AccountLinkId)
+	}
+	if v.AccountLinkStatus != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLinkStatus\":"...)
+		b = appendString(b, v.AccountLinkStatus)
+	}
+	if v.SourceAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SourceAccountId\":"...)
+		b = appendString(b, *v.SourceAccountId)
+	}
+	if v.TargetAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"TargetAccountId\":"...)
+		b = appendString(b, *v.TargetAccountId)
+	}
+	return append(b, '}')
+}
+
+func appendAccountLinkList(b []byte, l []AccountLink) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *AccountModification) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ModificationState != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ModificationState\":"...)
+		b = appendString(b, v.ModificationState)
+	}
+	if v.DedicatedTenancySupport != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DedicatedTenancySupport\":"...)
+		b = appendString(b, v.DedicatedTenancySupport)
+	}
+	if v.DedicatedTenancyManagementCidrRange != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DedicatedTenancyManagementCidrRange\":"...)
+		b = appendString(b, *v.DedicatedTenancyManagementCidrRange)
+	}
+	if v.StartTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StartTime\":"...)
+		b = v.StartTime.appendJSON(b)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendAccountModificationList(b []byte, l []AccountModification) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *ActiveDirectoryConfig) decodeJSON(d *jsonReader) bool {
@@ -208,6 +380,26 @@ func (v *ActiveDirectoryConfig) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ActiveDirectoryConfig) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DomainName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DomainName\":"...)
+		b = appendString(b, *v.DomainName)
+	}
+	if v.ServiceAccountSecretArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ServiceAccountSecretArn\":"...)
+		b = appendString(b, *v.ServiceAccountSecretArn)
+	}
+	return append(b, '}')
 }
 
 func decodeApplicationAssociatedResourceTypeList(d *jsonReader) ([]ApplicationAssociatedResourceType, bool) {
@@ -260,6 +452,72 @@ func decodeApplicationList(d *jsonReader) ([]Application, bool) {
 	}
 }
 
+func (v *ApplicationResourceAssociation) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ApplicationId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ApplicationId\":"...)
+		b = appendString(b, *v.ApplicationId)
+	}
+	if v.AssociatedResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceId\":"...)
+		b = appendString(b, *v.AssociatedResourceId)
+	}
+	if v.AssociatedResourceType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceType\":"...)
+		b = appendString(b, v.AssociatedResourceType)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.StateReason != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StateReason\":"...)
+		b = v.StateReason.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendApplicationResourceAssociationList(b []byte, l []ApplicationResourceAssociation) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func (v *ApplicationSettingsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -305,6 +563,33 @@ func (v *ApplicationSettingsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ApplicationSettingsResponse) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Status != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Status\":"...)
+		b = appendString(b, v.Status)
+	}
+	if v.SettingsGroup != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SettingsGroup\":"...)
+		b = appendString(b, *v.SettingsGroup)
+	}
+	if v.S3BucketName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"S3BucketName\":"...)
+		b = appendString(b, *v.S3BucketName)
+	}
+	return append(b, '}')
 }
 
 func (v *AssociateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
@@ -354,6 +639,19 @@ func (v *AssociateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *AssociateConnectionAliasResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ConnectionIdentifier != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionIdentifier\":"...)
+		b = appendString(b, *v.ConnectionIdentifier)
+	}
+	return append(b, '}')
+}
+
 func (v *AssociateIpGroupsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -399,6 +697,10 @@ func (v *AssociateIpGroupsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *AssociateIpGroupsResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *AssociateWorkspaceApplicationRequest) decodeJSON(d *jsonReader) bool {
@@ -448,6 +750,39 @@ func (v *AssociateWorkspaceApplicationRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *AssociateWorkspaceApplicationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Association != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Association\":"...)
+		b = v.Association.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func (v *AssociationStateReason) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ErrorCode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
 func (v *AuthorizeIpRulesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -493,6 +828,10 @@ func (v *AuthorizeIpRulesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *AuthorizeIpRulesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func decodeBundleAssociatedResourceTypeList(d *jsonReader) ([]BundleAssociatedResourceType, bool) {
@@ -545,6 +884,83 @@ func decodeBundleIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func appendBundleList(b []byte, l []WorkspaceBundle) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *BundleResourceAssociation) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AssociatedResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceId\":"...)
+		b = appendString(b, *v.AssociatedResourceId)
+	}
+	if v.AssociatedResourceType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceType\":"...)
+		b = appendString(b, v.AssociatedResourceType)
+	}
+	if v.BundleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleId\":"...)
+		b = appendString(b, *v.BundleId)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.StateReason != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StateReason\":"...)
+		b = v.StateReason.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendBundleResourceAssociationList(b []byte, l []BundleResourceAssociation) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func (v *Capacity) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -577,6 +993,40 @@ func (v *Capacity) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CapacityStatus) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AvailableUserSessions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AvailableUserSessions\":"...)
+		b = strconv.AppendInt(b, int64(*v.AvailableUserSessions), 10)
+	}
+	if v.DesiredUserSessions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DesiredUserSessions\":"...)
+		b = strconv.AppendInt(b, int64(*v.DesiredUserSessions), 10)
+	}
+	if v.ActualUserSessions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ActualUserSessions\":"...)
+		b = strconv.AppendInt(b, int64(*v.ActualUserSessions), 10)
+	}
+	if v.ActiveUserSessions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ActiveUserSessions\":"...)
+		b = strconv.AppendInt(b, int64(*v.ActiveUserSessions), 10)
+	}
+	return append(b, '}')
 }
 
 func (v *CertificateBasedAuthProperties) decodeJSON(d *jsonReader) bool {
@@ -624,6 +1074,26 @@ func (v *CertificateBasedAuthProperties) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CertificateBasedAuthProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Status != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Status\":"...)
+		b = appendString(b, v.Status)
+	}
+	if v.CertificateAuthorityArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CertificateAuthorityArn\":"...)
+		b = appendString(b, *v.CertificateAuthorityArn)
+	}
+	return append(b, '}')
 }
 
 func decodeClientDeviceTypeList(d *jsonReader) ([]ClientDeviceType, bool) {
@@ -698,6 +1168,57 @@ func (v *ClientProperties) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ClientProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ReconnectEnabled != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ReconnectEnabled\":"...)
+		b = appendString(b, v.ReconnectEnabled)
+	}
+	if v.LogUploadEnabled != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LogUploadEnabled\":"...)
+		b = appendString(b, v.LogUploadEnabled)
+	}
+	return append(b, '}')
+}
+
+func appendClientPropertiesList(b []byte, l []ClientPropertiesResult) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *ClientPropertiesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ResourceId\":"...)
+		b = appendString(b, *v.ResourceId)
+	}
+	if v.ClientProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ClientProperties\":"...)
+		b = v.ClientProperties.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func decodeComputeList(d *jsonReader) ([]Compute, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -721,6 +1242,17 @@ func decodeComputeList(d *jsonReader) ([]Compute, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendComputeList(b []byte, l []Compute) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
 }
 
 func (v *ComputeType) decodeJSON(d *jsonReader) bool {
@@ -757,6 +1289,150 @@ func (v *ComputeType) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ComputeType) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Name != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, v.Name)
+	}
+	return append(b, '}')
+}
+
+func (v *ConnectClientAddIn) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AddInId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AddInId\":"...)
+		b = appendString(b, *v.AddInId)
+	}
+	if v.ResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ResourceId\":"...)
+		b = appendString(b, *v.ResourceId)
+	}
+	if v.Name != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, *v.Name)
+	}
+	if v.URL != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"URL\":"...)
+		b = appendString(b, *v.URL)
+	}
+	return append(b, '}')
+}
+
+func appendConnectClientAddInList(b []byte, l []ConnectClientAddIn) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *ConnectionAlias) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ConnectionString != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionString\":"...)
+		b = appendString(b, *v.ConnectionString)
+	}
+	if v.AliasId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AliasId\":"...)
+		b = appendString(b, *v.AliasId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.OwnerAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OwnerAccountId\":"...)
+		b = appendString(b, *v.OwnerAccountId)
+	}
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendConnectionAliasAssociationList(b, v.Associations)
+	}
+	return append(b, '}')
+}
+
+func (v *ConnectionAliasAssociation) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AssociationStatus != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociationStatus\":"...)
+		b = appendString(b, v.AssociationStatus)
+	}
+	if v.AssociatedAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedAccountId\":"...)
+		b = appendString(b, *v.AssociatedAccountId)
+	}
+	if v.ResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ResourceId\":"...)
+		b = appendString(b, *v.ResourceId)
+	}
+	if v.ConnectionIdentifier != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionIdentifier\":"...)
+		b = appendString(b, *v.ConnectionIdentifier)
+	}
+	return append(b, '}')
+}
+
+func appendConnectionAliasAssociationList(b []byte, l []ConnectionAliasAssociation) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func decodeConnectionAliasIdList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -780,6 +1456,17 @@ func decodeConnectionAliasIdList(d *jsonReader) ([]string, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendConnectionAliasList(b []byte, l []ConnectionAlias) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *ConnectionAliasPermission) decodeJSON(d *jsonReader) bool {
@@ -827,6 +1514,37 @@ func (v *ConnectionAliasPermission) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ConnectionAliasPermission) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.SharedAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SharedAccountId\":"...)
+		b = appendString(b, *v.SharedAccountId)
+	}
+	if v.AllowAssociation != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AllowAssociation\":"...)
+		b = strconv.AppendBool(b, *v.AllowAssociation)
+	}
+	return append(b, '}')
+}
+
+func appendConnectionAliasPermissions(b []byte, l []ConnectionAliasPermission) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *CopyWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
@@ -915,6 +1633,19 @@ func (v *CopyWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CopyWorkspaceImageResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -960,6 +1691,19 @@ func (v *CreateAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateAccountLinkInvitationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLink\":"...)
+		b = v.AccountLink.appendJSON(b)
+	}
+	return append(b, '}')
 }
 
 func (v *CreateConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
@@ -1022,6 +1766,19 @@ func (v *CreateConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CreateConnectClientAddInResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AddInId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AddInId\":"...)
+		b = appendString(b, *v.AddInId)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1067,6 +1824,19 @@ func (v *CreateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateConnectionAliasResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AliasId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AliasId\":"...)
+		b = appendString(b, *v.AliasId)
+	}
+	return append(b, '}')
 }
 
 func (v *CreateIpGroupRequest) decodeJSON(d *jsonReader) bool {
@@ -1142,6 +1912,19 @@ func (v *CreateIpGroupRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CreateIpGroupResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.GroupId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"GroupId\":"...)
+		b = appendString(b, *v.GroupId)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateStandbyWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1189,6 +1972,26 @@ func (v *CreateStandbyWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CreateStandbyWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedStandbyRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedStandbyRequests\":"...)
+		b = appendFailedCreateStandbyWorkspacesRequestList(b, v.FailedStandbyRequests)
+	}
+	if v.PendingStandbyRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PendingStandbyRequests\":"...)
+		b = appendPendingCreateStandbyWorkspacesRequestList(b, v.PendingStandbyRequests)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateTagsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1234,6 +2037,10 @@ func (v *CreateTagsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateTagsResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *CreateUpdatedWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
@@ -1307,6 +2114,19 @@ func (v *CreateUpdatedWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateUpdatedWorkspaceImageResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	return append(b, '}')
 }
 
 func (v *CreateWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
@@ -1421,6 +2241,19 @@ func (v *CreateWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CreateWorkspaceBundleResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceBundle != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceBundle\":"...)
+		b = v.WorkspaceBundle.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1492,6 +2325,68 @@ func (v *CreateWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateWorkspaceImageResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.Name != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, *v.Name)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	if v.OperatingSystem != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OperatingSystem\":"...)
+		b = v.OperatingSystem.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.RequiredTenancy != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RequiredTenancy\":"...)
+		b = appendString(b, v.RequiredTenancy)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.OwnerAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OwnerAccountId\":"...)
+		b = appendString(b, *v.OwnerAccountId)
+	}
+	return append(b, '}')
 }
 
 func (v *CreateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
@@ -1632,6 +2527,19 @@ func (v *CreateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *CreateWorkspacesPoolResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspacesPool != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspacesPool\":"...)
+		b = v.WorkspacesPool.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *CreateWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1664,6 +2572,129 @@ func (v *CreateWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *CreateWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedCreateWorkspaceRequests(b, v.FailedRequests)
+	}
+	if v.PendingRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PendingRequests\":"...)
+		b = appendWorkspaceList(b, v.PendingRequests)
+	}
+	return append(b, '}')
+}
+
+func (v *CustomWorkspaceImageImportErrorDetails) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendCustomWorkspaceImageImportErrorDetailsList(b []byte, l []CustomWorkspaceImageImportErrorDetails) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *DataReplicationSettings) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DataReplication != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DataReplication\":"...)
+		b = appendString(b, v.DataReplication)
+	}
+	if v.RecoverySnapshotTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RecoverySnapshotTime\":"...)
+		b = v.RecoverySnapshotTime.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendDedicatedTenancyCidrRangeList(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
+func (v *DefaultClientBrandingAttributes) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.LogoUrl != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LogoUrl\":"...)
+		b = appendString(b, *v.LogoUrl)
+	}
+	if v.SupportEmail != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportEmail\":"...)
+		b = appendString(b, *v.SupportEmail)
+	}
+	if v.SupportLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportLink\":"...)
+		b = appendString(b, *v.SupportLink)
+	}
+	if v.ForgotPasswordLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ForgotPasswordLink\":"...)
+		b = appendString(b, *v.ForgotPasswordLink)
+	}
+	if v.LoginMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LoginMessage\":"...)
+		b = appendLoginMessage(b, v.LoginMessage)
+	}
+	return append(b, '}')
 }
 
 func (v *DefaultImportClientBrandingAttributes) decodeJSON(d *jsonReader) bool {
@@ -1750,6 +2781,54 @@ func (v *DefaultImportClientBrandingAttributes) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DefaultWorkspaceCreationProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.EnableInternetAccess != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"EnableInternetAccess\":"...)
+		b = strconv.AppendBool(b, *v.EnableInternetAccess)
+	}
+	if v.DefaultOu != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DefaultOu\":"...)
+		b = appendString(b, *v.DefaultOu)
+	}
+	if v.CustomSecurityGroupId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CustomSecurityGroupId\":"...)
+		b = appendString(b, *v.CustomSecurityGroupId)
+	}
+	if v.UserEnabledAsLocalAdministrator != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserEnabledAsLocalAdministrator\":"...)
+		b = strconv.AppendBool(b, *v.UserEnabledAsLocalAdministrator)
+	}
+	if v.EnableMaintenanceMode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"EnableMaintenanceMode\":"...)
+		b = strconv.AppendBool(b, *v.EnableMaintenanceMode)
+	}
+	if v.InstanceIamRoleArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"InstanceIamRoleArn\":"...)
+		b = appendString(b, *v.InstanceIamRoleArn)
+	}
+	return append(b, '}')
 }
 
 func decodeDeletableCertificateBasedAuthPropertiesList(d *jsonReader) ([]DeletableCertificateBasedAuthProperty, bool) {
@@ -1849,6 +2928,19 @@ func (v *DeleteAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeleteAccountLinkInvitationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLink\":"...)
+		b = v.AccountLink.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *DeleteClientBrandingRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1894,6 +2986,10 @@ func (v *DeleteClientBrandingRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DeleteClientBrandingResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *DeleteConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
@@ -1943,6 +3039,10 @@ func (v *DeleteConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeleteConnectClientAddInResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *DeleteConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -1977,6 +3077,10 @@ func (v *DeleteConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeleteConnectionAliasResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *DeleteIpGroupRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2009,6 +3113,10 @@ func (v *DeleteIpGroupRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DeleteIpGroupResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *DeleteTagsRequest) decodeJSON(d *jsonReader) bool {
@@ -2058,6 +3166,10 @@ func (v *DeleteTagsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeleteTagsResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *DeleteWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2092,6 +3204,10 @@ func (v *DeleteWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeleteWorkspaceBundleResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *DeleteWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2124,6 +3240,10 @@ func (v *DeleteWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DeleteWorkspaceImageResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *DeployWorkspaceApplicationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2173,6 +3293,19 @@ func (v *DeployWorkspaceApplicationsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DeployWorkspaceApplicationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Deployment != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Deployment\":"...)
+		b = v.Deployment.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *DeregisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2205,6 +3338,10 @@ func (v *DeregisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DeregisterWorkspaceDirectoryResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *DescribeAccountModificationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2241,6 +3378,26 @@ func (v *DescribeAccountModificationsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeAccountModificationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountModifications != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountModifications\":"...)
+		b = appendAccountModificationList(b, v.AccountModifications)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeAccountRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2259,6 +3416,40 @@ func (v *DescribeAccountRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeAccountResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DedicatedTenancySupport != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DedicatedTenancySupport\":"...)
+		b = appendString(b, v.DedicatedTenancySupport)
+	}
+	if v.DedicatedTenancyManagementCidrRange != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DedicatedTenancyManagementCidrRange\":"...)
+		b = appendString(b, *v.DedicatedTenancyManagementCidrRange)
+	}
+	if v.DedicatedTenancyAccountType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DedicatedTenancyAccountType\":"...)
+		b = appendString(b, v.DedicatedTenancyAccountType)
+	}
+	if v.Message != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Message\":"...)
+		b = appendString(b, *v.Message)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeApplicationAssociationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2332,6 +3523,26 @@ func (v *DescribeApplicationAssociationsRequest) decodeJSON(d *jsonReader) bool 
 			return false
 		}
 	}
+}
+
+func (v *DescribeApplicationAssociationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendApplicationResourceAssociationList(b, v.Associations)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeApplicationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2446,6 +3657,26 @@ func (v *DescribeApplicationsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeApplicationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Applications != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Applications\":"...)
+		b = appendWorkSpaceApplicationList(b, v.Applications)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeBundleAssociationsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2493,6 +3724,19 @@ func (v *DescribeBundleAssociationsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeBundleAssociationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendBundleResourceAssociationList(b, v.Associations)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeClientBrandingRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2527,6 +3771,54 @@ func (v *DescribeClientBrandingRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeClientBrandingResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DeviceTypeWindows != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWindows\":"...)
+		b = v.DeviceTypeWindows.appendJSON(b)
+	}
+	if v.DeviceTypeOsx != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeOsx\":"...)
+		b = v.DeviceTypeOsx.appendJSON(b)
+	}
+	if v.DeviceTypeAndroid != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeAndroid\":"...)
+		b = v.DeviceTypeAndroid.appendJSON(b)
+	}
+	if v.DeviceTypeIos != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeIos\":"...)
+		b = v.DeviceTypeIos.appendJSON(b)
+	}
+	if v.DeviceTypeLinux != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeLinux\":"...)
+		b = v.DeviceTypeLinux.appendJSON(b)
+	}
+	if v.DeviceTypeWeb != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWeb\":"...)
+		b = v.DeviceTypeWeb.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeClientPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2559,6 +3851,19 @@ func (v *DescribeClientPropertiesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeClientPropertiesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ClientPropertiesList != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ClientPropertiesList\":"...)
+		b = appendClientPropertiesList(b, v.ClientPropertiesList)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeConnectClientAddInsRequest) decodeJSON(d *jsonReader) bool {
@@ -2621,6 +3926,26 @@ func (v *DescribeConnectClientAddInsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeConnectClientAddInsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AddIns != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AddIns\":"...)
+		b = appendConnectClientAddInList(b, v.AddIns)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeConnectionAliasPermissionsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2679,6 +4004,33 @@ func (v *DescribeConnectionAliasPermissionsRequest) decodeJSON(d *jsonReader) bo
 			return false
 		}
 	}
+}
+
+func (v *DescribeConnectionAliasPermissionsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AliasId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AliasId\":"...)
+		b = appendString(b, *v.AliasId)
+	}
+	if v.ConnectionAliasPermissions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionAliasPermissions\":"...)
+		b = appendConnectionAliasPermissions(b, v.ConnectionAliasPermissions)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeConnectionAliasesRequest) decodeJSON(d *jsonReader) bool {
@@ -2754,6 +4106,26 @@ func (v *DescribeConnectionAliasesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeConnectionAliasesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ConnectionAliases != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionAliases\":"...)
+		b = appendConnectionAliasList(b, v.ConnectionAliases)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeCustomWorkspaceImageImportRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2786,6 +4158,82 @@ func (v *DescribeCustomWorkspaceImageImportRequest) decodeJSON(d *jsonReader) bo
 			return false
 		}
 	}
+}
+
+func (v *DescribeCustomWorkspaceImageImportResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.InfrastructureConfigurationArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"InfrastructureConfigurationArn\":"...)
+		b = appendString(b, *v.InfrastructureConfigurationArn)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.StateMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StateMessage\":"...)
+		b = appendString(b, *v.StateMessage)
+	}
+	if v.ProgressPercentage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ProgressPercentage\":"...)
+		b = strconv.AppendInt(b, int64(*v.ProgressPercentage), 10)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.ImageSource != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageSource\":"...)
+		b = v.ImageSource.appendJSON(b)
+	}
+	if v.ImageBuilderInstanceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageBuilderInstanceId\":"...)
+		b = appendString(b, *v.ImageBuilderInstanceId)
+	}
+	if v.ErrorDetails != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorDetails\":"...)
+		b = appendCustomWorkspaceImageImportErrorDetailsList(b, v.ErrorDetails)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeImageAssociationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2833,6 +4281,19 @@ func (v *DescribeImageAssociationsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeImageAssociationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendImageResourceAssociationList(b, v.Associations)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeIpGroupsRequest) decodeJSON(d *jsonReader) bool {
@@ -2895,6 +4356,26 @@ func (v *DescribeIpGroupsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeIpGroupsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Result != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Result\":"...)
+		b = appendWorkspacesIpGroupsList(b, v.Result)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeTagsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -2927,6 +4408,19 @@ func (v *DescribeTagsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeTagsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.TagList != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"TagList\":"...)
+		b = appendTagList(b, v.TagList)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspaceAssociationsRequest) decodeJSON(d *jsonReader) bool {
@@ -2974,6 +4468,19 @@ func (v *DescribeWorkspaceAssociationsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspaceAssociationsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendWorkspaceResourceAssociationList(b, v.Associations)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspaceBundlesRequest) decodeJSON(d *jsonReader) bool {
@@ -3034,6 +4541,26 @@ func (v *DescribeWorkspaceBundlesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspaceBundlesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Bundles != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Bundles\":"...)
+		b = appendBundleList(b, v.Bundles)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspaceDirectoriesFilter) decodeJSON(d *jsonReader) bool {
@@ -3214,6 +4741,26 @@ func (v *DescribeWorkspaceDirectoriesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeWorkspaceDirectoriesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Directories != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Directories\":"...)
+		b = appendDirectoryList(b, v.Directories)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeWorkspaceImagePermissionsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -3272,6 +4819,33 @@ func (v *DescribeWorkspaceImagePermissionsRequest) decodeJSON(d *jsonReader) boo
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspaceImagePermissionsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.ImagePermissions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImagePermissions\":"...)
+		b = appendImagePermissions(b, v.ImagePermissions)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspaceImagesRequest) decodeJSON(d *jsonReader) bool {
@@ -3347,6 +4921,26 @@ func (v *DescribeWorkspaceImagesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeWorkspaceImagesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Images != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Images\":"...)
+		b = appendWorkspaceImageList(b, v.Images)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeWorkspaceSnapshotsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -3379,6 +4973,26 @@ func (v *DescribeWorkspaceSnapshotsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspaceSnapshotsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.RebuildSnapshots != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RebuildSnapshots\":"...)
+		b = appendSnapshotList(b, v.RebuildSnapshots)
+	}
+	if v.RestoreSnapshots != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RestoreSnapshots\":"...)
+		b = appendSnapshotList(b, v.RestoreSnapshots)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspacesConnectionStatusRequest) decodeJSON(d *jsonReader) bool {
@@ -3426,6 +5040,26 @@ func (v *DescribeWorkspacesConnectionStatusRequest) decodeJSON(d *jsonReader) bo
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspacesConnectionStatusResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspacesConnectionStatus != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspacesConnectionStatus\":"...)
+		b = appendWorkspaceConnectionStatusList(b, v.WorkspacesConnectionStatus)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspacesPoolSessionsRequest) decodeJSON(d *jsonReader) bool {
@@ -3499,6 +5133,26 @@ func (v *DescribeWorkspacesPoolSessionsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DescribeWorkspacesPoolSessionsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Sessions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Sessions\":"...)
+		b = appendWorkspacesPoolSessions(b, v.Sessions)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
 }
 
 func (v *DescribeWorkspacesPoolsFilter) decodeJSON(d *jsonReader) bool {
@@ -3679,6 +5333,26 @@ func (v *DescribeWorkspacesPoolsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeWorkspacesPoolsResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspacesPools != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspacesPools\":"...)
+		b = appendWorkspacesPools(b, v.WorkspacesPools)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *DescribeWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -3791,6 +5465,26 @@ func (v *DescribeWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DescribeWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Workspaces != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Workspaces\":"...)
+		b = appendWorkspaceList(b, v.Workspaces)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func decodeDirectoryIdList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -3814,6 +5508,17 @@ func decodeDirectoryIdList(d *jsonReader) ([]string, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendDirectoryList(b []byte, l []WorkspaceDirectory) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *DisassociateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
@@ -3848,6 +5553,10 @@ func (v *DisassociateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *DisassociateConnectionAliasResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *DisassociateIpGroupsRequest) decodeJSON(d *jsonReader) bool {
@@ -3897,6 +5606,10 @@ func (v *DisassociateIpGroupsRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *DisassociateIpGroupsResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *DisassociateWorkspaceApplicationRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -3942,6 +5655,230 @@ func (v *DisassociateWorkspaceApplicationRequest) decodeJSON(d *jsonReader) bool
 			return false
 		}
 	}
+}
+
+func (v *DisassociateWorkspaceApplicationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Association != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Association\":"...)
+		b = v.Association.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendDnsIpAddresses(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
+func appendDnsIpv6Addresses(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
+func (v *ErrorDetails) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ErrorCode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendErrorDetailsList(b []byte, l []ErrorDetails) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *FailedCreateStandbyWorkspacesRequest) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.StandbyWorkspaceRequest != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StandbyWorkspaceRequest\":"...)
+		b = v.StandbyWorkspaceRequest.appendJSON(b)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendFailedCreateStandbyWorkspacesRequestList(b []byte, l []FailedCreateStandbyWorkspacesRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *FailedCreateWorkspaceRequest) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceRequest != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceRequest\":"...)
+		b = v.WorkspaceRequest.appendJSON(b)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendFailedCreateWorkspaceRequests(b []byte, l []FailedCreateWorkspaceRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendFailedRebootWorkspaceRequests(b []byte, l []FailedWorkspaceChangeRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendFailedRebuildWorkspaceRequests(b []byte, l []FailedWorkspaceChangeRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendFailedStartWorkspaceRequests(b []byte, l []FailedWorkspaceChangeRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendFailedStopWorkspaceRequests(b []byte, l []FailedWorkspaceChangeRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendFailedTerminateWorkspaceRequests(b []byte, l []FailedWorkspaceChangeRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *FailedWorkspaceChangeRequest) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
 }
 
 func (v *GetAccountLinkRequest) decodeJSON(d *jsonReader) bool {
@@ -3991,6 +5928,19 @@ func (v *GetAccountLinkRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *GetAccountLinkResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLink\":"...)
+		b = v.AccountLink.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *GlobalAcceleratorForDirectory) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -4036,6 +5986,26 @@ func (v *GlobalAcceleratorForDirectory) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *GlobalAcceleratorForDirectory) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Mode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Mode\":"...)
+		b = appendString(b, v.Mode)
+	}
+	if v.PreferredProtocol != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PreferredProtocol\":"...)
+		b = appendString(b, v.PreferredProtocol)
+	}
+	return append(b, '}')
 }
 
 func (v *GlobalAcceleratorForWorkSpace) decodeJSON(d *jsonReader) bool {
@@ -4085,6 +6055,46 @@ func (v *GlobalAcceleratorForWorkSpace) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *GlobalAcceleratorForWorkSpace) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Mode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Mode\":"...)
+		b = appendString(b, v.Mode)
+	}
+	if v.PreferredProtocol != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PreferredProtocol\":"...)
+		b = appendString(b, v.PreferredProtocol)
+	}
+	return append(b, '}')
+}
+
+func (v *IDCConfig) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.InstanceArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"InstanceArn\":"...)
+		b = appendString(b, *v.InstanceArn)
+	}
+	if v.ApplicationArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ApplicationArn\":"...)
+		b = appendString(b, *v.ApplicationArn)
+	}
+	return append(b, '}')
+}
+
 func decodeImageAssociatedResourceTypeList(d *jsonReader) ([]ImageAssociatedResourceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -4108,6 +6118,96 @@ func decodeImageAssociatedResourceTypeList(d *jsonReader) ([]ImageAssociatedReso
 		}
 		l = append(l, e)
 	}
+}
+
+func (v *ImagePermission) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.SharedAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SharedAccountId\":"...)
+		b = appendString(b, *v.SharedAccountId)
+	}
+	return append(b, '}')
+}
+
+func appendImagePermissions(b []byte, l []ImagePermission) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *ImageResourceAssociation) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AssociatedResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceId\":"...)
+		b = appendString(b, *v.AssociatedResourceId)
+	}
+	if v.AssociatedResourceType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceType\":"...)
+		b = appendString(b, v.AssociatedResourceType)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.StateReason != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StateReason\":"...)
+		b = v.StateReason.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendImageResourceAssociationList(b []byte, l []ImageResourceAssociation) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *ImageSourceIdentifier) decodeJSON(d *jsonReader) bool {
@@ -4168,6 +6268,33 @@ func (v *ImageSourceIdentifier) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ImageSourceIdentifier) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Ec2ImportTaskId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Ec2ImportTaskId\":"...)
+		b = appendString(b, *v.Ec2ImportTaskId)
+	}
+	if v.ImageBuildVersionArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageBuildVersionArn\":"...)
+		b = appendString(b, *v.ImageBuildVersionArn)
+	}
+	if v.Ec2ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Ec2ImageId\":"...)
+		b = appendString(b, *v.Ec2ImageId)
+	}
+	return append(b, '}')
 }
 
 func (v *ImportClientBrandingRequest) decodeJSON(d *jsonReader) bool {
@@ -4280,6 +6407,54 @@ func (v *ImportClientBrandingRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ImportClientBrandingResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DeviceTypeWindows != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWindows\":"...)
+		b = v.DeviceTypeWindows.appendJSON(b)
+	}
+	if v.DeviceTypeOsx != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeOsx\":"...)
+		b = v.DeviceTypeOsx.appendJSON(b)
+	}
+	if v.DeviceTypeAndroid != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeAndroid\":"...)
+		b = v.DeviceTypeAndroid.appendJSON(b)
+	}
+	if v.DeviceTypeIos != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeIos\":"...)
+		b = v.DeviceTypeIos.appendJSON(b)
+	}
+	if v.DeviceTypeLinux != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeLinux\":"...)
+		b = v.DeviceTypeLinux.appendJSON(b)
+	}
+	if v.DeviceTypeWeb != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWeb\":"...)
+		b = v.DeviceTypeWeb.appendJSON(b)
+	}
+	return append(b, '}')
 }
 
 func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
@@ -4420,6 +6595,26 @@ func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ImportCustomWorkspaceImageResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	return append(b, '}')
+}
+
 func (v *ImportWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -4519,6 +6714,19 @@ func (v *ImportWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ImportWorkspaceImageResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	return append(b, '}')
+}
+
 func decodeInternetFallbackProtocolList(d *jsonReader) ([]InternetFallbackProtocol, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -4542,6 +6750,72 @@ func decodeInternetFallbackProtocolList(d *jsonReader) ([]InternetFallbackProtoc
 		}
 		l = append(l, e)
 	}
+}
+
+func appendInternetFallbackProtocolList(b []byte, l []InternetFallbackProtocol) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
+func (v *IosClientBrandingAttributes) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.LogoUrl != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LogoUrl\":"...)
+		b = appendString(b, *v.LogoUrl)
+	}
+	if v.Logo2xUrl != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Logo2xUrl\":"...)
+		b = appendString(b, *v.Logo2xUrl)
+	}
+	if v.Logo3xUrl != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Logo3xUrl\":"...)
+		b = appendString(b, *v.Logo3xUrl)
+	}
+	if v.SupportEmail != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportEmail\":"...)
+		b = appendString(b, *v.SupportEmail)
+	}
+	if v.SupportLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportLink\":"...)
+		b = appendString(b, *v.SupportLink)
+	}
+	if v.ForgotPasswordLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ForgotPasswordLink\":"...)
+		b = appendString(b, *v.ForgotPasswordLink)
+	}
+	if v.LoginMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LoginMessage\":"...)
+		b = appendLoginMessage(b, v.LoginMessage)
+	}
+	return append(b, '}')
 }
 
 func (v *IosImportClientBrandingAttributes) decodeJSON(d *jsonReader) bool {
@@ -4681,6 +6955,17 @@ func decodeIpGroupIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func appendIpGroupIdList(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
 func decodeIpRevokedRuleList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -4753,6 +7038,26 @@ func (v *IpRuleItem) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *IpRuleItem) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.IpRule != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ipRule\":"...)
+		b = appendString(b, *v.IpRule)
+	}
+	if v.RuleDesc != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ruleDesc\":"...)
+		b = appendString(b, *v.RuleDesc)
+	}
+	return append(b, '}')
+}
+
 func decodeIpRuleList(d *jsonReader) ([]IpRuleItem, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -4771,6 +7076,17 @@ func decodeIpRuleList(d *jsonReader) ([]IpRuleItem, bool) {
 			return nil, false
 		}
 	}
+}
+
+func appendIpRuleList(b []byte, l []IpRuleItem) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func decodeLinkStatusFilterList(d *jsonReader) ([]AccountLinkStatusEnum, bool) {
@@ -4858,6 +7174,26 @@ func (v *ListAccountLinksRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ListAccountLinksResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLinks != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLinks\":"...)
+		b = appendAccountLinkList(b, v.AccountLinks)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func (v *ListAvailableManagementCidrRangesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -4918,6 +7254,26 @@ func (v *ListAvailableManagementCidrRangesRequest) decodeJSON(d *jsonReader) boo
 	}
 }
 
+func (v *ListAvailableManagementCidrRangesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ManagementCidrRanges != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ManagementCidrRanges\":"...)
+		b = appendDedicatedTenancyCidrRangeList(b, v.ManagementCidrRanges)
+	}
+	if v.NextToken != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NextToken\":"...)
+		b = appendString(b, *v.NextToken)
+	}
+	return append(b, '}')
+}
+
 func decodeLoginMessage(d *jsonReader) (map[string]string, bool) {
 	if !d.open('{') {
 		return nil, false
@@ -4946,6 +7302,19 @@ func decodeLoginMessage(d *jsonReader) (map[string]string, bool) {
 		}
 		m[key] = e
 	}
+}
+
+func appendLoginMessage(b []byte, m map[string]string) []byte {
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}')
 }
 
 func (v *MicrosoftEntraConfig) decodeJSON(d *jsonReader) bool {
@@ -4995,6 +7364,26 @@ func (v *MicrosoftEntraConfig) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *MicrosoftEntraConfig) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.TenantId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"TenantId\":"...)
+		b = appendString(b, *v.TenantId)
+	}
+	if v.ApplicationConfigSecretArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ApplicationConfigSecretArn\":"...)
+		b = appendString(b, *v.ApplicationConfigSecretArn)
+	}
+	return append(b, '}')
+}
+
 func (v *MigrateWorkspaceRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5042,6 +7431,57 @@ func (v *MigrateWorkspaceRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *MigrateWorkspaceResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.SourceWorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SourceWorkspaceId\":"...)
+		b = appendString(b, *v.SourceWorkspaceId)
+	}
+	if v.TargetWorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"TargetWorkspaceId\":"...)
+		b = appendString(b, *v.TargetWorkspaceId)
+	}
+	return append(b, '}')
+}
+
+func (v *ModificationState) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Resource != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Resource\":"...)
+		b = appendString(b, v.Resource)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	return append(b, '}')
+}
+
+func appendModificationStateList(b []byte, l []ModificationState) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func (v *ModifyAccountRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5087,6 +7527,19 @@ func (v *ModifyAccountRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ModifyAccountResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Message != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Message\":"...)
+		b = appendString(b, *v.Message)
+	}
+	return append(b, '}')
 }
 
 func (v *ModifyCertificateBasedAuthPropertiesRequest) decodeJSON(d *jsonReader) bool {
@@ -5149,6 +7602,10 @@ func (v *ModifyCertificateBasedAuthPropertiesRequest) decodeJSON(d *jsonReader) 
 	}
 }
 
+func (v *ModifyCertificateBasedAuthPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifyClientPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5196,6 +7653,10 @@ func (v *ModifyClientPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ModifyClientPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifyEndpointEncryptionModeRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5241,6 +7702,10 @@ func (v *ModifyEndpointEncryptionModeRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ModifyEndpointEncryptionModeResponse) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *ModifySamlPropertiesRequest) decodeJSON(d *jsonReader) bool {
@@ -5303,6 +7768,10 @@ func (v *ModifySamlPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ModifySamlPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifySelfservicePermissionsRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5348,6 +7817,10 @@ func (v *ModifySelfservicePermissionsRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *ModifySelfservicePermissionsResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *ModifyStreamingPropertiesRequest) decodeJSON(d *jsonReader) bool {
@@ -5397,6 +7870,10 @@ func (v *ModifyStreamingPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ModifyStreamingPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifyWorkspaceAccessPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5444,6 +7921,10 @@ func (v *ModifyWorkspaceAccessPropertiesRequest) decodeJSON(d *jsonReader) bool 
 	}
 }
 
+func (v *ModifyWorkspaceAccessPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifyWorkspaceCreationPropertiesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5489,6 +7970,10 @@ func (v *ModifyWorkspaceCreationPropertiesRequest) decodeJSON(d *jsonReader) boo
 			return false
 		}
 	}
+}
+
+func (v *ModifyWorkspaceCreationPropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *ModifyWorkspacePropertiesRequest) decodeJSON(d *jsonReader) bool {
@@ -5551,6 +8036,10 @@ func (v *ModifyWorkspacePropertiesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ModifyWorkspacePropertiesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *ModifyWorkspaceStateRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5598,6 +8087,43 @@ func (v *ModifyWorkspaceStateRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *ModifyWorkspaceStateResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
+func (v *NetworkAccessConfiguration) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.EniPrivateIpAddress != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"EniPrivateIpAddress\":"...)
+		b = appendString(b, *v.EniPrivateIpAddress)
+	}
+	if v.EniId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"EniId\":"...)
+		b = appendString(b, *v.EniId)
+	}
+	return append(b, '}')
+}
+
+func (v *OperatingSystem) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Type != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Type\":"...)
+		b = appendString(b, v.Type)
+	}
+	return append(b, '}')
+}
+
 func decodeOperatingSystemNameList(d *jsonReader) ([]OperatingSystemName, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -5623,6 +8149,62 @@ func decodeOperatingSystemNameList(d *jsonReader) ([]OperatingSystemName, bool) 
 	}
 }
 
+func appendOperatingSystemNameList(b []byte, l []OperatingSystemName) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
+}
+
+func (v *PendingCreateStandbyWorkspacesRequest) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.UserName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserName\":"...)
+		b = appendString(b, *v.UserName)
+	}
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	return append(b, '}')
+}
+
+func appendPendingCreateStandbyWorkspacesRequestList(b []byte, l []PendingCreateStandbyWorkspacesRequest) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func decodeProtocolList(d *jsonReader) ([]Protocol, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -5646,6 +8228,17 @@ func decodeProtocolList(d *jsonReader) ([]Protocol, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendProtocolList(b []byte, l []Protocol) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
 }
 
 func (v *RebootRequest) decodeJSON(d *jsonReader) bool {
@@ -5736,6 +8329,19 @@ func (v *RebootWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *RebootWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedRebootWorkspaceRequests(b, v.FailedRequests)
+	}
+	return append(b, '}')
+}
+
 func (v *RebuildRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -5822,6 +8428,19 @@ func (v *RebuildWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *RebuildWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedRebuildWorkspaceRequests(b, v.FailedRequests)
+	}
+	return append(b, '}')
 }
 
 func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
@@ -6001,6 +8620,26 @@ func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *RegisterWorkspaceDirectoryResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	return append(b, '}')
+}
+
 func (v *RejectAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6046,6 +8685,64 @@ func (v *RejectAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *RejectAccountLinkInvitationResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AccountLink != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccountLink\":"...)
+		b = v.AccountLink.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func (v *RelatedWorkspaceProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	if v.Region != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Region\":"...)
+		b = appendString(b, *v.Region)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.Type != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Type\":"...)
+		b = appendString(b, v.Type)
+	}
+	return append(b, '}')
+}
+
+func appendRelatedWorkspaces(b []byte, l []RelatedWorkspaceProperties) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func decodeResourceIdList(d *jsonReader) ([]string, bool) {
@@ -6107,6 +8804,10 @@ func (v *RestoreWorkspaceRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *RestoreWorkspaceResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *RevokeIpRulesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6154,6 +8855,10 @@ func (v *RevokeIpRulesRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *RevokeIpRulesResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *RootStorage) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6186,6 +8891,19 @@ func (v *RootStorage) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *RootStorage) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Capacity != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Capacity\":"...)
+		b = appendString(b, *v.Capacity)
+	}
+	return append(b, '}')
 }
 
 func (v *SamlProperties) decodeJSON(d *jsonReader) bool {
@@ -6246,6 +8964,33 @@ func (v *SamlProperties) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *SamlProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Status != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Status\":"...)
+		b = appendString(b, v.Status)
+	}
+	if v.UserAccessUrl != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserAccessUrl\":"...)
+		b = appendString(b, *v.UserAccessUrl)
+	}
+	if v.RelayStateParameterName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RelayStateParameterName\":"...)
+		b = appendString(b, *v.RelayStateParameterName)
+	}
+	return append(b, '}')
 }
 
 func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
@@ -6334,6 +9079,71 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *SelfservicePermissions) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.RestartWorkspace != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RestartWorkspace\":"...)
+		b = appendString(b, v.RestartWorkspace)
+	}
+	if v.IncreaseVolumeSize != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"IncreaseVolumeSize\":"...)
+		b = appendString(b, v.IncreaseVolumeSize)
+	}
+	if v.ChangeComputeType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ChangeComputeType\":"...)
+		b = appendString(b, v.ChangeComputeType)
+	}
+	if v.SwitchRunningMode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SwitchRunningMode\":"...)
+		b = appendString(b, v.SwitchRunningMode)
+	}
+	if v.RebuildWorkspace != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RebuildWorkspace\":"...)
+		b = appendString(b, v.RebuildWorkspace)
+	}
+	return append(b, '}')
+}
+
+func (v *Snapshot) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.SnapshotTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SnapshotTime\":"...)
+		b = v.SnapshotTime.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendSnapshotList(b []byte, l []Snapshot) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func (v *StandbyWorkspace) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6420,6 +9230,47 @@ func (v *StandbyWorkspace) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *StandbyWorkspace) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.PrimaryWorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PrimaryWorkspaceId\":"...)
+		b = appendString(b, *v.PrimaryWorkspaceId)
+	}
+	if v.VolumeEncryptionKey != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"VolumeEncryptionKey\":"...)
+		b = appendString(b, *v.VolumeEncryptionKey)
+	}
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.Tags != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Tags\":"...)
+		b = appendTagList(b, v.Tags)
+	}
+	if v.DataReplication != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DataReplication\":"...)
+		b = appendString(b, v.DataReplication)
+	}
+	return append(b, '}')
+}
+
 func decodeStandbyWorkspacesList(d *jsonReader) ([]StandbyWorkspace, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6438,6 +9289,44 @@ func decodeStandbyWorkspacesList(d *jsonReader) ([]StandbyWorkspace, bool) {
 			return nil, false
 		}
 	}
+}
+
+func (v *StandbyWorkspacesProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.StandbyWorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StandbyWorkspaceId\":"...)
+		b = appendString(b, *v.StandbyWorkspaceId)
+	}
+	if v.DataReplication != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DataReplication\":"...)
+		b = appendString(b, v.DataReplication)
+	}
+	if v.RecoverySnapshotTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RecoverySnapshotTime\":"...)
+		b = v.RecoverySnapshotTime.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendStandbyWorkspacesPropertiesList(b []byte, l []StandbyWorkspacesProperties) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *StartRequest) decodeJSON(d *jsonReader) bool {
@@ -6528,6 +9417,10 @@ func (v *StartWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *StartWorkspacesPoolResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *StartWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6560,6 +9453,19 @@ func (v *StartWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *StartWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedStartWorkspaceRequests(b, v.FailedRequests)
+	}
+	return append(b, '}')
 }
 
 func (v *StopRequest) decodeJSON(d *jsonReader) bool {
@@ -6650,6 +9556,10 @@ func (v *StopWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *StopWorkspacesPoolResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *StopWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -6682,6 +9592,19 @@ func (v *StopWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *StopWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedStopWorkspaceRequests(b, v.FailedRequests)
+	}
+	return append(b, '}')
 }
 
 func (v *StorageConnector) decodeJSON(d *jsonReader) bool {
@@ -6731,6 +9654,26 @@ func (v *StorageConnector) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *StorageConnector) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ConnectorType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectorType\":"...)
+		b = appendString(b, v.ConnectorType)
+	}
+	if v.Status != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Status\":"...)
+		b = appendString(b, v.Status)
+	}
+	return append(b, '}')
+}
+
 func decodeStorageConnectors(d *jsonReader) ([]StorageConnector, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6749,6 +9692,17 @@ func decodeStorageConnectors(d *jsonReader) ([]StorageConnector, bool) {
 			return nil, false
 		}
 	}
+}
+
+func appendStorageConnectors(b []byte, l []StorageConnector) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *StreamingProperties) decodeJSON(d *jsonReader) bool {
@@ -6824,6 +9778,40 @@ func (v *StreamingProperties) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *StreamingProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.StreamingExperiencePreferredProtocol != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StreamingExperiencePreferredProtocol\":"...)
+		b = appendString(b, v.StreamingExperiencePreferredProtocol)
+	}
+	if v.UserSettings != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserSettings\":"...)
+		b = appendUserSettings(b, v.UserSettings)
+	}
+	if v.StorageConnectors != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StorageConnectors\":"...)
+		b = appendStorageConnectors(b, v.StorageConnectors)
+	}
+	if v.GlobalAccelerator != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"GlobalAccelerator\":"...)
+		b = v.GlobalAccelerator.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func decodeSubnetIds(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6847,6 +9835,17 @@ func decodeSubnetIds(d *jsonReader) ([]string, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendSubnetIds(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l[i])
+	}
+	return append(b, ']')
 }
 
 func (v *Tag) decodeJSON(d *jsonReader) bool {
@@ -6896,6 +9895,26 @@ func (v *Tag) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *Tag) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Key != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Key\":"...)
+		b = appendString(b, *v.Key)
+	}
+	if v.Value != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Value\":"...)
+		b = appendString(b, *v.Value)
+	}
+	return append(b, '}')
+}
+
 func decodeTagKeyList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6939,6 +9958,17 @@ func decodeTagList(d *jsonReader) ([]Tag, bool) {
 			return nil, false
 		}
 	}
+}
+
+func appendTagList(b []byte, l []Tag) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *TerminateRequest) decodeJSON(d *jsonReader) bool {
@@ -7029,6 +10059,10 @@ func (v *TerminateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *TerminateWorkspacesPoolResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *TerminateWorkspacesPoolSessionRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7063,6 +10097,10 @@ func (v *TerminateWorkspacesPoolSessionRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *TerminateWorkspacesPoolSessionResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *TerminateWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7095,6 +10133,19 @@ func (v *TerminateWorkspacesRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *TerminateWorkspacesResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.FailedRequests != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"FailedRequests\":"...)
+		b = appendFailedTerminateWorkspaceRequests(b, v.FailedRequests)
+	}
+	return append(b, '}')
 }
 
 func (v *TimeoutSettings) decodeJSON(d *jsonReader) bool {
@@ -7155,6 +10206,33 @@ func (v *TimeoutSettings) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *TimeoutSettings) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DisconnectTimeoutInSeconds != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DisconnectTimeoutInSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.DisconnectTimeoutInSeconds), 10)
+	}
+	if v.IdleDisconnectTimeoutInSeconds != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"IdleDisconnectTimeoutInSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.IdleDisconnectTimeoutInSeconds), 10)
+	}
+	if v.MaxUserDurationInSeconds != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"MaxUserDurationInSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.MaxUserDurationInSeconds), 10)
+	}
+	return append(b, '}')
 }
 
 func (v *UpdateConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
@@ -7230,6 +10308,10 @@ func (v *UpdateConnectClientAddInRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *UpdateConnectClientAddInResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *UpdateConnectionAliasPermissionRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7275,6 +10357,30 @@ func (v *UpdateConnectionAliasPermissionRequest) decodeJSON(d *jsonReader) bool 
 			return false
 		}
 	}
+}
+
+func (v *UpdateConnectionAliasPermissionResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
+func (v *UpdateResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.UpdateAvailable != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UpdateAvailable\":"...)
+		b = strconv.AppendBool(b, *v.UpdateAvailable)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	return append(b, '}')
 }
 
 func (v *UpdateRulesOfIpGroupRequest) decodeJSON(d *jsonReader) bool {
@@ -7324,6 +10430,10 @@ func (v *UpdateRulesOfIpGroupRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *UpdateRulesOfIpGroupResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
+}
+
 func (v *UpdateWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7369,6 +10479,10 @@ func (v *UpdateWorkspaceBundleRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *UpdateWorkspaceBundleResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *UpdateWorkspaceImagePermissionRequest) decodeJSON(d *jsonReader) bool {
@@ -7429,6 +10543,10 @@ func (v *UpdateWorkspaceImagePermissionRequest) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *UpdateWorkspaceImagePermissionResult) appendJSON(b []byte) []byte {
+	return append(b, '{', '}')
 }
 
 func (v *UpdateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
@@ -7556,6 +10674,19 @@ func (v *UpdateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *UpdateWorkspacesPoolResult) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspacesPool != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspacesPool\":"...)
+		b = v.WorkspacesPool.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
 func (v *UserSetting) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7616,6 +10747,33 @@ func (v *UserSetting) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *UserSetting) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Action != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Action\":"...)
+		b = appendString(b, v.Action)
+	}
+	if v.Permission != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Permission\":"...)
+		b = appendString(b, v.Permission)
+	}
+	if v.MaximumLength != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"MaximumLength\":"...)
+		b = strconv.AppendInt(b, int64(*v.MaximumLength), 10)
+	}
+	return append(b, '}')
+}
+
 func decodeUserSettings(d *jsonReader) ([]UserSetting, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -7634,6 +10792,17 @@ func decodeUserSettings(d *jsonReader) ([]UserSetting, bool) {
 			return nil, false
 		}
 	}
+}
+
+func appendUserSettings(b []byte, l []UserSetting) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *UserStorage) decodeJSON(d *jsonReader) bool {
@@ -7670,6 +10839,101 @@ func (v *UserStorage) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *UserStorage) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Capacity != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Capacity\":"...)
+		b = appendString(b, *v.Capacity)
+	}
+	return append(b, '}')
+}
+
+func (v *WorkSpaceApplication) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ApplicationId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ApplicationId\":"...)
+		b = appendString(b, *v.ApplicationId)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	if v.LicenseType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LicenseType\":"...)
+		b = appendString(b, v.LicenseType)
+	}
+	if v.Name != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, *v.Name)
+	}
+	if v.Owner != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Owner\":"...)
+		b = appendString(b, *v.Owner)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.SupportedComputeTypeNames != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportedComputeTypeNames\":"...)
+		b = appendComputeList(b, v.SupportedComputeTypeNames)
+	}
+	if v.SupportedOperatingSystemNames != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SupportedOperatingSystemNames\":"...)
+		b = appendOperatingSystemNameList(b, v.SupportedOperatingSystemNames)
+	}
+	return append(b, '}')
+}
+
+func (v *WorkSpaceApplicationDeployment) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.Associations != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Associations\":"...)
+		b = appendWorkspaceResourceAssociationList(b, v.Associations)
+	}
+	return append(b, '}')
+}
+
 func decodeWorkSpaceApplicationIdList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -7695,6 +10959,17 @@ func decodeWorkSpaceApplicationIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func appendWorkSpaceApplicationList(b []byte, l []WorkSpaceApplication) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func decodeWorkSpaceAssociatedResourceTypeList(d *jsonReader) ([]WorkSpaceAssociatedResourceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -7718,6 +10993,152 @@ func decodeWorkSpaceAssociatedResourceTypeList(d *jsonReader) ([]WorkSpaceAssoci
 		}
 		l = append(l, e)
 	}
+}
+
+func (v *Workspace) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.UserName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserName\":"...)
+		b = appendString(b, *v.UserName)
+	}
+	if v.IpAddress != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"IpAddress\":"...)
+		b = appendString(b, *v.IpAddress)
+	}
+	if v.Ipv6Address != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Ipv6Address\":"...)
+		b = appendString(b, *v.Ipv6Address)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.BundleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleId\":"...)
+		b = appendString(b, *v.BundleId)
+	}
+	if v.SubnetId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SubnetId\":"...)
+		b = appendString(b, *v.SubnetId)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ComputerName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ComputerName\":"...)
+		b = appendString(b, *v.ComputerName)
+	}
+	if v.VolumeEncryptionKey != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"VolumeEncryptionKey\":"...)
+		b = appendString(b, *v.VolumeEncryptionKey)
+	}
+	if v.UserVolumeEncryptionEnabled != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserVolumeEncryptionEnabled\":"...)
+		b = strconv.AppendBool(b, *v.UserVolumeEncryptionEnabled)
+	}
+	if v.RootVolumeEncryptionEnabled != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RootVolumeEncryptionEnabled\":"...)
+		b = strconv.AppendBool(b, *v.RootVolumeEncryptionEnabled)
+	}
+	if v.WorkspaceName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceName\":"...)
+		b = appendString(b, *v.WorkspaceName)
+	}
+	if v.WorkspaceProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceProperties\":"...)
+		b = v.WorkspaceProperties.appendJSON(b)
+	}
+	if v.ModificationStates != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ModificationStates\":"...)
+		b = appendModificationStateList(b, v.ModificationStates)
+	}
+	if v.RelatedWorkspaces != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RelatedWorkspaces\":"...)
+		b = appendRelatedWorkspaces(b, v.RelatedWorkspaces)
+	}
+	if v.DataReplicationSettings != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DataReplicationSettings\":"...)
+		b = v.DataReplicationSettings.appendJSON(b)
+	}
+	if v.StandbyWorkspacesProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StandbyWorkspacesProperties\":"...)
+		b = appendStandbyWorkspacesPropertiesList(b, v.StandbyWorkspacesProperties)
+	}
+	return append(b, '}')
 }
 
 func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
@@ -7871,6 +11292,217 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *WorkspaceAccessProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DeviceTypeWindows != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWindows\":"...)
+		b = appendString(b, v.DeviceTypeWindows)
+	}
+	if v.DeviceTypeOsx != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeOsx\":"...)
+		b = appendString(b, v.DeviceTypeOsx)
+	}
+	if v.DeviceTypeWeb != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWeb\":"...)
+		b = appendString(b, v.DeviceTypeWeb)
+	}
+	if v.DeviceTypeIos != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeIos\":"...)
+		b = appendString(b, v.DeviceTypeIos)
+	}
+	if v.DeviceTypeAndroid != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeAndroid\":"...)
+		b = appendString(b, v.DeviceTypeAndroid)
+	}
+	if v.DeviceTypeChromeOs != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeChromeOs\":"...)
+		b = appendString(b, v.DeviceTypeChromeOs)
+	}
+	if v.DeviceTypeZeroClient != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeZeroClient\":"...)
+		b = appendString(b, v.DeviceTypeZeroClient)
+	}
+	if v.DeviceTypeLinux != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeLinux\":"...)
+		b = appendString(b, v.DeviceTypeLinux)
+	}
+	if v.DeviceTypeWorkSpacesThinClient != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DeviceTypeWorkSpacesThinClient\":"...)
+		b = appendString(b, v.DeviceTypeWorkSpacesThinClient)
+	}
+	if v.AccessEndpointConfig != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AccessEndpointConfig\":"...)
+		b = v.AccessEndpointConfig.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func (v *WorkspaceBundle) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.BundleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleId\":"...)
+		b = appendString(b, *v.BundleId)
+	}
+	if v.Name != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, *v.Name)
+	}
+	if v.Owner != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Owner\":"...)
+		b = appendString(b, *v.Owner)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.RootStorage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RootStorage\":"...)
+		b = v.RootStorage.appendJSON(b)
+	}
+	if v.UserStorage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserStorage\":"...)
+		b = v.UserStorage.appendJSON(b)
+	}
+	if v.ComputeType != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ComputeType\":"...)
+		b = v.ComputeType.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.CreationTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CreationTime\":"...)
+		b = v.CreationTime.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.BundleType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleType\":"...)
+		b = appendString(b, v.BundleType)
+	}
+	return append(b, '}')
+}
+
+func (v *WorkspaceConnectionStatus) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	if v.ConnectionState != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionState\":"...)
+		b = appendString(b, v.ConnectionState)
+	}
+	if v.ConnectionStateCheckTimestamp != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionStateCheckTimestamp\":"...)
+		b = v.ConnectionStateCheckTimestamp.appendJSON(b)
+	}
+	if v.LastKnownUserConnectionTimestamp != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastKnownUserConnectionTimestamp\":"...)
+		b = v.LastKnownUserConnectionTimestamp.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendWorkspaceConnectionStatusList(b []byte, l []WorkspaceConnectionStatus) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 func (v *WorkspaceCreationProperties) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -7970,6 +11602,215 @@ func (v *WorkspaceCreationProperties) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *WorkspaceDirectory) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.Alias != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Alias\":"...)
+		b = appendString(b, *v.Alias)
+	}
+	if v.DirectoryName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryName\":"...)
+		b = appendString(b, *v.DirectoryName)
+	}
+	if v.RegistrationCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RegistrationCode\":"...)
+		b = appendString(b, *v.RegistrationCode)
+	}
+	if v.SubnetIds != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SubnetIds\":"...)
+		b = appendSubnetIds(b, v.SubnetIds)
+	}
+	if v.DnsIpAddresses != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DnsIpAddresses\":"...)
+		b = appendDnsIpAddresses(b, v.DnsIpAddresses)
+	}
+	if v.DnsIpv6Addresses != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DnsIpv6Addresses\":"...)
+		b = appendDnsIpv6Addresses(b, v.DnsIpv6Addresses)
+	}
+	if v.CustomerUserName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CustomerUserName\":"...)
+		b = appendString(b, *v.CustomerUserName)
+	}
+	if v.IamRoleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"IamRoleId\":"...)
+		b = appendString(b, *v.IamRoleId)
+	}
+	if v.DirectoryType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryType\":"...)
+		b = appendString(b, v.DirectoryType)
+	}
+	if v.WorkspaceSecurityGroupId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceSecurityGroupId\":"...)
+		b = appendString(b, *v.WorkspaceSecurityGroupId)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.WorkspaceCreationProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceCreationProperties\":"...)
+		b = v.WorkspaceCreationProperties.appendJSON(b)
+	}
+	if v.IpGroupIds != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ipGroupIds\":"...)
+		b = appendIpGroupIdList(b, v.IpGroupIds)
+	}
+	if v.WorkspaceAccessProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceAccessProperties\":"...)
+		b = v.WorkspaceAccessProperties.appendJSON(b)
+	}
+	if v.Tenancy != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Tenancy\":"...)
+		b = appendString(b, v.Tenancy)
+	}
+	if v.SelfservicePermissions != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SelfservicePermissions\":"...)
+		b = v.SelfservicePermissions.appendJSON(b)
+	}
+	if v.SamlProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SamlProperties\":"...)
+		b = v.SamlProperties.appendJSON(b)
+	}
+	if v.CertificateBasedAuthProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CertificateBasedAuthProperties\":"...)
+		b = v.CertificateBasedAuthProperties.appendJSON(b)
+	}
+	if v.EndpointEncryptionMode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"EndpointEncryptionMode\":"...)
+		b = appendString(b, v.EndpointEncryptionMode)
+	}
+	if v.MicrosoftEntraConfig != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"MicrosoftEntraConfig\":"...)
+		b = v.MicrosoftEntraConfig.appendJSON(b)
+	}
+	if v.WorkspaceDirectoryName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceDirectoryName\":"...)
+		b = appendString(b, *v.WorkspaceDirectoryName)
+	}
+	if v.WorkspaceDirectoryDescription != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceDirectoryDescription\":"...)
+		b = appendString(b, *v.WorkspaceDirectoryDescription)
+	}
+	if v.UserIdentityType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserIdentityType\":"...)
+		b = appendString(b, v.UserIdentityType)
+	}
+	if v.WorkspaceType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceType\":"...)
+		b = appendString(b, v.WorkspaceType)
+	}
+	if v.IDCConfig != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"IDCConfig\":"...)
+		b = v.IDCConfig.appendJSON(b)
+	}
+	if v.ActiveDirectoryConfig != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ActiveDirectoryConfig\":"...)
+		b = v.ActiveDirectoryConfig.appendJSON(b)
+	}
+	if v.StreamingProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StreamingProperties\":"...)
+		b = v.StreamingProperties.appendJSON(b)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
 func decodeWorkspaceDirectoryNameList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -8020,6 +11861,96 @@ func decodeWorkspaceIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func (v *WorkspaceImage) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ImageId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ImageId\":"...)
+		b = appendString(b, *v.ImageId)
+	}
+	if v.Name != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Name\":"...)
+		b = appendString(b, *v.Name)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	if v.OperatingSystem != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OperatingSystem\":"...)
+		b = v.OperatingSystem.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.RequiredTenancy != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RequiredTenancy\":"...)
+		b = appendString(b, v.RequiredTenancy)
+	}
+	if v.ErrorCode != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, *v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.OwnerAccountId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OwnerAccountId\":"...)
+		b = appendString(b, *v.OwnerAccountId)
+	}
+	if v.Updates != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Updates\":"...)
+		b = v.Updates.appendJSON(b)
+	}
+	if v.ErrorDetails != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorDetails\":"...)
+		b = appendErrorDetailsList(b, v.ErrorDetails)
+	}
+	return append(b, '}')
+}
+
 func decodeWorkspaceImageIdList(d *jsonReader) ([]string, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -8043,6 +11974,28 @@ func decodeWorkspaceImageIdList(d *jsonReader) ([]string, bool) {
 		}
 		l = append(l, e)
 	}
+}
+
+func appendWorkspaceImageList(b []byte, l []WorkspaceImage) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendWorkspaceList(b []byte, l []Workspace) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (v *WorkspaceProperties) decodeJSON(d *jsonReader) bool {
@@ -8168,6 +12121,68 @@ func (v *WorkspaceProperties) decodeJSON(d *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+func (v *WorkspaceProperties) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.RunningMode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RunningMode\":"...)
+		b = appendString(b, v.RunningMode)
+	}
+	if v.RunningModeAutoStopTimeoutInMinutes != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RunningModeAutoStopTimeoutInMinutes\":"...)
+		b = strconv.AppendInt(b, int64(*v.RunningModeAutoStopTimeoutInMinutes), 10)
+	}
+	if v.RootVolumeSizeGib != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RootVolumeSizeGib\":"...)
+		b = strconv.AppendInt(b, int64(*v.RootVolumeSizeGib), 10)
+	}
+	if v.UserVolumeSizeGib != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserVolumeSizeGib\":"...)
+		b = strconv.AppendInt(b, int64(*v.UserVolumeSizeGib), 10)
+	}
+	if v.ComputeTypeName != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ComputeTypeName\":"...)
+		b = appendString(b, v.ComputeTypeName)
+	}
+	if v.Protocols != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Protocols\":"...)
+		b = appendProtocolList(b, v.Protocols)
+	}
+	if v.OperatingSystemName != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"OperatingSystemName\":"...)
+		b = appendString(b, v.OperatingSystemName)
+	}
+	if v.GlobalAccelerator != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"GlobalAccelerator\":"...)
+		b = v.GlobalAccelerator.appendJSON(b)
+	}
+	return append(b, '}')
 }
 
 func (v *WorkspaceRequest) decodeJSON(d *jsonReader) bool {
@@ -8321,6 +12336,82 @@ func (v *WorkspaceRequest) decodeJSON(d *jsonReader) bool {
 	}
 }
 
+func (v *WorkspaceRequest) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.UserName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserName\":"...)
+		b = appendString(b, *v.UserName)
+	}
+	if v.BundleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleId\":"...)
+		b = appendString(b, *v.BundleId)
+	}
+	if v.VolumeEncryptionKey != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"VolumeEncryptionKey\":"...)
+		b = appendString(b, *v.VolumeEncryptionKey)
+	}
+	if v.UserVolumeEncryptionEnabled != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserVolumeEncryptionEnabled\":"...)
+		b = strconv.AppendBool(b, *v.UserVolumeEncryptionEnabled)
+	}
+	if v.RootVolumeEncryptionEnabled != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RootVolumeEncryptionEnabled\":"...)
+		b = strconv.AppendBool(b, *v.RootVolumeEncryptionEnabled)
+	}
+	if v.WorkspaceProperties != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceProperties\":"...)
+		b = v.WorkspaceProperties.appendJSON(b)
+	}
+	if v.Tags != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Tags\":"...)
+		b = appendTagList(b, v.Tags)
+	}
+	if v.WorkspaceName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceName\":"...)
+		b = appendString(b, *v.WorkspaceName)
+	}
+	if v.Ipv6Address != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Ipv6Address\":"...)
+		b = appendString(b, *v.Ipv6Address)
+	}
+	return append(b, '}')
+}
+
 func decodeWorkspaceRequestList(d *jsonReader) ([]WorkspaceRequest, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -8339,6 +12430,245 @@ func decodeWorkspaceRequestList(d *jsonReader) ([]WorkspaceRequest, bool) {
 			return nil, false
 		}
 	}
+}
+
+func (v *WorkspaceResourceAssociation) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AssociatedResourceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceId\":"...)
+		b = appendString(b, *v.AssociatedResourceId)
+	}
+	if v.AssociatedResourceType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AssociatedResourceType\":"...)
+		b = appendString(b, v.AssociatedResourceType)
+	}
+	if v.Created != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Created\":"...)
+		b = v.Created.appendJSON(b)
+	}
+	if v.LastUpdatedTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"LastUpdatedTime\":"...)
+		b = v.LastUpdatedTime.appendJSON(b)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.StateReason != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StateReason\":"...)
+		b = v.StateReason.appendJSON(b)
+	}
+	if v.WorkspaceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"WorkspaceId\":"...)
+		b = appendString(b, *v.WorkspaceId)
+	}
+	return append(b, '}')
+}
+
+func appendWorkspaceResourceAssociationList(b []byte, l []WorkspaceResourceAssociation) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *WorkspacesIpGroup) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.GroupId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"groupId\":"...)
+		b = appendString(b, *v.GroupId)
+	}
+	if v.GroupName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"groupName\":"...)
+		b = appendString(b, *v.GroupName)
+	}
+	if v.GroupDesc != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"groupDesc\":"...)
+		b = appendString(b, *v.GroupDesc)
+	}
+	if v.UserRules != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"userRules\":"...)
+		b = appendIpRuleList(b, v.UserRules)
+	}
+	return append(b, '}')
+}
+
+func appendWorkspacesIpGroupsList(b []byte, l []WorkspacesIpGroup) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (v *WorkspacesPool) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.PoolId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PoolId\":"...)
+		b = appendString(b, *v.PoolId)
+	}
+	if v.PoolArn != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PoolArn\":"...)
+		b = appendString(b, *v.PoolArn)
+	}
+	if v.CapacityStatus != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CapacityStatus\":"...)
+		b = v.CapacityStatus.appendJSON(b)
+	}
+	if v.PoolName != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PoolName\":"...)
+		b = appendString(b, *v.PoolName)
+	}
+	if v.Description != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Description\":"...)
+		b = appendString(b, *v.Description)
+	}
+	if v.State != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"State\":"...)
+		b = appendString(b, v.State)
+	}
+	if v.CreatedAt != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"CreatedAt\":"...)
+		b = v.CreatedAt.appendJSON(b)
+	}
+	if v.BundleId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"BundleId\":"...)
+		b = appendString(b, *v.BundleId)
+	}
+	if v.DirectoryId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"DirectoryId\":"...)
+		b = appendString(b, *v.DirectoryId)
+	}
+	if v.Errors != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"Errors\":"...)
+		b = appendWorkspacesPoolErrors(b, v.Errors)
+	}
+	if v.ApplicationSettings != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ApplicationSettings\":"...)
+		b = v.ApplicationSettings.appendJSON(b)
+	}
+	if v.TimeoutSettings != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"TimeoutSettings\":"...)
+		b = v.TimeoutSettings.appendJSON(b)
+	}
+	if v.RunningMode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"RunningMode\":"...)
+		b = appendString(b, v.RunningMode)
+	}
+	return append(b, '}')
+}
+
+func (v *WorkspacesPoolError) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.ErrorCode != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorCode\":"...)
+		b = appendString(b, v.ErrorCode)
+	}
+	if v.ErrorMessage != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ErrorMessage\":"...)
+		b = appendString(b, *v.ErrorMessage)
+	}
+	return append(b, '}')
+}
+
+func appendWorkspacesPoolErrors(b []byte, l []WorkspacesPoolError) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func decodeWorkspacesPoolIds(d *jsonReader) ([]string, bool) {
@@ -8366,6 +12696,97 @@ func decodeWorkspacesPoolIds(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func (v *WorkspacesPoolSession) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	n := len(b)
+	if v.AuthenticationType != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"AuthenticationType\":"...)
+		b = appendString(b, v.AuthenticationType)
+	}
+	if v.ConnectionState != "" {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ConnectionState\":"...)
+		b = appendString(b, v.ConnectionState)
+	}
+	if v.SessionId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"SessionId\":"...)
+		b = appendString(b, *v.SessionId)
+	}
+	if v.InstanceId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"InstanceId\":"...)
+		b = appendString(b, *v.InstanceId)
+	}
+	if v.PoolId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"PoolId\":"...)
+		b = appendString(b, *v.PoolId)
+	}
+	if v.ExpirationTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"ExpirationTime\":"...)
+		b = v.ExpirationTime.appendJSON(b)
+	}
+	if v.NetworkAccessConfiguration != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"NetworkAccessConfiguration\":"...)
+		b = v.NetworkAccessConfiguration.appendJSON(b)
+	}
+	if v.StartTime != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"StartTime\":"...)
+		b = v.StartTime.appendJSON(b)
+	}
+	if v.UserId != nil {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		b = append(b, "\"UserId\":"...)
+		b = appendString(b, *v.UserId)
+	}
+	return append(b, '}')
+}
+
+func appendWorkspacesPoolSessions(b []byte, l []WorkspacesPoolSession) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func appendWorkspacesPools(b []byte, l []WorkspacesPool) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8377,6 +12798,11 @@ func (v *AcceptAccountLinkInvitationRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = AcceptAccountLinkInvitationRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *AcceptAccountLinkInvitationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8392,6 +12818,11 @@ func (v *AssociateConnectionAliasRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *AssociateConnectionAliasResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8403,6 +12834,11 @@ func (v *AssociateIpGroupsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = AssociateIpGroupsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *AssociateIpGroupsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8418,6 +12854,11 @@ func (v *AssociateWorkspaceApplicationRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *AssociateWorkspaceApplicationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8429,6 +12870,11 @@ func (v *AuthorizeIpRulesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = AuthorizeIpRulesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *AuthorizeIpRulesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8444,6 +12890,11 @@ func (v *CopyWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CopyWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8455,6 +12906,11 @@ func (v *CreateAccountLinkInvitationRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateAccountLinkInvitationRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateAccountLinkInvitationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8470,6 +12926,11 @@ func (v *CreateConnectClientAddInRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateConnectClientAddInResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8481,6 +12942,11 @@ func (v *CreateConnectionAliasRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateConnectionAliasRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateConnectionAliasResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8496,6 +12962,11 @@ func (v *CreateIpGroupRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateIpGroupResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8507,6 +12978,11 @@ func (v *CreateStandbyWorkspacesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateStandbyWorkspacesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateStandbyWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8522,6 +12998,11 @@ func (v *CreateTagsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateTagsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8533,6 +13014,11 @@ func (v *CreateUpdatedWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateUpdatedWorkspaceImageRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateUpdatedWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8548,6 +13034,11 @@ func (v *CreateWorkspaceBundleRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateWorkspaceBundleResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8559,6 +13050,11 @@ func (v *CreateWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateWorkspaceImageRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8574,6 +13070,11 @@ func (v *CreateWorkspacesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8585,6 +13086,11 @@ func (v *CreateWorkspacesPoolRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = CreateWorkspacesPoolRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *CreateWorkspacesPoolResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8600,6 +13106,11 @@ func (v *DeleteAccountLinkInvitationRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteAccountLinkInvitationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8611,6 +13122,11 @@ func (v *DeleteClientBrandingRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DeleteClientBrandingRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteClientBrandingResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8626,6 +13142,11 @@ func (v *DeleteConnectClientAddInRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteConnectClientAddInResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8637,6 +13158,11 @@ func (v *DeleteConnectionAliasRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DeleteConnectionAliasRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteConnectionAliasResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8652,6 +13178,11 @@ func (v *DeleteIpGroupRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteIpGroupResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8663,6 +13194,11 @@ func (v *DeleteTagsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DeleteTagsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteTagsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8678,6 +13214,11 @@ func (v *DeleteWorkspaceBundleRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteWorkspaceBundleResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8689,6 +13230,11 @@ func (v *DeleteWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DeleteWorkspaceImageRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeleteWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8704,6 +13250,11 @@ func (v *DeployWorkspaceApplicationsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeployWorkspaceApplicationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8715,6 +13266,11 @@ func (v *DeregisterWorkspaceDirectoryRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DeregisterWorkspaceDirectoryRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DeregisterWorkspaceDirectoryResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8730,6 +13286,11 @@ func (v *DescribeAccountRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeAccountResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8741,6 +13302,11 @@ func (v *DescribeAccountModificationsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeAccountModificationsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeAccountModificationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8756,6 +13322,11 @@ func (v *DescribeApplicationAssociationsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeApplicationAssociationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8767,6 +13338,11 @@ func (v *DescribeApplicationsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeApplicationsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeApplicationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8782,6 +13358,11 @@ func (v *DescribeBundleAssociationsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeBundleAssociationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8793,6 +13374,11 @@ func (v *DescribeClientBrandingRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeClientBrandingRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeClientBrandingResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8808,6 +13394,11 @@ func (v *DescribeClientPropertiesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeClientPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8819,6 +13410,11 @@ func (v *DescribeConnectClientAddInsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeConnectClientAddInsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeConnectClientAddInsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8834,6 +13430,11 @@ func (v *DescribeConnectionAliasPermissionsRequest) DecodeJSON(body []byte) bool
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeConnectionAliasPermissionsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8845,6 +13446,11 @@ func (v *DescribeConnectionAliasesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeConnectionAliasesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeConnectionAliasesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8860,6 +13466,11 @@ func (v *DescribeCustomWorkspaceImageImportRequest) DecodeJSON(body []byte) bool
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeCustomWorkspaceImageImportResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8871,6 +13482,11 @@ func (v *DescribeImageAssociationsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeImageAssociationsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeImageAssociationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8886,6 +13502,11 @@ func (v *DescribeIpGroupsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeIpGroupsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8897,6 +13518,11 @@ func (v *DescribeTagsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeTagsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeTagsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8912,6 +13538,11 @@ func (v *DescribeWorkspaceAssociationsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceAssociationsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8923,6 +13554,11 @@ func (v *DescribeWorkspaceBundlesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeWorkspaceBundlesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceBundlesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8938,6 +13574,11 @@ func (v *DescribeWorkspaceDirectoriesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceDirectoriesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8949,6 +13590,11 @@ func (v *DescribeWorkspaceImagePermissionsRequest) DecodeJSON(body []byte) bool 
 	}
 	*v = DescribeWorkspaceImagePermissionsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceImagePermissionsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8964,6 +13610,11 @@ func (v *DescribeWorkspaceImagesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceImagesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -8975,6 +13626,11 @@ func (v *DescribeWorkspaceSnapshotsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeWorkspaceSnapshotsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspaceSnapshotsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -8990,6 +13646,11 @@ func (v *DescribeWorkspacesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9001,6 +13662,11 @@ func (v *DescribeWorkspacesConnectionStatusRequest) DecodeJSON(body []byte) bool
 	}
 	*v = DescribeWorkspacesConnectionStatusRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspacesConnectionStatusResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9016,6 +13682,11 @@ func (v *DescribeWorkspacesPoolSessionsRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspacesPoolSessionsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9027,6 +13698,11 @@ func (v *DescribeWorkspacesPoolsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DescribeWorkspacesPoolsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DescribeWorkspacesPoolsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9042,6 +13718,11 @@ func (v *DisassociateConnectionAliasRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DisassociateConnectionAliasResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9053,6 +13734,11 @@ func (v *DisassociateIpGroupsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = DisassociateIpGroupsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DisassociateIpGroupsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9068,6 +13754,11 @@ func (v *DisassociateWorkspaceApplicationRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *DisassociateWorkspaceApplicationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9079,6 +13770,11 @@ func (v *GetAccountLinkRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = GetAccountLinkRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *GetAccountLinkResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9094,6 +13790,11 @@ func (v *ImportClientBrandingRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ImportClientBrandingResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9105,6 +13806,11 @@ func (v *ImportCustomWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ImportCustomWorkspaceImageRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ImportCustomWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9120,6 +13826,11 @@ func (v *ImportWorkspaceImageRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ImportWorkspaceImageResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9131,6 +13842,11 @@ func (v *ListAccountLinksRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ListAccountLinksRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ListAccountLinksResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9146,6 +13862,11 @@ func (v *ListAvailableManagementCidrRangesRequest) DecodeJSON(body []byte) bool 
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ListAvailableManagementCidrRangesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9157,6 +13878,11 @@ func (v *MigrateWorkspaceRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = MigrateWorkspaceRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *MigrateWorkspaceResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9172,6 +13898,11 @@ func (v *ModifyAccountRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyAccountResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9183,6 +13914,11 @@ func (v *ModifyCertificateBasedAuthPropertiesRequest) DecodeJSON(body []byte) bo
 	}
 	*v = ModifyCertificateBasedAuthPropertiesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyCertificateBasedAuthPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9198,6 +13934,11 @@ func (v *ModifyClientPropertiesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyClientPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9209,6 +13950,11 @@ func (v *ModifyEndpointEncryptionModeRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ModifyEndpointEncryptionModeRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyEndpointEncryptionModeResponse) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9224,6 +13970,11 @@ func (v *ModifySamlPropertiesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifySamlPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9235,6 +13986,11 @@ func (v *ModifySelfservicePermissionsRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ModifySelfservicePermissionsRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifySelfservicePermissionsResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9250,6 +14006,11 @@ func (v *ModifyStreamingPropertiesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyStreamingPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9261,6 +14022,11 @@ func (v *ModifyWorkspaceAccessPropertiesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ModifyWorkspaceAccessPropertiesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyWorkspaceAccessPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9276,6 +14042,11 @@ func (v *ModifyWorkspaceCreationPropertiesRequest) DecodeJSON(body []byte) bool 
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyWorkspaceCreationPropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9287,6 +14058,11 @@ func (v *ModifyWorkspacePropertiesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = ModifyWorkspacePropertiesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyWorkspacePropertiesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9302,6 +14078,11 @@ func (v *ModifyWorkspaceStateRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *ModifyWorkspaceStateResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9313,6 +14094,11 @@ func (v *RebootWorkspacesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = RebootWorkspacesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RebootWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9328,6 +14114,11 @@ func (v *RebuildWorkspacesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RebuildWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9339,6 +14130,11 @@ func (v *RegisterWorkspaceDirectoryRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = RegisterWorkspaceDirectoryRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RegisterWorkspaceDirectoryResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9354,6 +14150,11 @@ func (v *RejectAccountLinkInvitationRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RejectAccountLinkInvitationResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9365,6 +14166,11 @@ func (v *RestoreWorkspaceRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = RestoreWorkspaceRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RestoreWorkspaceResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9380,6 +14186,11 @@ func (v *RevokeIpRulesRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *RevokeIpRulesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9391,6 +14202,11 @@ func (v *StartWorkspacesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = StartWorkspacesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *StartWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9406,6 +14222,11 @@ func (v *StartWorkspacesPoolRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *StartWorkspacesPoolResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9417,6 +14238,11 @@ func (v *StopWorkspacesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = StopWorkspacesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *StopWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9432,6 +14258,11 @@ func (v *StopWorkspacesPoolRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *StopWorkspacesPoolResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9443,6 +14274,11 @@ func (v *TerminateWorkspacesRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = TerminateWorkspacesRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *TerminateWorkspacesResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9458,6 +14294,11 @@ func (v *TerminateWorkspacesPoolRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *TerminateWorkspacesPoolResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9469,6 +14310,11 @@ func (v *TerminateWorkspacesPoolSessionRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = TerminateWorkspacesPoolSessionRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *TerminateWorkspacesPoolSessionResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9484,6 +14330,11 @@ func (v *UpdateConnectClientAddInRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateConnectClientAddInResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9495,6 +14346,11 @@ func (v *UpdateConnectionAliasPermissionRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = UpdateConnectionAliasPermissionRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateConnectionAliasPermissionResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9510,6 +14366,11 @@ func (v *UpdateRulesOfIpGroupRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateRulesOfIpGroupResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9521,6 +14382,11 @@ func (v *UpdateWorkspaceBundleRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = UpdateWorkspaceBundleRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateWorkspaceBundleResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }
 
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
@@ -9536,6 +14402,11 @@ func (v *UpdateWorkspaceImagePermissionRequest) DecodeJSON(body []byte) bool {
 	return false
 }
 
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateWorkspaceImagePermissionResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+
 // DecodeJSON reads body, a JSON object, into v in one pass, and says
 // whether it could: on anything but a plain valid body (escapes, unknown
 // or repeated members, nulls in lists, numbers out of range, bad syntax)
@@ -9547,4 +14418,9 @@ func (v *UpdateWorkspacesPoolRequest) DecodeJSON(body []byte) bool {
 	}
 	*v = UpdateWorkspacesPoolRequest{}
 	return false
+}
+
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *UpdateWorkspacesPoolResult) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
 }

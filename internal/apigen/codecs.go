@@ -38,9 +38,12 @@ func (g *generator) genCodecs(b *bytes.Buffer) error {
 			if g.inputs[name] {
 				g.genDecoder(b, name, s)
 			}
+			if outputs[name] {
+				g.genEncoder(b, name, s)
+			}
 		}
 	}
-	ins := map[string]bool{}
+	ins, outs := map[string]bool{}, map[string]bool{}
 	for _, name := range sortedKeys(g.m.Operations) {
 		op := g.m.Operations[name]
 		if in := exported(op.Input.Shape); !ins[in] {
@@ -59,6 +62,15 @@ func (v *%s) DecodeJSON(body []byte) bool {
 	return false
 }
 `, in, in)
+		}
+		if out := exported(op.Output.Shape); !outs[out] {
+			outs[out] = true
+			fmt.Fprintf(b, `
+// AppendJSON appends to b what encoding/json's Marshal writes for v.
+func (v *%s) AppendJSON(b []byte) []byte {
+	return v.appendJSON(b)
+}
+`, out)
 		}
 	}
 	return nil
@@ -188,5 +200,72 @@ func (g *generator) genDecoder(b *bytes.Buffer, name string, s *Shape) {
 		fmt.Fprintf(b, "var e %s\n{\n", g.goType(s.Value.Shape, true))
 		g.decodeValue(b, s.Value.Shape, "e", false, "nil, false")
 		b.WriteString("}\nm[key] = e\n}\n}\n")
+	}
+}
+
+// encodeValue writes statements that append expr, a present value of the
+// shape (dereferenced when ptr), to b.
+func (g *generator) encodeValue(b *bytes.Buffer, shape, expr string, ptr bool) {
+	s := g.m.Shapes[shape]
+	deref := expr
+	if ptr {
+		deref = "*" + expr
+	}
+	switch s.Type {
+	case "string":
+		fmt.Fprintf(b, "b = appendString(b, %s)\n", deref)
+	case "integer":
+		fmt.Fprintf(b, "b = strconv.AppendInt(b, int64(%s), 10)\n", deref)
+	case "boolean":
+		fmt.Fprintf(b, "b = strconv.AppendBool(b, %s)\n", deref)
+	case "timestamp":
+		fmt.Fprintf(b, "b = %s.appendJSON(b)\n", expr)
+	case "blob":
+		fmt.Fprintf(b, "b = appendBlob(b, %s)\n", expr)
+	case "list", "map":
+		fmt.Fprintf(b, "b = append%s(b, %s)\n", exported(shape), expr)
+	case "structure":
+		fmt.Fprintf(b, "b = %s.appendJSON(b)\n", expr)
+	default:
+		panic("unreachable: " + s.Type)
+	}
+}
+
+func (g *generator) genEncoder(b *bytes.Buffer, name string, s *Shape) {
+	typ := g.goType(name, true)
+	switch s.Type {
+	case "structure":
+		fmt.Fprintf(b, "\nfunc (v *%s) appendJSON(b []byte) []byte {\n", typ)
+		if len(s.memberOrder) == 0 {
+			b.WriteString("return append(b, '{', '}')\n}\n")
+			return
+		}
+		// encoding/json writes members in field order, omitting the zero
+		// ones (omitzero): nil pointers, slices and maps, "" enums.
+		b.WriteString("b = append(b, '{')\nn := len(b)\n")
+		for _, mem := range s.memberOrder {
+			ms := g.m.Shapes[s.Members[mem].Shape]
+			field := "v." + exported(mem)
+			cond, ptr := field+" != nil", true
+			switch {
+			case ms.Type == "string" && len(ms.Enum) > 0:
+				cond, ptr = field+` != ""`, false
+			case ms.Type == "list" || ms.Type == "map" || ms.Type == "blob":
+				ptr = false
+			}
+			fmt.Fprintf(b, "if %s {\nif len(b) > n {\nb = append(b, ',')\n}\nb = append(b, %q...)\n", cond, fmt.Sprintf("%q:", mem))
+			g.encodeValue(b, s.Members[mem].Shape, field, ptr)
+			b.WriteString("}\n")
+		}
+		b.WriteString("return append(b, '}')\n}\n")
+	case "list":
+		fmt.Fprintf(b, "\nfunc append%s(b []byte, l %s) []byte {\nb = append(b, '[')\nfor i := range l {\nif i > 0 {\nb = append(b, ',')\n}\n", exported(name), typ)
+		g.encodeValue(b, s.Member.Shape, "l[i]", false)
+		b.WriteString("}\nreturn append(b, ']')\n}\n")
+	case "map":
+		// encoding/json sorts a map's keys.
+		fmt.Fprintf(b, "\nfunc append%s(b []byte, m %s) []byte {\nb = append(b, '{')\nfor i, k := range sortedKeys(m) {\nif i > 0 {\nb = append(b, ',')\n}\nb = appendString(b, k)\nb = append(b, ':')\n", exported(name), typ)
+		g.encodeValue(b, s.Value.Shape, "m[k]", false)
+		b.WriteString("}\nreturn append(b, '}')\n}\n")
 	}
 }
