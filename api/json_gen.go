@@ -6,6 +6,66 @@ import (
 	"strconv"
 )
 
+func decodeAGAModeForDirectoryEnum(d *jsonReader) (AGAModeForDirectoryEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED_AUTO":
+		return "ENABLED_AUTO", true
+	case "DISABLED":
+		return "DISABLED", true
+	}
+	return AGAModeForDirectoryEnum(s), true
+}
+
+func decodeAGAModeForWorkSpaceEnum(d *jsonReader) (AGAModeForWorkSpaceEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED_AUTO":
+		return "ENABLED_AUTO", true
+	case "DISABLED":
+		return "DISABLED", true
+	case "INHERITED":
+		return "INHERITED", true
+	}
+	return AGAModeForWorkSpaceEnum(s), true
+}
+
+func decodeAGAPreferredProtocolForDirectory(d *jsonReader) (AGAPreferredProtocolForDirectory, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "TCP":
+		return "TCP", true
+	case "NONE":
+		return "NONE", true
+	}
+	return AGAPreferredProtocolForDirectory(s), true
+}
+
+func decodeAGAPreferredProtocolForWorkSpace(d *jsonReader) (AGAPreferredProtocolForWorkSpace, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "TCP":
+		return "TCP", true
+	case "NONE":
+		return "NONE", true
+	case "INHERITED":
+		return "INHERITED", true
+	}
+	return AGAPreferredProtocolForWorkSpace(s), true
+}
+
 func (v *AcceptAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -89,11 +149,11 @@ func (v *AccessEndpoint) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessEndpointType(d)
 			if !ok {
 				return false
 			}
-			v.AccessEndpointType = AccessEndpointType(x)
+			v.AccessEndpointType = x
 		case "VpcEndpointId":
 			if seen[1] {
 				return false
@@ -231,6 +291,32 @@ func appendAccessEndpointList(b []byte, l []AccessEndpoint) []byte {
 	return append(b, ']')
 }
 
+func decodeAccessEndpointType(d *jsonReader) (AccessEndpointType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "STREAMING_WSP":
+		return "STREAMING_WSP", true
+	}
+	return AccessEndpointType(s), true
+}
+
+func decodeAccessPropertyValue(d *jsonReader) (AccessPropertyValue, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ALLOW":
+		return "ALLOW", true
+	case "DENY":
+		return "DENY", true
+	}
+	return AccessPropertyValue(s), true
+}
+
 func (v *AccountLink) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	n := len(b)
@@ -274,6 +360,26 @@ func appendAccountLinkList(b []byte, l []AccountLink) []byte {
 		b = l[i].appendJSON(b)
 	}
 	return append(b, ']')
+}
+
+func decodeAccountLinkStatusEnum(d *jsonReader) (AccountLinkStatusEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "LINKED":
+		return "LINKED", true
+	case "LINKING_FAILED":
+		return "LINKING_FAILED", true
+	case "LINK_NOT_FOUND":
+		return "LINK_NOT_FOUND", true
+	case "PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT":
+		return "PENDING_ACCEPTANCE_BY_TARGET_ACCOUNT", true
+	case "REJECTED":
+		return "REJECTED", true
+	}
+	return AccountLinkStatusEnum(s), true
 }
 
 func (v *AccountModification) appendJSON(b []byte) []byte {
@@ -402,6 +508,36 @@ func (v *ActiveDirectoryConfig) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeApplication(d *jsonReader) (Application, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "Microsoft_Office_2016":
+		return "Microsoft_Office_2016", true
+	case "Microsoft_Office_2019":
+		return "Microsoft_Office_2019", true
+	}
+	return Application(s), true
+}
+
+func decodeApplicationAssociatedResourceType(d *jsonReader) (ApplicationAssociatedResourceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "WORKSPACE":
+		return "WORKSPACE", true
+	case "BUNDLE":
+		return "BUNDLE", true
+	case "IMAGE":
+		return "IMAGE", true
+	}
+	return ApplicationAssociatedResourceType(s), true
+}
+
 func decodeApplicationAssociatedResourceTypeList(d *jsonReader) ([]ApplicationAssociatedResourceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -417,11 +553,11 @@ func decodeApplicationAssociatedResourceTypeList(d *jsonReader) ([]ApplicationAs
 		}
 		var e ApplicationAssociatedResourceType
 		{
-			x, ok := d.string()
+			x, ok := decodeApplicationAssociatedResourceType(d)
 			if !ok {
 				return nil, false
 			}
-			e = ApplicationAssociatedResourceType(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -442,11 +578,11 @@ func decodeApplicationList(d *jsonReader) ([]Application, bool) {
 		}
 		var e Application
 		{
-			x, ok := d.string()
+			x, ok := decodeApplication(d)
 			if !ok {
 				return nil, false
 			}
-			e = Application(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -541,11 +677,11 @@ func (v *ApplicationSettingsRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeApplicationSettingsStatusEnum(d)
 			if !ok {
 				return false
 			}
-			v.Status = ApplicationSettingsStatusEnum(x)
+			v.Status = x
 		case "SettingsGroup":
 			if seen[1] {
 				return false
@@ -590,6 +726,20 @@ func (v *ApplicationSettingsResponse) appendJSON(b []byte) []byte {
 		b = appendString(b, *v.S3BucketName)
 	}
 	return append(b, '}')
+}
+
+func decodeApplicationSettingsStatusEnum(d *jsonReader) (ApplicationSettingsStatusEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "DISABLED":
+		return "DISABLED", true
+	case "ENABLED":
+		return "ENABLED", true
+	}
+	return ApplicationSettingsStatusEnum(s), true
 }
 
 func (v *AssociateConnectionAliasRequest) decodeJSON(d *jsonReader) bool {
@@ -834,6 +984,18 @@ func (v *AuthorizeIpRulesResult) appendJSON(b []byte) []byte {
 	return append(b, '{', '}')
 }
 
+func decodeBundleAssociatedResourceType(d *jsonReader) (BundleAssociatedResourceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "APPLICATION":
+		return "APPLICATION", true
+	}
+	return BundleAssociatedResourceType(s), true
+}
+
 func decodeBundleAssociatedResourceTypeList(d *jsonReader) ([]BundleAssociatedResourceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -849,11 +1011,11 @@ func decodeBundleAssociatedResourceTypeList(d *jsonReader) ([]BundleAssociatedRe
 		}
 		var e BundleAssociatedResourceType
 		{
-			x, ok := d.string()
+			x, ok := decodeBundleAssociatedResourceType(d)
 			if !ok {
 				return nil, false
 			}
-			e = BundleAssociatedResourceType(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -1052,11 +1214,11 @@ func (v *CertificateBasedAuthProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeCertificateBasedAuthStatusEnum(d)
 			if !ok {
 				return false
 			}
-			v.Status = CertificateBasedAuthStatusEnum(x)
+			v.Status = x
 		case "CertificateAuthorityArn":
 			if seen[1] {
 				return false
@@ -1096,6 +1258,42 @@ func (v *CertificateBasedAuthProperties) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeCertificateBasedAuthStatusEnum(d *jsonReader) (CertificateBasedAuthStatusEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "DISABLED":
+		return "DISABLED", true
+	case "ENABLED":
+		return "ENABLED", true
+	}
+	return CertificateBasedAuthStatusEnum(s), true
+}
+
+func decodeClientDeviceType(d *jsonReader) (ClientDeviceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "DeviceTypeWindows":
+		return "DeviceTypeWindows", true
+	case "DeviceTypeOsx":
+		return "DeviceTypeOsx", true
+	case "DeviceTypeAndroid":
+		return "DeviceTypeAndroid", true
+	case "DeviceTypeIos":
+		return "DeviceTypeIos", true
+	case "DeviceTypeLinux":
+		return "DeviceTypeLinux", true
+	case "DeviceTypeWeb":
+		return "DeviceTypeWeb", true
+	}
+	return ClientDeviceType(s), true
+}
+
 func decodeClientDeviceTypeList(d *jsonReader) ([]ClientDeviceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -1111,11 +1309,11 @@ func decodeClientDeviceTypeList(d *jsonReader) ([]ClientDeviceType, bool) {
 		}
 		var e ClientDeviceType
 		{
-			x, ok := d.string()
+			x, ok := decodeClientDeviceType(d)
 			if !ok {
 				return nil, false
 			}
-			e = ClientDeviceType(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -1144,11 +1342,11 @@ func (v *ClientProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.ReconnectEnabled = ReconnectEnum(x)
+			v.ReconnectEnabled = x
 		case "LogUploadEnabled":
 			if seen[1] {
 				return false
@@ -1157,11 +1355,11 @@ func (v *ClientProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeLogUploadEnum(d)
 			if !ok {
 				return false
 			}
-			v.LogUploadEnabled = LogUploadEnum(x)
+			v.LogUploadEnabled = x
 		default:
 			return false
 		}
@@ -1219,6 +1417,62 @@ func (v *ClientPropertiesResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeCompute(d *jsonReader) (Compute, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "VALUE":
+		return "VALUE", true
+	case "STANDARD":
+		return "STANDARD", true
+	case "PERFORMANCE":
+		return "PERFORMANCE", true
+	case "POWER":
+		return "POWER", true
+	case "GRAPHICS":
+		return "GRAPHICS", true
+	case "POWERPRO":
+		return "POWERPRO", true
+	case "GENERALPURPOSE_4XLARGE":
+		return "GENERALPURPOSE_4XLARGE", true
+	case "GENERALPURPOSE_8XLARGE":
+		return "GENERALPURPOSE_8XLARGE", true
+	case "GRAPHICSPRO":
+		return "GRAPHICSPRO", true
+	case "GRAPHICS_G4DN":
+		return "GRAPHICS_G4DN", true
+	case "GRAPHICSPRO_G4DN":
+		return "GRAPHICSPRO_G4DN", true
+	case "GRAPHICS_G6_XLARGE":
+		return "GRAPHICS_G6_XLARGE", true
+	case "GRAPHICS_G6_2XLARGE":
+		return "GRAPHICS_G6_2XLARGE", true
+	case "GRAPHICS_G6_4XLARGE":
+		return "GRAPHICS_G6_4XLARGE", true
+	case "GRAPHICS_G6_8XLARGE":
+		return "GRAPHICS_G6_8XLARGE", true
+	case "GRAPHICS_G6_16XLARGE":
+		return "GRAPHICS_G6_16XLARGE", true
+	case "GRAPHICS_GR6_4XLARGE":
+		return "GRAPHICS_GR6_4XLARGE", true
+	case "GRAPHICS_GR6_8XLARGE":
+		return "GRAPHICS_GR6_8XLARGE", true
+	case "GRAPHICS_G6F_LARGE":
+		return "GRAPHICS_G6F_LARGE", true
+	case "GRAPHICS_G6F_XLARGE":
+		return "GRAPHICS_G6F_XLARGE", true
+	case "GRAPHICS_G6F_2XLARGE":
+		return "GRAPHICS_G6F_2XLARGE", true
+	case "GRAPHICS_G6F_4XLARGE":
+		return "GRAPHICS_G6F_4XLARGE", true
+	case "GRAPHICS_GR6F_4XLARGE":
+		return "GRAPHICS_GR6F_4XLARGE", true
+	}
+	return Compute(s), true
+}
+
 func decodeComputeList(d *jsonReader) ([]Compute, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -1234,11 +1488,11 @@ func decodeComputeList(d *jsonReader) ([]Compute, bool) {
 		}
 		var e Compute
 		{
-			x, ok := d.string()
+			x, ok := decodeCompute(d)
 			if !ok {
 				return nil, false
 			}
-			e = Compute(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -1278,11 +1532,11 @@ func (v *ComputeType) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeCompute(d)
 			if !ok {
 				return false
 			}
-			v.Name = Compute(x)
+			v.Name = x
 		default:
 			return false
 		}
@@ -2516,11 +2770,11 @@ func (v *CreateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodePoolsRunningMode(d)
 			if !ok {
 				return false
 			}
-			v.RunningMode = PoolsRunningMode(x)
+			v.RunningMode = x
 		default:
 			return false
 		}
@@ -2594,6 +2848,22 @@ func (v *CreateWorkspacesResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeCustomImageProtocol(d *jsonReader) (CustomImageProtocol, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "PCOIP":
+		return "PCOIP", true
+	case "DCV":
+		return "DCV", true
+	case "BYOP":
+		return "BYOP", true
+	}
+	return CustomImageProtocol(s), true
+}
+
 func (v *CustomWorkspaceImageImportErrorDetails) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	n := len(b)
@@ -2625,6 +2895,20 @@ func appendCustomWorkspaceImageImportErrorDetailsList(b []byte, l []CustomWorksp
 	return append(b, ']')
 }
 
+func decodeDataReplication(d *jsonReader) (DataReplication, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "NO_REPLICATION":
+		return "NO_REPLICATION", true
+	case "PRIMARY_AS_SOURCE":
+		return "PRIMARY_AS_SOURCE", true
+	}
+	return DataReplication(s), true
+}
+
 func (v *DataReplicationSettings) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	n := len(b)
@@ -2654,6 +2938,18 @@ func appendDedicatedTenancyCidrRangeList(b []byte, l []string) []byte {
 		b = appendString(b, l[i])
 	}
 	return append(b, ']')
+}
+
+func decodeDedicatedTenancySupportEnum(d *jsonReader) (DedicatedTenancySupportEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED":
+		return "ENABLED", true
+	}
+	return DedicatedTenancySupportEnum(s), true
 }
 
 func (v *DefaultClientBrandingAttributes) appendJSON(b []byte) []byte {
@@ -2846,14 +3142,26 @@ func decodeDeletableCertificateBasedAuthPropertiesList(d *jsonReader) ([]Deletab
 		}
 		var e DeletableCertificateBasedAuthProperty
 		{
-			x, ok := d.string()
+			x, ok := decodeDeletableCertificateBasedAuthProperty(d)
 			if !ok {
 				return nil, false
 			}
-			e = DeletableCertificateBasedAuthProperty(x)
+			e = x
 		}
 		l = append(l, e)
 	}
+}
+
+func decodeDeletableCertificateBasedAuthProperty(d *jsonReader) (DeletableCertificateBasedAuthProperty, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN":
+		return "CERTIFICATE_BASED_AUTH_PROPERTIES_CERTIFICATE_AUTHORITY_ARN", true
+	}
+	return DeletableCertificateBasedAuthProperty(s), true
 }
 
 func decodeDeletableSamlPropertiesList(d *jsonReader) ([]DeletableSamlProperty, bool) {
@@ -2871,14 +3179,28 @@ func decodeDeletableSamlPropertiesList(d *jsonReader) ([]DeletableSamlProperty, 
 		}
 		var e DeletableSamlProperty
 		{
-			x, ok := d.string()
+			x, ok := decodeDeletableSamlProperty(d)
 			if !ok {
 				return nil, false
 			}
-			e = DeletableSamlProperty(x)
+			e = x
 		}
 		l = append(l, e)
 	}
+}
+
+func decodeDeletableSamlProperty(d *jsonReader) (DeletableSamlProperty, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "SAML_PROPERTIES_USER_ACCESS_URL":
+		return "SAML_PROPERTIES_USER_ACCESS_URL", true
+	case "SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME":
+		return "SAML_PROPERTIES_RELAY_STATE_PARAMETER_NAME", true
+	}
+	return DeletableSamlProperty(s), true
 }
 
 func (v *DeleteAccountLinkInvitationRequest) decodeJSON(d *jsonReader) bool {
@@ -3594,11 +3916,11 @@ func (v *DescribeApplicationsRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeWorkSpaceApplicationLicenseType(d)
 			if !ok {
 				return false
 			}
-			v.LicenseType = WorkSpaceApplicationLicenseType(x)
+			v.LicenseType = x
 		case "OperatingSystemNames":
 			if seen[3] {
 				return false
@@ -4586,11 +4908,11 @@ func (v *DescribeWorkspaceDirectoriesFilter) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDescribeWorkspaceDirectoriesFilterName(d)
 			if !ok {
 				return false
 			}
-			v.Name = DescribeWorkspaceDirectoriesFilterName(x)
+			v.Name = x
 		case "Values":
 			if seen[1] {
 				return false
@@ -4628,6 +4950,20 @@ func decodeDescribeWorkspaceDirectoriesFilterList(d *jsonReader) ([]DescribeWork
 			return nil, false
 		}
 	}
+}
+
+func decodeDescribeWorkspaceDirectoriesFilterName(d *jsonReader) (DescribeWorkspaceDirectoriesFilterName, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "USER_IDENTITY_TYPE":
+		return "USER_IDENTITY_TYPE", true
+	case "WORKSPACE_TYPE":
+		return "WORKSPACE_TYPE", true
+	}
+	return DescribeWorkspaceDirectoriesFilterName(s), true
 }
 
 func decodeDescribeWorkspaceDirectoriesFilterValues(d *jsonReader) ([]string, bool) {
@@ -4884,11 +5220,11 @@ func (v *DescribeWorkspaceImagesRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeImageType(d)
 			if !ok {
 				return false
 			}
-			v.ImageType = ImageType(x)
+			v.ImageType = x
 		case "NextToken":
 			if seen[2] {
 				return false
@@ -5178,11 +5514,11 @@ func (v *DescribeWorkspacesPoolsFilter) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDescribeWorkspacesPoolsFilterName(d)
 			if !ok {
 				return false
 			}
-			v.Name = DescribeWorkspacesPoolsFilterName(x)
+			v.Name = x
 		case "Values":
 			if seen[1] {
 				return false
@@ -5204,15 +5540,45 @@ func (v *DescribeWorkspacesPoolsFilter) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDescribeWorkspacesPoolsFilterOperator(d)
 			if !ok {
 				return false
 			}
-			v.Operator = DescribeWorkspacesPoolsFilterOperator(x)
+			v.Operator = x
 		default:
 			return false
 		}
 	}
+}
+
+func decodeDescribeWorkspacesPoolsFilterName(d *jsonReader) (DescribeWorkspacesPoolsFilterName, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "PoolName":
+		return "PoolName", true
+	}
+	return DescribeWorkspacesPoolsFilterName(s), true
+}
+
+func decodeDescribeWorkspacesPoolsFilterOperator(d *jsonReader) (DescribeWorkspacesPoolsFilterOperator, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "EQUALS":
+		return "EQUALS", true
+	case "NOTEQUALS":
+		return "NOTEQUALS", true
+	case "CONTAINS":
+		return "CONTAINS", true
+	case "NOTCONTAINS":
+		return "NOTCONTAINS", true
+	}
+	return DescribeWorkspacesPoolsFilterOperator(s), true
 }
 
 func decodeDescribeWorkspacesPoolsFilterValues(d *jsonReader) ([]string, bool) {
@@ -5692,6 +6058,20 @@ func appendDnsIpv6Addresses(b []byte, l []string) []byte {
 	return append(b, ']')
 }
 
+func decodeEndpointEncryptionMode(d *jsonReader) (EndpointEncryptionMode, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "STANDARD_TLS":
+		return "STANDARD_TLS", true
+	case "FIPS_VALIDATED":
+		return "FIPS_VALIDATED", true
+	}
+	return EndpointEncryptionMode(s), true
+}
+
 func (v *ErrorDetails) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	n := len(b)
@@ -5964,11 +6344,11 @@ func (v *GlobalAcceleratorForDirectory) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAGAModeForDirectoryEnum(d)
 			if !ok {
 				return false
 			}
-			v.Mode = AGAModeForDirectoryEnum(x)
+			v.Mode = x
 		case "PreferredProtocol":
 			if seen[1] {
 				return false
@@ -5977,11 +6357,11 @@ func (v *GlobalAcceleratorForDirectory) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAGAPreferredProtocolForDirectory(d)
 			if !ok {
 				return false
 			}
-			v.PreferredProtocol = AGAPreferredProtocolForDirectory(x)
+			v.PreferredProtocol = x
 		default:
 			return false
 		}
@@ -6031,11 +6411,11 @@ func (v *GlobalAcceleratorForWorkSpace) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAGAModeForWorkSpaceEnum(d)
 			if !ok {
 				return false
 			}
-			v.Mode = AGAModeForWorkSpaceEnum(x)
+			v.Mode = x
 		case "PreferredProtocol":
 			if seen[1] {
 				return false
@@ -6044,11 +6424,11 @@ func (v *GlobalAcceleratorForWorkSpace) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAGAPreferredProtocolForWorkSpace(d)
 			if !ok {
 				return false
 			}
-			v.PreferredProtocol = AGAPreferredProtocolForWorkSpace(x)
+			v.PreferredProtocol = x
 		default:
 			return false
 		}
@@ -6095,6 +6475,18 @@ func (v *IDCConfig) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeImageAssociatedResourceType(d *jsonReader) (ImageAssociatedResourceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "APPLICATION":
+		return "APPLICATION", true
+	}
+	return ImageAssociatedResourceType(s), true
+}
+
 func decodeImageAssociatedResourceTypeList(d *jsonReader) ([]ImageAssociatedResourceType, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6110,14 +6502,30 @@ func decodeImageAssociatedResourceTypeList(d *jsonReader) ([]ImageAssociatedReso
 		}
 		var e ImageAssociatedResourceType
 		{
-			x, ok := d.string()
+			x, ok := decodeImageAssociatedResourceType(d)
 			if !ok {
 				return nil, false
 			}
-			e = ImageAssociatedResourceType(x)
+			e = x
 		}
 		l = append(l, e)
 	}
+}
+
+func decodeImageComputeType(d *jsonReader) (ImageComputeType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "BASE":
+		return "BASE", true
+	case "GRAPHICS_G4DN":
+		return "GRAPHICS_G4DN", true
+	case "GRAPHICS_G6":
+		return "GRAPHICS_G6", true
+	}
+	return ImageComputeType(s), true
 }
 
 func (v *ImagePermission) appendJSON(b []byte) []byte {
@@ -6295,6 +6703,20 @@ func (v *ImageSourceIdentifier) appendJSON(b []byte) []byte {
 		b = appendString(b, *v.Ec2ImageId)
 	}
 	return append(b, '}')
+}
+
+func decodeImageType(d *jsonReader) (ImageType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "OWNED":
+		return "OWNED", true
+	case "SHARED":
+		return "SHARED", true
+	}
+	return ImageType(s), true
 }
 
 func (v *ImportClientBrandingRequest) decodeJSON(d *jsonReader) bool {
@@ -6506,11 +6928,11 @@ func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeImageComputeType(d)
 			if !ok {
 				return false
 			}
-			v.ComputeType = ImageComputeType(x)
+			v.ComputeType = x
 		case "Protocol":
 			if seen[3] {
 				return false
@@ -6519,11 +6941,11 @@ func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeCustomImageProtocol(d)
 			if !ok {
 				return false
 			}
-			v.Protocol = CustomImageProtocol(x)
+			v.Protocol = x
 		case "ImageSource":
 			if seen[4] {
 				return false
@@ -6558,11 +6980,11 @@ func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodePlatform(d)
 			if !ok {
 				return false
 			}
-			v.Platform = Platform(x)
+			v.Platform = x
 		case "OsVersion":
 			if seen[7] {
 				return false
@@ -6571,11 +6993,11 @@ func (v *ImportCustomWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeOSVersion(d)
 			if !ok {
 				return false
 			}
-			v.OsVersion = OSVersion(x)
+			v.OsVersion = x
 		case "Tags":
 			if seen[8] {
 				return false
@@ -6651,11 +7073,11 @@ func (v *ImportWorkspaceImageRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeWorkspaceImageIngestionProcess(d)
 			if !ok {
 				return false
 			}
-			v.IngestionProcess = WorkspaceImageIngestionProcess(x)
+			v.IngestionProcess = x
 		case "ImageName":
 			if seen[2] {
 				return false
@@ -6727,6 +7149,18 @@ func (v *ImportWorkspaceImageResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeInternetFallbackProtocol(d *jsonReader) (InternetFallbackProtocol, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "PCOIP":
+		return "PCOIP", true
+	}
+	return InternetFallbackProtocol(s), true
+}
+
 func decodeInternetFallbackProtocolList(d *jsonReader) ([]InternetFallbackProtocol, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -6742,11 +7176,11 @@ func decodeInternetFallbackProtocolList(d *jsonReader) ([]InternetFallbackProtoc
 		}
 		var e InternetFallbackProtocol
 		{
-			x, ok := d.string()
+			x, ok := decodeInternetFallbackProtocol(d)
 			if !ok {
 				return nil, false
 			}
-			e = InternetFallbackProtocol(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -7104,11 +7538,11 @@ func decodeLinkStatusFilterList(d *jsonReader) ([]AccountLinkStatusEnum, bool) {
 		}
 		var e AccountLinkStatusEnum
 		{
-			x, ok := d.string()
+			x, ok := decodeAccountLinkStatusEnum(d)
 			if !ok {
 				return nil, false
 			}
-			e = AccountLinkStatusEnum(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -7272,6 +7706,20 @@ func (v *ListAvailableManagementCidrRangesResult) appendJSON(b []byte) []byte {
 		b = appendString(b, *v.NextToken)
 	}
 	return append(b, '}')
+}
+
+func decodeLogUploadEnum(d *jsonReader) (LogUploadEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED":
+		return "ENABLED", true
+	case "DISABLED":
+		return "DISABLED", true
+	}
+	return LogUploadEnum(s), true
 }
 
 func decodeLoginMessage(d *jsonReader) (map[string]string, bool) {
@@ -7505,11 +7953,11 @@ func (v *ModifyAccountRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDedicatedTenancySupportEnum(d)
 			if !ok {
 				return false
 			}
-			v.DedicatedTenancySupport = DedicatedTenancySupportEnum(x)
+			v.DedicatedTenancySupport = x
 		case "DedicatedTenancyManagementCidrRange":
 			if seen[1] {
 				return false
@@ -7693,11 +8141,11 @@ func (v *ModifyEndpointEncryptionModeRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeEndpointEncryptionMode(d)
 			if !ok {
 				return false
 			}
-			v.EndpointEncryptionMode = EndpointEncryptionMode(x)
+			v.EndpointEncryptionMode = x
 		default:
 			return false
 		}
@@ -8025,11 +8473,11 @@ func (v *ModifyWorkspacePropertiesRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDataReplication(d)
 			if !ok {
 				return false
 			}
-			v.DataReplication = DataReplication(x)
+			v.DataReplication = x
 		default:
 			return false
 		}
@@ -8076,11 +8524,11 @@ func (v *ModifyWorkspaceStateRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeTargetWorkspaceState(d)
 			if !ok {
 				return false
 			}
-			v.WorkspaceState = TargetWorkspaceState(x)
+			v.WorkspaceState = x
 		default:
 			return false
 		}
@@ -8111,6 +8559,20 @@ func (v *NetworkAccessConfiguration) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeOSVersion(d *jsonReader) (OSVersion, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "Windows_10":
+		return "Windows_10", true
+	case "Windows_11":
+		return "Windows_11", true
+	}
+	return OSVersion(s), true
+}
+
 func (v *OperatingSystem) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	n := len(b)
@@ -8122,6 +8584,44 @@ func (v *OperatingSystem) appendJSON(b []byte) []byte {
 		b = appendString(b, v.Type)
 	}
 	return append(b, '}')
+}
+
+func decodeOperatingSystemName(d *jsonReader) (OperatingSystemName, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "AMAZON_LINUX_2":
+		return "AMAZON_LINUX_2", true
+	case "UBUNTU_18_04":
+		return "UBUNTU_18_04", true
+	case "UBUNTU_20_04":
+		return "UBUNTU_20_04", true
+	case "UBUNTU_22_04":
+		return "UBUNTU_22_04", true
+	case "UNKNOWN":
+		return "UNKNOWN", true
+	case "WINDOWS_10":
+		return "WINDOWS_10", true
+	case "WINDOWS_11":
+		return "WINDOWS_11", true
+	case "WINDOWS_7":
+		return "WINDOWS_7", true
+	case "WINDOWS_SERVER_2016":
+		return "WINDOWS_SERVER_2016", true
+	case "WINDOWS_SERVER_2019":
+		return "WINDOWS_SERVER_2019", true
+	case "WINDOWS_SERVER_2022":
+		return "WINDOWS_SERVER_2022", true
+	case "WINDOWS_SERVER_2025":
+		return "WINDOWS_SERVER_2025", true
+	case "RHEL_8":
+		return "RHEL_8", true
+	case "ROCKY_8":
+		return "ROCKY_8", true
+	}
+	return OperatingSystemName(s), true
 }
 
 func decodeOperatingSystemNameList(d *jsonReader) ([]OperatingSystemName, bool) {
@@ -8139,11 +8639,11 @@ func decodeOperatingSystemNameList(d *jsonReader) ([]OperatingSystemName, bool) 
 		}
 		var e OperatingSystemName
 		{
-			x, ok := d.string()
+			x, ok := decodeOperatingSystemName(d)
 			if !ok {
 				return nil, false
 			}
-			e = OperatingSystemName(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -8205,6 +8705,46 @@ func appendPendingCreateStandbyWorkspacesRequestList(b []byte, l []PendingCreate
 	return append(b, ']')
 }
 
+func decodePlatform(d *jsonReader) (Platform, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "WINDOWS":
+		return "WINDOWS", true
+	}
+	return Platform(s), true
+}
+
+func decodePoolsRunningMode(d *jsonReader) (PoolsRunningMode, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "AUTO_STOP":
+		return "AUTO_STOP", true
+	case "ALWAYS_ON":
+		return "ALWAYS_ON", true
+	}
+	return PoolsRunningMode(s), true
+}
+
+func decodeProtocol(d *jsonReader) (Protocol, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "PCOIP":
+		return "PCOIP", true
+	case "WSP":
+		return "WSP", true
+	}
+	return Protocol(s), true
+}
+
 func decodeProtocolList(d *jsonReader) ([]Protocol, bool) {
 	if !d.open('[') {
 		return nil, false
@@ -8220,11 +8760,11 @@ func decodeProtocolList(d *jsonReader) ([]Protocol, bool) {
 		}
 		var e Protocol
 		{
-			x, ok := d.string()
+			x, ok := decodeProtocol(d)
 			if !ok {
 				return nil, false
 			}
-			e = Protocol(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -8443,6 +8983,20 @@ func (v *RebuildWorkspacesResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeReconnectEnum(d *jsonReader) (ReconnectEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED":
+		return "ENABLED", true
+	case "DISABLED":
+		return "DISABLED", true
+	}
+	return ReconnectEnum(s), true
+}
+
 func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -8505,11 +9059,11 @@ func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeTenancy(d)
 			if !ok {
 				return false
 			}
-			v.Tenancy = Tenancy(x)
+			v.Tenancy = x
 		case "Tags":
 			if seen[4] {
 				return false
@@ -8557,11 +9111,11 @@ func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeUserIdentityType(d)
 			if !ok {
 				return false
 			}
-			v.UserIdentityType = UserIdentityType(x)
+			v.UserIdentityType = x
 		case "IdcInstanceArn":
 			if seen[8] {
 				return false
@@ -8596,11 +9150,11 @@ func (v *RegisterWorkspaceDirectoryRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeWorkspaceType(d)
 			if !ok {
 				return false
 			}
-			v.WorkspaceType = WorkspaceType(x)
+			v.WorkspaceType = x
 		case "ActiveDirectoryConfig":
 			if seen[11] {
 				return false
@@ -8906,6 +9460,22 @@ func (v *RootStorage) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeRunningMode(d *jsonReader) (RunningMode, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "AUTO_STOP":
+		return "AUTO_STOP", true
+	case "ALWAYS_ON":
+		return "ALWAYS_ON", true
+	case "MANUAL":
+		return "MANUAL", true
+	}
+	return RunningMode(s), true
+}
+
 func (v *SamlProperties) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -8929,11 +9499,11 @@ func (v *SamlProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeSamlStatusEnum(d)
 			if !ok {
 				return false
 			}
-			v.Status = SamlStatusEnum(x)
+			v.Status = x
 		case "UserAccessUrl":
 			if seen[1] {
 				return false
@@ -8993,6 +9563,22 @@ func (v *SamlProperties) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+func decodeSamlStatusEnum(d *jsonReader) (SamlStatusEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "DISABLED":
+		return "DISABLED", true
+	case "ENABLED":
+		return "ENABLED", true
+	case "ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK":
+		return "ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK", true
+	}
+	return SamlStatusEnum(s), true
+}
+
 func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -9016,11 +9602,11 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.RestartWorkspace = ReconnectEnum(x)
+			v.RestartWorkspace = x
 		case "IncreaseVolumeSize":
 			if seen[1] {
 				return false
@@ -9029,11 +9615,11 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.IncreaseVolumeSize = ReconnectEnum(x)
+			v.IncreaseVolumeSize = x
 		case "ChangeComputeType":
 			if seen[2] {
 				return false
@@ -9042,11 +9628,11 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.ChangeComputeType = ReconnectEnum(x)
+			v.ChangeComputeType = x
 		case "SwitchRunningMode":
 			if seen[3] {
 				return false
@@ -9055,11 +9641,11 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.SwitchRunningMode = ReconnectEnum(x)
+			v.SwitchRunningMode = x
 		case "RebuildWorkspace":
 			if seen[4] {
 				return false
@@ -9068,11 +9654,11 @@ func (v *SelfservicePermissions) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeReconnectEnum(d)
 			if !ok {
 				return false
 			}
-			v.RebuildWorkspace = ReconnectEnum(x)
+			v.RebuildWorkspace = x
 		default:
 			return false
 		}
@@ -9219,11 +9805,11 @@ func (v *StandbyWorkspace) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeDataReplication(d)
 			if !ok {
 				return false
 			}
-			v.DataReplication = DataReplication(x)
+			v.DataReplication = x
 		default:
 			return false
 		}
@@ -9630,11 +10216,11 @@ func (v *StorageConnector) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeStorageConnectorTypeEnum(d)
 			if !ok {
 				return false
 			}
-			v.ConnectorType = StorageConnectorTypeEnum(x)
+			v.ConnectorType = x
 		case "Status":
 			if seen[1] {
 				return false
@@ -9643,11 +10229,11 @@ func (v *StorageConnector) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeStorageConnectorStatusEnum(d)
 			if !ok {
 				return false
 			}
-			v.Status = StorageConnectorStatusEnum(x)
+			v.Status = x
 		default:
 			return false
 		}
@@ -9672,6 +10258,32 @@ func (v *StorageConnector) appendJSON(b []byte) []byte {
 		b = appendString(b, v.Status)
 	}
 	return append(b, '}')
+}
+
+func decodeStorageConnectorStatusEnum(d *jsonReader) (StorageConnectorStatusEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED":
+		return "ENABLED", true
+	case "DISABLED":
+		return "DISABLED", true
+	}
+	return StorageConnectorStatusEnum(s), true
+}
+
+func decodeStorageConnectorTypeEnum(d *jsonReader) (StorageConnectorTypeEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "HOME_FOLDER":
+		return "HOME_FOLDER", true
+	}
+	return StorageConnectorTypeEnum(s), true
 }
 
 func decodeStorageConnectors(d *jsonReader) ([]StorageConnector, bool) {
@@ -9705,6 +10317,20 @@ func appendStorageConnectors(b []byte, l []StorageConnector) []byte {
 	return append(b, ']')
 }
 
+func decodeStreamingExperiencePreferredProtocolEnum(d *jsonReader) (StreamingExperiencePreferredProtocolEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "TCP":
+		return "TCP", true
+	case "UDP":
+		return "UDP", true
+	}
+	return StreamingExperiencePreferredProtocolEnum(s), true
+}
+
 func (v *StreamingProperties) decodeJSON(d *jsonReader) bool {
 	if !d.open('{') {
 		return false
@@ -9728,11 +10354,11 @@ func (v *StreamingProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeStreamingExperiencePreferredProtocolEnum(d)
 			if !ok {
 				return false
 			}
-			v.StreamingExperiencePreferredProtocol = StreamingExperiencePreferredProtocolEnum(x)
+			v.StreamingExperiencePreferredProtocol = x
 		case "UserSettings":
 			if seen[1] {
 				return false
@@ -9969,6 +10595,34 @@ func appendTagList(b []byte, l []Tag) []byte {
 		b = l[i].appendJSON(b)
 	}
 	return append(b, ']')
+}
+
+func decodeTargetWorkspaceState(d *jsonReader) (TargetWorkspaceState, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "AVAILABLE":
+		return "AVAILABLE", true
+	case "ADMIN_MAINTENANCE":
+		return "ADMIN_MAINTENANCE", true
+	}
+	return TargetWorkspaceState(s), true
+}
+
+func decodeTenancy(d *jsonReader) (Tenancy, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "DEDICATED":
+		return "DEDICATED", true
+	case "SHARED":
+		return "SHARED", true
+	}
+	return Tenancy(s), true
 }
 
 func (v *TerminateRequest) decodeJSON(d *jsonReader) bool {
@@ -10663,11 +11317,11 @@ func (v *UpdateWorkspacesPoolRequest) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodePoolsRunningMode(d)
 			if !ok {
 				return false
 			}
-			v.RunningMode = PoolsRunningMode(x)
+			v.RunningMode = x
 		default:
 			return false
 		}
@@ -10685,6 +11339,22 @@ func (v *UpdateWorkspacesPoolResult) appendJSON(b []byte) []byte {
 		b = v.WorkspacesPool.appendJSON(b)
 	}
 	return append(b, '}')
+}
+
+func decodeUserIdentityType(d *jsonReader) (UserIdentityType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "CUSTOMER_MANAGED":
+		return "CUSTOMER_MANAGED", true
+	case "AWS_DIRECTORY_SERVICE":
+		return "AWS_DIRECTORY_SERVICE", true
+	case "AWS_IAM_IDENTITY_CENTER":
+		return "AWS_IAM_IDENTITY_CENTER", true
+	}
+	return UserIdentityType(s), true
 }
 
 func (v *UserSetting) decodeJSON(d *jsonReader) bool {
@@ -10710,11 +11380,11 @@ func (v *UserSetting) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeUserSettingActionEnum(d)
 			if !ok {
 				return false
 			}
-			v.Action = UserSettingActionEnum(x)
+			v.Action = x
 		case "Permission":
 			if seen[1] {
 				return false
@@ -10723,11 +11393,11 @@ func (v *UserSetting) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeUserSettingPermissionEnum(d)
 			if !ok {
 				return false
 			}
-			v.Permission = UserSettingPermissionEnum(x)
+			v.Permission = x
 		case "MaximumLength":
 			if seen[2] {
 				return false
@@ -10772,6 +11442,38 @@ func (v *UserSetting) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(*v.MaximumLength), 10)
 	}
 	return append(b, '}')
+}
+
+func decodeUserSettingActionEnum(d *jsonReader) (UserSettingActionEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "CLIPBOARD_COPY_FROM_LOCAL_DEVICE":
+		return "CLIPBOARD_COPY_FROM_LOCAL_DEVICE", true
+	case "CLIPBOARD_COPY_TO_LOCAL_DEVICE":
+		return "CLIPBOARD_COPY_TO_LOCAL_DEVICE", true
+	case "PRINTING_TO_LOCAL_DEVICE":
+		return "PRINTING_TO_LOCAL_DEVICE", true
+	case "SMART_CARD":
+		return "SMART_CARD", true
+	}
+	return UserSettingActionEnum(s), true
+}
+
+func decodeUserSettingPermissionEnum(d *jsonReader) (UserSettingPermissionEnum, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "ENABLED":
+		return "ENABLED", true
+	case "DISABLED":
+		return "DISABLED", true
+	}
+	return UserSettingPermissionEnum(s), true
 }
 
 func decodeUserSettings(d *jsonReader) ([]UserSetting, bool) {
@@ -10959,6 +11661,20 @@ func decodeWorkSpaceApplicationIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func decodeWorkSpaceApplicationLicenseType(d *jsonReader) (WorkSpaceApplicationLicenseType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "LICENSED":
+		return "LICENSED", true
+	case "UNLICENSED":
+		return "UNLICENSED", true
+	}
+	return WorkSpaceApplicationLicenseType(s), true
+}
+
 func appendWorkSpaceApplicationList(b []byte, l []WorkSpaceApplication) []byte {
 	b = append(b, '[')
 	for i := range l {
@@ -10968,6 +11684,18 @@ func appendWorkSpaceApplicationList(b []byte, l []WorkSpaceApplication) []byte {
 		b = l[i].appendJSON(b)
 	}
 	return append(b, ']')
+}
+
+func decodeWorkSpaceAssociatedResourceType(d *jsonReader) (WorkSpaceAssociatedResourceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "APPLICATION":
+		return "APPLICATION", true
+	}
+	return WorkSpaceAssociatedResourceType(s), true
 }
 
 func decodeWorkSpaceAssociatedResourceTypeList(d *jsonReader) ([]WorkSpaceAssociatedResourceType, bool) {
@@ -10985,11 +11713,11 @@ func decodeWorkSpaceAssociatedResourceTypeList(d *jsonReader) ([]WorkSpaceAssoci
 		}
 		var e WorkSpaceAssociatedResourceType
 		{
-			x, ok := d.string()
+			x, ok := decodeWorkSpaceAssociatedResourceType(d)
 			if !ok {
 				return nil, false
 			}
-			e = WorkSpaceAssociatedResourceType(x)
+			e = x
 		}
 		l = append(l, e)
 	}
@@ -11164,11 +11892,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeWindows = AccessPropertyValue(x)
+			v.DeviceTypeWindows = x
 		case "DeviceTypeOsx":
 			if seen[1] {
 				return false
@@ -11177,11 +11905,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeOsx = AccessPropertyValue(x)
+			v.DeviceTypeOsx = x
 		case "DeviceTypeWeb":
 			if seen[2] {
 				return false
@@ -11190,11 +11918,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeWeb = AccessPropertyValue(x)
+			v.DeviceTypeWeb = x
 		case "DeviceTypeIos":
 			if seen[3] {
 				return false
@@ -11203,11 +11931,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeIos = AccessPropertyValue(x)
+			v.DeviceTypeIos = x
 		case "DeviceTypeAndroid":
 			if seen[4] {
 				return false
@@ -11216,11 +11944,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeAndroid = AccessPropertyValue(x)
+			v.DeviceTypeAndroid = x
 		case "DeviceTypeChromeOs":
 			if seen[5] {
 				return false
@@ -11229,11 +11957,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeChromeOs = AccessPropertyValue(x)
+			v.DeviceTypeChromeOs = x
 		case "DeviceTypeZeroClient":
 			if seen[6] {
 				return false
@@ -11242,11 +11970,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeZeroClient = AccessPropertyValue(x)
+			v.DeviceTypeZeroClient = x
 		case "DeviceTypeLinux":
 			if seen[7] {
 				return false
@@ -11255,11 +11983,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeLinux = AccessPropertyValue(x)
+			v.DeviceTypeLinux = x
 		case "DeviceTypeWorkSpacesThinClient":
 			if seen[8] {
 				return false
@@ -11268,11 +11996,11 @@ func (v *WorkspaceAccessProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeAccessPropertyValue(d)
 			if !ok {
 				return false
 			}
-			v.DeviceTypeWorkSpacesThinClient = AccessPropertyValue(x)
+			v.DeviceTypeWorkSpacesThinClient = x
 		case "AccessEndpointConfig":
 			if seen[9] {
 				return false
@@ -11976,6 +12704,32 @@ func decodeWorkspaceImageIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+func decodeWorkspaceImageIngestionProcess(d *jsonReader) (WorkspaceImageIngestionProcess, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "BYOL_REGULAR":
+		return "BYOL_REGULAR", true
+	case "BYOL_GRAPHICS":
+		return "BYOL_GRAPHICS", true
+	case "BYOL_GRAPHICSPRO":
+		return "BYOL_GRAPHICSPRO", true
+	case "BYOL_GRAPHICS_G4DN":
+		return "BYOL_GRAPHICS_G4DN", true
+	case "BYOL_REGULAR_WSP":
+		return "BYOL_REGULAR_WSP", true
+	case "BYOL_GRAPHICS_G4DN_WSP":
+		return "BYOL_GRAPHICS_G4DN_WSP", true
+	case "BYOL_REGULAR_BYOP":
+		return "BYOL_REGULAR_BYOP", true
+	case "BYOL_GRAPHICS_G4DN_BYOP":
+		return "BYOL_GRAPHICS_G4DN_BYOP", true
+	}
+	return WorkspaceImageIngestionProcess(s), true
+}
+
 func appendWorkspaceImageList(b []byte, l []WorkspaceImage) []byte {
 	b = append(b, '[')
 	for i := range l {
@@ -12021,11 +12775,11 @@ func (v *WorkspaceProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeRunningMode(d)
 			if !ok {
 				return false
 			}
-			v.RunningMode = RunningMode(x)
+			v.RunningMode = x
 		case "RunningModeAutoStopTimeoutInMinutes":
 			if seen[1] {
 				return false
@@ -12073,11 +12827,11 @@ func (v *WorkspaceProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeCompute(d)
 			if !ok {
 				return false
 			}
-			v.ComputeTypeName = Compute(x)
+			v.ComputeTypeName = x
 		case "Protocols":
 			if seen[5] {
 				return false
@@ -12099,11 +12853,11 @@ func (v *WorkspaceProperties) decodeJSON(d *jsonReader) bool {
 			if d.null() {
 				continue
 			}
-			x, ok := d.string()
+			x, ok := decodeOperatingSystemName(d)
 			if !ok {
 				return false
 			}
-			v.OperatingSystemName = OperatingSystemName(x)
+			v.OperatingSystemName = x
 		case "GlobalAccelerator":
 			if seen[7] {
 				return false
@@ -12496,6 +13250,20 @@ func appendWorkspaceResourceAssociationList(b []byte, l []WorkspaceResourceAssoc
 		b = l[i].appendJSON(b)
 	}
 	return append(b, ']')
+}
+
+func decodeWorkspaceType(d *jsonReader) (WorkspaceType, bool) {
+	s, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	switch string(s) {
+	case "PERSONAL":
+		return "PERSONAL", true
+	case "POOLS":
+		return "POOLS", true
+	}
+	return WorkspaceType(s), true
 }
 
 func (v *WorkspacesIpGroup) appendJSON(b []byte) []byte {

@@ -34,6 +34,10 @@ func (g *generator) genCodecs(b *bytes.Buffer) error {
 			if g.inputs[name] || outputs[name] {
 				return fmt.Errorf("shape %s: the JSON codecs do not handle %s yet", name, s.Type)
 			}
+		case "string":
+			if g.inputs[name] && len(s.Enum) > 0 {
+				g.genEnumDecoder(b, name, s)
+			}
 		case "structure", "list", "map":
 			if g.inputs[name] {
 				g.genDecoder(b, name, s)
@@ -131,10 +135,11 @@ func (g *generator) decodeValue(b *bytes.Buffer, shape, target string, ptr bool,
 	}
 	switch s.Type {
 	case "string":
-		read("d.string()")
 		if len(s.Enum) > 0 {
-			fmt.Fprintf(b, "%s = %s(x)\n", target, exported(shape))
+			read(fmt.Sprintf("decode%s(d)", exported(shape)))
+			fmt.Fprintf(b, "%s = x\n", target)
 		} else {
+			read("d.string()")
 			fmt.Fprintf(b, "%s = %sx\n", target, amp)
 		}
 	case "integer":
@@ -161,6 +166,21 @@ func (g *generator) decodeValue(b *bytes.Buffer, shape, target string, ptr bool,
 	default:
 		panic("unreachable: " + s.Type)
 	}
+}
+
+// genEnumDecoder reads an enum: a value of the model is its constant, not a
+// copy of the body; any other string is kept as it came, for validation.
+func (g *generator) genEnumDecoder(b *bytes.Buffer, name string, s *Shape) {
+	typ := exported(name)
+	fmt.Fprintf(b, "\nfunc decode%s(d *jsonReader) (%s, bool) {\ns, ok := d.rawString()\nif !ok {\nreturn \"\", false\n}\nswitch string(s) {\n", typ, typ)
+	seen := map[string]bool{}
+	for _, v := range s.Enum {
+		if !seen[v] {
+			seen[v] = true
+			fmt.Fprintf(b, "case %q:\nreturn %q, true\n", v, v)
+		}
+	}
+	fmt.Fprintf(b, "}\nreturn %s(s), true\n}\n", typ)
 }
 
 func (g *generator) genDecoder(b *bytes.Buffer, name string, s *Shape) {
