@@ -30,7 +30,7 @@ func decodeInput(body []byte, in api.Input) (map[string][]int, error) {
 		return nil, serializationError("The request body must be a JSON object.")
 	}
 	// The generated decoder reads a plain valid body in one pass; it gives
-	// up on anything else, which the checked path below judges and words.
+	// up on anything else, which decodeChecked judges and words.
 	if f, ok := in.(fastDecoder); ok && f.DecodeJSON(body) {
 		return nil, nil
 	}
