@@ -17,11 +17,7 @@ func (t Time) T() time.Time { return time.Time(t) }
 
 // MarshalJSON writes epoch seconds with millisecond precision.
 func (t Time) MarshalJSON() ([]byte, error) {
-	ms := time.Time(t).UnixMilli()
-	if ms%1000 == 0 {
-		return strconv.AppendInt(nil, ms/1000, 10), nil
-	}
-	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+	return t.appendJSON(nil), nil
 }
 
 // UnmarshalJSON reads epoch seconds (integer or fractional).

@@ -6,7 +6,6 @@ package awsjson
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -207,7 +206,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 		// A service that answers (nil, nil) still gets an object on the wire.
 		out = struct{}{}
 	}
-	body, err := json.Marshal(out)
+	body, err := marshalOutput(out)
 	if err != nil {
 		h.logger().Error("encode output", "operation", op, "err", err)
 		status, code = h.writeError(w, internalFailure())

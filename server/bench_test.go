@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -122,6 +124,108 @@ func post(b *testing.B, client *http.Client, url, op, body string) (int, []byte)
 		b.Fatal(err)
 	}
 	return res.StatusCode, out
+}
+
+// BenchmarkServeHTTP serves DescribeImageAssociations and
+// DescribeWorkspaceImages (five images, as against moto) by calling the
+// server's handler directly, without a network or a client: what is left
+// per request is the server's own work, so -benchmem counts the protocol
+// layer's allocations (decode, validate, encode) and the service's.
+func BenchmarkServeHTTP(b *testing.B) {
+	ctx := context.Background()
+	srv, err := server.New(ctx, server.Config{Store: "memory", Clock: "manual"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if err := srv.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
+	var imageID string
+	for i := range 5 {
+		w := serveOnce(b, srv.Handler, "ImportWorkspaceImage",
+			fmt.Sprintf(`{"Ec2ImageId":"ami-12345678","IngestionProcess":"BYOL_REGULAR","ImageName":"bench-%d",`+
+				`"ImageDescription":"bench","Applications":["Microsoft_Office_2019"]}`, i))
+		var imported struct{ ImageId string }
+		if err := json.Unmarshal(w.body.Bytes(), &imported); err != nil || imported.ImageId == "" {
+			b.Fatalf("ImportWorkspaceImage answered %d %s (%v)", w.status, w.body.Bytes(), err)
+		}
+		imageID = imported.ImageId
+	}
+	if _, err := srv.Clock.Advance(time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Service.Sweep(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ op, body, want string }{
+		{"DescribeImageAssociations", `{"ImageId":"` + imageID + `","AssociatedResourceTypes":["APPLICATION"]}`, `"State":"COMPLETED"`},
+		{"DescribeWorkspaceImages", `{}`, `"Name":"bench-4"`},
+	} {
+		b.Run(c.op, func(b *testing.B) {
+			w := serveOnce(b, srv.Handler, c.op, c.body)
+			if !bytes.Contains(w.body.Bytes(), []byte(c.want)) {
+				b.Fatalf("%s answered %d %s", c.op, w.status, w.body.Bytes())
+			}
+			req := benchRequest(c.op)
+			body := strings.NewReader(c.body)
+			req.Body = io.NopCloser(body)
+			b.ReportAllocs()
+			for b.Loop() {
+				body.Reset(c.body)
+				w.reset()
+				srv.Handler.ServeHTTP(w, req)
+				if w.status != http.StatusOK {
+					b.Fatalf("%s: %d %s", c.op, w.status, w.body.Bytes())
+				}
+			}
+		})
+	}
+}
+
+// benchRequest is an awsJson1.1 request for op, its body to be set.
+func benchRequest(op string) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/", nil)
+	req.Header.Set("X-Amz-Target", "WorkspacesService."+op)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("Authorization", benchAuthorization)
+	return req
+}
+
+func serveOnce(b *testing.B, h http.Handler, op, body string) *benchWriter {
+	b.Helper()
+	req := benchRequest(op)
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.ContentLength = int64(len(body))
+	w := &benchWriter{header: http.Header{}}
+	h.ServeHTTP(w, req)
+	return w
+}
+
+// benchWriter is a ResponseWriter that keeps the answer and is reused
+// between requests, so that it adds no allocation of its own.
+type benchWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *benchWriter) Header() http.Header { return w.header }
+func (w *benchWriter) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status = s
+	}
+}
+
+func (w *benchWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
+}
+
+func (w *benchWriter) reset() {
+	w.status = 0
+	w.body.Reset()
 }
 
 // BenchmarkDescribeImageAssociationsHandler calls the server's handler

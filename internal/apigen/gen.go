@@ -78,6 +78,9 @@ func Generate(modelJSON []byte) (map[string][]byte, error) {
 		fmt.Fprintf(file("api_op_"+name+".go"), "\n// Validate reports every constraint of the model that the input breaks, as a *ValidationException.\nfunc (v *%s) Validate() error {\n\tvs := &Violations{}\n\tv.validate(vs, \"\")\n\treturn vs.Err()\n}\n", op.Input.Shape)
 	}
 	g.genService(file("service_gen.go"))
+	if err := g.genCodecs(file("json_gen.go")); err != nil {
+		return nil, err
+	}
 
 	out := map[string][]byte{}
 	for name, b := range files {
@@ -99,6 +102,9 @@ func importsFor(body string) string {
 	}
 	if strings.Contains(body, "regexp.") {
 		imps = append(imps, `"regexp"`)
+	}
+	if strings.Contains(body, "strconv.") {
+		imps = append(imps, `"strconv"`)
 	}
 	if len(imps) == 0 {
 		return ""
