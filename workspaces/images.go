@@ -36,7 +36,36 @@ type image struct {
 	// legacy: the document was of the form before the convention (see
 	// UnmarshalJSON), so it does not hold its ImageId.
 	legacy bool
+	// wired holds what wire derives from the document alone, made once
+	// for an image the Describe cache shares (imageCache.load).
+	wired *imageWired
 }
+
+// imageWired are the members of an image's answer that its document
+// decides, shared by every answer that encodes it (never changed).
+type imageWired struct {
+	os                        *api.OperatingSystem
+	name, desc, owner, errMsg *string
+}
+
+func (img *image) wiredParts() *imageWired {
+	if img.wired != nil {
+		return img.wired
+	}
+	w := &imageWired{os: &api.OperatingSystem{Type: osType(img.OSName)}, name: api.String(img.name()),
+		desc: api.String(api.ToString(img.Description)), owner: api.String(api.ToString(img.OwnerAccountId))}
+	if api.ToString(img.ErrorCode) != "" {
+		w.errMsg = api.String(api.ToString(img.ErrorMessage))
+	}
+	return w
+}
+
+// updateResults are the two answers of Updates.
+var (
+	updateNone  = &api.UpdateResult{UpdateAvailable: api.Bool(false)}
+	updateReady = &api.UpdateResult{UpdateAvailable: api.Bool(true),
+		Description: api.String("A newer WorkSpaces agent and drivers are available for this image.")}
+)
 
 // UnmarshalJSON reads the current form, and the form before the one
 // convention (imageDocV2) that the store's migration 0005 and the snapshot
@@ -110,22 +139,21 @@ func updatable(os api.OperatingSystemName) bool {
 }
 
 func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
-	update := updateAvailable(r, img, now)
+	w := img.wiredParts()
 	out := img.WorkspaceImage
 	out.ImageId = api.String(r.ID)
 	out.State = api.WorkspaceImageState(r.State)
 	out.Created = api.TimeOf(r.Created)
-	out.OperatingSystem = &api.OperatingSystem{Type: osType(img.OSName)}
-	out.Name, out.Description = api.String(img.name()), api.String(api.ToString(img.Description))
-	out.OwnerAccountId = api.String(api.ToString(img.OwnerAccountId))
-	out.Updates = &api.UpdateResult{UpdateAvailable: api.Bool(update)}
-	if update {
-		out.Updates.Description = api.String("A newer WorkSpaces agent and drivers are available for this image.")
+	out.OperatingSystem = w.os
+	out.Name, out.Description, out.OwnerAccountId = w.name, w.desc, w.owner
+	out.Updates = updateNone
+	if updateAvailable(r, img, now) {
+		out.Updates = updateReady
 	}
-	if api.ToString(img.ErrorCode) == "" {
+	if w.errMsg == nil {
 		out.ErrorCode, out.ErrorMessage = nil, nil
 	} else {
-		out.ErrorMessage = api.String(api.ToString(img.ErrorMessage))
+		out.ErrorMessage = w.errMsg
 	}
 	return out
 }
@@ -528,6 +556,10 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 // for, out of the images it may see, ordered by ID. It does not change
 // rs, which may be a view other requests share.
 func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
+	if pg.items == nil {
+		// One allocation for the page: an image's answer is large.
+		pg.items = make([]api.WorkspaceImage, 0, min(len(rs), pg.limit))
+	}
 	for i := range rs {
 		if !pg.past(rs[i].ID) || in.ImageIds != nil && !slices.Contains(in.ImageIds, rs[i].ID) {
 			continue
@@ -565,6 +597,7 @@ func (c *imageCache) load(r *store.Resource) (*image, error) {
 	if err != nil {
 		return nil, err
 	}
+	img.wired = img.wiredParts()
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= imageCacheSize {
 		c.m = make(map[string]*image)
