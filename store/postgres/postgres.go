@@ -190,6 +190,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	if opts.StatementTimeout > 0 {
 		s.viewLimit = opts.StatementTimeout + watchdogMargin
+		s.reader.Timeout = s.viewLimit
 	}
 	if err := db.PingContext(ctx); err != nil {
 		s.Close()
@@ -548,16 +549,16 @@ func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store
 // with the reads waiting beside it (fence); otherwise one statement, one
 // round trip, instead of a transaction's four.
 func (s *Store) ViewResource(ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
-	ctx, cancel := s.viewCtx(ctx)
-	defer cancel()
+	// The statement is bounded (reader.Timeout) when it runs; a wait
+	// for a version check by the check's own bound.
 	v, err := s.views.ViewResource(ctx, &s.reader, p, kind, id, resourceType, now)
 	return v, unavailable(err)
 }
 
 // ViewResources implements store.ResourceViewer.
 func (s *Store) ViewResources(ctx context.Context, p store.Partition, kind string, now time.Time) (store.ResourcesView, error) {
-	ctx, cancel := s.viewCtx(ctx)
-	defer cancel()
+	// The statement is bounded (reader.Timeout) when it runs; a wait
+	// for a version check by the check's own bound.
 	v, err := s.views.ViewResources(ctx, &s.reader, p, kind, now)
 	return v, unavailable(err)
 }

@@ -72,6 +72,17 @@ type DB struct {
 	// Versioned reads the Version of each view, from the tables
 	// global_version and partition_versions.
 	Versioned bool
+	// Timeout, when set, bounds each view's statement (and only the
+	// statement: a view a cache answers costs no timer).
+	Timeout time.Duration
+}
+
+// bound is ctx under d's Timeout.
+func (d *DB) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d.Timeout)
 }
 
 // viewQueries are the whole statements, without and with the versions.
@@ -113,6 +124,8 @@ func (d *DB) viewResources(ctx context.Context, p store.Partition, kind string, 
 	if hasNUL(p.Account, p.Region, kind) {
 		return v, ver, nil
 	}
+	ctx, cancel := d.bound(ctx)
+	defer cancel()
 	rows, err := d.query(ctx, d.queries().kind, p.Account, p.Region, kind)
 	if err != nil {
 		return v, ver, err
@@ -146,6 +159,8 @@ func (d *DB) viewResource(ctx context.Context, p store.Partition, kind, id, reso
 	if hasNUL(p.Account, p.Region, kind, id, resourceType) {
 		return v, ver, nil
 	}
+	ctx, cancel := d.bound(ctx)
+	defer cancel()
 	rows, err := d.query(ctx, d.queries().one, p.Account, p.Region, kind, id, resourceType)
 	if err != nil {
 		return v, ver, err
