@@ -27,6 +27,19 @@ func wireWorkspaceAssociation(a *store.Association) api.WorkspaceResourceAssocia
 func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, []store.Association, error) {
 	// The WorkSpace and its applications in one statement.
 	r, assocs, err := tx.GetResourceAssociations(ctx, p, kindWorkspace, id, assocWorkspace)
+	return checkManageable(id, r, assocs, err)
+}
+
+// manageableStates is manageable with the associations' states only (see
+// store.Tx.GetResourceAssociationStates): what Associate and Disassociate
+// decide by, in fewer columns.
+func (s *Service) manageableStates(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, []store.Association, error) {
+	r, assocs, err := tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
+	return checkManageable(id, r, assocs, err)
+}
+
+// checkManageable is the answer of manageable for what was read.
+func checkManageable(id string, r *store.Resource, assocs []store.Association, err error) (*store.Resource, *workspace, []store.Association, error) {
 	if isNotFound(err) {
 		return nil, nil, nil, notFound(id, "The WorkSpace %s could not be found.", id)
 	}
@@ -68,7 +81,7 @@ func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.Ass
 	p := partition(ctx)
 	var out api.WorkspaceResourceAssociation
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, w, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		_, w, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
@@ -117,7 +130,9 @@ func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.
 	p := partition(ctx)
 	var out api.WorkspaceResourceAssociation
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, _, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		// The states suffice: the row is written back with its reason and
+		// failed step cleared, its Created and DueAt kept.
+		_, _, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}

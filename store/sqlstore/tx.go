@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -313,6 +314,66 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 	}
 	if r == nil {
 		return nil, nil, store.ErrNotFound
+	}
+	return r, out, nil
+}
+
+// GetResourceAssociationStates implements store.Tx: the resource's row,
+// then one row of five columns per association (the pure-Go driver pays
+// per column read, and for each copy of the document).
+func (t *Tx) GetResourceAssociationStates(ctx context.Context, p store.Partition, kind, id, resourceType string) (*store.Resource, []store.Association, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, nil, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, nil, store.ErrNotFound
+	}
+	if hasNUL(resourceType) {
+		r, err := t.GetResource(ctx, p, kind, id)
+		return r, nil, err
+	}
+	// The resource's row has no application_id; no ORDER BY, which would
+	// sort the union: the associations come in the index's order, checked
+	// below.
+	rows, err := t.query(ctx, `SELECT state, doc, NULL, created_at, due_at FROM resources
+		WHERE account = ? AND region = ? AND kind = ? AND id = ?
+		UNION ALL SELECT state, NULL, application_id, created_at, due_at FROM associations
+		WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
+		p.Account, p.Region, kind, id, p.Account, p.Region, resourceType, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var r *store.Resource
+	var out []store.Association
+	sorted := true
+	for rows.Next() {
+		var state string
+		var doc sql.RawBytes
+		var app sql.NullString
+		var created, due int64
+		if err := rows.Scan(&state, &doc, &app, &created, &due); err != nil {
+			return nil, nil, err
+		}
+		if !app.Valid {
+			r = &store.Resource{Partition: p, Kind: kind, ID: id, State: state,
+				Created: store.FromUnixMilli(created), DueAt: store.FromUnixMilli(due), Doc: append([]byte{}, doc...)}
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].ApplicationID > app.String {
+			sorted = false
+		}
+		out = append(out, store.Association{Partition: p, ResourceType: resourceType, ResourceID: id,
+			ApplicationID: app.String, State: state, Created: store.FromUnixMilli(created), DueAt: store.FromUnixMilli(due)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return nil, nil, store.ErrNotFound
+	}
+	if !sorted {
+		slices.SortFunc(out, func(a, b store.Association) int { return strings.Compare(a.ApplicationID, b.ApplicationID) })
 	}
 	return r, out, nil
 }
