@@ -289,12 +289,15 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 	defer rows.Close()
 	var r *store.Resource
 	var out []store.Association
+	// Declared once: what Scan is given escapes, a heap allocation each.
+	var rCreated, rDue, created, updated, due int64
+	var doc sql.RawBytes
+	var hasAssoc bool
+	var a store.Association
+	var res store.Resource
 	for rows.Next() {
-		var rCreated, rDue, created, updated, due int64
-		var doc sql.RawBytes
-		var hasAssoc bool
-		a := store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
-		res := store.Resource{Partition: p, Kind: kind, ID: id}
+		a = store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
+		res = store.Resource{Partition: p, Kind: kind, ID: id}
 		if err := rows.Scan(&res.State, &rCreated, &rDue, &doc, &hasAssoc, &a.ApplicationID, &a.State, &a.ReasonCode,
 			&a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
 			return nil, nil, err
@@ -302,7 +305,8 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 		if r == nil {
 			res.Created, res.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
 			res.Doc = append([]byte{}, doc...)
-			r = &res
+			kept := res
+			r = &kept
 		}
 		if hasAssoc {
 			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
@@ -335,11 +339,13 @@ func (t *Tx) GetResourceAssociationStates(ctx context.Context, p store.Partition
 	// The resource's row has no application_id; no ORDER BY, which would
 	// sort the union: the associations come in the index's order, checked
 	// below.
+	// Each argument boxed once (an allocation each), though given twice.
+	account, region, rid := any(p.Account), any(p.Region), any(id)
 	rows, err := t.query(ctx, `SELECT state, doc, NULL, created_at, due_at FROM resources
 		WHERE account = ? AND region = ? AND kind = ? AND id = ?
 		UNION ALL SELECT state, NULL, application_id, created_at, due_at FROM associations
 		WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
-		p.Account, p.Region, kind, id, p.Account, p.Region, resourceType, id)
+		account, region, kind, rid, account, region, resourceType, rid)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -347,11 +353,12 @@ func (t *Tx) GetResourceAssociationStates(ctx context.Context, p store.Partition
 	var r *store.Resource
 	var out []store.Association
 	sorted := true
+	// Declared once: what Scan is given escapes, a heap allocation each.
+	var state string
+	var doc sql.RawBytes
+	var app sql.NullString
+	var created, due int64
 	for rows.Next() {
-		var state string
-		var doc sql.RawBytes
-		var app sql.NullString
-		var created, due int64
 		if err := rows.Scan(&state, &doc, &app, &created, &due); err != nil {
 			return nil, nil, err
 		}
@@ -362,6 +369,8 @@ func (t *Tx) GetResourceAssociationStates(ctx context.Context, p store.Partition
 		}
 		if n := len(out); n > 0 && out[n-1].ApplicationID > app.String {
 			sorted = false
+		} else if n == 0 {
+			out = make([]store.Association, 0, 4) // a WorkSpace has a few
 		}
 		out = append(out, store.Association{Partition: p, ResourceType: resourceType, ResourceID: id,
 			ApplicationID: app.String, State: state, Created: store.FromUnixMilli(created), DueAt: store.FromUnixMilli(due)})
