@@ -155,6 +155,11 @@ type Tx interface {
 	// associations of that resource as resourceType (Associations, by
 	// application), in one statement.
 	GetResourceAssociations(ctx context.Context, p Partition, kind, id, resourceType string) (*Resource, []Association, error)
+	// GetResourceAssociationStates is GetResourceAssociations for a write
+	// that decides by the associations' states: each association holds its
+	// key, State, Created and DueAt only (ReasonCode, ReasonMessage,
+	// FailedStep and Updated are left zero), and the document is read once.
+	GetResourceAssociationStates(ctx context.Context, p Partition, kind, id, resourceType string) (*Resource, []Association, error)
 	// PutAssociation inserts or replaces an association.
 	PutAssociation(ctx context.Context, a *Association) error
 	DeleteAssociation(ctx context.Context, p Partition, key AssociationKey) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -24,33 +25,96 @@ func wireWorkspaceAssociation(a *store.Association) api.WorkspaceResourceAssocia
 
 // manageable loads a WorkSpace whose applications may be changed: Windows,
 // AVAILABLE or STOPPED, and not in the middle of a deployment.
-func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition, id string) (*store.Resource, *workspace, []store.Association, error) {
+func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition, id string) (appFacts, []store.Association, error) {
 	// The WorkSpace and its applications in one statement.
 	r, assocs, err := tx.GetResourceAssociations(ctx, p, kindWorkspace, id, assocWorkspace)
+	return checkManageable(id, r, assocs, err)
+}
+
+// manageableStates is manageable with the associations' states only (see
+// store.Tx.GetResourceAssociationStates): what Associate and Disassociate
+// decide by, in fewer columns.
+func (s *Service) manageableStates(ctx context.Context, tx store.Tx, p store.Partition, id string) (appFacts, []store.Association, error) {
+	r, assocs, err := tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
+	return checkManageable(id, r, assocs, err)
+}
+
+// checkManageable is the answer of manageable for what was read.
+func checkManageable(id string, r *store.Resource, assocs []store.Association, err error) (appFacts, []store.Association, error) {
 	if isNotFound(err) {
-		return nil, nil, nil, notFound(id, "The WorkSpace %s could not be found.", id)
+		return appFacts{}, nil, notFound(id, "The WorkSpace %s could not be found.", id)
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return appFacts{}, nil, err
 	}
-	w, err := loadDoc[workspace](r)
+	w, err := workspaceFacts(r)
 	if err != nil {
-		return nil, nil, nil, err
+		return appFacts{}, nil, err
 	}
-	if !isWindows(w.os()) {
-		return nil, nil, nil, notSupported("UnsupportedOperatingSystem",
-			"Application management is available for Windows WorkSpaces only; %s runs %s.", id, w.os())
+	if !isWindows(w.os) {
+		return appFacts{}, nil, notSupported("UnsupportedOperatingSystem",
+			"Application management is available for Windows WorkSpaces only; %s runs %s.", id, w.os)
 	}
 	if r.State != wsAvailable && r.State != wsStopped {
-		return nil, nil, nil, notSupported("InvalidWorkspaceState",
+		return appFacts{}, nil, notSupported("InvalidWorkspaceState",
 			"The WorkSpace %s is %s; its applications can be changed when it is AVAILABLE or STOPPED.", id, r.State)
 	}
 	for _, a := range assocs {
 		if slices.Contains(inFlight, a.State) {
-			return nil, nil, nil, inUse(id, "The WorkSpace %s is deploying applications (%s is %s); wait for it to finish.", id, a.ApplicationID, a.State)
+			return appFacts{}, nil, inUse(id, "The WorkSpace %s is deploying applications (%s is %s); wait for it to finish.", id, a.ApplicationID, a.State)
 		}
 	}
-	return r, w, assocs, nil
+	return w, assocs, nil
+}
+
+// appFacts are what managing a WorkSpace's applications reads of its
+// document.
+type appFacts struct {
+	os      api.OperatingSystemName
+	compute api.Compute
+}
+
+// docFacts holds the appFacts of the WorkSpace documents decoded last,
+// keyed by the document: the same bytes decode alike, so an entry is never
+// stale (a write that changes a document changes its key). Decoding a
+// whole document was a tenth of an Associate's CPU.
+var docFacts struct {
+	sync.Mutex
+	m map[string]appFacts
+}
+
+// docFactsMax bounds docFacts (about half a kilobyte a document).
+const docFactsMax = 1024
+
+// workspaceFacts is the appFacts of a WorkSpace's document.
+func workspaceFacts(r *store.Resource) (appFacts, error) {
+	docFacts.Lock()
+	f, ok := docFacts.m[string(r.Doc)]
+	docFacts.Unlock()
+	if ok {
+		return f, nil
+	}
+	w, err := loadDoc[workspace](r)
+	if err != nil {
+		return appFacts{}, err
+	}
+	f.os = w.os()
+	if w.WorkspaceProperties != nil {
+		f.compute = w.WorkspaceProperties.ComputeTypeName
+	}
+	docFacts.Lock()
+	defer docFacts.Unlock()
+	if docFacts.m == nil {
+		docFacts.m = make(map[string]appFacts)
+	}
+	if len(docFacts.m) >= docFactsMax {
+		for k := range docFacts.m { // a random entry goes
+			delete(docFacts.m, k)
+			break
+		}
+	}
+	docFacts.m[string(r.Doc)] = f
+	return f, nil
 }
 
 func findAssoc(assocs []store.Association, appID string) *store.Association {
@@ -68,7 +132,7 @@ func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.Ass
 	p := partition(ctx)
 	var out api.WorkspaceResourceAssociation
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, w, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		w, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
@@ -79,10 +143,10 @@ func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.Ass
 		if app.State != api.WorkSpaceApplicationStateAvailable {
 			return &api.ApplicationNotSupportedException{}
 		}
-		if !slices.Contains(app.Systems, w.os()) {
+		if !slices.Contains(app.Systems, w.os) {
 			return &api.OperatingSystemNotCompatibleException{}
 		}
-		if !slices.Contains(app.Computes, w.WorkspaceProperties.ComputeTypeName) {
+		if !slices.Contains(app.Computes, w.compute) {
 			return &api.ComputeNotCompatibleException{}
 		}
 		for _, a := range assocs {
@@ -117,7 +181,9 @@ func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.
 	p := partition(ctx)
 	var out api.WorkspaceResourceAssociation
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, _, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		// The states suffice: the row is written back with its reason and
+		// failed step cleared, its Created and DueAt kept.
+		_, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
@@ -159,7 +225,7 @@ func (s *Service) DeployWorkspaceApplications(ctx context.Context, in *api.Deplo
 	out := &api.DeployWorkspaceApplicationsResult{Deployment: &api.WorkSpaceApplicationDeployment{
 		Associations: []api.WorkspaceResourceAssociation{}}}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		_, _, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
+		_, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}

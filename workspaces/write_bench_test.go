@@ -3,6 +3,7 @@ package workspaces_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -38,19 +39,36 @@ func BenchmarkWrite(b *testing.B) {
 			b.Fatalf("DescribeTags after: %v, %v", tags, err)
 		}
 	})
-	b.Run("op=AssociateWorkspaceApplication", func(b *testing.B) {
-		svc, ctx := benchWriteService(b)
-		id, app := api.String("ws-bench0001"), api.String(benchApplication(b, svc, ctx))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := svc.AssociateWorkspaceApplication(ctx, &api.AssociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := svc.DisassociateWorkspaceApplication(ctx, &api.DisassociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
-				b.Fatal(err)
-			}
+	// The WorkSpace has no other application, or three more (as in
+	// wslocal-bench --populate: Office, Visio and Visual Studio).
+	for _, others := range []int{0, 3} {
+		b.Run(fmt.Sprintf("op=AssociateWorkspaceApplication/others=%d", others), func(b *testing.B) {
+			benchAssociate(b, others)
+		})
+	}
+}
+
+// benchAssociate runs the Associate benchmark on a WorkSpace with others
+// more applications associated.
+func benchAssociate(b *testing.B, others int) {
+	svc, ctx := benchWriteService(b)
+	id, app := api.String("ws-bench0001"), api.String(benchApplicationNamed(b, svc, ctx, "Microsoft Project Professional 2021"))
+	for _, name := range []string{"Microsoft Office LTSC Professional Plus 2021", "Microsoft Visio LTSC Professional 2021",
+		"Microsoft Visual Studio Professional 2022"}[:others] {
+		other := api.String(benchApplicationNamed(b, svc, ctx, name))
+		if _, err := svc.AssociateWorkspaceApplication(ctx, &api.AssociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: other}); err != nil {
+			b.Fatal(err)
 		}
-	})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.AssociateWorkspaceApplication(ctx, &api.AssociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := svc.DisassociateWorkspaceApplication(ctx, &api.DisassociateWorkspaceApplicationRequest{WorkspaceId: id, ApplicationId: app}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // benchWriteService is a service on a fresh store whose partition holds a
@@ -93,17 +111,17 @@ func benchWriteService(b *testing.B) (*ws.Service, context.Context) {
 	return svc, auth.WithCaller(ctx, auth.Caller{Account: p.Account, Region: p.Region})
 }
 
-// benchApplication is the id of Microsoft Project Professional 2021.
-func benchApplication(b *testing.B, svc *ws.Service, ctx context.Context) string {
+// benchApplicationNamed is the id of the application called name.
+func benchApplicationNamed(b *testing.B, svc *ws.Service, ctx context.Context, name string) string {
 	apps, err := svc.DescribeApplications(ctx, &api.DescribeApplicationsRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, a := range apps.Applications {
-		if *a.Name == "Microsoft Project Professional 2021" {
+		if *a.Name == name {
 			return *a.ApplicationId
 		}
 	}
-	b.Fatal("no Microsoft Project Professional 2021 in DescribeApplications")
+	b.Fatalf("no %s in DescribeApplications", name)
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -291,12 +292,15 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 	defer rows.Close()
 	var r *store.Resource
 	var out []store.Association
+	// Declared once: what Scan is given escapes, a heap allocation each.
+	var rCreated, rDue, created, updated, due int64
+	var doc sql.RawBytes
+	var hasAssoc bool
+	var a store.Association
+	var res store.Resource
 	for rows.Next() {
-		var rCreated, rDue, created, updated, due int64
-		var doc sql.RawBytes
-		var hasAssoc bool
-		a := store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
-		res := store.Resource{Partition: p, Kind: kind, ID: id}
+		a = store.Association{Partition: p, ResourceType: resourceType, ResourceID: id}
+		res = store.Resource{Partition: p, Kind: kind, ID: id}
 		if err := rows.Scan(&res.State, &rCreated, &rDue, &doc, &hasAssoc, &a.ApplicationID, &a.State, &a.ReasonCode,
 			&a.ReasonMessage, &created, &updated, &due, &a.FailedStep); err != nil {
 			return nil, nil, err
@@ -304,7 +308,8 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 		if r == nil {
 			res.Created, res.DueAt = store.FromUnixMilli(rCreated), store.FromUnixMilli(rDue)
 			res.Doc = append([]byte{}, doc...)
-			r = &res
+			kept := res
+			r = &kept
 		}
 		if hasAssoc {
 			a.Created, a.Updated, a.DueAt = store.FromUnixMilli(created), store.FromUnixMilli(updated), store.FromUnixMilli(due)
@@ -316,6 +321,71 @@ func (t *Tx) GetResourceAssociations(ctx context.Context, p store.Partition, kin
 	}
 	if r == nil {
 		return nil, nil, store.ErrNotFound
+	}
+	return r, out, nil
+}
+
+// GetResourceAssociationStates implements store.Tx: the resource's row,
+// then one row of five columns per association (the pure-Go driver pays
+// per column read, and for each copy of the document).
+func (t *Tx) GetResourceAssociationStates(ctx context.Context, p store.Partition, kind, id, resourceType string) (*store.Resource, []store.Association, error) {
+	if err := t.take(ctx, &p); err != nil {
+		return nil, nil, err
+	}
+	if hasNUL(p.Account, p.Region, kind, id) {
+		return nil, nil, store.ErrNotFound
+	}
+	if hasNUL(resourceType) {
+		r, err := t.GetResource(ctx, p, kind, id)
+		return r, nil, err
+	}
+	// The resource's row has no application_id; no ORDER BY, which would
+	// sort the union: the associations come in the index's order, checked
+	// below.
+	// Each argument boxed once (an allocation each), though given twice.
+	account, region, rid := any(p.Account), any(p.Region), any(id)
+	rows, err := t.query(ctx, `SELECT state, doc, NULL, created_at, due_at FROM resources
+		WHERE account = ? AND region = ? AND kind = ? AND id = ?
+		UNION ALL SELECT state, NULL, application_id, created_at, due_at FROM associations
+		WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
+		account, region, kind, rid, account, region, resourceType, rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var r *store.Resource
+	var out []store.Association
+	sorted := true
+	// Declared once: what Scan is given escapes, a heap allocation each.
+	var state string
+	var doc sql.RawBytes
+	var app sql.NullString
+	var created, due int64
+	for rows.Next() {
+		if err := rows.Scan(&state, &doc, &app, &created, &due); err != nil {
+			return nil, nil, err
+		}
+		if !app.Valid {
+			r = &store.Resource{Partition: p, Kind: kind, ID: id, State: state,
+				Created: store.FromUnixMilli(created), DueAt: store.FromUnixMilli(due), Doc: append([]byte{}, doc...)}
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].ApplicationID > app.String {
+			sorted = false
+		} else if n == 0 {
+			out = make([]store.Association, 0, 4) // a WorkSpace has a few
+		}
+		out = append(out, store.Association{Partition: p, ResourceType: resourceType, ResourceID: id,
+			ApplicationID: app.String, State: state, Created: store.FromUnixMilli(created), DueAt: store.FromUnixMilli(due)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return nil, nil, store.ErrNotFound
+	}
+	if !sorted {
+		slices.SortFunc(out, func(a, b store.Association) int { return strings.Compare(a.ApplicationID, b.ApplicationID) })
 	}
 	return r, out, nil
 }

@@ -300,7 +300,8 @@ func testTags(t *testing.T, st store.Store) {
 // testAddTags: AddTags writes every tag or none, as the resource's
 // existence and number of tags allow, the keys it has counting once.
 // testGetResourceAssociations: one statement reads what GetResource and
-// Associations read.
+// Associations read; GetResourceAssociationStates the same, less the
+// association columns it leaves out.
 func testGetResourceAssociations(t *testing.T, st store.Store) {
 	write(t, st, func(tx store.Tx) error {
 		for _, r := range []*store.Resource{res(p1, "workspace", "ws-1", "AVAILABLE"), res(p1, "workspace", "ws-2", "STOPPED"),
@@ -313,6 +314,7 @@ func testGetResourceAssociations(t *testing.T, st store.Store) {
 			assoc(p1, "wsa-a", "WORKSPACE", "ws-1", "ERROR"), assoc(p1, "wsa-c", "IMAGE", "ws-1", "COMPLETED"),
 			assoc(p1, "wsa-d", "WORKSPACE", "ws-3", "COMPLETED"), assoc(p2, "wsa-e", "WORKSPACE", "ws-1", "COMPLETED")} {
 			a.ReasonCode, a.ReasonMessage, a.FailedStep, a.DueAt = "code-"+a.ApplicationID, "why", "INSTALLING", t0.Add(time.Second)
+			a.Created = t0.Add(-time.Hour)
 			if err := tx.PutAssociation(ctx, a); err != nil {
 				return err
 			}
@@ -343,6 +345,20 @@ func testGetResourceAssociations(t *testing.T, st store.Store) {
 			}
 			if fmt.Sprint(r) != fmt.Sprint(wantR) || fmt.Sprint(as) != fmt.Sprint(wantAs) {
 				t.Errorf("GetResourceAssociations(%v, %q, %q) = %v %v, want %v %v", c.p, c.id, c.assocTyp, r, as, wantR, wantAs)
+			}
+			// The states alone: the same, less what they leave out.
+			r, as, err = tx.GetResourceAssociationStates(ctx, c.p, c.kind, c.id, c.assocTyp)
+			if !errors.Is(err, wantErr) && !(err == nil && wantErr == nil) {
+				t.Errorf("GetResourceAssociationStates(%v, %q, %q): %v, GetResource: %v", c.p, c.id, c.assocTyp, err, wantErr)
+				continue
+			}
+			var wantStates []store.Association
+			for _, a := range wantAs {
+				a.ReasonCode, a.ReasonMessage, a.FailedStep, a.Updated = "", "", "", time.Time{}
+				wantStates = append(wantStates, a)
+			}
+			if fmt.Sprint(r) != fmt.Sprint(wantR) || fmt.Sprint(as) != fmt.Sprint(wantStates) {
+				t.Errorf("GetResourceAssociationStates(%v, %q, %q) = %v %v, want %v %v", c.p, c.id, c.assocTyp, r, as, wantR, wantStates)
 			}
 		}
 		_, as, err := tx.GetResourceAssociations(ctx, p1, "workspace", "ws-1", "WORKSPACE")
