@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/auth"
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/postgres"
@@ -169,6 +172,102 @@ func benchCatchUp(b *testing.B, n int) {
 	}
 	b.ReportMetric(float64(maxWrite.Microseconds())/1000, "max-write-ms")
 	b.ReportMetric(float64(writes)/float64(b.N), "writes/op")
+}
+
+// BenchmarkCatchUpWriterWait measures what another writer waits for a
+// catch-up: while one Sweep applies N steps (as BenchmarkCatchUp), a
+// client of another account tags a WorkSpace every 5 ms, and the latency
+// of each of its CreateTags (its wait for the store plus its own work) is
+// recorded. It reports the longest (writer-max-ms) and the 99th
+// percentile (writer-p99-ms) over the calls issued during the sweep.
+// WSLOCAL_BENCH_STORE and WSLOCAL_BENCH_CATCHUP_STEPS as for
+// BenchmarkCatchUp (default 20,000 steps).
+func BenchmarkCatchUpWriterWait(b *testing.B) {
+	sizes := []int{20000}
+	if v := os.Getenv("WSLOCAL_BENCH_CATCHUP_STEPS"); v != "" {
+		sizes = nil
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("WSLOCAL_BENCH_CATCHUP_STEPS: %q is not a positive number", f)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("steps=%d", n), func(b *testing.B) { benchWriterWait(b, n) })
+	}
+}
+
+func benchWriterWait(b *testing.B, n int) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	other := store.Partition{Account: "210987654321", Region: "us-east-1"}
+	octx := auth.WithCaller(ctx, auth.Caller{Account: other.Account, Region: other.Region})
+	var waits []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		st := benchStore(b)
+		clock, err := sim.NewSwitchableClock("manual", t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pendingWorkspaces(ctx, st, p, t0, t0.Add(time.Second), n); err != nil {
+			b.Fatal(err)
+		}
+		if err := dueWorkspaces(ctx, st, other, t0, 1, func(int) (string, time.Time) { return "AVAILABLE", time.Time{} }); err != nil {
+			b.Fatal(err)
+		}
+		svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+		if _, err := clock.Advance(time.Second + time.Duration(n)*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+		stop := make(chan struct{})
+		writer := make(chan error, 1)
+		go func() {
+			tick := time.NewTicker(5 * time.Millisecond)
+			defer tick.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					writer <- nil
+					return
+				case <-tick.C:
+				}
+				start := time.Now()
+				_, err := svc.CreateTags(octx, &api.CreateTagsRequest{ResourceId: api.String("ws-000000000"),
+					Tags: []api.Tag{{Key: api.String("k"), Value: api.String(strconv.Itoa(i))}}})
+				if err != nil {
+					writer <- err
+					return
+				}
+				waits = append(waits, time.Since(start))
+			}
+		}()
+		b.StartTimer()
+		err = svc.Sweep(ctx)
+		b.StopTimer()
+		close(stop)
+		if werr := <-writer; werr != nil {
+			b.Fatal(werr)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := svc.StepsApplied()["workspace"]; got != int64(n) {
+			b.Fatalf("%d steps applied, want %d", got, n)
+		}
+		b.StartTimer()
+	}
+	if len(waits) == 0 {
+		b.Fatal("the writer made no call during the sweep")
+	}
+	slices.Sort(waits)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(waits[len(waits)-1]), "writer-max-ms")
+	b.ReportMetric(ms(waits[len(waits)*99/100]), "writer-p99-ms")
+	b.ReportMetric(float64(len(waits))/float64(b.N), "writer-calls/op")
 }
 
 // hookStore runs hook inside the first write transaction, once.
