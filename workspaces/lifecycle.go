@@ -319,16 +319,20 @@ type dueItem struct {
 }
 
 // Bounds of one transaction of a catch-up (catchUp, Sweep, update): it
-// commits after catchUpSteps steps or catchUpTime of work, whichever comes
-// first, so that other writers interleave with a long catch-up. Both are
-// checked between due instants: the steps due at one instant are applied
-// in one transaction.
+// commits after catchUpSteps steps or catchUpTime, whichever comes first,
+// so that other writers interleave with a long catch-up and wait for at
+// most one such transaction. The time is checked before each instant's
+// steps (the steps due at one instant are applied in one transaction) and
+// before each read of due rows, and it includes what the end of the
+// previous transaction took (its last writes and commit, settling.tail).
+// It is wall time: on a loaded machine a transaction does less work.
 const (
 	catchUpSteps = 1000
-	catchUpTime  = 25 * time.Millisecond
+	catchUpTime  = 15 * time.Millisecond
 	// dueBatch is how many due rows of each table one read takes, in due
-	// order, from the index on due_at.
-	dueBatch = 250
+	// order, from the index on due_at: few enough that reading and
+	// checking them is a small part of catchUpTime.
+	dueBatch = 64
 	// maxRepeats bounds how many times the steps of one instant run again
 	// because steps keep scheduling more at that same instant.
 	maxRepeats = 10000
@@ -339,6 +343,19 @@ const (
 type settling struct {
 	last    time.Time
 	repeats int
+	// ending is when the last advance began to end its transaction, and
+	// tail how long that took to the commit: the next transaction leaves
+	// that much of catchUpTime for it.
+	ending time.Time
+	tail   time.Duration
+}
+
+// ended records the end of a transaction of the catch-up (see tail).
+func (st *settling) ended() {
+	if !st.ending.IsZero() {
+		st.tail = time.Since(st.ending)
+		st.ending = time.Time{}
+	}
 }
 
 // advance applies the lifecycle steps due at now, in p or (nil) everywhere,
@@ -359,11 +376,19 @@ type settling struct {
 // (StepsApplied) once the transaction has committed.
 func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts, st *settling) (done bool, err error) {
 	q := &dueQueue{s: s, p: p}
-	rtx := &dueTx{Tx: tx, q: q}
+	rtx := newDueTx(tx, q)
 	start := time.Now()
+	// The time left for steps: the bound less what the end of the last
+	// transaction (its last writes and the commit) took.
+	budget := max(catchUpTime-st.tail, catchUpTime/4)
 	applied := 0
 	over := func() bool {
-		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= catchUpTime)
+		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= budget)
+	}
+	// finish writes what the steps left held; the caller commits next.
+	finish := func(done bool) (bool, error) {
+		st.ending = time.Now()
+		return done, rtx.flush(ctx)
 	}
 	// Most writes find nothing due: one query rather than two, while the
 	// transaction holds its partition's lock.
@@ -372,15 +397,15 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 	}
 	for {
 		if over() {
-			return false, nil
+			return finish(false)
 		}
-		complete, err := s.readDue(ctx, tx, q, now)
+		complete, err := s.readDue(ctx, rtx, q, now)
 		if err != nil {
 			return false, err
 		}
 		for q.Len() > 0 {
 			if over() {
-				return false, nil
+				return finish(false)
 			}
 			group := q.popInstant()
 			if len(group) == 0 {
@@ -407,7 +432,7 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			}
 		}
 		if complete {
-			return true, nil
+			return finish(true)
 		}
 	}
 }
@@ -591,6 +616,7 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
 			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
 			return err
 		})
+		st.ended()
 		if err != nil || done {
 			return err
 		}

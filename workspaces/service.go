@@ -164,6 +164,7 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 			}
 			return fn(tx, now)
 		})
+		st.ended()
 		if err != nil || done {
 			return err
 		}
