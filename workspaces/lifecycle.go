@@ -324,7 +324,8 @@ type dueItem struct {
 // most one such transaction. The time is checked before each instant's
 // steps (the steps due at one instant are applied in one transaction) and
 // before each read of due rows, and it includes what the end of the
-// previous transaction took (its last writes and commit, settling.tail).
+// previous transaction took (its last writes and commit, settling.tail),
+// unless that took longer than the steps had.
 // It is wall time: on a loaded machine a transaction does less work.
 const (
 	catchUpSteps = 1000
@@ -378,9 +379,11 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 	q := &dueQueue{s: s, p: p}
 	rtx := newDueTx(tx, q)
 	start := time.Now()
-	// The time left for steps: the bound less what the end of the last
-	// transaction (its last writes and the commit) took.
-	budget := max(catchUpTime-st.tail, catchUpTime/4)
+	// The time for steps: the bound less what the end of the last
+	// transaction (its last writes and the commit) took, but no less
+	// than that: when commits are slow (a busy WAL), transactions of a
+	// few steps each would spend the catch-up committing.
+	budget := max(catchUpTime-st.tail, st.tail)
 	applied := 0
 	over := func() bool {
 		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= budget)
