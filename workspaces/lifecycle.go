@@ -331,9 +331,10 @@ const (
 	catchUpSteps = 1000
 	catchUpTime  = 15 * time.Millisecond
 	// dueBatch is how many due rows of each table one read takes, in due
-	// order, from the index on due_at: few enough that reading and
-	// checking them is a small part of catchUpTime.
-	dueBatch = 64
+	// order, from the index on due_at. A read costs a scan of what the
+	// index holds before the first row, on PostgreSQL also the entries of
+	// rows already stepped (until VACUUM): fewer, larger reads.
+	dueBatch = 250
 	// maxRepeats bounds how many times the steps of one instant run again
 	// because steps keep scheduling more at that same instant.
 	maxRepeats = 10000
@@ -379,15 +380,18 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 	q := &dueQueue{s: s, p: p}
 	rtx := newDueTx(tx, q)
 	start := time.Now()
-	// The time for steps: the bound less what the end of the last
-	// transaction (its last writes and the commit) took, but no less
-	// than that: when commits are slow (a busy WAL), transactions of a
-	// few steps each would spend the catch-up committing.
+	// The time of the transaction: the bound less what the end of the last
+	// one (its last writes and the commit) took, but at least as long as
+	// that end and twice what finding the first steps took (AnyDue and
+	// the first read): when those are slow (a busy WAL; on PostgreSQL, a
+	// due index full of entries of rows already stepped, until VACUUM),
+	// transactions of a few steps each would spend the catch-up on them.
 	budget := max(catchUpTime-st.tail, st.tail)
 	applied := 0
 	over := func() bool {
 		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= budget)
 	}
+	first := true
 	// finish writes what the steps left held; the caller commits next.
 	finish := func(done bool) (bool, error) {
 		st.ending = time.Now()
@@ -405,6 +409,10 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 		complete, err := s.readDue(ctx, rtx, q, now)
 		if err != nil {
 			return false, err
+		}
+		if first {
+			first = false
+			budget = max(budget, 2*time.Since(start))
 		}
 		for q.Len() > 0 {
 			if over() {
