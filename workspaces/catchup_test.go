@@ -558,3 +558,59 @@ func TestCatchUpPastQuarantinedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A step written due before the instants a catch-up has reached, between
+// two of its transactions (by another writer), is applied by the same
+// catch-up: it reads past what it has stepped, then from the start again
+// before it ends.
+func TestCatchUpFindsStepsWrittenBehindIt(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
+	base, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	const n = 5000
+	if err := pendingWorkspaces(ctx, base, p, t0, t0.Add(time.Second), n); err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sim.NewSwitchableClock("manual", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := clock.Advance(time.Second + n*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := make(chan error, 1)
+	st := &hookStore{Store: base}
+	st.hook = func() {
+		go func() {
+			written <- dueWorkspaces(ctx, base, p, t0, 1, func(int) (string, time.Time) { return "PENDING", t0.Add(time.Second) })
+		}()
+	}
+	// The late row replaces ws-000000000 (stepped first) with a PENDING
+	// one due at the first instant again.
+	svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
+	if err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-written; err != nil {
+		t.Fatal(err)
+	}
+	if got := svc.StepsApplied()["workspace"]; got != n+1 {
+		t.Errorf("%d steps applied, want %d", got, n+1)
+	}
+	err = base.Read(ctx, func(tx store.Tx) error {
+		due, err := tx.AnyDue(ctx, &p, now)
+		if due {
+			t.Error("steps are still due after the sweep")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

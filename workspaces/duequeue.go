@@ -20,6 +20,8 @@ type dueQueue struct {
 	s    *Service
 	p    *store.Partition
 	upTo time.Time
+	// from is the instant reads start at (zero: the first due row).
+	from time.Time
 
 	h     dueHeap
 	byKey map[string]*dueEntry
@@ -472,6 +474,36 @@ func (t *dueTx) DueResources(ctx context.Context, p *store.Partition, now time.T
 		return nil, err
 	}
 	return t.Tx.DueResources(ctx, p, now, limit)
+}
+
+func (t *dueTx) AnyDueFrom(ctx context.Context, p *store.Partition, from, now time.Time) (bool, error) {
+	if err := t.flush(ctx); err != nil {
+		return false, err
+	}
+	if fr, ok := t.Tx.(store.DueFromReader); ok {
+		return fr.AnyDueFrom(ctx, p, from, now)
+	}
+	return t.Tx.AnyDue(ctx, p, now)
+}
+
+func (t *dueTx) DueResourcesFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Resource, error) {
+	if err := t.flushResources(ctx); err != nil {
+		return nil, err
+	}
+	if fr, ok := t.Tx.(store.DueFromReader); ok {
+		return fr.DueResourcesFrom(ctx, p, from, now, limit)
+	}
+	return t.Tx.DueResources(ctx, p, now, limit)
+}
+
+func (t *dueTx) DueAssociationsFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Association, error) {
+	if err := t.flushAssociations(ctx); err != nil {
+		return nil, err
+	}
+	if fr, ok := t.Tx.(store.DueFromReader); ok {
+		return fr.DueAssociationsFrom(ctx, p, from, now, limit)
+	}
+	return t.Tx.DueAssociations(ctx, p, now, limit)
 }
 
 func (t *dueTx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time, limit int) ([]store.Association, error) {

@@ -164,7 +164,7 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 			}
 			return fn(tx, now)
 		})
-		st.ended()
+		st.ended(err)
 		if err != nil || done {
 			return err
 		}

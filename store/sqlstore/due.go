@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wslocal/wslocal/store"
 )
@@ -159,4 +161,69 @@ func tuples(n, cols int) string {
 		b.WriteString(one)
 	}
 	return b.String()
+}
+
+var _ store.DueFromReader = (*Tx)(nil)
+
+// AnyDueFrom implements store.DueFromReader.
+func (t *Tx) AnyDueFrom(ctx context.Context, p *store.Partition, from, now time.Time) (bool, error) {
+	if err := t.take(ctx, p); err != nil {
+		return false, err
+	}
+	if partitionNUL(p) {
+		return false, nil
+	}
+	filter, pargs := partitionFilter(p)
+	args := make([]any, 0, 8)
+	for range 2 {
+		args = append(append(args, dueFloor(from), store.UnixMilli(now)), pargs...)
+	}
+	var due bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at >= ? AND due_at <= ?`+filter+`)
+		OR EXISTS (SELECT 1 FROM associations WHERE due_at >= ? AND due_at <= ?`+filter+`)`, args...).Scan(&due)
+	if err != nil {
+		return false, fmt.Errorf("due: %w", err)
+	}
+	return due, nil
+}
+
+// DueResourcesFrom implements store.DueFromReader.
+func (t *Tx) DueResourcesFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Resource, error) {
+	if err := t.take(ctx, p); err != nil {
+		return nil, err
+	}
+	if partitionNUL(p) {
+		return nil, nil
+	}
+	filter, args := partitionFilter(p)
+	lim, args := dueLimit(limit, args)
+	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
+		append([]any{dueFloor(from), store.UnixMilli(now)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanResources(rows)
+}
+
+// DueAssociationsFrom implements store.DueFromReader.
+func (t *Tx) DueAssociationsFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Association, error) {
+	if err := t.take(ctx, p); err != nil {
+		return nil, err
+	}
+	if partitionNUL(p) {
+		return nil, nil
+	}
+	filter, args := partitionFilter(p)
+	lim, args := dueLimit(limit, args)
+	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
+		append([]any{dueFloor(from), store.UnixMilli(now)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAssociations(rows)
+}
+
+// dueFloor is the least stored due time at or after from: 1 (not due is 0).
+func dueFloor(from time.Time) int64 {
+	return max(store.UnixMilli(from), 1)
 }
