@@ -179,8 +179,8 @@ func (t *Tx) AnyDueFrom(ctx context.Context, p *store.Partition, from, now time.
 		args = append(append(args, dueFloor(from), store.UnixMilli(now)), pargs...)
 	}
 	var due bool
-	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at >= ? AND due_at <= ?`+filter+`)
-		OR EXISTS (SELECT 1 FROM associations WHERE due_at >= ? AND due_at <= ?`+filter+`)`, args...).Scan(&due)
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE due_at > 0 AND due_at >= ? AND due_at <= ?`+filter+`)
+		OR EXISTS (SELECT 1 FROM associations WHERE due_at > 0 AND due_at >= ? AND due_at <= ?`+filter+`)`, args...).Scan(&due)
 	if err != nil {
 		return false, fmt.Errorf("due: %w", err)
 	}
@@ -197,7 +197,7 @@ func (t *Tx) DueResourcesFrom(ctx context.Context, p *store.Partition, from, now
 	}
 	filter, args := partitionFilter(p)
 	lim, args := dueLimit(limit, args)
-	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
+	rows, err := t.query(ctx, `SELECT `+resourceCols+` FROM resources WHERE due_at > 0 AND due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
 		append([]any{dueFloor(from), store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
@@ -215,7 +215,7 @@ func (t *Tx) DueAssociationsFrom(ctx context.Context, p *store.Partition, from, 
 	}
 	filter, args := partitionFilter(p)
 	lim, args := dueLimit(limit, args)
-	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
+	rows, err := t.query(ctx, `SELECT `+assocCols+` FROM associations WHERE due_at > 0 AND due_at >= ? AND due_at <= ?`+filter+` ORDER BY due_at`+lim,
 		append([]any{dueFloor(from), store.UnixMilli(now)}, args...)...)
 	if err != nil {
 		return nil, err
@@ -223,7 +223,9 @@ func (t *Tx) DueAssociationsFrom(ctx context.Context, p *store.Partition, from, 
 	return scanAssociations(rows)
 }
 
-// dueFloor is the least stored due time at or after from: 1 (not due is 0).
+// dueFloor is the stored form of from. The queries keep "due_at > 0" as
+// well: SQLite uses the partial indexes on due_at only for a WHERE that
+// implies their "due_at > 0", which a bound parameter does not.
 func dueFloor(from time.Time) int64 {
 	return max(store.UnixMilli(from), 1)
 }
