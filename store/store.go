@@ -255,6 +255,51 @@ type ResourceViewer interface {
 	ViewResources(ctx context.Context, p Partition, kind string, now time.Time) (ResourcesView, error)
 }
 
+// DueFromReader is a Tx that reads due rows from an instant on: AnyDue,
+// DueResources and DueAssociations of the rows due at from or later. A
+// catch-up that has applied every step due before from reads past the
+// rows it stepped, whose entries in the index on due_at PostgreSQL keeps
+// until VACUUM. It is optional.
+type DueFromReader interface {
+	AnyDueFrom(ctx context.Context, p *Partition, from, now time.Time) (bool, error)
+	DueResourcesFrom(ctx context.Context, p *Partition, from, now time.Time, limit int) ([]Resource, error)
+	DueAssociationsFrom(ctx context.Context, p *Partition, from, now time.Time, limit int) ([]Association, error)
+}
+
+// RowWriter is a Tx that writes many resources and associations in a few
+// statements rather than one each: a lifecycle catch-up gathers its steps'
+// writes and hands them over together. It is optional.
+type RowWriter interface {
+	// WriteRows writes w: what Put* and Delete* of each row would, in
+	// any order (w names each row at most once).
+	WriteRows(ctx context.Context, w *RowWrites) error
+}
+
+// RowWrites are puts and deletes of rows, each row named at most once.
+type RowWrites struct {
+	Resources          []*Resource
+	DeleteResources    []ResourceRef
+	Associations       []*Association
+	DeleteAssociations []AssociationRef
+}
+
+// Len is how many rows w writes.
+func (w *RowWrites) Len() int {
+	return len(w.Resources) + len(w.DeleteResources) + len(w.Associations) + len(w.DeleteAssociations)
+}
+
+// ResourceRef names a resource.
+type ResourceRef struct {
+	Partition
+	Kind, ID string
+}
+
+// AssociationRef names an association.
+type AssociationRef struct {
+	Partition
+	AssociationKey
+}
+
 // Store runs transactions.
 type Store interface {
 	// Read runs fn in a read-only transaction.

@@ -319,15 +319,21 @@ type dueItem struct {
 }
 
 // Bounds of one transaction of a catch-up (catchUp, Sweep, update): it
-// commits after catchUpSteps steps or catchUpTime of work, whichever comes
-// first, so that other writers interleave with a long catch-up. Both are
-// checked between due instants: the steps due at one instant are applied
-// in one transaction.
+// commits after catchUpSteps steps or catchUpTime, whichever comes first,
+// so that other writers interleave with a long catch-up and wait for at
+// most one such transaction. The time is checked before each instant's
+// steps (the steps due at one instant are applied in one transaction) and
+// before each read of due rows, and it includes what the end of the
+// previous transaction took (its last writes and commit, settling.tail),
+// unless that took longer than the steps had.
+// It is wall time: on a loaded machine a transaction does less work.
 const (
 	catchUpSteps = 1000
-	catchUpTime  = 25 * time.Millisecond
+	catchUpTime  = 15 * time.Millisecond
 	// dueBatch is how many due rows of each table one read takes, in due
-	// order, from the index on due_at.
+	// order, from the index on due_at. A read costs a scan of what the
+	// index holds before the first row, on PostgreSQL also the entries of
+	// rows already stepped (until VACUUM): fewer, larger reads.
 	dueBatch = 250
 	// maxRepeats bounds how many times the steps of one instant run again
 	// because steps keep scheduling more at that same instant.
@@ -339,6 +345,28 @@ const (
 type settling struct {
 	last    time.Time
 	repeats int
+	// ending is when the last advance began to end its transaction, and
+	// tail how long that took to the commit: the next transaction leaves
+	// that much of catchUpTime for it.
+	ending time.Time
+	tail   time.Duration
+	// reached is the last instant the last transaction applied steps of,
+	// and floor that of the last that committed: every step due before
+	// it has been applied (steps schedule steps at their own instant or
+	// later), so reads of due rows start there (store.DueFromReader).
+	reached, floor time.Time
+}
+
+// ended records the end of a transaction of the catch-up (see tail), and
+// that it committed when err is nil.
+func (st *settling) ended(err error) {
+	if !st.ending.IsZero() {
+		st.tail = time.Since(st.ending)
+		st.ending = time.Time{}
+		if err == nil {
+			st.floor = st.reached
+		}
+	}
 }
 
 // advance applies the lifecycle steps due at now, in p or (nil) everywhere,
@@ -358,29 +386,51 @@ type settling struct {
 // n counts the steps applied; the caller adds it to the service's totals
 // (StepsApplied) once the transaction has committed.
 func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, n *StepCounts, st *settling) (done bool, err error) {
-	q := &dueQueue{s: s, p: p}
-	rtx := &dueTx{Tx: tx, q: q}
+	q := &dueQueue{s: s, p: p, from: st.floor}
+	rtx := newDueTx(tx, q)
 	start := time.Now()
+	// The time of the transaction: the bound less what the end of the last
+	// one (its last writes and the commit) took, but at least as long as
+	// that end and twice what finding the first steps took (AnyDue and
+	// the first read): when those are slow (a busy WAL; on PostgreSQL, a
+	// due index full of entries of rows already stepped, until VACUUM),
+	// transactions of a few steps each would spend the catch-up on them.
+	budget := max(catchUpTime-st.tail, st.tail)
 	applied := 0
 	over := func() bool {
-		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= catchUpTime)
+		return applied > 0 && (applied >= catchUpSteps || time.Since(start) >= budget)
+	}
+	first := true
+	// finish writes what the steps left held; the caller commits next.
+	finish := func(done bool) (bool, error) {
+		st.ending, st.reached = time.Now(), st.last
+		return done, rtx.flush(ctx)
 	}
 	// Most writes find nothing due: one query rather than two, while the
 	// transaction holds its partition's lock.
-	if due, err := tx.AnyDue(ctx, p, now); err != nil || !due {
-		return err == nil, err
+	if due, err := anyDueFrom(ctx, rtx, p, st.floor, now); err != nil || !due {
+		if err != nil || st.floor.IsZero() {
+			return err == nil, err
+		}
+		if due, err = s.restart(ctx, rtx, q, st, now); err != nil || !due {
+			return err == nil, err
+		}
 	}
 	for {
 		if over() {
-			return false, nil
+			return finish(false)
 		}
-		complete, err := s.readDue(ctx, tx, q, now)
+		complete, err := s.readDue(ctx, rtx, q, now)
 		if err != nil {
 			return false, err
 		}
+		if first {
+			first = false
+			budget = max(budget, 2*time.Since(start))
+		}
 		for q.Len() > 0 {
 			if over() {
-				return false, nil
+				return finish(false)
 			}
 			group := q.popInstant()
 			if len(group) == 0 {
@@ -407,9 +457,36 @@ func (s *Service) advance(ctx context.Context, tx store.Tx, p *store.Partition, 
 			}
 		}
 		if complete {
-			return true, nil
+			if st.floor.IsZero() {
+				return finish(true)
+			}
+			if due, err := s.restart(ctx, rtx, q, st, now); err != nil || !due {
+				if err != nil {
+					return false, err
+				}
+				return finish(true)
+			}
 		}
 	}
+}
+
+// restart reports whether a step is due before the catch-up's floor
+// (written there by another writer between two of its transactions), and
+// if so drops the floor: the catch-up reads from the start again.
+func (s *Service) restart(ctx context.Context, tx store.Tx, q *dueQueue, st *settling, now time.Time) (bool, error) {
+	due, err := s.anyDue(ctx, tx, q.p, now)
+	if due {
+		st.floor, q.from = time.Time{}, time.Time{}
+	}
+	return due, err
+}
+
+// anyDueFrom is AnyDue of the rows due at from or later (zero: all).
+func anyDueFrom(ctx context.Context, tx store.Tx, p *store.Partition, from, now time.Time) (bool, error) {
+	if fr, ok := tx.(store.DueFromReader); ok && !from.IsZero() {
+		return fr.AnyDueFrom(ctx, p, from, now)
+	}
+	return tx.AnyDue(ctx, p, now)
 }
 
 // readDue fills q with the next batch of the rows due at now that are not
@@ -419,7 +496,7 @@ func (s *Service) readDue(ctx context.Context, tx store.Tx, q *dueQueue, now tim
 	// Quarantined rows stay due; reading that many more keeps a batch
 	// from holding nothing else.
 	limit := dueBatch + s.quarantine.count(q.p)
-	res, assocs, err := readDueRows(ctx, tx, q.p, now, limit)
+	res, assocs, err := readDueRows(ctx, tx, q.p, q.from, now, limit)
 	if err != nil {
 		return false, err
 	}
@@ -441,7 +518,7 @@ func (s *Service) readDue(ctx context.Context, tx store.Tx, q *dueQueue, now tim
 		return false, nil
 	}
 	// Nothing to step before bound: read every row due up to it.
-	if res, assocs, err = readDueRows(ctx, tx, q.p, bound, 0); err != nil {
+	if res, assocs, err = readDueRows(ctx, tx, q.p, q.from, bound, 0); err != nil {
 		return false, err
 	}
 	if items := s.steppable(dueItems(res, assocs, time.Time{})); len(items) > 0 {
@@ -449,7 +526,7 @@ func (s *Service) readDue(ctx context.Context, tx store.Tx, q *dueQueue, now tim
 		return false, nil
 	}
 	// Only if the quarantine grew meanwhile: read every due row.
-	if res, assocs, err = readDueRows(ctx, tx, q.p, now, 0); err != nil {
+	if res, assocs, err = readDueRows(ctx, tx, q.p, q.from, now, 0); err != nil {
 		return false, err
 	}
 	q.reset(s.steppable(dueItems(res, assocs, time.Time{})), now)
@@ -457,8 +534,16 @@ func (s *Service) readDue(ctx context.Context, tx store.Tx, q *dueQueue, now tim
 }
 
 // readDueRows reads the first limit (0: all) resources and associations
-// due at now in p.
-func readDueRows(ctx context.Context, tx store.Tx, p *store.Partition, now time.Time, limit int) ([]store.Resource, []store.Association, error) {
+// due at now in p, from the instant from on (zero: all).
+func readDueRows(ctx context.Context, tx store.Tx, p *store.Partition, from, now time.Time, limit int) ([]store.Resource, []store.Association, error) {
+	if fr, ok := tx.(store.DueFromReader); ok && !from.IsZero() {
+		res, err := fr.DueResourcesFrom(ctx, p, from, now, limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		assocs, err := fr.DueAssociationsFrom(ctx, p, from, now, limit)
+		return res, assocs, err
+	}
 	res, err := tx.DueResources(ctx, p, now, limit)
 	if err != nil {
 		return nil, nil, err
@@ -534,7 +619,7 @@ func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, n
 		return due, err
 	}
 	q := s.quarantine.count(p)
-	res, assocs, err := readDueRows(ctx, tx, p, now, q+1)
+	res, assocs, err := readDueRows(ctx, tx, p, time.Time{}, now, q+1)
 	if err != nil || len(res) > q || len(assocs) > q {
 		return err == nil, err
 	}
@@ -591,6 +676,7 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
 			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
 			return err
 		})
+		st.ended(err)
 		if err != nil || done {
 			return err
 		}

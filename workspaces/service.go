@@ -165,6 +165,7 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 			}
 			return fn(tx, now)
 		})
+		st.ended(err)
 		if err != nil || done {
 			return err
 		}
