@@ -25,41 +25,40 @@ func (t *Tx) WriteRows(ctx context.Context, w *store.RowWrites) error {
 	if err := t.takeRows(ctx, w); err != nil {
 		return err
 	}
-	for _, r := range w.Resources {
-		if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
+	for i := range w.Resources {
+		if err := refuseResourceNUL(w.Resources[i]); err != nil {
 			return err
 		}
 	}
-	for _, a := range w.Associations {
-		if err := refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
-			"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
-			"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
+	for i := range w.Associations {
+		if err := refuseAssociationNUL(w.Associations[i]); err != nil {
 			return err
 		}
+	}
+	// As PutResource and PutAssociation: a step scheduled lowers its
+	// partition's due-time bound.
+	for i := range w.Resources {
+		t.scheduled(w.Resources[i].Partition, w.Resources[i].DueAt)
+	}
+	for i := range w.Associations {
+		t.scheduled(w.Associations[i].Partition, w.Associations[i].DueAt)
 	}
 	err := chunks(len(w.Resources), func(lo, n int) error {
-		args := make([]any, 0, 8*n)
-		for _, r := range w.Resources[lo : lo+n] {
-			args = append(args, r.Account, r.Region, r.Kind, r.ID, r.State, store.UnixMilli(r.Created), store.UnixMilli(r.DueAt), r.Doc)
+		args := make([]any, 0, resourceArity*n)
+		for i := lo; i < lo+n; i++ {
+			args = resourceArgs(args, w.Resources[i])
 		}
-		return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES `+tuples(n, 8)+`
-		ON CONFLICT (account, region, kind, id) DO UPDATE SET
-		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`, args...)
+		return t.exec(ctx, upsertResources(n), args...)
 	})
 	if err != nil {
 		return err
 	}
 	err = chunks(len(w.Associations), func(lo, n int) error {
-		args := make([]any, 0, 12*n)
-		for _, a := range w.Associations[lo : lo+n] {
-			args = append(args, a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
-				store.UnixMilli(a.Created), store.UnixMilli(a.Updated), store.UnixMilli(a.DueAt), a.FailedStep)
+		args := make([]any, 0, assocArity*n)
+		for i := lo; i < lo+n; i++ {
+			args = associationArgs(args, w.Associations[i])
 		}
-		return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES `+tuples(n, 12)+`
-		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
-		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
-		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at,
-		failed_step = excluded.failed_step`, args...)
+		return t.exec(ctx, upsertAssociations(n), args...)
 	})
 	if err != nil {
 		return err

@@ -179,14 +179,34 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 	if err := t.take(ctx, &r.Partition); err != nil {
 		return err
 	}
-	if err := refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State); err != nil {
+	if err := refuseResourceNUL(r); err != nil {
 		return err
 	}
 	t.scheduled(r.Partition, r.DueAt)
-	return t.exec(ctx, `INSERT INTO resources (`+resourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	return t.exec(ctx, upsertResource, resourceArgs(make([]any, 0, resourceArity), r)...)
+}
+
+// resourceArity is the number of columns of resourceCols.
+const resourceArity = 8
+
+// upsertResources puts n resources in one statement (their arguments in
+// resourceArgs' order, one after the other).
+func upsertResources(n int) string {
+	return `INSERT INTO resources (` + resourceCols + `) VALUES ` + tuples(n, resourceArity) + `
 		ON CONFLICT (account, region, kind, id) DO UPDATE SET
-		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`,
-		r.Account, r.Region, r.Kind, r.ID, r.State, store.UnixMilli(r.Created), store.UnixMilli(r.DueAt), r.Doc)
+		state = excluded.state, created_at = excluded.created_at, due_at = excluded.due_at, doc = excluded.doc`
+}
+
+// upsertResource is upsertResources(1), made once: every write puts one.
+var upsertResource = upsertResources(1)
+
+// resourceArgs appends r's columns, in resourceCols' order.
+func resourceArgs(args []any, r *store.Resource) []any {
+	return append(args, r.Account, r.Region, r.Kind, r.ID, r.State, store.UnixMilli(r.Created), store.UnixMilli(r.DueAt), r.Doc)
+}
+
+func refuseResourceNUL(r *store.Resource) error {
+	return refuseNUL("resource", "account", r.Account, "region", r.Region, "kind", r.Kind, "id", r.ID, "state", r.State)
 }
 
 // DeleteResource implements store.Tx.
@@ -395,19 +415,39 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 	if err := t.take(ctx, &a.Partition); err != nil {
 		return err
 	}
-	if err := refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
-		"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
-		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep); err != nil {
+	if err := refuseAssociationNUL(a); err != nil {
 		return err
 	}
 	t.scheduled(a.Partition, a.DueAt)
-	return t.exec(ctx, `INSERT INTO associations (`+assocCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	return t.exec(ctx, upsertAssociation, associationArgs(make([]any, 0, assocArity), a)...)
+}
+
+// assocArity is the number of columns of assocCols.
+const assocArity = 12
+
+// upsertAssociations puts n associations in one statement (their
+// arguments in associationArgs' order, one after the other).
+func upsertAssociations(n int) string {
+	return `INSERT INTO associations (` + assocCols + `) VALUES ` + tuples(n, assocArity) + `
 		ON CONFLICT (account, region, application_id, resource_type, resource_id) DO UPDATE SET
 		state = excluded.state, reason_code = excluded.reason_code, reason_message = excluded.reason_message,
 		created_at = excluded.created_at, updated_at = excluded.updated_at, due_at = excluded.due_at,
-		failed_step = excluded.failed_step`,
-		a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
+		failed_step = excluded.failed_step`
+}
+
+// upsertAssociation is upsertAssociations(1), made once.
+var upsertAssociation = upsertAssociations(1)
+
+// associationArgs appends a's columns, in assocCols' order.
+func associationArgs(args []any, a *store.Association) []any {
+	return append(args, a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID, a.State, a.ReasonCode, a.ReasonMessage,
 		store.UnixMilli(a.Created), store.UnixMilli(a.Updated), store.UnixMilli(a.DueAt), a.FailedStep)
+}
+
+func refuseAssociationNUL(a *store.Association) error {
+	return refuseNUL("association", "account", a.Account, "region", a.Region, "applicationId", a.ApplicationID,
+		"resourceType", a.ResourceType, "resourceId", a.ResourceID, "state", a.State, "reasonCode", a.ReasonCode,
+		"reasonMessage", a.ReasonMessage, "failedStep", a.FailedStep)
 }
 
 // DeleteAssociation implements store.Tx.
