@@ -32,15 +32,15 @@ func TestWorkspaceFacts(t *testing.T) {
 			t.Error("workspaceFacts of a document that does not decode: no error")
 		}
 	}
-	for i := range docFactsMax + 10 {
+	for i := range docCacheSize + 10 {
 		if _, err := workspaceFacts(doc("WINDOWS_10", fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	docFacts.Lock()
+	docFacts.mu.RLock()
 	n := len(docFacts.m)
-	docFacts.Unlock()
-	if n > docFactsMax {
-		t.Errorf("%d documents' facts kept, want at most %d", n, docFactsMax)
+	docFacts.mu.RUnlock()
+	if n > docCacheSize {
+		t.Errorf("%d documents' facts kept, want at most %d", n, docCacheSize)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -74,47 +73,23 @@ type appFacts struct {
 	compute api.Compute
 }
 
-// docFacts holds the appFacts of the WorkSpace documents decoded last,
-// keyed by the document: the same bytes decode alike, so an entry is never
-// stale (a write that changes a document changes its key). Decoding a
-// whole document was a tenth of an Associate's CPU.
-var docFacts struct {
-	sync.Mutex
-	m map[string]appFacts
-}
-
-// docFactsMax bounds docFacts (about half a kilobyte a document).
-const docFactsMax = 1024
+// docFacts holds the appFacts of the WorkSpace documents decoded last:
+// decoding a whole document was a tenth of an Associate's CPU.
+var docFacts docCache[appFacts]
 
 // workspaceFacts is the appFacts of a WorkSpace's document.
 func workspaceFacts(r *store.Resource) (appFacts, error) {
-	docFacts.Lock()
-	f, ok := docFacts.m[string(r.Doc)]
-	docFacts.Unlock()
-	if ok {
-		return f, nil
-	}
-	w, err := loadDoc[workspace](r)
-	if err != nil {
-		return appFacts{}, err
-	}
-	f.os = w.os()
-	if w.WorkspaceProperties != nil {
-		f.compute = w.WorkspaceProperties.ComputeTypeName
-	}
-	docFacts.Lock()
-	defer docFacts.Unlock()
-	if docFacts.m == nil {
-		docFacts.m = make(map[string]appFacts)
-	}
-	if len(docFacts.m) >= docFactsMax {
-		for k := range docFacts.m { // a random entry goes
-			delete(docFacts.m, k)
-			break
+	return docFacts.get(r.Doc, func() (appFacts, error) {
+		w, err := loadDoc[workspace](r)
+		if err != nil {
+			return appFacts{}, err
 		}
-	}
-	docFacts.m[string(r.Doc)] = f
-	return f, nil
+		f := appFacts{os: w.os()}
+		if w.WorkspaceProperties != nil {
+			f.compute = w.WorkspaceProperties.ComputeTypeName
+		}
+		return f, nil
+	})
 }
 
 func findAssoc(assocs []store.Association, appID string) *store.Association {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -575,36 +574,19 @@ func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImage
 	return nil
 }
 
-// imageCache keeps decoded image documents for the Describe operations. A
-// document's bytes decide what it decodes to, so they are the key; the
-// images it returns are shared and must not be changed.
-type imageCache struct {
-	mu sync.RWMutex
-	m  map[string]*image
-}
-
-// imageCacheSize bounds the cache; when full it starts again empty.
-const imageCacheSize = 4096
+// imageCache keeps decoded image documents for the Describe operations,
+// with what their answers share (image.wired).
+type imageCache struct{ docCache[*image] }
 
 func (c *imageCache) load(r *store.Resource) (*image, error) {
-	c.mu.RLock()
-	img := c.m[string(r.Doc)]
-	c.mu.RUnlock()
-	if img != nil {
+	return c.get(r.Doc, func() (*image, error) {
+		img, err := loadDoc[image](r)
+		if err != nil {
+			return nil, err
+		}
+		img.wired = img.wiredParts()
 		return img, nil
-	}
-	img, err := loadDoc[image](r)
-	if err != nil {
-		return nil, err
-	}
-	img.wired = img.wiredParts()
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= imageCacheSize {
-		c.m = make(map[string]*image)
-	}
-	c.m[string(r.Doc)] = img
-	c.mu.Unlock()
-	return img, nil
+	})
 }
 
 // DeleteWorkspaceImage deletes an image with its associations and tags,
