@@ -280,9 +280,17 @@ func (f *fence) keep(p store.Partition, ver sqlstore.Version, at, got time.Time)
 // replica holds a lease) committed: the checks of the partitions whose
 // versions it raised (all: every partition) sent until now are not
 // served from.
+//
+// A replica that neither keeps views nor takes a lease (no renewing
+// goroutine runs) records nothing: before it keeps views again it warms a
+// new lease up, which sets the floor past now.
 func (f *fence) wrote(all bool, ps map[store.Partition]bool) {
 	now := time.Now()
 	f.mu.Lock()
+	if !f.lease.running && !now.Before(f.lease.until) {
+		f.mu.Unlock()
+		return
+	}
 	if all {
 		f.floor = later(f.floor, now)
 	}
