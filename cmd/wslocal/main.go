@@ -127,7 +127,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*opti
 	duration(&o.pg.IdleInTransactionTimeout, "pg-idle-in-transaction-timeout", pgDefaults.IdleInTransactionTimeout.String(),
 		"PostgreSQL store: PostgreSQL ends a session idle this long inside a transaction, freeing the write lock\nof a replica whose connection went silent (idle_in_transaction_session_timeout); 0: no bound")
 	duration(&o.pg.ReadWindow, "pg-read-window", pgDefaults.ReadWindow.String(),
-		"PostgreSQL store: a replica serves a Describe view it keeps if a check sent at most this long before the request\nfound no write changed it, and a write answers this long after it committed, so that a read sees every write\nanswered before it, on any replica; 0: check on every read, writes answer at once")
+		"PostgreSQL store: a replica serves a Describe view it keeps if a check sent at most this long before the request\nfound no write changed it, and a write answers this long after it committed while another replica keeps views,\nso that a read sees every write answered before it, on any replica; 0: check on every read, writes answer at once")
 	fs.BoolVar(&o.version, "version", false, "print the version and build details, then exit")
 	fs.StringVar(&o.pprof, "pprof", env("pprof", ""), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty (env WSLOCAL_PPROF)")
 	fs.Usage = func() {

@@ -17,3 +17,38 @@ func ViewStatement(s *Store, ctx context.Context, p store.Partition, kind, id, r
 	d := sqlstore.DB{DB: s.db}
 	return d.ViewResource(ctx, p, kind, id, resourceType, now)
 }
+
+// Settled and Skipped count the writes on s that waited out the read
+// window, and those that found no other replica keeping views.
+func Settled(s *Store) int64 { return s.settled.Load() }
+func Skipped(s *Store) int64 { return s.skipped.Load() }
+
+// Leased reports whether s holds a lease, warm or not; Keeping whether it
+// serves kept views.
+func Leased(s *Store) bool {
+	s.fence.mu.Lock()
+	defer s.fence.mu.Unlock()
+	return time.Now().Before(s.fence.lease.trusted)
+}
+
+func Keeping(s *Store) bool {
+	s.fence.mu.Lock()
+	defer s.fence.mu.Unlock()
+	return time.Now().Before(s.fence.lease.until)
+}
+
+// SetLease sets the TTL of s's lease, and how long it is kept without
+// reads.
+func SetLease(s *Store, ttl, idle time.Duration) {
+	s.fence.mu.Lock()
+	defer s.fence.mu.Unlock()
+	s.fence.lease.ttl, s.fence.lease.idle = ttl, idle
+}
+
+// FailRenewals makes s's renewals of its lease fail, as with PostgreSQL
+// out of reach.
+func FailRenewals(s *Store, fail bool) {
+	s.fence.mu.Lock()
+	defer s.fence.mu.Unlock()
+	s.fence.lease.fail = fail
+}

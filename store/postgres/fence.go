@@ -16,10 +16,12 @@ import (
 // partitions, and several reads, at once.
 //
 // A read may be served the versions of a check (or a view's statement)
-// sent at most window before the read arrived; with window 0, only those
-// of a check sent after it arrived. Writes return window after they
-// commit (Store.settle), so that either way a read sees every write that
-// returned, on any replica, before the read began.
+// sent at most window before the read arrived, while the replica holds a
+// warm lease (keepers.go); with window 0, or without it, only those of a
+// check sent after it arrived. Writes return window after they commit
+// when another replica holds a lease (Store.settle), so that either way a
+// read sees every write that returned, on any replica, before the read
+// began.
 //
 // A read that finds no versions of its partition recent enough joins the
 // next check and waits for it; one that finds them older than a quarter
@@ -38,6 +40,11 @@ type fence struct {
 	running int
 	next    *check // the check reads join while maxChecks run
 	known   map[store.Partition]*known
+	// floor: versions read by a statement sent before it are not served
+	// from (a write of every partition that did not wait committed
+	// before, or the lease warmed up then).
+	floor time.Time
+	lease lease
 }
 
 // known is the latest versions read of a partition.
@@ -52,6 +59,14 @@ type known struct {
 	// running is the latest check sent that asks for the partition, until
 	// it ends.
 	running *check
+	// floor: a write of the partition that did not wait committed before.
+	floor time.Time
+}
+
+// usable reports whether versions read by a statement sent at at may be
+// served, under f.mu.
+func (f *fence) usable(k *known, at time.Time) bool {
+	return at.After(f.floor) && at.After(k.floor)
 }
 
 // maxChecks bounds the checks running at once. One alone would make
@@ -87,10 +102,11 @@ ORDER BY p.i`
 func (f *fence) versions(ctx context.Context, p store.Partition) (sqlstore.Version, error) {
 	now := time.Now()
 	f.mu.Lock()
-	if k := f.known[p]; k != nil && f.window > 0 && now.Sub(k.at) <= f.window {
+	w := f.keeping(now)
+	if k := f.known[p]; k != nil && w > 0 && now.Sub(k.at) <= w && f.usable(k, k.at) {
 		ver := k.ver
 		var lead *check
-		if !k.asked && now.Sub(k.at) > f.window/refreshAfter {
+		if !k.asked && now.Sub(k.at) > w/refreshAfter {
 			k.asked = true
 			if c, _, ok := f.join(p); ok {
 				lead = c
@@ -102,7 +118,7 @@ func (f *fence) versions(ctx context.Context, p store.Partition) (sqlstore.Versi
 		}
 		return ver, nil
 	}
-	if k := f.known[p]; k != nil && f.window > 0 && k.running != nil && now.Sub(k.running.at) <= f.window {
+	if k := f.known[p]; k != nil && w > 0 && k.running != nil && now.Sub(k.running.at) <= w && f.usable(k, k.running.at) {
 		// A check sent recently enough is on its way: wait for it rather
 		// than for one after it.
 		c := k.running
@@ -207,10 +223,12 @@ func (f *fence) loop(c *check) {
 }
 
 // saw is sqlstore.ViewCache.Saw: a view's statement, sent at at, read
-// p's versions ver.
+// p's versions ver. The view is kept: the replica takes a lease if it
+// holds none.
 func (f *fence) saw(p store.Partition, ver sqlstore.Version, at time.Time) {
 	got := time.Now()
 	f.mu.Lock()
+	f.keeping(got)
 	f.keep(p, ver, at, got)
 	f.mu.Unlock()
 }
@@ -258,12 +276,40 @@ func (f *fence) keep(p store.Partition, ver sqlstore.Version, at, got time.Time)
 	}
 }
 
+// wrote is called when a write that did not wait out the window (no other
+// replica holds a lease) committed: the checks of the partitions whose
+// versions it raised (all: every partition) sent until now are not
+// served from.
+//
+// A replica that neither keeps views nor takes a lease (no renewing
+// goroutine runs) records nothing: before it keeps views again it warms a
+// new lease up, which sets the floor past now.
+func (f *fence) wrote(all bool, ps map[store.Partition]bool) {
+	now := time.Now()
+	f.mu.Lock()
+	if !f.lease.running && !now.Before(f.lease.until) {
+		f.mu.Unlock()
+		return
+	}
+	if all {
+		f.floor = later(f.floor, now)
+	}
+	for p := range ps {
+		f.entry(p).floor = now
+	}
+	f.mu.Unlock()
+}
+
 // entry is p's known versions, made if missing, under f.mu.
 func (f *fence) entry(p store.Partition) *known {
 	k := f.known[p]
 	if k == nil {
-		if f.known == nil || len(f.known) >= maxKnown {
+		if f.known == nil {
 			f.known = make(map[store.Partition]*known)
+		} else if len(f.known) >= maxKnown {
+			// The partitions' floors go with them.
+			f.known = make(map[store.Partition]*known)
+			f.floor = later(f.floor, time.Now())
 		}
 		k = &known{}
 		f.known[p] = k

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -132,6 +133,9 @@ type Store struct {
 	views  *sqlstore.ViewCache
 	reader sqlstore.DB
 	fence  fence
+	// settled and skipped count the writes that waited out the read
+	// window and those that found no other replica keeping views.
+	settled, skipped atomic.Int64
 }
 
 var (
@@ -182,6 +186,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	s := &Store{db: db, health: health}
 	s.fence.s = s
 	s.fence.window = opts.ReadWindow
+	s.fence.lease = newLease()
 	s.dues = &sqlstore.Dues{Versioned: true}
 	s.views = &sqlstore.ViewCache{Versions: s.fence.versions, Saw: s.fence.saw, Served: s.fence.served}
 	s.reader = sqlstore.DB{DB: db, Versioned: true}
@@ -344,6 +349,9 @@ type locks struct {
 
 	tx    *sql.Tx
 	watch func()
+	// others: the first statement found another replica's lease live
+	// (keepers.go), and the write is to wait out the read window.
+	others bool
 	// retry is set when a partition the transaction did not name was
 	// busy, or it needed every partition: it runs again, naming more.
 	retry bool
@@ -376,6 +384,7 @@ func (l *locks) begin(tx *sql.Tx, watch func()) {
 	l.retry, l.more = false, nil
 	l.max = math.MinInt64
 	l.versions = nil
+	l.others = true
 }
 
 func (l *locks) tick() {
@@ -417,12 +426,13 @@ ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
 // versions of what it writes, in one statement: the schema's lock
 // exclusively and the global version, or the schema's shared, then the
 // partitions' in ascending order (a target list is evaluated left to
-// right), and their versions.
+// right), and their versions. The statement also reads whether another
+// replica keeps views (othersKeep).
 func (l *locks) lock(ctx context.Context) error {
 	l.tick()
 	if l.all {
-		_, err := l.tx.ExecContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))`+bumpAll+` FROM l`, l.s.lock)
-		return err
+		return l.tx.QueryRowContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))`+bumpAll+` FROM l RETURNING `+
+			fmt.Sprintf(othersKeep, 2), l.s.lock, l.s.fence.lease.id).Scan(&l.others)
 	}
 	q := strings.Builder{}
 	q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1)`)
@@ -441,8 +451,8 @@ func (l *locks) lock(ctx context.Context) error {
 		l.bumped[p] = true
 	}
 	fmt.Fprintf(&q, upsertVersions, len(args)+1, len(args)+2)
-	q.WriteString(` RETURNING v.account, v.region, v.version`)
-	args = append(args, accounts, regions)
+	fmt.Fprintf(&q, ` RETURNING v.account, v.region, v.version, `+othersKeep, len(args)+3)
+	args = append(args, accounts, regions, l.s.fence.lease.id)
 	rows, err := l.tx.QueryContext(ctx, q.String(), args...)
 	if err != nil {
 		return err
@@ -455,7 +465,7 @@ func (l *locks) lock(ctx context.Context) error {
 	for rows.Next() {
 		var p store.Partition
 		var v int64
-		if err := rows.Scan(&p.Account, &p.Region, &v); err != nil {
+		if err := rows.Scan(&p.Account, &p.Region, &v, &l.others); err != nil {
 			return err
 		}
 		l.versions[p] = v
@@ -531,7 +541,7 @@ func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store
 		l := s.newLocks(ps)
 		err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error { return fn(tx) })
 		if err == nil {
-			s.settle(ctx)
+			s.settle(ctx, l)
 		}
 		if !errors.Is(err, errRetry) {
 			return err
@@ -572,15 +582,24 @@ func (s *Store) viewCtx(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithTimeout(ctx, s.viewLimit)
 }
 
-// settle waits out the read window after a write committed: a replica
-// may serve a view checked up to the window before a read began, so a
-// read that begins after the write returned was checked after it
-// committed. A request with a store.Settle waits once, before its answer
-// (store.SettleHTTP), rather than after each of its transactions.
-func (s *Store) settle(ctx context.Context) {
+// settle waits out the read window after a write committed, when
+// another replica keeps views (l.others): it may serve a view checked up
+// to the window before a read began, so a read that begins after the
+// write returned was checked after it committed. A request with a
+// store.Settle waits once, before its answer (store.SettleHTTP), rather
+// than after each of its transactions. A write that finds no other
+// replica keeping views returns at once, and its own replica's views of
+// what it wrote are checked anew (fence.wrote).
+func (s *Store) settle(ctx context.Context, l *locks) {
 	if s.fence.window <= 0 {
 		return
 	}
+	if !l.others {
+		s.fence.wrote(l.all, l.bumped)
+		s.skipped.Add(1)
+		return
+	}
+	s.settled.Add(1)
 	if st := store.SettleFrom(ctx); st != nil {
 		st.Until(time.Now().Add(s.fence.window))
 		return
@@ -595,7 +614,8 @@ func (s *Store) settle(ctx context.Context) {
 
 // Reset implements store.Store.
 func (s *Store) Reset(ctx context.Context) error {
-	err := s.inTx(ctx, nil, s.newLocks(nil), func(tx *sqlstore.Tx) error {
+	l := s.newLocks(nil)
+	err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error {
 		if tx.Watch != nil {
 			tx.Watch()
 		}
@@ -606,7 +626,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		return err
 	})
 	if err == nil {
-		s.settle(ctx)
+		s.settle(ctx, l)
 	}
 	return err
 }
@@ -661,7 +681,10 @@ func (s *Store) Kind() string { return "postgres" }
 func (s *Store) SettlesWrites() bool { return s.fence.window > 0 }
 
 // Close implements store.Store.
-func (s *Store) Close() error { return errors.Join(s.db.Close(), s.health.Close()) }
+func (s *Store) Close() error {
+	s.fence.stop()
+	return errors.Join(s.db.Close(), s.health.Close())
+}
 
 // DropSchema drops a schema and everything in it: for tests that made
 // their own.
