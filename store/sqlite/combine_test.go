@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,8 +281,15 @@ func TestPanickingCombinedWrite(t *testing.T) {
 }
 
 // BenchmarkParallelAddTags: CreateTags's write (one AddTags of one tag)
-// from parallel writers, on a file.
+// on a file, from one writer (each write alone) and from 8 (combined
+// when they queue).
 func BenchmarkParallelAddTags(b *testing.B) {
+	for _, writers := range []int{1, 8} {
+		b.Run(fmt.Sprint("writers=", writers), func(b *testing.B) { benchAddTags(b, writers) })
+	}
+}
+
+func benchAddTags(b *testing.B, writers int) {
 	st := openFile(b)
 	ctx := context.Background()
 	const resources = 64
@@ -296,28 +304,33 @@ func BenchmarkParallelAddTags(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var next sync.Mutex
-	n := 0
-	b.SetParallelism(4) // 4 writers per core, as a server under load has
+	tags := []store.Tag{{Key: "k", Value: "v"}}
+	addTags := func(id string) {
+		err := st.WriteIn(ctx, []store.Partition{part}, func(tx store.Tx) error {
+			ok, err := tx.AddTags(ctx, part, "image", id, tags, 50)
+			if err == nil && !ok {
+				err = errors.New("not added")
+			}
+			return err
+		})
+		if err != nil {
+			b.Error(err)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	if writers == 1 {
+		for i := 0; b.Loop(); i++ {
+			addTags(fmt.Sprint("wsi-", i%resources))
+		}
+		return
+	}
+	var next atomic.Int64
+	b.SetParallelism(max(1, writers/runtime.GOMAXPROCS(0)))
 	b.RunParallel(func(pb *testing.PB) {
-		next.Lock()
-		id := fmt.Sprint("wsi-", n%resources)
-		n++
-		next.Unlock()
-		tags := []store.Tag{{Key: "k", Value: "v"}}
+		id := fmt.Sprint("wsi-", next.Add(1)%resources)
 		for pb.Next() {
-			err := st.WriteIn(ctx, []store.Partition{part}, func(tx store.Tx) error {
-				ok, err := tx.AddTags(ctx, part, "image", id, tags, 50)
-				if err == nil && !ok {
-					err = errors.New("not added")
-				}
-				return err
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
+			addTags(id)
 		}
 	})
 }
