@@ -48,6 +48,8 @@ type Store struct {
 	// dues bounds the due times of the partitions, so that most writes
 	// need not ask whether a step is due; nil when views is.
 	dues *sqlstore.Dues
+	// writes commits the writes that queue behind a transaction together.
+	writes sqlstore.Combiner
 
 	closeOnce sync.Once
 	closeErr  error
@@ -89,6 +91,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.writeStmts = sqlstore.NewStmts(db)
 		s.readStmts = s.writeStmts
 		s.reader = sqlstore.DB{DB: db, Stmts: s.readStmts, Detach: true}
+		s.combine()
 		return s, nil
 	}
 	if dir := filepath.Dir(path); dir != "" {
@@ -111,6 +114,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if lockFile != nil {
 		s.views, s.dues = new(sqlstore.ViewCache), new(sqlstore.Dues)
 	}
+	s.combine()
 	return s, nil
 }
 
@@ -175,8 +179,27 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 	})
 }
 
-// Write implements store.Store.
+// Write implements store.Store: through the Combiner, which commits the
+// writes that queue behind a transaction together.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return s.writes.Write(ctx, fn)
+}
+
+// combine sets up the Combiner, once the pools and caches are.
+func (s *Store) combine() {
+	s.writes = sqlstore.Combiner{
+		Begin: func() (*sql.Tx, error) { return s.write.BeginTx(context.Background(), nil) },
+		Alone: s.writeAlone,
+		Tx: func(tx *sql.Tx) *sqlstore.Tx {
+			return &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues}
+		},
+		Dues:  s.dues,
+		Ended: s.invalidate,
+	}
+}
+
+// writeAlone runs fn in a transaction of its own.
+func (s *Store) writeAlone(ctx context.Context, fn func(store.Tx) error) error {
 	defer s.invalidate()
 	kept := false
 	err := s.inTx(ctx, s.write, func(tx *sql.Tx) error {

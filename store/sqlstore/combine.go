@@ -1,0 +1,263 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+
+	"github.com/wslocal/wslocal/store"
+)
+
+// Combiner runs the writes of a store whose writes are serialised (SQLite
+// has one writer) and commits those that queue behind a transaction
+// together: group commit. A write that finds the writer idle runs at once,
+// alone, as it would without a Combiner. A write that finds it busy
+// queues; when the transaction ends, the writes queued (up to maxCombined)
+// run in the next one, each fn in a SAVEPOINT of its own, and one COMMIT
+// answers them all: the writer pays BEGIN and COMMIT once for all of them.
+//
+// Each write gets its own effect and its own answer:
+//   - an fn that fails (or panics) is rolled back to its savepoint alone
+//     and gets its error (its panic is raised again in its caller); the
+//     others commit;
+//   - a write whose ctx is done before its fn starts is dropped with
+//     ctx.Err(); its fn's statements run detached from ctx, since
+//     interrupting a statement would make SQLite roll back the whole
+//     transaction, the other writes' work with it;
+//   - when the transaction is lost (its COMMIT fails, or an error made
+//     SQLite roll it back whole, which the next savepoint statement finds),
+//     every write whose fn had succeeded runs again alone, in a
+//     transaction of its own, and gets that one's answer: a write never
+//     fails for another's doing. store.Store lets a store run fn again.
+//
+// The due-time bounds (Dues) follow each fn: the bounds an fn read are
+// kept when its savepoint is released (the later fns of the transaction
+// lower them as they schedule steps, as any write does), and every bound
+// is dropped when the transaction is lost.
+type Combiner struct {
+	// Begin begins a write transaction.
+	Begin func() (*sql.Tx, error)
+	// Alone runs fn in a transaction of its own, as the store would
+	// without a Combiner; it may panic with fn's panic.
+	Alone func(ctx context.Context, fn func(store.Tx) error) error
+	// Tx makes the store.Tx of one fn of a combined transaction.
+	Tx func(tx *sql.Tx) *Tx
+	// Dues, when set, are reset when a combined transaction is lost.
+	Dues *Dues
+	// Ended, when set, is called after each transaction has ended (before
+	// its writes are answered): a store drops the views it keeps.
+	Ended func()
+
+	mu    sync.Mutex
+	busy  bool
+	queue []*combined
+}
+
+// maxCombined bounds the writes of one transaction: the first of them
+// waits for the last.
+const maxCombined = 64
+
+// combined is one write waiting in, or run by, a Combiner.
+type combined struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	wake chan struct{} // answered, or told to lead
+	// lead, when set, is the batch the write's caller runs next.
+	lead []*combined
+	// The answer: an error, or a panic (*PanicError) to raise again in
+	// the caller.
+	err      error
+	panicked *PanicError
+	// done: answered; ran: fn succeeded in the current transaction.
+	done, ran bool
+}
+
+// Write runs fn as one write of the store: alone when the writer is idle,
+// otherwise in the next transaction with the writes queued beside it.
+func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
+	c.mu.Lock()
+	if !c.busy {
+		c.busy = true
+		c.mu.Unlock()
+		defer c.handOff()
+		return c.Alone(ctx, fn)
+	}
+	w := &combined{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
+	c.queue = append(c.queue, w)
+	c.mu.Unlock()
+	select {
+	case <-w.wake:
+	case <-ctx.Done():
+		c.mu.Lock()
+		if i := slices.Index(c.queue, w); i >= 0 {
+			c.queue = slices.Delete(c.queue, i, i+1)
+			c.mu.Unlock()
+			return ctx.Err()
+		}
+		c.mu.Unlock()
+		<-w.wake // taken into a batch: it answers
+	}
+	if w.lead != nil {
+		c.runBatch(w.lead)
+	}
+	if w.panicked != nil {
+		panic(w.panicked)
+	}
+	return w.err
+}
+
+// Queued is how many writes wait for the writer.
+func (c *Combiner) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.queue)
+}
+
+// handOff ends the turn of the writer: the writes queued (up to
+// maxCombined) become the next batch, which the first of them runs; with
+// none queued, the writer is idle.
+func (c *Combiner) handOff() {
+	c.mu.Lock()
+	if len(c.queue) == 0 {
+		c.busy = false
+		c.mu.Unlock()
+		return
+	}
+	n := min(len(c.queue), maxCombined)
+	batch := slices.Clone(c.queue[:n])
+	c.queue = slices.Delete(c.queue, 0, n)
+	c.mu.Unlock()
+	batch[0].lead = batch
+	batch[0].wake <- struct{}{}
+}
+
+// runBatch runs batch (led by its first write, whose caller runs this),
+// hands the writer on, and answers the others.
+func (c *Combiner) runBatch(batch []*combined) {
+	defer func() {
+		p := recover()
+		c.handOff()
+		for _, w := range batch {
+			if !w.done {
+				w.err = fmt.Errorf("combined write: %v", p)
+			}
+			if w != batch[0] {
+				w.wake <- struct{}{}
+			}
+		}
+		if p != nil {
+			panic(p)
+		}
+	}()
+	if len(batch) == 1 {
+		w := batch[0]
+		w.done = true
+		if w.err = w.ctx.Err(); w.err == nil {
+			w.panicked, w.err = call(func() error { return c.Alone(w.ctx, w.fn) })
+		}
+		return
+	}
+	if lost := c.combine(batch); lost {
+		for _, w := range batch {
+			if !w.done {
+				w.done = true
+				if w.err = w.ctx.Err(); w.err == nil {
+					w.panicked, w.err = call(func() error { return c.Alone(w.ctx, w.fn) })
+				}
+			}
+		}
+	}
+}
+
+// combine runs the batch's fns in one transaction, each in a savepoint.
+// It answers every write whose fn failed or did not start, and, when the
+// transaction commits, every other; it reports whether the transaction
+// was lost, the writes whose fn had succeeded then unanswered.
+func (c *Combiner) combine(batch []*combined) (lost bool) {
+	tx, err := c.Begin()
+	if err != nil {
+		for _, w := range batch {
+			w.done, w.err = true, err
+		}
+		return false
+	}
+	kept := false
+	defer func() {
+		if lost {
+			_ = tx.Rollback()
+			if kept && c.Dues != nil {
+				c.Dues.Reset()
+			}
+		}
+		if c.Ended != nil {
+			c.Ended()
+		}
+	}()
+	ctx := context.Background()
+	var prev *Tx
+	for _, w := range batch {
+		if err := w.ctx.Err(); err != nil {
+			w.done, w.err = true, err
+			continue
+		}
+		t := c.Tx(tx)
+		t.Detach = true
+		if prev != nil {
+			t.bound = prev.bound // the statements bound to tx, reused
+		}
+		prev = t
+		if t.exec(ctx, `SAVEPOINT w`) != nil {
+			return true
+		}
+		panicked, err := call(func() error { return w.fn(t) })
+		if err == nil && panicked == nil {
+			if t.exec(ctx, `RELEASE w`) != nil {
+				return true
+			}
+			kept = t.KeepDues() || kept
+			w.ran = true
+			continue
+		}
+		w.done, w.err, w.panicked = true, err, panicked
+		if t.exec(ctx, `ROLLBACK TO w`) != nil || t.exec(ctx, `RELEASE w`) != nil {
+			return true
+		}
+	}
+	if tx.Commit() != nil {
+		return true
+	}
+	for _, w := range batch {
+		w.done = true
+	}
+	return false
+}
+
+// call runs fn, and returns its panic rather than raising it, with the
+// stack where it was raised (the caller that raises it again is another
+// goroutine).
+func call(fn func() error) (panicked *PanicError, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return nil, fn()
+}
+
+// PanicError is the panic a combined write's caller raises for its fn's
+// panic, which another goroutine recovered: the value, and its stack.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (p *PanicError) Error() string { return fmt.Sprintf("%v\n\n%s", p.Value, p.Stack) }
+
+// Unwrap returns the value when it is an error.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
