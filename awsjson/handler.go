@@ -206,7 +206,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 		// A service that answers (nil, nil) still gets an object on the wire.
 		out = struct{}{}
 	}
-	body, err := marshalOutput(out)
+	body, obuf, err := marshalOutput(out)
 	if err != nil {
 		h.logger().Error("encode output", "operation", op, "err", err)
 		status, code = h.writeError(w, internalFailure())
@@ -216,6 +216,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 	hdr["Content-Type"] = contentTypeValue
 	hdr["Content-Length"] = vals[1:2:2]
 	_, _ = w.Write(body)
+	releaseOutput(obuf, body)
 }
 
 // contentTypeValue is the Content-Type of every answer, shared: net/http
