@@ -555,7 +555,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 // for, out of the images it may see, ordered by ID. It does not change
 // rs, which may be a view other requests share.
 func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
-	if pg.items == nil {
+	if cap(pg.items) == 0 {
 		// One allocation for the page: an image's answer is large.
 		pg.items = make([]api.WorkspaceImage, 0, min(len(rs), pg.limit))
 	}
