@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -164,6 +165,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 	vals[0] = reqID
 	hdr := w.Header()
 	hdr["X-Amzn-Requestid"] = vals[0:1:1]
+	hdr["Date"] = httpDate(start)
 	op, status, code := "", http.StatusOK, ""
 	// caller is known once the request is authenticated; a refused
 	// request is logged and recorded without an account.
@@ -222,6 +224,27 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 // contentTypeValue is the Content-Type of every answer, shared: net/http
 // only reads it, and Header.Set or Add would replace or copy it.
 var contentTypeValue = []string{ContentType}
+
+// dateHeader is the Date header of the answers of one second: net/http
+// formats one for every answer whose handler did not set it.
+type dateHeader struct {
+	sec   int64
+	value []string
+}
+
+var lastDate atomic.Pointer[dateHeader]
+
+// httpDate is the Date header for an answer at t, in net/http's format,
+// formatted once a second and shared, as contentTypeValue is.
+func httpDate(t time.Time) []string {
+	sec := t.Unix()
+	if d := lastDate.Load(); d != nil && d.sec == sec {
+		return d.value
+	}
+	d := &dateHeader{sec: sec, value: []string{t.UTC().Format(http.TimeFormat)}}
+	lastDate.Store(d)
+	return d.value
+}
 
 // header is r.Header.Get for a key in canonical form, without
 // canonicalizing it again.
