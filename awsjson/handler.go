@@ -158,10 +158,11 @@ func (h *Handler) checkHeaders(r *http.Request) headerCheck {
 func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc headerCheck) {
 	start := time.Now()
 	reqID := newRequestID()
-	// The header values of the answer share one allocation; the keys are
-	// in canonical form, as Header.Set would write them, without its
-	// canonicalization per call.
-	vals := new([2]string)
+	// The header values of the answer and the operation's context are one
+	// allocation; the keys are in canonical form, as Header.Set would
+	// write them, without its canonicalization per call.
+	st := new(requestState)
+	vals := &st.vals
 	vals[0] = reqID
 	hdr := w.Header()
 	hdr["X-Amzn-Requestid"] = vals[0:1:1]
@@ -199,7 +200,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 	}()
 	target := header(r, "X-Amz-Target")
 	op = strings.TrimPrefix(target, api.TargetPrefix+".")
-	out, err := h.serve(w, r, target, op, hc, &caller, &buf)
+	out, err := h.serve(w, r, target, op, hc, &caller, &buf, &st.ctx)
 	if err != nil {
 		status, code = h.writeError(w, err)
 		return
@@ -259,7 +260,7 @@ func header(r *http.Request, key string) string {
 // the body is read), reads the body once, authenticates it, then decodes,
 // validates and calls the operation named by the target. It sets *caller
 // as soon as it is known, for the access log.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name string, hc headerCheck, caller *auth.Caller, buf **[]byte) (any, error) {
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name string, hc headerCheck, caller *auth.Caller, buf **[]byte, rc *requestContext) (any, error) {
 	// What the headers decide is decided before the body is read: a
 	// request refused here costs no wait for a body a client may trickle.
 	if hc.err != nil {
@@ -303,7 +304,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name str
 	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
-	return op.Call(&requestContext{Context: r.Context(), caller: c, r: r}, h.Service, in)
+	*rc = requestContext{Context: r.Context(), caller: c, r: r}
+	return op.Call(rc, h.Service, in)
+}
+
+// requestState is what serveChecked allocates per request: the answer's
+// header values and the operation's context.
+type requestState struct {
+	vals [2]string
+	ctx  requestContext
 }
 
 // requestContext is the context of an operation: the request's, plus the
