@@ -12589,7 +12589,18 @@ func decodeWorkspaceIdList(d *jsonReader) ([]string, bool) {
 	}
 }
 
+// EncodeOnce records v's JSON: from then on, encoding v, a copy of it or
+// anything holding either writes the recorded bytes without encoding the
+// members again. Nothing may change v or a copy of it afterwards.
+func (v *WorkspaceImage) EncodeOnce() {
+	v.encoded = nil
+	v.encoded = v.appendJSON(nil)
+}
+
 func (v *WorkspaceImage) appendJSON(b []byte) []byte {
+	if v.encoded != nil {
+		return append(b, v.encoded...)
+	}
 	b = append(b, '{')
 	n := len(b)
 	if v.ImageId != nil {

@@ -75,3 +75,28 @@ func FuzzAppendJSON(f *testing.F) {
 		sameAsMarshal(t, p)
 	})
 }
+
+// TestEncodeOnceIsMarshal: images whose JSON was recorded (EncodeOnce)
+// encode, alone, copied and in a DescribeWorkspaceImages answer, as
+// json.Marshal encodes them, and so do those recorded again after a
+// change.
+func TestEncodeOnceIsMarshal(t *testing.T) {
+	f := &randfill.Filler{R: rand.New(rand.NewPCG(3, 4))}
+	for range 300 {
+		var out api.DescribeWorkspaceImagesResult
+		f.Fill(reflect.ValueOf(&out).Elem())
+		for i := range out.Images {
+			if i%2 == 0 {
+				out.Images[i].EncodeOnce()
+			}
+		}
+		sameAsMarshal(t, reflect.ValueOf(&out))
+		for i := range out.Images {
+			img := out.Images[i] // a copy keeps the recording
+			sameAsMarshal(t, reflect.ValueOf(&api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{img}}))
+			img.State = "CHANGED"
+			img.EncodeOnce()
+			sameAsMarshal(t, reflect.ValueOf(&api.DescribeWorkspaceImagesResult{Images: []api.WorkspaceImage{img}}))
+		}
+	}
+}

@@ -1000,6 +1000,8 @@ type WorkspaceImage struct {
 	OwnerAccountId  *string                       `json:"OwnerAccountId,omitzero"`
 	Updates         *UpdateResult                 `json:"Updates,omitzero"`
 	ErrorDetails    []ErrorDetails                `json:"ErrorDetails,omitzero"`
+	// encoded, once EncodeOnce set it, is what AppendJSON writes for v.
+	encoded []byte
 }
 
 // WorkspaceProperties is a structure of the model.

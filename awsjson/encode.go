@@ -11,9 +11,9 @@ type jsonAppender interface {
 	AppendJSON(b []byte) []byte
 }
 
-// encodeBuffers are scratch space for generated encoders: an answer is
-// built in one and copied out at its size, so that it costs one
-// allocation however often the buffer would have grown.
+// encodeBuffers hold answers built by generated encoders: an answer is
+// built in one, written from it, and the buffer goes back to the pool,
+// so that an answer costs no allocation once the buffers have grown.
 var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // maxPooledBuffer bounds the buffers kept for reuse, so that one large
@@ -21,18 +21,25 @@ var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 const maxPooledBuffer = 64 << 10
 
 // marshalOutput is json.Marshal(out), by the output's generated encoder
-// when it has one.
-func marshalOutput(out any) ([]byte, error) {
+// when it has one. That body is in a pooled buffer (buf): the caller
+// writes it, then gives it back with releaseOutput, keeping nothing of
+// it (an io.Writer keeps nothing of what it is given). buf is nil for
+// a body of json.Marshal's.
+func marshalOutput(out any) (body []byte, buf *[]byte, err error) {
 	a, ok := out.(jsonAppender)
 	if !ok {
-		return json.Marshal(out)
+		body, err = json.Marshal(out)
+		return body, nil, err
 	}
-	buf := encodeBuffers.Get().(*[]byte)
-	b := a.AppendJSON((*buf)[:0])
-	body := append([]byte(nil), b...)
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
+	buf = encodeBuffers.Get().(*[]byte)
+	return a.AppendJSON((*buf)[:0]), buf, nil
+}
+
+// releaseOutput gives back the buffer of a body of marshalOutput, once
+// written; nil does nothing.
+func releaseOutput(buf *[]byte, body []byte) {
+	if buf != nil && cap(body) <= maxPooledBuffer {
+		*buf = body[:0]
 		encodeBuffers.Put(buf)
 	}
-	return body, nil
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -157,13 +158,15 @@ func (h *Handler) checkHeaders(r *http.Request) headerCheck {
 func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc headerCheck) {
 	start := time.Now()
 	reqID := newRequestID()
-	// The header values of the answer share one allocation; the keys are
-	// in canonical form, as Header.Set would write them, without its
-	// canonicalization per call.
-	vals := new([2]string)
+	// The header values of the answer and the operation's context are one
+	// allocation; the keys are in canonical form, as Header.Set would
+	// write them, without its canonicalization per call.
+	st := new(requestState)
+	vals := &st.vals
 	vals[0] = reqID
 	hdr := w.Header()
 	hdr["X-Amzn-Requestid"] = vals[0:1:1]
+	hdr["Date"] = httpDate(start)
 	op, status, code := "", http.StatusOK, ""
 	// caller is known once the request is authenticated; a refused
 	// request is logged and recorded without an account.
@@ -197,7 +200,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 	}()
 	target := header(r, "X-Amz-Target")
 	op = strings.TrimPrefix(target, api.TargetPrefix+".")
-	out, err := h.serve(w, r, target, op, hc, &caller, &buf)
+	out, err := h.serve(w, r, target, op, hc, &caller, &buf, &st.ctx)
 	if err != nil {
 		status, code = h.writeError(w, err)
 		return
@@ -206,7 +209,7 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 		// A service that answers (nil, nil) still gets an object on the wire.
 		out = struct{}{}
 	}
-	body, err := marshalOutput(out)
+	body, obuf, err := marshalOutput(out)
 	if err != nil {
 		h.logger().Error("encode output", "operation", op, "err", err)
 		status, code = h.writeError(w, internalFailure())
@@ -216,11 +219,33 @@ func (h *Handler) serveChecked(w http.ResponseWriter, r *http.Request, hc header
 	hdr["Content-Type"] = contentTypeValue
 	hdr["Content-Length"] = vals[1:2:2]
 	_, _ = w.Write(body)
+	releaseOutput(obuf, body)
 }
 
 // contentTypeValue is the Content-Type of every answer, shared: net/http
 // only reads it, and Header.Set or Add would replace or copy it.
 var contentTypeValue = []string{ContentType}
+
+// dateHeader is the Date header of the answers of one second: net/http
+// formats one for every answer whose handler did not set it.
+type dateHeader struct {
+	sec   int64
+	value []string
+}
+
+var lastDate atomic.Pointer[dateHeader]
+
+// httpDate is the Date header for an answer at t, in net/http's format,
+// formatted once a second and shared, as contentTypeValue is.
+func httpDate(t time.Time) []string {
+	sec := t.Unix()
+	if d := lastDate.Load(); d != nil && d.sec == sec {
+		return d.value
+	}
+	d := &dateHeader{sec: sec, value: []string{t.UTC().Format(http.TimeFormat)}}
+	lastDate.Store(d)
+	return d.value
+}
 
 // header is r.Header.Get for a key in canonical form, without
 // canonicalizing it again.
@@ -235,7 +260,7 @@ func header(r *http.Request, key string) string {
 // the body is read), reads the body once, authenticates it, then decodes,
 // validates and calls the operation named by the target. It sets *caller
 // as soon as it is known, for the access log.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name string, hc headerCheck, caller *auth.Caller, buf **[]byte) (any, error) {
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name string, hc headerCheck, caller *auth.Caller, buf **[]byte, rc *requestContext) (any, error) {
 	// What the headers decide is decided before the body is read: a
 	// request refused here costs no wait for a body a client may trickle.
 	if hc.err != nil {
@@ -279,7 +304,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, target, name str
 	if err := api.ValidateWithNulls(in, nulls); err != nil {
 		return nil, err
 	}
-	return op.Call(&requestContext{Context: r.Context(), caller: c, r: r}, h.Service, in)
+	*rc = requestContext{Context: r.Context(), caller: c, r: r}
+	return op.Call(rc, h.Service, in)
+}
+
+// requestState is what serveChecked allocates per request: the answer's
+// header values and the operation's context.
+type requestState struct {
+	vals [2]string
+	ctx  requestContext
 }
 
 // requestContext is the context of an operation: the request's, plus the

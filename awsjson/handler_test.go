@@ -907,3 +907,32 @@ func TestInputOutlivesBody(t *testing.T) {
 		}
 	}
 }
+
+// TestDateHeader: over a real connection, an answer, success or error,
+// carries one Date header in net/http's format (set by the handler, so
+// that net/http formats none), of the second the request was served in.
+func TestDateHeader(t *testing.T) {
+	srv := httptest.NewServer(&Handler{Service: &fakeService{}, Auth: authOff})
+	defer srv.Close()
+	for _, op := range []string{"DescribeWorkspaceImages", "NoSuchOperation", "DescribeWorkspaceImages"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(`{}`))
+		req.Header.Set("X-Amz-Target", target+op)
+		req.Header.Set("Content-Type", ContentType)
+		before := time.Now().Truncate(time.Second)
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		after := time.Now()
+		dates := res.Header.Values("Date")
+		if len(dates) != 1 {
+			t.Fatalf("%s: Date headers %q, want one", op, dates)
+		}
+		at, err := http.ParseTime(dates[0])
+		if err != nil || dates[0] != at.UTC().Format(http.TimeFormat) || at.Before(before) || at.After(after) {
+			t.Errorf("%s: Date %q (%v), want the time of the request in %s", op, dates[0], err, http.TimeFormat)
+		}
+	}
+}

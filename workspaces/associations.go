@@ -63,26 +63,50 @@ func (s *Service) imageAssociations(r *store.Resource, assocs []store.Associatio
 		return nil, notSupported("UnsupportedOperatingSystem",
 			"Application management is available for Windows images only; %s runs %s.", r.ID, img.OSName)
 	}
+	if len(assocs) == 1 {
+		// An image with one application, the usual case: one allocation.
+		one := &oneImageAssociation{id: r.ID}
+		a := &assocs[0]
+		one.times, one.app = [2]api.Time{api.Time(a.Created), api.Time(a.Updated)}, a.ApplicationID
+		one.items[0] = imageAssociation(a, &one.id, &one.app, &one.times)
+		one.out.Associations = one.items[:]
+		return &one.out, nil
+	}
 	// The members the answer points to are allocated together: one
 	// image id for all, one array of times, one of application ids.
 	out := &api.DescribeImageAssociationsResult{Associations: make([]api.ImageResourceAssociation, 0, len(assocs))}
 	imageID := api.String(r.ID)
-	times := make([]api.Time, 2*len(assocs))
+	times := make([][2]api.Time, len(assocs))
 	apps := make([]string, len(assocs))
 	for i := range assocs {
 		a := &assocs[i]
-		times[2*i], times[2*i+1], apps[i] = api.Time(a.Created), api.Time(a.Updated), a.ApplicationID
-		out.Associations = append(out.Associations, api.ImageResourceAssociation{
-			AssociatedResourceId:   &apps[i],
-			AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
-			Created:                &times[2*i],
-			LastUpdatedTime:        &times[2*i+1],
-			ImageId:                imageID,
-			State:                  api.AssociationState(a.State),
-			StateReason:            stateReason(a),
-		})
+		times[i], apps[i] = [2]api.Time{api.Time(a.Created), api.Time(a.Updated)}, a.ApplicationID
+		out.Associations = append(out.Associations, imageAssociation(a, imageID, &apps[i], &times[i]))
 	}
 	return out, nil
+}
+
+// oneImageAssociation is an answer of one association with what it
+// points to.
+type oneImageAssociation struct {
+	out     api.DescribeImageAssociationsResult
+	items   [1]api.ImageResourceAssociation
+	id, app string
+	times   [2]api.Time
+}
+
+// imageAssociation is a's element of the answer, pointing to the image id,
+// the application id and the times (created, updated) given.
+func imageAssociation(a *store.Association, imageID, app *string, times *[2]api.Time) api.ImageResourceAssociation {
+	return api.ImageResourceAssociation{
+		AssociatedResourceId:   app,
+		AssociatedResourceType: api.ImageAssociatedResourceTypeApplication,
+		Created:                &times[0],
+		LastUpdatedTime:        &times[1],
+		ImageId:                imageID,
+		State:                  api.AssociationState(a.State),
+		StateReason:            stateReason(a),
+	}
 }
 
 // DescribeApplicationAssociations lists the images, bundles and WorkSpaces

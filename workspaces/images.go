@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -41,10 +42,22 @@ type image struct {
 }
 
 // imageWired are the members of an image's answer that its document
-// decides, shared by every answer that encodes it (never changed).
+// decides, shared by every answer that encodes it (never changed), and,
+// for an image the Describe cache shares, its last answer.
 type imageWired struct {
 	os                        *api.OperatingSystem
 	name, desc, owner, errMsg *string
+	last                      atomic.Pointer[imageAnswer]
+}
+
+// imageAnswer is an image's answer (wire) with its JSON recorded, and what
+// it was made of besides the document: the row's id, state and creation,
+// and whether an update was available.
+type imageAnswer struct {
+	id, state string
+	created   time.Time
+	update    bool
+	wire      api.WorkspaceImage
 }
 
 func (img *image) wiredParts() *imageWired {
@@ -155,6 +168,21 @@ func (img *image) wire(r *store.Resource, now time.Time) api.WorkspaceImage {
 		out.ErrorMessage = w.errMsg
 	}
 	return out
+}
+
+// answer is wire(r, now) with its JSON recorded (EncodeOnce), made once
+// for as long as the row's id, state and creation and the availability
+// of an update stay the same: the answers of an image the Describe cache
+// shares encode it once, not once a request.
+func (img *image) answer(r *store.Resource, now time.Time) api.WorkspaceImage {
+	w, update := img.wiredParts(), updateAvailable(r, img, now)
+	if a := w.last.Load(); a != nil && a.id == r.ID && a.state == r.State && a.created.Equal(r.Created) && a.update == update {
+		return a.wire
+	}
+	a := &imageAnswer{id: r.ID, state: r.State, created: r.Created, update: update, wire: img.wire(r, now)}
+	a.wire.EncodeOnce()
+	w.last.Store(a)
+	return a.wire
 }
 
 // getImage reads an image of the caller's own, or ResourceNotFoundException.
@@ -522,7 +550,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 			if err != nil {
 				return err
 			}
-			return pg.add(img.wire(r, now), r.ID)
+			return pg.add(img.answer(r, now), r.ID)
 		}
 		addShared := func(sh store.Share) error {
 			r, err := tx.GetResource(ctx, sh.Partition, kindImage, sh.ID)
@@ -555,7 +583,7 @@ func (s *Service) DescribeWorkspaceImages(ctx context.Context, in *api.DescribeW
 // for, out of the images it may see, ordered by ID. It does not change
 // rs, which may be a view other requests share.
 func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImagesRequest, now time.Time, pg *page[api.WorkspaceImage]) error {
-	if pg.items == nil {
+	if cap(pg.items) == 0 {
 		// One allocation for the page: an image's answer is large.
 		pg.items = make([]api.WorkspaceImage, 0, min(len(rs), pg.limit))
 	}
@@ -567,7 +595,7 @@ func (s *Service) imagesPage(rs []store.Resource, in *api.DescribeWorkspaceImage
 		if err != nil {
 			return err
 		}
-		if err := pg.add(img.wire(&rs[i], now), rs[i].ID); err != nil {
+		if err := pg.add(img.answer(&rs[i], now), rs[i].ID); err != nil {
 			return err
 		}
 	}

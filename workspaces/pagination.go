@@ -64,6 +64,8 @@ type page[T any] struct {
 	items []T
 	last  []string
 	next  *string
+	// lastKey holds last for keys of up to two parts.
+	lastKey [2]string
 }
 
 // newPage reads op's page token (keys of keyLen parts).
@@ -95,7 +97,8 @@ func (pg *page[T]) add(item T, key ...string) error {
 		pg.next = encodeToken(pg.op, pg.last...)
 		return errPageFull
 	}
-	pg.items, pg.last = append(pg.items, item), key
+	// key is copied, so that a caller's variadic list need not escape.
+	pg.items, pg.last = append(pg.items, item), append(pg.lastKey[:0], key...)
 	return nil
 }
 

@@ -14,10 +14,20 @@ import (
 // of 64 levels on its own.
 const maxCodecDepth = 32
 
+// preencoded are the output structures whose JSON a service may encode
+// once and splice into every answer that holds them (EncodeOnce): the
+// elements of a Describe that are the same from one request to the next.
+var preencoded = map[string]bool{"WorkspaceImage": true}
+
 func (g *generator) genCodecs(b *bytes.Buffer) error {
 	outputs := map[string]bool{}
 	for _, op := range g.m.Operations {
 		g.reach(op.Output.Shape, outputs)
+	}
+	for _, name := range sortedKeys(preencoded) {
+		if s := g.m.Shapes[name]; s == nil || s.Type != "structure" || !outputs[name] || g.inputs[name] {
+			return fmt.Errorf("preencoded %s: not a structure of outputs only", name)
+		}
 	}
 	for _, op := range g.m.Operations {
 		if d := g.depth(op.Input.Shape, map[string]bool{}); d > maxCodecDepth {
@@ -255,7 +265,21 @@ func (g *generator) genEncoder(b *bytes.Buffer, name string, s *Shape) {
 	typ := g.goType(name, true)
 	switch s.Type {
 	case "structure":
+		if preencoded[name] {
+			fmt.Fprintf(b, `
+// EncodeOnce records v's JSON: from then on, encoding v, a copy of it or
+// anything holding either writes the recorded bytes without encoding the
+// members again. Nothing may change v or a copy of it afterwards.
+func (v *%s) EncodeOnce() {
+	v.encoded = nil
+	v.encoded = v.appendJSON(nil)
+}
+`, typ)
+		}
 		fmt.Fprintf(b, "\nfunc (v *%s) appendJSON(b []byte) []byte {\n", typ)
+		if preencoded[name] {
+			b.WriteString("if v.encoded != nil {\nreturn append(b, v.encoded...)\n}\n")
+		}
 		if len(s.memberOrder) == 0 {
 			b.WriteString("return append(b, '{', '}')\n}\n")
 			return

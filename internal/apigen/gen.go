@@ -262,6 +262,9 @@ func (g *generator) genStruct(b *bytes.Buffer, name string, s *Shape) {
 	for _, mem := range s.memberOrder {
 		fmt.Fprintf(b, "\t%s %s `json:\"%s,omitzero\"`\n", exported(mem), g.goType(s.Members[mem].Shape, false), mem)
 	}
+	if preencoded[name] {
+		b.WriteString("\t// encoded, once EncodeOnce set it, is what AppendJSON writes for v.\n\tencoded []byte\n")
+	}
 	b.WriteString("}\n")
 	if g.inputs[name] {
 		g.genValidate(b, name, s)
