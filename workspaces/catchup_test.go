@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime/metrics"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +31,8 @@ import (
 // apart, become AVAILABLE. It reports the longest time one write
 // transaction of the sweep held the write lock (max-write-ms).
 //
-// The store is an in-memory SQLite, or PostgreSQL when
+// The store is an in-memory SQLite, a SQLite file when
+// WSLOCAL_BENCH_STORE=sqlite (in a temporary directory), or PostgreSQL when
 // WSLOCAL_BENCH_STORE=postgres (at WSLOCAL_TEST_POSTGRES, or the local
 // server; each run in a schema of its own). WSLOCAL_BENCH_CATCHUP_STEPS
 // replaces the sizes (comma-separated), e.g. 1000000.
@@ -73,11 +77,19 @@ func (s *timedStore) WriteIn(ctx context.Context, ps []store.Partition, fn func(
 	return err
 }
 
+// benchFile is the SQLite file of the last benchStore, if any.
+var benchFile string
+
 // benchStore opens the store of the benchmarks: see BenchmarkCatchUp.
 func benchStore(b *testing.B) store.Store {
 	ctx := context.Background()
-	if os.Getenv("WSLOCAL_BENCH_STORE") != "postgres" {
-		st, err := sqlite.Open(ctx, ":memory:")
+	if kind := os.Getenv("WSLOCAL_BENCH_STORE"); kind != "postgres" {
+		path := ":memory:"
+		if kind == "sqlite" {
+			path = filepath.Join(b.TempDir(), "wslocal.db")
+			benchFile = path
+		}
+		st, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -210,10 +222,11 @@ func benchWriterWait(b *testing.B, n int) {
 	other := store.Partition{Account: "210987654321", Region: "us-east-1"}
 	octx := auth.WithCaller(ctx, auth.Caller{Account: other.Account, Region: other.Region})
 	var waits []time.Duration
+	var calls []writerCall
 	maxCommits := int64(0)
 	for b.Loop() {
 		b.StopTimer()
-		st := &sweepCounter{Store: benchStore(b)}
+		st := &sweepCounter{Store: benchStore(b), trace: os.Getenv("WSLOCAL_BENCH_TRACE") != ""}
 		clock, err := sim.NewSwitchableClock("manual", t0)
 		if err != nil {
 			b.Fatal(err)
@@ -248,13 +261,32 @@ func benchWriterWait(b *testing.B, n int) {
 					return
 				}
 				waits = append(waits, time.Since(start))
+				calls = append(calls, writerCall{start, time.Since(start)})
 				maxCommits = max(maxCommits, st.commits.Load()-c0)
+			}
+		}()
+		walMax := make(chan int64, 1)
+		go func() { // the WAL's largest size, sampled
+			var m int64
+			for {
+				select {
+				case <-stop:
+					walMax <- m
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				if fi, err := os.Stat(benchFile + "-wal"); err == nil {
+					m = max(m, fi.Size())
+				}
 			}
 		}()
 		b.StartTimer()
 		err = svc.Sweep(ctx)
 		b.StopTimer()
 		close(stop)
+		if benchFile != "" && st.trace {
+			b.Logf("WAL at most %.1f MB", float64(<-walMax)/1e6)
+		}
 		if werr := <-writer; werr != nil {
 			b.Fatal(werr)
 		}
@@ -264,6 +296,10 @@ func benchWriterWait(b *testing.B, n int) {
 		if got := svc.StepsApplied()["workspace"]; got != int64(n) {
 			b.Fatalf("%d steps applied, want %d", got, n)
 		}
+		if st.trace {
+			st.report(b, calls)
+		}
+		calls = calls[:0]
 		b.StartTimer()
 	}
 	if len(waits) == 0 {
@@ -278,10 +314,24 @@ func benchWriterWait(b *testing.B, n int) {
 }
 
 // sweepCounter counts the write transactions of every partition (a
-// Sweep's) that committed.
+// Sweep's) that committed. With trace set it also records when each
+// write transaction was asked for, began, ended its work and returned
+// (see writeEvent).
 type sweepCounter struct {
 	store.Store
 	commits atomic.Int64
+	trace   bool
+	mu      sync.Mutex
+	events  []writeEvent
+}
+
+// writeEvent is one write transaction: asked for at call, begun (its
+// function first called) at got, its function done at fnEnd, committed
+// and returned at done.
+type writeEvent struct {
+	sweep                  bool
+	call, got, fnEnd, done time.Time
+	ops                    []txOp
 }
 
 func (s *sweepCounter) Write(ctx context.Context, fn func(store.Tx) error) error {
@@ -289,11 +339,159 @@ func (s *sweepCounter) Write(ctx context.Context, fn func(store.Tx) error) error
 }
 
 func (s *sweepCounter) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
-	err := s.Store.WriteIn(ctx, ps, fn)
+	if !s.trace {
+		err := s.Store.WriteIn(ctx, ps, fn)
+		if err == nil && ps == nil {
+			s.commits.Add(1)
+		}
+		return err
+	}
+	ev := writeEvent{sweep: ps == nil, call: time.Now()}
+	err := s.Store.WriteIn(ctx, ps, func(tx store.Tx) error {
+		ev.got = time.Now()
+		ttx := &tracingTx{Tx: tx}
+		err := fn(ttx)
+		ev.fnEnd, ev.ops = time.Now(), ttx.ops
+		return err
+	})
+	ev.done = time.Now()
 	if err == nil && ps == nil {
 		s.commits.Add(1)
 	}
+	s.mu.Lock()
+	s.events = append(s.events, ev)
+	s.mu.Unlock()
 	return err
+}
+
+// report prints, for the slowest of calls (the writer's, each its start
+// and latency), the write transactions that overlapped it, in ms from the
+// call's start: where the wait went.
+func (s *sweepCounter) report(b *testing.B, calls []writerCall) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	var maxTx, maxCommit, maxGap time.Duration
+	var commits []time.Duration
+	for _, e := range s.events {
+		if e.sweep {
+			maxTx, maxCommit = max(maxTx, e.done.Sub(e.got)), max(maxCommit, e.done.Sub(e.fnEnd))
+		}
+		commits = append(commits, e.done.Sub(e.fnEnd))
+	}
+	slices.Sort(commits)
+	over := len(commits) - sort.Search(len(commits), func(i int) bool { return commits[i] > 20*time.Millisecond })
+	b.Logf("commits: p50 %.2f ms, p99 %.1f ms, max %.1f ms, %d over 20 ms", ms(commits[len(commits)/2]),
+		ms(commits[len(commits)*99/100]), ms(commits[len(commits)-1]), over)
+	for i := 1; i < len(s.events); i++ {
+		maxGap = max(maxGap, s.events[i].got.Sub(s.events[i-1].done))
+	}
+	b.Logf("%d write transactions; sweep: longest %.1f ms, longest commit %.1f ms; longest gap between two %.1f ms",
+		len(s.events), ms(maxTx), ms(maxCommit), ms(maxGap))
+	slices.SortFunc(calls, func(a, b writerCall) int { return int(b.d - a.d) })
+	for _, c := range calls[:min(5, len(calls))] {
+		b.Logf("call at %s took %.1f ms:", c.start.Format("15:04:05.000"), ms(c.d))
+		for _, e := range s.events {
+			if e.done.Before(c.start) || e.call.After(c.start.Add(c.d)) {
+				continue
+			}
+			who := "writer"
+			if e.sweep {
+				who = "sweep "
+			}
+			b.Logf("  %s call %7.1f got %7.1f work %6.1f commit %6.1f", who,
+				ms(e.call.Sub(c.start)), ms(e.got.Sub(c.start)), ms(e.fnEnd.Sub(e.got)), ms(e.done.Sub(e.fnEnd)))
+			if len(e.ops) == 0 {
+				continue
+			}
+			var in, gap, op time.Duration
+			var gapAfter, longest string
+			prev, prevName := e.got, "begin"
+			for _, o := range append(e.ops, txOp{"end", e.fnEnd, e.fnEnd}) {
+				if g := o.start.Sub(prev); g > gap {
+					gap, gapAfter = g, prevName
+				}
+				if d := o.end.Sub(o.start); d > op {
+					op, longest = d, o.name
+				}
+				in += o.end.Sub(o.start)
+				prev, prevName = o.end, o.name
+			}
+			b.Logf("         %d statements, %.1f ms in them; longest %s %.1f ms; longest gap %.1f ms after %s",
+				len(e.ops), ms(in), longest, ms(op), ms(gap), gapAfter)
+		}
+	}
+	for _, name := range []string{"/sched/latencies:seconds", "/sched/pauses/total/gc:seconds"} {
+		m := []metrics.Sample{{Name: name}}
+		metrics.Read(m)
+		h := m[0].Value.Float64Histogram()
+		for i := len(h.Counts) - 1; i >= 0; i-- {
+			if h.Counts[i] > 0 {
+				b.Logf("%s: longest in [%g, %g) s", name, h.Buckets[i], h.Buckets[i+1])
+				break
+			}
+		}
+	}
+}
+
+// tracingTx times the calls of a transaction that a catch-up makes.
+type tracingTx struct {
+	store.Tx
+	ops []txOp
+}
+
+// txOp is one call of a tracingTx.
+type txOp struct {
+	name       string
+	start, end time.Time
+}
+
+func traced[T any](t *tracingTx, name string, f func() (T, error)) (T, error) {
+	start := time.Now()
+	v, err := f()
+	t.ops = append(t.ops, txOp{name, start, time.Now()})
+	return v, err
+}
+
+func (t *tracingTx) WriteRows(ctx context.Context, w *store.RowWrites) error {
+	_, err := traced(t, "WriteRows", func() (bool, error) { return false, t.Tx.(store.RowWriter).WriteRows(ctx, w) })
+	return err
+}
+
+func (t *tracingTx) AnyDue(ctx context.Context, p *store.Partition, now time.Time) (bool, error) {
+	return traced(t, "AnyDue", func() (bool, error) { return t.Tx.AnyDue(ctx, p, now) })
+}
+
+func (t *tracingTx) DueResources(ctx context.Context, p *store.Partition, now time.Time, limit int) ([]store.Resource, error) {
+	return traced(t, "DueResources", func() ([]store.Resource, error) { return t.Tx.DueResources(ctx, p, now, limit) })
+}
+
+func (t *tracingTx) DueAssociations(ctx context.Context, p *store.Partition, now time.Time, limit int) ([]store.Association, error) {
+	return traced(t, "DueAssociations", func() ([]store.Association, error) { return t.Tx.DueAssociations(ctx, p, now, limit) })
+}
+
+func (t *tracingTx) AnyDueFrom(ctx context.Context, p *store.Partition, from, now time.Time) (bool, error) {
+	return traced(t, "AnyDueFrom", func() (bool, error) { return t.Tx.(store.DueFromReader).AnyDueFrom(ctx, p, from, now) })
+}
+
+func (t *tracingTx) DueResourcesFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Resource, error) {
+	return traced(t, "DueResourcesFrom", func() ([]store.Resource, error) {
+		return t.Tx.(store.DueFromReader).DueResourcesFrom(ctx, p, from, now, limit)
+	})
+}
+
+func (t *tracingTx) DueAssociationsFrom(ctx context.Context, p *store.Partition, from, now time.Time, limit int) ([]store.Association, error) {
+	return traced(t, "DueAssociationsFrom", func() ([]store.Association, error) {
+		return t.Tx.(store.DueFromReader).DueAssociationsFrom(ctx, p, from, now, limit)
+	})
+}
+
+func (t *tracingTx) GetResource(ctx context.Context, p store.Partition, kind, id string) (*store.Resource, error) {
+	return traced(t, "GetResource", func() (*store.Resource, error) { return t.Tx.GetResource(ctx, p, kind, id) })
+}
+
+// writerCall is one call of the writer of BenchmarkCatchUpWriterWait.
+type writerCall struct {
+	start time.Time
+	d     time.Duration
 }
 
 // hookStore runs hook inside the first write transaction, once.

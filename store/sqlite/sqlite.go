@@ -50,6 +50,9 @@ type Store struct {
 	dues *sqlstore.Dues
 	// writes commits the writes that queue behind a transaction together.
 	writes sqlstore.Combiner
+	// checkpoints copies a file's WAL into it, off the write connection
+	// (checkpoint.go); nil in memory.
+	checkpoints *checkpointer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -121,7 +124,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // open opens the database file at path.
 func open(ctx context.Context, path string) (*Store, error) {
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas+autoCheckpointOff)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +144,11 @@ func open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(readers())
 	read.SetMaxIdleConns(readers())
 	s.read = read
+	if s.checkpoints, err = startCheckpoints("file:"+path+"?"+pragmas, write); err != nil {
+		read.Close()
+		write.Close()
+		return nil, err
+	}
 	s.writeStmts, s.readStmts = sqlstore.NewStmts(write), sqlstore.NewStmts(read)
 	s.reader = sqlstore.DB{DB: read, Stmts: s.readStmts, Detach: true}
 	return s, nil
@@ -288,6 +296,7 @@ func (s *Store) close() error {
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
+	errs = append(errs, s.checkpoints.close())
 	if s.path != ":memory:" {
 		_, err := s.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 		errs = append(errs, err)
