@@ -5,11 +5,12 @@
 # runs RUNS times, and the medians are printed at the end.
 #
 #   cmd/wslocal-bench/measure.sh                 # everything; ~30 minutes
-#   RUNS=3 D=5s ONLY=sqlite cmd/wslocal-bench/measure.sh
+#   RUNS=3 D=5s ONLY=sqlite cmd/wslocal-bench/measure.sh   # or ONLY=postgres
 #
 # Needs: Go, python3 with moto and boto3, PostgreSQL at $WSLOCAL_TEST_POSTGRES
 # (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable; skipped
-# with ONLY=sqlite). Reuses a million-association store when given one:
+# with ONLY=sqlite; ONLY=postgres skips the SQLite figures). Reuses a
+# million-association store when given one:
 # SQLITE_1M=/path/state.db, PG_1M_SCHEMA=schema (made with --populate-store).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -87,35 +88,6 @@ PIDS+=($!)
 sleep 2
 python3 cmd/wslocal-bench/seed_moto.py http://127.0.0.1:4702 5
 
-# SQLite, 1,000 associations (5 images, 5 bundles, 198 WorkSpaces).
-start sqlite-1k 4701 --store "sqlite:$W/1k.db"
-"$B" --url http://127.0.0.1:4701 --populate 1000
-SQLITE=http://127.0.0.1:4701
-compare "SQLite DescribeImageAssociations c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
-	--op DescribeImageAssociations --c 8 --d "$D"
-compare "SQLite DescribeWorkspaceImages c=8 vs moto" $SQLITE http://127.0.0.1:4702 \
-	--op DescribeWorkspaceImages --c 8 --d "$D"
-# Writes: CreateTags of one tag again and again, and an application
-# associated with and disassociated from a WorkSpace of each connection in
-# turn (half the requests are DisassociateWorkspaceApplication).
-compare "SQLite CreateTags c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
-	--op CreateTags --c 8 --d "$D"
-compare "SQLite AssociateWorkspaceApplication c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
-	--op AssociateWorkspaceApplication --c 8 --d "$D"
-
-# Resident memory after 10 s of load, on a process started for it (and a
-# store of its own: a SQLite file has one process at a time).
-start sqlite-rss 4705 --store "sqlite:$W/rss.db"
-"$B" --url http://127.0.0.1:4705 --populate 1000 >/dev/null
-note "resident memory after 10s of DescribeImageAssociations at 8 connections"
-for i in $(seq "$RUNS"); do
-	"$B" --url http://127.0.0.1:4705 --op DescribeImageAssociations --c 8 --d 10s --pid "${PIDOF[sqlite-rss]}" --json 2>>"$W/bench.log" |
-		jq -c '{"label": "rss", rss: .serverMemory, rps: .results[0].rps}' | tee -a "$OUT"
-done
-
-note "cold start, exec to the first answer (TestColdStart, median of 5)"
-WSLOCAL_MEASURE=1 go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
-
 # million LABEL NAME PORT URL_1K STORE_1M: the 1,000-association server at
 # URL_1K against one on the million-association STORE_1M, then start-up on
 # that store (its server stopped first: one process per SQLite file).
@@ -136,13 +108,45 @@ million() {
 		go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
 }
 
-# A million associations, same layout.
-if [ -z "${SQLITE_1M:-}" ]; then
-	SQLITE_1M=$W/1m.db
-	note "populating $SQLITE_1M with a million associations"
-	"$B" --populate-store "sqlite:$SQLITE_1M" --populate 1000000 | tail -1
+if [ "$ONLY" != postgres ]; then
+	# SQLite, 1,000 associations (5 images, 5 bundles, 198 WorkSpaces).
+	start sqlite-1k 4701 --store "sqlite:$W/1k.db"
+	"$B" --url http://127.0.0.1:4701 --populate 1000
+	SQLITE=http://127.0.0.1:4701
+	compare "SQLite DescribeImageAssociations c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
+		--op DescribeImageAssociations --c 8 --d "$D"
+	compare "SQLite DescribeWorkspaceImages c=8 vs moto" $SQLITE http://127.0.0.1:4702 \
+		--op DescribeWorkspaceImages --c 8 --d "$D"
+	# Writes: CreateTags of one tag again and again, and an application
+	# associated with and disassociated from a WorkSpace of each connection in
+	# turn (half the requests are DisassociateWorkspaceApplication).
+	compare "SQLite CreateTags c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
+		--op CreateTags --c 8 --d "$D"
+	compare "SQLite AssociateWorkspaceApplication c=8 vs bare net/http" $SQLITE http://127.0.0.1:4700 \
+		--op AssociateWorkspaceApplication --c 8 --d "$D"
+
+	# Resident memory after 10 s of load, on a process started for it (and a
+	# store of its own: a SQLite file has one process at a time).
+	start sqlite-rss 4705 --store "sqlite:$W/rss.db"
+	"$B" --url http://127.0.0.1:4705 --populate 1000 >/dev/null
+	note "resident memory after 10s of DescribeImageAssociations at 8 connections"
+	for i in $(seq "$RUNS"); do
+		"$B" --url http://127.0.0.1:4705 --op DescribeImageAssociations --c 8 --d 10s --pid "${PIDOF[sqlite-rss]}" --json 2>>"$W/bench.log" |
+			jq -c '{"label": "rss", rss: .serverMemory, rps: .results[0].rps}' | tee -a "$OUT"
+	done
+
+	note "cold start, exec to the first answer (TestColdStart, median of 5)"
+	WSLOCAL_MEASURE=1 go test -count=1 -run TestColdStart -v ./conformance/clients/ | grep "cold start" | tee -a "$W/coldstart.txt"
+
+
+	# A million associations, same layout.
+	if [ -z "${SQLITE_1M:-}" ]; then
+		SQLITE_1M=$W/1m.db
+		note "populating $SQLITE_1M with a million associations"
+		"$B" --populate-store "sqlite:$SQLITE_1M" --populate 1000000 | tail -1
+	fi
+	million SQLite sqlite-1m 4703 "$SQLITE" "sqlite:$SQLITE_1M"
 fi
-million SQLite sqlite-1m 4703 "$SQLITE" "sqlite:$SQLITE_1M"
 
 if [ "$ONLY" != sqlite ]; then
 	S1K=wslocal_measure_1k_$$
