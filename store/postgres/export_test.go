@@ -52,3 +52,26 @@ func FailRenewals(s *Store, fail bool) {
 	defer s.fence.mu.Unlock()
 	s.fence.lease.fail = fail
 }
+
+// Queued is how many writes of p wait for a write of p on s to end.
+func Queued(s *Store, p store.Partition) int {
+	s.writers.mu.Lock()
+	w := s.writers.m[p]
+	s.writers.mu.Unlock()
+	if w == nil {
+		return 0
+	}
+	return w.Queued()
+}
+
+// QueuedAll is how many writes wait on s behind a write of their
+// partition, whatever it is.
+func QueuedAll(s *Store) int {
+	s.writers.mu.Lock()
+	defer s.writers.mu.Unlock()
+	n := 0
+	for _, w := range s.writers.m {
+		n += w.Queued()
+	}
+	return n
+}

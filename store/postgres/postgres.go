@@ -136,6 +136,8 @@ type Store struct {
 	// settled and skipped count the writes that waited out the read
 	// window and those that found no other replica keeping views.
 	settled, skipped atomic.Int64
+	// writers combine the writes of one partition (combine.go).
+	writers writers
 }
 
 var (
@@ -532,17 +534,35 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 // WriteIn implements store.Store. A write that finds it needs a partition
 // it did not name takes it on the way, or runs again naming it; after
 // maxRetries, or when it needs every partition, it runs again as a write
-// of every partition.
+// of every partition. The writes of one partition commit together when
+// they queue behind each other (combine.go).
 func (s *Store) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		if attempt >= maxRetries {
+	if len(ps) == 1 {
+		return s.writeOne(ctx, ps[0], fn)
+	}
+	return s.writeIn(ctx, ps, fn)
+}
+
+// writeIn is WriteIn without combining.
+func (s *Store) writeIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	var last *locks
+	err := s.run(ctx, ps, fn, func(l *locks) { last = l })
+	if err == nil {
+		s.settle(ctx, last)
+	}
+	return err
+}
+
+// run runs fn as WriteIn does, telling attempt the locks of each
+// transaction it begins; the caller settles the write.
+func (s *Store) run(ctx context.Context, ps []store.Partition, fn func(store.Tx) error, attempt func(*locks)) error {
+	for n := 0; ; n++ {
+		if n >= maxRetries {
 			ps = nil
 		}
 		l := s.newLocks(ps)
+		attempt(l)
 		err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error { return fn(tx) })
-		if err == nil {
-			s.settle(ctx, l)
-		}
 		if !errors.Is(err, errRetry) {
 			return err
 		}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -45,6 +46,13 @@ type Combiner struct {
 	Alone func(ctx context.Context, fn func(store.Tx) error) error
 	// Tx makes the store.Tx of one fn of a combined transaction.
 	Tx func(tx *sql.Tx) *Tx
+	// InTx, when set, runs a combined transaction in place of Begin, Tx
+	// and the commit (a store that takes locks, or watches the
+	// connection, as a transaction begins): it runs body in a write
+	// transaction, whose store.Tx for each fn newTx makes; it commits
+	// when body returns nil, and rolls back otherwise. Its error, or
+	// body's, loses the transaction.
+	InTx func(body func(newTx func() *Tx) error) error
 	// Dues, when set, are reset when a combined transaction is lost.
 	Dues *Dues
 	// Ended, when set, is called after each transaction has ended (before
@@ -177,6 +185,23 @@ func (c *Combiner) runBatch(batch []*combined) {
 // transaction commits, every other; it reports whether the transaction
 // was lost, the writes whose fn had succeeded then unanswered.
 func (c *Combiner) combine(batch []*combined) (lost bool) {
+	kept := false
+	if c.InTx != nil {
+		defer c.ended(&lost, &kept)
+		err := c.InTx(func(newTx func() *Tx) error {
+			if c.run(batch, newTx, &kept) {
+				return errLost
+			}
+			return nil
+		})
+		if err != nil {
+			return true
+		}
+		for _, w := range batch {
+			w.done = true
+		}
+		return false
+	}
 	tx, err := c.Begin()
 	if err != nil {
 		for _, w := range batch {
@@ -184,18 +209,40 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 		}
 		return false
 	}
-	kept := false
+	defer c.ended(&lost, &kept)
 	defer func() {
 		if lost {
 			_ = tx.Rollback()
-			if kept && c.Dues != nil {
-				c.Dues.Reset()
-			}
-		}
-		if c.Ended != nil {
-			c.Ended()
 		}
 	}()
+	if c.run(batch, func() *Tx { return c.Tx(tx) }, &kept) || tx.Commit() != nil {
+		return true
+	}
+	for _, w := range batch {
+		w.done = true
+	}
+	return false
+}
+
+// errLost ends a combined transaction that InTx is to roll back.
+var errLost = errors.New("combined transaction lost")
+
+// ended follows a combined transaction: the bounds are dropped when it was
+// lost after some were kept.
+func (c *Combiner) ended(lost, kept *bool) {
+	if *lost && *kept && c.Dues != nil {
+		c.Dues.Reset()
+	}
+	if c.Ended != nil {
+		c.Ended()
+	}
+}
+
+// run runs the batch's fns, each in a savepoint of the transaction the
+// store.Tx of newTx run in. It answers every write whose fn failed or did
+// not start, sets *kept when a fn kept bounds, and reports whether the
+// transaction was lost.
+func (c *Combiner) run(batch []*combined, newTx func() *Tx, kept *bool) (lost bool) {
 	ctx := context.Background()
 	var prev *Tx
 	for _, w := range batch {
@@ -203,7 +250,7 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 			w.done, w.err = true, err
 			continue
 		}
-		t := c.Tx(tx)
+		t := newTx()
 		t.Detach = true
 		if prev != nil {
 			t.bound = prev.bound // the statements bound to tx, reused
@@ -217,7 +264,7 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 			if t.exec(ctx, `RELEASE w`) != nil {
 				return true
 			}
-			kept = t.KeepDues() || kept
+			*kept = t.KeepDues() || *kept
 			w.ran = true
 			continue
 		}
@@ -225,12 +272,6 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 		if t.exec(ctx, `ROLLBACK TO w`) != nil || t.exec(ctx, `RELEASE w`) != nil {
 			return true
 		}
-	}
-	if tx.Commit() != nil {
-		return true
-	}
-	for _, w := range batch {
-		w.done = true
 	}
 	return false
 }

@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/sqlstore"
+)
+
+// The writes of one partition are serialised by its lock: each pays its
+// transaction's BEGIN, lock statement and COMMIT (a WAL flush) while
+// holding it. The writes that name one partition go through that
+// partition's sqlstore.Combiner: a write that finds another write of the
+// partition running on this replica queues, and the writes queued run in
+// the next transaction, each in a savepoint, under one lock statement and
+// one COMMIT (group commit). Writes of several partitions, or of every
+// partition, do not combine.
+//
+// A combined write that needs a partition it did not name is rolled back
+// to its savepoint and runs again alone, after the others, as WriteIn runs
+// any write: it takes the partitions it needs, or every partition.
+
+// partitionWriter is the Combiner of one partition's writes, kept while
+// writes of the partition use it.
+type partitionWriter struct {
+	sqlstore.Combiner
+	users int
+	// The fields below belong to the write the Combiner runs (it runs one
+	// transaction at a time, and hands the writer on through its lock).
+	//
+	// cur are the locks of the transaction running; retry is set when the
+	// combined fn running needed a partition it did not name.
+	cur   *locks
+	retry bool
+}
+
+// writers are the partitionWriters in use, by partition.
+type writers struct {
+	mu sync.Mutex
+	m  map[store.Partition]*partitionWriter
+}
+
+// writeOne runs a write of the one partition p through its Combiner, and
+// settles it (settle) with the locks of the transaction that committed it.
+func (s *Store) writeOne(ctx context.Context, p store.Partition, fn func(store.Tx) error) error {
+	w := s.writer(p)
+	var l *locks
+	err := w.Write(ctx, func(tx store.Tx) error {
+		w.retry, l = false, w.cur
+		err := fn(tx)
+		if w.retry {
+			return errRetry
+		}
+		return err
+	})
+	s.release(p)
+	if errors.Is(err, errRetry) {
+		// Rolled back to its savepoint: run again alone.
+		return s.writeIn(ctx, []store.Partition{p}, fn)
+	}
+	if err == nil {
+		s.settle(ctx, l)
+	}
+	return err
+}
+
+// writer returns p's partitionWriter, made on first use.
+func (s *Store) writer(p store.Partition) *partitionWriter {
+	s.writers.mu.Lock()
+	defer s.writers.mu.Unlock()
+	w := s.writers.m[p]
+	if w == nil {
+		if s.writers.m == nil {
+			s.writers.m = make(map[store.Partition]*partitionWriter)
+		}
+		w = &partitionWriter{}
+		ps := []store.Partition{p}
+		w.Combiner = sqlstore.Combiner{
+			Alone: func(ctx context.Context, fn func(store.Tx) error) error {
+				return s.run(ctx, ps, fn, func(l *locks) { w.cur = l })
+			},
+			InTx: func(body func(newTx func() *sqlstore.Tx) error) error {
+				l := s.newLocks(ps)
+				w.cur = l
+				// Detached, as the Combiner runs each statement: the
+				// watchdog bounds the transaction.
+				return s.inTx(context.Background(), nil, l, func(tx *sqlstore.Tx) error {
+					return body(func() *sqlstore.Tx {
+						t := &sqlstore.Tx{Tx: tx.Tx, Rebind: tx.Rebind, Watch: tx.Watch,
+							Dues: tx.Dues, Versions: tx.Versions}
+						t.Take = func(_ context.Context, q *store.Partition) error {
+							if q != nil && *q == p {
+								return nil
+							}
+							w.retry = true
+							return errRetry
+						}
+						return t
+					})
+				})
+			},
+			// A bound kept by a fn of a transaction then lost is dropped.
+			Dues: s.dues,
+		}
+		s.writers.m[p] = w
+	}
+	w.users++
+	return w
+}
+
+// release ends a use of p's partitionWriter, dropped when none is left.
+func (s *Store) release(p store.Partition) {
+	s.writers.mu.Lock()
+	defer s.writers.mu.Unlock()
+	w := s.writers.m[p]
+	if w.users--; w.users == 0 {
+		delete(s.writers.m, p)
+	}
+}
