@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/store/sqlstore"
+	"github.com/wslocal/wslocal/store/storetest"
 )
 
 var (
@@ -20,81 +19,22 @@ var (
 	other = store.Partition{Account: "222222222222", Region: "us-east-1"}
 )
 
-// hold runs a write of part that holds it until the returned release is
-// called (release waits for it to end).
-func hold(t *testing.T, st *postgres.Store) (release func()) {
-	t.Helper()
-	started, unblock, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- st.WriteIn(context.Background(), []store.Partition{part}, func(tx store.Tx) error {
-			close(started)
-			<-unblock
-			return nil
-		})
-	}()
-	<-started
-	return func() {
-		close(unblock)
-		if err := <-done; err != nil {
-			t.Errorf("the holding write: %v", err)
-		}
-	}
+// combining drives the writes of part on st (storetest.Queue).
+func combining(st *postgres.Store) storetest.Queue {
+	return storetest.Queue{St: st, P: part, Queued: func() int { return postgres.Queued(st, part) }}
 }
 
-// queue starts one write of part per fn, in order, each once the one
-// before it waits, and returns their answers when all have ended.
+func hold(t *testing.T, st *postgres.Store) (release func()) { return combining(st).Hold(t) }
+
 func queue(t *testing.T, st *postgres.Store, ctxs []context.Context, fns []func(store.Tx) error) func() []any {
-	t.Helper()
-	out := make([]any, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		ctx := context.Background()
-		if ctxs != nil && ctxs[i] != nil {
-			ctx = ctxs[i]
-		}
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					out[i] = p
-				}
-			}()
-			out[i] = st.WriteIn(ctx, []store.Partition{part}, fn)
-		})
-		waitQueued(t, st, i+1)
-	}
-	return func() []any { wg.Wait(); return out }
+	return combining(st).Start(t, ctxs, fns)
 }
 
-func waitQueued(t *testing.T, st *postgres.Store, n int) {
-	t.Helper()
-	for postgres.Queued(st, part) != n {
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
-}
+func waitQueued(t *testing.T, st *postgres.Store, n int) { combining(st).WaitQueued(n) }
 
 func openPG(t *testing.T) *postgres.Store { return openSchema(t).(*postgres.Store) }
 
-func resource(p store.Partition, id string, due time.Time) *store.Resource {
-	return &store.Resource{Partition: p, Kind: "image", ID: id, State: "AVAILABLE", Created: time.UnixMilli(1), DueAt: due, Doc: []byte(`{}`)}
-}
-
-func exists(t *testing.T, st store.Store, p store.Partition, id string) bool {
-	t.Helper()
-	var found bool
-	err := st.Read(context.Background(), func(tx store.Tx) error {
-		_, err := tx.GetResource(context.Background(), p, "image", id)
-		found = err == nil
-		if errors.Is(err, store.ErrNotFound) {
-			err = nil
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
-}
+var resource, exists = storetest.Image, storetest.ImageExists
 
 var errBoom = errors.New("boom")
 

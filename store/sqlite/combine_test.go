@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlite"
 	"github.com/wslocal/wslocal/store/sqlstore"
+	"github.com/wslocal/wslocal/store/storetest"
 )
 
 var part = store.Partition{Account: "111111111111", Region: "us-east-1"}
@@ -28,79 +28,24 @@ func openFile(t testing.TB) *sqlite.Store {
 	return st
 }
 
-// hold runs a write that holds the writer until the returned release is
-// called (release waits for it to end).
-func hold(t *testing.T, st *sqlite.Store) (release func()) {
-	t.Helper()
-	started, unblock, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- st.Write(context.Background(), func(tx store.Tx) error {
-			close(started)
-			<-unblock
-			return nil
-		})
-	}()
-	<-started
-	return func() {
-		close(unblock)
-		if err := <-done; err != nil {
-			t.Errorf("the holding write: %v", err)
-		}
-	}
+// combining drives the writes on st (storetest.Queue).
+func combining(st *sqlite.Store) storetest.Queue {
+	return storetest.Queue{St: st, P: part, Queued: func() int { return sqlite.Queued(st) }}
 }
 
-// waitQueued waits until n writes wait for the writer.
-func waitQueued(t *testing.T, st *sqlite.Store, n int) {
-	t.Helper()
-	for sqlite.Queued(st) != n {
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
-}
+func hold(t *testing.T, st *sqlite.Store) (release func()) { return combining(st).Hold(t) }
 
-// queue starts one write per fn, in order, each once the one before it
-// waits for the writer, and returns their answers when all have ended.
+func waitQueued(t *testing.T, st *sqlite.Store, n int) { combining(st).WaitQueued(n) }
+
 func queue(t *testing.T, st *sqlite.Store, ctxs []context.Context, fns []func(store.Tx) error) func() []any {
-	t.Helper()
-	out := make([]any, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		ctx := context.Background()
-		if ctxs != nil && ctxs[i] != nil {
-			ctx = ctxs[i]
-		}
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					out[i] = p
-				}
-			}()
-			out[i] = st.Write(ctx, fn)
-		})
-		waitQueued(t, st, i+1)
-	}
-	return func() []any { wg.Wait(); return out }
+	return combining(st).Start(t, ctxs, fns)
 }
 
-func resource(id string, due time.Time) *store.Resource {
-	return &store.Resource{Partition: part, Kind: "image", ID: id, State: "AVAILABLE", Created: time.UnixMilli(1), DueAt: due, Doc: []byte(`{}`)}
-}
+func resource(id string, due time.Time) *store.Resource { return storetest.Image(part, id, due) }
 
 func exists(t *testing.T, st store.Store, id string) bool {
 	t.Helper()
-	var found bool
-	err := st.Read(context.Background(), func(tx store.Tx) error {
-		_, err := tx.GetResource(context.Background(), part, "image", id)
-		found = err == nil
-		if errors.Is(err, store.ErrNotFound) {
-			err = nil
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
+	return storetest.ImageExists(t, st, part, id)
 }
 
 // TestCombinedWritesGetTheirOwnEffect: writes queued behind one another
