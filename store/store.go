@@ -255,6 +255,24 @@ type ResourceViewer interface {
 	ViewResources(ctx context.Context, p Partition, kind string, now time.Time) (ResourcesView, error)
 }
 
+// Memoizer is a write Tx that keeps a value computed from a resource's
+// rows (its own and its associations') for the writes that follow, until
+// a write changes those rows: an operation that decides by them need not
+// read them again. Only a store whose one process makes every write can
+// (SQLite); it is optional.
+type Memoizer interface {
+	// Recall is the value last remembered for the resource id of p, if no
+	// write since, this transaction's included, has written its row or
+	// the rows of its associations (PutResource, DeleteResource,
+	// PutAssociation, DeleteAssociation, DeleteAssociationsOf, WriteRows,
+	// DeleteAll). The caller must not change it.
+	Recall(p Partition, id string) (any, bool)
+	// Remember keeps v for the resource id of p. v must follow from the
+	// rows as they are now in this transaction; it is forgotten unless
+	// the write commits.
+	Remember(p Partition, id string, v any)
+}
+
 // DueFromReader is a Tx that reads due rows from an instant on: AnyDue,
 // DueResources and DueAssociations of the rows due at from or later. A
 // catch-up that has applied every step due before from reads past the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -32,10 +33,57 @@ func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition
 
 // manageableStates is manageable with the associations' states only (see
 // store.Tx.GetResourceAssociationStates): what Associate and Disassociate
-// decide by, in fewer columns.
-func (s *Service) manageableStates(ctx context.Context, tx store.Tx, p store.Partition, id string) (appFacts, []store.Association, error) {
-	r, assocs, err := tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
-	return checkManageable(id, r, assocs, err)
+// decide by, in fewer columns. A store that keeps them between writes
+// (store.Memoizer) spares the read: it was 44 of the ~118 us the one
+// SQLite writer spent on an Associate.
+func (s *Service) manageableStates(ctx context.Context, tx store.Tx, p store.Partition, id string) (appFacts, wsStates, error) {
+	var st wsStates
+	var err error
+	if m, ok := tx.(store.Memoizer); ok {
+		if v, ok := m.Recall(p, id); ok {
+			if kept, ok := v.(wsStates); ok {
+				st = wsStates{r: kept.r, assocs: slices.Clone(kept.assocs)}
+				w, _, err := checkManageable(id, st.r, st.assocs, nil)
+				return w, st, err
+			}
+		}
+	}
+	st.r, st.assocs, err = tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
+	w, _, err := checkManageable(id, st.r, st.assocs, err)
+	return w, st, err
+}
+
+// wsStates is a WorkSpace's row and its applications' states, ordered by
+// application, as GetResourceAssociationStates reads them.
+type wsStates struct {
+	r      *store.Resource
+	assocs []store.Association
+}
+
+// remember keeps, where the store can (store.Memoizer), the states of the
+// WorkSpace once a has been written to it, or deleted (gone).
+func (st wsStates) remember(tx store.Tx, a *store.Association, gone bool) {
+	m, ok := tx.(store.Memoizer)
+	if !ok {
+		return
+	}
+	out := make([]store.Association, 0, len(st.assocs)+1)
+	for _, b := range st.assocs {
+		if b.ApplicationID != a.ApplicationID {
+			out = append(out, b)
+		}
+	}
+	if !gone {
+		// The columns the read has, at the precision the row keeps.
+		row := store.Association{Partition: a.Partition, ResourceType: a.ResourceType, ResourceID: a.ResourceID,
+			ApplicationID: a.ApplicationID, State: a.State,
+			Created: store.FromUnixMilli(store.UnixMilli(a.Created)), DueAt: store.FromUnixMilli(store.UnixMilli(a.DueAt))}
+		i, _ := slices.BinarySearchFunc(out, a.ApplicationID, func(b store.Association, id string) int {
+			return strings.Compare(b.ApplicationID, id)
+		})
+		out = slices.Insert(out, i, row)
+	}
+	m.Remember(a.Partition, a.ResourceID, wsStates{r: st.r, assocs: out})
 }
 
 // checkManageable is the answer of manageable for what was read.
@@ -107,10 +155,11 @@ func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.Ass
 	p := partition(ctx)
 	var out api.WorkspaceResourceAssociation
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
-		w, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
+		w, st, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
+		assocs := st.assocs
 		app, ok := findApplication(*in.ApplicationId)
 		if !ok {
 			return notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
@@ -142,7 +191,11 @@ func (s *Service) AssociateWorkspaceApplication(ctx context.Context, in *api.Ass
 		a = &store.Association{Partition: p, ResourceType: assocWorkspace, ResourceID: *in.WorkspaceId,
 			ApplicationID: app.ID, State: state, Created: now, Updated: now}
 		out = wireWorkspaceAssociation(a)
-		return tx.PutAssociation(ctx, a)
+		if err := tx.PutAssociation(ctx, a); err != nil {
+			return err
+		}
+		st.remember(tx, a, false)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -158,10 +211,11 @@ func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
 		// The states suffice: the row is written back with its reason and
 		// failed step cleared, its Created and DueAt kept.
-		_, assocs, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
+		_, st, err := s.manageableStates(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
 		}
+		assocs := st.assocs
 		if _, ok := findApplication(*in.ApplicationId); !ok {
 			return notFound(*in.ApplicationId, "The application %s could not be found.", *in.ApplicationId)
 		}
@@ -174,14 +228,20 @@ func (s *Service) DisassociateWorkspaceApplication(ctx context.Context, in *api.
 			return err
 		}
 		a.Updated, a.ReasonCode, a.ReasonMessage, a.FailedStep = now, "", "", ""
-		if state == removedNow {
+		gone := state == removedNow
+		if gone {
 			a.State = asRemoved
-			out = wireWorkspaceAssociation(a)
-			return tx.DeleteAssociation(ctx, p, assocKey(a))
+			err = tx.DeleteAssociation(ctx, p, assocKey(a))
+		} else {
+			a.State = state
+			err = tx.PutAssociation(ctx, a)
 		}
-		a.State = state
+		if err != nil {
+			return err
+		}
 		out = wireWorkspaceAssociation(a)
-		return tx.PutAssociation(ctx, a)
+		st.remember(tx, a, gone)
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -101,3 +101,43 @@ func TestTerminateTakesTheApplications(t *testing.T) {
 	e.advance(step / 2)
 	e.wantWS(w, types.WorkspaceStateTerminated)
 }
+
+// TestApplicationWritesSeeEveryOtherWrite: Associate and Disassociate
+// decide by the states the store keeps from the last of them
+// (store.Memoizer); every other write of the WorkSpace or its applications
+// (a deployment, its steps, a stop) must show through.
+func TestApplicationWritesSeeEveryOtherWrite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.winWorkspace("memo", &types.WorkspaceProperties{RunningMode: types.RunningModeAutoStop})
+	office, visio := e.appID(officePro), e.appID(visioPro)
+	_, err := e.associate(w, office)
+	e.ok(err)
+	_, err = e.deploy(w, false)
+	e.ok(err)
+	// The deployment moved office to PENDING_INSTALL: in flight.
+	_, err = e.disassociate(w, office)
+	wantCode(t, err, "ResourceInUseException")
+	e.advance(2 * step)
+	e.wantAssoc(w, office, types.AssociationStateCompleted, e.now())
+	// Its steps made it COMPLETED: it uninstalls at the next deployment
+	// rather than going at once, as a never-deployed one would.
+	out, err := e.disassociate(w, office)
+	e.ok(err)
+	if out.Association.State != types.AssociationStatePendingUninstallDeployment {
+		t.Fatalf("Disassociate of a COMPLETED application answered %s, want PENDING_UNINSTALL_DEPLOYMENT", out.Association.State)
+	}
+	// A stop is a write of the WorkSpace's row.
+	_, err = e.c.StopWorkspaces(e.ctx, &workspaces.StopWorkspacesInput{StopWorkspaceRequests: []types.StopRequest{{WorkspaceId: aws.String(w)}}})
+	e.ok(err)
+	_, err = e.associate(w, visio)
+	wantCode(t, err, "OperationNotSupportedException") // STOPPING
+	e.advance(step)
+	e.wantWS(w, types.WorkspaceStateStopped)
+	_, err = e.associate(w, visio)
+	e.ok(err)
+	as := e.wsAssocs(w)
+	if len(as) != 2 {
+		t.Fatalf("%s has associations %+v, want office and visio", w, as)
+	}
+}

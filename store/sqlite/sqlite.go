@@ -48,6 +48,9 @@ type Store struct {
 	// dues bounds the due times of the partitions, so that most writes
 	// need not ask whether a step is due; nil when views is.
 	dues *sqlstore.Dues
+	// memo keeps what writes remember of the rows for the next write
+	// (store.Memoizer); nil when views is.
+	memo *sqlstore.Memo
 	// writes commits the writes that queue behind a transaction together.
 	writes sqlstore.Combiner
 	// checkpoints copies a file's WAL into it, off the write connection
@@ -86,7 +89,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
-		s := &Store{write: db, read: db, path: path, views: new(sqlstore.ViewCache), dues: new(sqlstore.Dues)}
+		s := &Store{write: db, read: db, path: path, views: new(sqlstore.ViewCache), dues: new(sqlstore.Dues),
+			memo: new(sqlstore.Memo)}
 		if err := s.migrate(ctx); err != nil {
 			db.Close()
 			return nil, err
@@ -115,7 +119,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.lockFile = lockFile
 	if lockFile != nil {
-		s.views, s.dues = new(sqlstore.ViewCache), new(sqlstore.Dues)
+		s.views, s.dues, s.memo = new(sqlstore.ViewCache), new(sqlstore.Dues), new(sqlstore.Memo)
 	}
 	s.combine()
 	return s, nil
@@ -199,7 +203,7 @@ func (s *Store) combine() {
 		Begin: func() (*sql.Tx, error) { return s.write.BeginTx(context.Background(), nil) },
 		Alone: s.writeAlone,
 		Tx: func(tx *sql.Tx) *sqlstore.Tx {
-			return &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues}
+			return &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues, Memo: s.memo}
 		},
 		Dues:  s.dues,
 		Ended: s.invalidate,
@@ -207,16 +211,17 @@ func (s *Store) combine() {
 }
 
 // writeAlone runs fn in a transaction of its own.
-func (s *Store) writeAlone(ctx context.Context, fn func(store.Tx) error) error {
-	defer s.invalidate()
+func (s *Store) writeAlone(ctx context.Context, fn func(store.Tx) error) (err error) {
+	defer func() { s.invalidate(err == nil) }()
 	kept := false
-	err := s.inTx(ctx, s.write, func(tx *sql.Tx) error {
-		stx := &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues}
+	err = s.inTx(ctx, s.write, func(tx *sql.Tx) error {
+		stx := &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues, Memo: s.memo}
 		if err := fn(stx); err != nil {
 			return err
 		}
 		// The one writer holds the database until the commit.
 		kept = stx.KeepDues()
+		stx.KeepMemo()
 		return nil
 	})
 	if err != nil && kept {
@@ -232,10 +237,14 @@ func (s *Store) WriteIn(ctx context.Context, _ []store.Partition, fn func(store.
 	return s.Write(ctx, fn)
 }
 
-// invalidate drops the views kept, once a write has ended.
-func (s *Store) invalidate() {
+// invalidate drops the views kept, once a write has ended, and tells the
+// Memo whether it committed, before the next write begins.
+func (s *Store) invalidate(committed bool) {
 	if s.views != nil {
 		s.views.Invalidate()
+	}
+	if s.memo != nil {
+		s.memo.Publish(committed)
 	}
 }
 

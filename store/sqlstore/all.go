@@ -95,6 +95,10 @@ func (t *Tx) DeleteAll(ctx context.Context) error {
 	if err := t.take(ctx, nil); err != nil {
 		return err
 	}
+	if t.Memo != nil {
+		clear(t.remembered)
+		t.Memo.touchAll()
+	}
 	for _, table := range []string{"shares", "tags", "associations", "resources"} {
 		if err := t.exec(ctx, `DELETE FROM `+table); err != nil {
 			return err

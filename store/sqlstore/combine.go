@@ -56,8 +56,9 @@ type Combiner struct {
 	// Dues, when set, are reset when a combined transaction is lost.
 	Dues *Dues
 	// Ended, when set, is called after each transaction has ended (before
-	// its writes are answered): a store drops the views it keeps.
-	Ended func()
+	// its writes are answered) with whether it committed: a store drops
+	// the views it keeps.
+	Ended func(committed bool)
 
 	mu    sync.Mutex
 	busy  bool
@@ -234,7 +235,7 @@ func (c *Combiner) ended(lost, kept *bool) {
 		c.Dues.Reset()
 	}
 	if c.Ended != nil {
-		c.Ended()
+		c.Ended(!*lost)
 	}
 }
 
@@ -265,6 +266,7 @@ func (c *Combiner) run(batch []*combined, newTx func() *Tx, kept *bool) (lost bo
 				return true
 			}
 			*kept = t.KeepDues() || *kept
+			t.KeepMemo()
 			w.ran = true
 			continue
 		}

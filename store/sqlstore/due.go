@@ -39,9 +39,11 @@ func (t *Tx) WriteRows(ctx context.Context, w *store.RowWrites) error {
 	// partition's due-time bound.
 	for i := range w.Resources {
 		t.scheduled(w.Resources[i].Partition, w.Resources[i].DueAt)
+		t.touch(w.Resources[i].Partition, w.Resources[i].ID)
 	}
 	for i := range w.Associations {
 		t.scheduled(w.Associations[i].Partition, w.Associations[i].DueAt)
+		t.touch(w.Associations[i].Partition, w.Associations[i].ResourceID)
 	}
 	err := chunks(len(w.Resources), func(lo, n int) error {
 		args := make([]any, 0, resourceArity*n)
@@ -68,6 +70,7 @@ func (t *Tx) WriteRows(ctx context.Context, w *store.RowWrites) error {
 	for _, r := range w.DeleteResources {
 		if !hasNUL(r.Account, r.Region, r.Kind, r.ID) {
 			dr = append(dr, r)
+			t.touch(r.Partition, r.ID)
 		}
 	}
 	err = chunks(len(dr), func(lo, n int) error {
@@ -84,6 +87,7 @@ func (t *Tx) WriteRows(ctx context.Context, w *store.RowWrites) error {
 	for _, a := range w.DeleteAssociations {
 		if !hasNUL(a.Account, a.Region, a.ApplicationID, a.ResourceType, a.ResourceID) {
 			da = append(da, a)
+			t.touch(a.Partition, a.ResourceID)
 		}
 	}
 	return chunks(len(da), func(lo, n int) error {

@@ -40,8 +40,11 @@ type Tx struct {
 	// Versions are the versions the transaction gives the partitions it
 	// locked (postgres), for Dues.
 	Versions map[store.Partition]int64
-	learned  []partitionDue
-	bound    txStmts
+	// Memo, when set, learns what the transaction writes (see Memo).
+	Memo       *Memo
+	remembered map[memoKey]any
+	learned    []partitionDue
+	bound      txStmts
 }
 
 // take asks the backend for the partition p (nil: every partition).
@@ -183,6 +186,7 @@ func (t *Tx) PutResource(ctx context.Context, r *store.Resource) error {
 		return err
 	}
 	t.scheduled(r.Partition, r.DueAt)
+	t.touch(r.Partition, r.ID)
 	return t.exec(ctx, upsertResource, resourceArgs(make([]any, 0, resourceArity), r)...)
 }
 
@@ -217,6 +221,7 @@ func (t *Tx) DeleteResource(ctx context.Context, p store.Partition, kind, id str
 	if hasNUL(p.Account, p.Region, kind, id) {
 		return nil
 	}
+	t.touch(p, id)
 	return t.exec(ctx, `DELETE FROM resources WHERE account = ? AND region = ? AND kind = ? AND id = ?`,
 		p.Account, p.Region, kind, id)
 }
@@ -419,6 +424,7 @@ func (t *Tx) PutAssociation(ctx context.Context, a *store.Association) error {
 		return err
 	}
 	t.scheduled(a.Partition, a.DueAt)
+	t.touch(a.Partition, a.ResourceID)
 	return t.exec(ctx, upsertAssociation, associationArgs(make([]any, 0, assocArity), a)...)
 }
 
@@ -458,6 +464,7 @@ func (t *Tx) DeleteAssociation(ctx context.Context, p store.Partition, k store.A
 	if hasNUL(p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID) {
 		return nil
 	}
+	t.touch(p, k.ResourceID)
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND application_id = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, k.ApplicationID, k.ResourceType, k.ResourceID)
 }
@@ -470,6 +477,7 @@ func (t *Tx) DeleteAssociationsOf(ctx context.Context, p store.Partition, resour
 	if hasNUL(p.Account, p.Region, resourceType, resourceID) {
 		return nil
 	}
+	t.touch(p, resourceID)
 	return t.exec(ctx, `DELETE FROM associations WHERE account = ? AND region = ? AND resource_type = ? AND resource_id = ?`,
 		p.Account, p.Region, resourceType, resourceID)
 }
