@@ -205,8 +205,9 @@ func (s *Store) combine() {
 		Tx: func(tx *sql.Tx) *sqlstore.Tx {
 			return &sqlstore.Tx{Tx: tx, Stmts: s.writeStmts, Dues: s.dues, Memo: s.memo}
 		},
-		Dues:  s.dues,
-		Ended: s.invalidate,
+		Dues:   s.dues,
+		Ended:  s.invalidate,
+		Linger: linger,
 	}
 }
 
@@ -316,3 +317,9 @@ func (s *Store) close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// linger is the Combiner's Linger: long enough for the writes of the
+// connections in flight to queue (Associate at 8 connections: 1.68x the
+// requests/s of no linger), short enough that two connections lose
+// nothing (1.15x); 100 us was 0.89x at two.
+const linger = 25 * time.Microsecond

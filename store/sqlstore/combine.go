@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/wslocal/wslocal/store"
 )
@@ -55,6 +57,12 @@ type Combiner struct {
 	InTx func(body func(newTx func() *Tx) error) error
 	// Dues, when set, are reset when a combined transaction is lost.
 	Dues *Dues
+	// Linger, when set, is how long a write that finds the writer idle
+	// waits for others to queue behind it, when writes have queued in the
+	// last contendedFor: under load one COMMIT then answers several writes
+	// (PostgreSQL's commit_delay, with its commit_siblings read as "writes
+	// queued lately"). A write alone on the store never waits.
+	Linger time.Duration
 	// Ended, when set, is called after each transaction has ended (before
 	// its writes are answered) with whether it committed: a store drops
 	// the views it keeps.
@@ -63,7 +71,14 @@ type Combiner struct {
 	mu    sync.Mutex
 	busy  bool
 	queue []*combined
+	// queuedAt is when a write last queued; lastBatch, how many writes
+	// the last batch had: a lingering write waits for as many.
+	queuedAt  time.Time
+	lastBatch int
 }
+
+// contendedFor is how recent a queued write must be for a write to linger.
+const contendedFor = 10 * time.Millisecond
 
 // maxCombined bounds the writes of one transaction: the first of them
 // waits for the last.
@@ -90,12 +105,17 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 	c.mu.Lock()
 	if !c.busy {
 		c.busy = true
+		linger := c.Linger > 0 && time.Since(c.queuedAt) < contendedFor
 		c.mu.Unlock()
+		if linger {
+			return c.lead(ctx, fn)
+		}
 		defer c.handOff()
 		return c.Alone(ctx, fn)
 	}
 	w := &combined{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
 	c.queue = append(c.queue, w)
+	c.queuedAt = time.Now()
 	c.mu.Unlock()
 	select {
 	case <-w.wake:
@@ -112,6 +132,35 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if w.lead != nil {
 		c.runBatch(w.lead)
 	}
+	if w.panicked != nil {
+		panic(w.panicked)
+	}
+	return w.err
+}
+
+// lead runs fn, which found the writer idle while writes queue often,
+// after Linger, with the writes that queued behind it meanwhile.
+func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error) error {
+	// Yielding, not sleeping: a sleep this short ends at the next
+	// scheduler tick, a millisecond away when the process is idle.
+	deadline := time.Now().Add(c.Linger)
+	for {
+		c.mu.Lock()
+		enough := len(c.queue)+1 >= c.lastBatch
+		c.mu.Unlock()
+		if enough || time.Now().After(deadline) {
+			break
+		}
+		runtime.Gosched()
+	}
+	w := &combined{ctx: ctx, fn: fn}
+	c.mu.Lock()
+	n := min(len(c.queue), maxCombined-1)
+	batch := append([]*combined{w}, c.queue[:n]...)
+	c.queue = slices.Delete(c.queue, 0, n)
+	c.lastBatch = len(batch)
+	c.mu.Unlock()
+	c.runBatch(batch)
 	if w.panicked != nil {
 		panic(w.panicked)
 	}
@@ -138,6 +187,7 @@ func (c *Combiner) handOff() {
 	n := min(len(c.queue), maxCombined)
 	batch := slices.Clone(c.queue[:n])
 	c.queue = slices.Delete(c.queue, 0, n)
+	c.lastBatch = n
 	c.mu.Unlock()
 	batch[0].lead = batch
 	batch[0].wake <- struct{}{}

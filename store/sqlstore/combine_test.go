@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -95,5 +96,90 @@ func TestLostCombinedTransaction(t *testing.T) {
 	}
 	if err := c.Write(ctx, child("c", "p")); err != nil {
 		t.Errorf("a write after the lost transaction: %v", err)
+	}
+}
+
+// TestLingeringWriteLeadsTheWritesBehindIt: under contention a write that
+// finds the writer idle waits (Linger) for writes to queue behind it and
+// commits them in its own transaction, each with its own answer; a write
+// on a store with no contention lately runs at once, alone.
+func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "l.db")+"?_txlock=immediate&_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	var begins, alone int
+	c := &Combiner{
+		Begin: func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) },
+		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
+			alone++
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
+		},
+		Tx:     func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
+		Linger: time.Minute,
+	}
+	insert := func(id string, fail error) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			if _, err := tx.(*Tx).Tx.ExecContext(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
+				return err
+			}
+			return fail
+		}
+	}
+	// No write has queued: at once, alone.
+	if err := c.Write(ctx, insert("quiet", nil)); err != nil || alone != 1 {
+		t.Fatalf("a write without contention = %v, ran alone %d times, want nil, 1", err, alone)
+	}
+	// Writes queued a moment ago, and the last batch had two: the next
+	// write waits until one queues behind it.
+	c.mu.Lock()
+	c.queuedAt, c.lastBatch = time.Now(), 2
+	c.mu.Unlock()
+	errBoom := errors.New("boom")
+	var leadErr, behindErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { leadErr = c.Write(ctx, insert("lead", errBoom)) })
+	for {
+		c.mu.Lock()
+		busy := c.busy
+		c.mu.Unlock()
+		if busy {
+			break
+		}
+		runtime.Gosched()
+	}
+	wg.Go(func() { behindErr = c.Write(ctx, insert("behind", nil)) })
+	wg.Wait()
+	if !errors.Is(leadErr, errBoom) || behindErr != nil {
+		t.Fatalf("answers %v, %v; want boom, nil", leadErr, behindErr)
+	}
+	if begins != 1 || alone != 1 {
+		t.Errorf("%d combined transactions and %d alone, want 1 and the quiet write's 1", begins, alone)
+	}
+	var ids []string
+	rows, err := db.Query(`SELECT id FROM t ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 2 || ids[0] != "behind" || ids[1] != "quiet" {
+		t.Errorf("rows %v, want behind and quiet (the failed lead's rolled back)", ids)
 	}
 }
