@@ -71,14 +71,19 @@ type Combiner struct {
 	mu    sync.Mutex
 	busy  bool
 	queue []*combined
-	// queuedAt is when a write last queued; lastBatch, how many writes
-	// the last batch had: a lingering write waits for as many.
-	queuedAt  time.Time
-	lastBatch int
+	// queuedAt is when a write last queued; peak, the most writes queued
+	// at once since a lingering write last led: the next waits for as
+	// many.
+	queuedAt time.Time
+	peak     int
 }
 
-// contendedFor is how recent a queued write must be for a write to linger.
-const contendedFor = 10 * time.Millisecond
+// A write lingers when minSiblings writes queued at once lately (in the
+// last contendedFor): with fewer, the wait mostly ends empty-handed.
+const (
+	contendedFor = 10 * time.Millisecond
+	minSiblings  = 2
+)
 
 // maxCombined bounds the writes of one transaction: the first of them
 // waits for the last.
@@ -105,7 +110,7 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 	c.mu.Lock()
 	if !c.busy {
 		c.busy = true
-		linger := c.Linger > 0 && time.Since(c.queuedAt) < contendedFor
+		linger := c.Linger > 0 && c.peak >= minSiblings && time.Since(c.queuedAt) < contendedFor
 		c.mu.Unlock()
 		if linger {
 			return c.lead(ctx, fn)
@@ -116,6 +121,7 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 	w := &combined{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
 	c.queue = append(c.queue, w)
 	c.queuedAt = time.Now()
+	c.peak = max(c.peak, len(c.queue))
 	c.mu.Unlock()
 	select {
 	case <-w.wake:
@@ -146,7 +152,7 @@ func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error) error {
 	deadline := time.Now().Add(c.Linger)
 	for {
 		c.mu.Lock()
-		enough := len(c.queue)+1 >= c.lastBatch
+		enough := len(c.queue) >= c.peak
 		c.mu.Unlock()
 		if enough || time.Now().After(deadline) {
 			break
@@ -158,7 +164,7 @@ func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error) error {
 	n := min(len(c.queue), maxCombined-1)
 	batch := append([]*combined{w}, c.queue[:n]...)
 	c.queue = slices.Delete(c.queue, 0, n)
-	c.lastBatch = len(batch)
+	c.peak = n
 	c.mu.Unlock()
 	c.runBatch(batch)
 	if w.panicked != nil {
@@ -187,7 +193,6 @@ func (c *Combiner) handOff() {
 	n := min(len(c.queue), maxCombined)
 	batch := slices.Clone(c.queue[:n])
 	c.queue = slices.Delete(c.queue, 0, n)
-	c.lastBatch = n
 	c.mu.Unlock()
 	batch[0].lead = batch
 	batch[0].wake <- struct{}{}

@@ -140,13 +140,13 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 	if err := c.Write(ctx, insert("quiet", nil)); err != nil || alone != 1 {
 		t.Fatalf("a write without contention = %v, ran alone %d times, want nil, 1", err, alone)
 	}
-	// Writes queued a moment ago, and the last batch had two: the next
-	// write waits until one queues behind it.
+	// Two writes queued at once a moment ago: the next write that finds
+	// the writer idle waits until as many queue behind it.
 	c.mu.Lock()
-	c.queuedAt, c.lastBatch = time.Now(), 2
+	c.queuedAt, c.peak = time.Now(), 2
 	c.mu.Unlock()
 	errBoom := errors.New("boom")
-	var leadErr, behindErr error
+	var leadErr, behindErr, lastErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { leadErr = c.Write(ctx, insert("lead", errBoom)) })
 	for {
@@ -159,9 +159,13 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 		runtime.Gosched()
 	}
 	wg.Go(func() { behindErr = c.Write(ctx, insert("behind", nil)) })
+	for c.Queued() != 1 {
+		runtime.Gosched()
+	}
+	wg.Go(func() { lastErr = c.Write(ctx, insert("last", nil)) })
 	wg.Wait()
-	if !errors.Is(leadErr, errBoom) || behindErr != nil {
-		t.Fatalf("answers %v, %v; want boom, nil", leadErr, behindErr)
+	if !errors.Is(leadErr, errBoom) || behindErr != nil || lastErr != nil {
+		t.Fatalf("answers %v, %v, %v; want boom, nil, nil", leadErr, behindErr, lastErr)
 	}
 	if begins != 1 || alone != 1 {
 		t.Errorf("%d combined transactions and %d alone, want 1 and the quiet write's 1", begins, alone)
@@ -179,7 +183,7 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	if len(ids) != 2 || ids[0] != "behind" || ids[1] != "quiet" {
-		t.Errorf("rows %v, want behind and quiet (the failed lead's rolled back)", ids)
+	if len(ids) != 3 || ids[0] != "behind" || ids[1] != "last" || ids[2] != "quiet" {
+		t.Errorf("rows %v, want behind, last and quiet (the failed lead's rolled back)", ids)
 	}
 }
