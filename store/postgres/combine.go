@@ -102,7 +102,8 @@ func (s *Store) writer(p store.Partition) *partitionWriter {
 				})
 			},
 			// A bound kept by a fn of a transaction then lost is dropped.
-			Dues: s.dues,
+			Dues:       s.dues,
+			Optimistic: true,
 		}
 		s.writers.m[p] = w
 	}

@@ -55,6 +55,11 @@ type Combiner struct {
 	// when body returns nil, and rolls back otherwise. Its error, or
 	// body's, loses the transaction.
 	InTx func(body func(newTx func() *Tx) error) error
+	// Optimistic runs the fns of a combined transaction without
+	// savepoints, each of which costs PostgreSQL two round trips: the
+	// first fn that fails loses the transaction, its write gets its
+	// answer, and the others run again alone (as when a COMMIT fails).
+	Optimistic bool
 	// Dues, when set, are reset when a combined transaction is lost.
 	Dues *Dues
 	// Linger, when set, is how long a write that finds the writer idle
@@ -312,12 +317,12 @@ func (c *Combiner) run(batch []*combined, newTx func() *Tx, kept *bool) (lost bo
 			t.bound = prev.bound // the statements bound to tx, reused
 		}
 		prev = t
-		if t.exec(ctx, `SAVEPOINT w`) != nil {
+		if !c.Optimistic && t.exec(ctx, `SAVEPOINT w`) != nil {
 			return true
 		}
 		panicked, err := call(func() error { return w.fn(t) })
 		if err == nil && panicked == nil {
-			if t.exec(ctx, `RELEASE w`) != nil {
+			if !c.Optimistic && t.exec(ctx, `RELEASE w`) != nil {
 				return true
 			}
 			*kept = t.KeepDues() || *kept
@@ -326,6 +331,9 @@ func (c *Combiner) run(batch []*combined, newTx func() *Tx, kept *bool) (lost bo
 			continue
 		}
 		w.done, w.err, w.panicked = true, err, panicked
+		if c.Optimistic {
+			return true
+		}
 		if t.exec(ctx, `ROLLBACK TO w`) != nil || t.exec(ctx, `RELEASE w`) != nil {
 			return true
 		}

@@ -187,3 +187,85 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 		t.Errorf("rows %v, want behind, last and quiet (the failed lead's rolled back)", ids)
 	}
 }
+
+// TestOptimisticCombinedTransaction: without savepoints, a write that
+// fails in a combined transaction loses it and gets its own answer; the
+// writes before and after it run again alone and land.
+func TestOptimisticCombinedTransaction(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "o.db")+"?_txlock=immediate&_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	var alone int
+	c := &Combiner{
+		Begin: func() (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
+		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
+			alone++
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
+		},
+		Tx:         func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
+		Optimistic: true,
+	}
+	errBoom := errors.New("boom")
+	insert := func(id string, fail error) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			if err := tx.(*Tx).exec(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
+				return err
+			}
+			return fail
+		}
+	}
+	started, unblock := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = c.Write(ctx, func(tx store.Tx) error {
+			close(started)
+			<-unblock
+			return nil
+		})
+	})
+	<-started
+	fns := []func(store.Tx) error{insert("a", nil), insert("failed", errBoom), insert("b", nil)}
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = c.Write(ctx, fn) })
+		for c.Queued() != i+1 {
+			runtime.Gosched()
+		}
+	}
+	close(unblock)
+	wg.Wait()
+	if errs[0] != nil || !errors.Is(errs[1], errBoom) || errs[2] != nil {
+		t.Fatalf("answers %v, want nil, boom, nil", errs)
+	}
+	// The holding write, then a and b again (with savepoints: 1).
+	if alone != 3 {
+		t.Errorf("%d transactions alone, want the holding one and a and b again", alone)
+	}
+	var ids []string
+	rows, err := db.Query(`SELECT id FROM t ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
+		t.Errorf("rows %v, want a and b", ids)
+	}
+}
