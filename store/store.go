@@ -284,6 +284,17 @@ type DueFromReader interface {
 	DueAssociationsFrom(ctx context.Context, p *Partition, from, now time.Time, limit int) ([]Association, error)
 }
 
+// DuePartitionLister is a Tx that lists the partitions where lifecycle
+// steps are due, so that a sweep catches each up in writes of that
+// partition alone (WriteIn): a write of every partition would make every
+// other writer wait for each of its transactions. It is optional.
+type DuePartitionLister interface {
+	// DuePartitions lists the partitions that hold a resource or an
+	// association due at now, each once, by the earliest due time of each
+	// (partitions due at the same instant in no given order).
+	DuePartitions(ctx context.Context, now time.Time) ([]Partition, error)
+}
+
 // RowWriter is a Tx that writes many resources and associations in a few
 // statements rather than one each: a lifecycle catch-up gathers its steps'
 // writes and hands them over together. It is optional.

@@ -166,7 +166,38 @@ func tuples(n, cols int) string {
 	return b.String()
 }
 
-var _ store.DueFromReader = (*Tx)(nil)
+var (
+	_ store.DueFromReader      = (*Tx)(nil)
+	_ store.DuePartitionLister = (*Tx)(nil)
+)
+
+// DuePartitions implements store.DuePartitionLister, in one query over the
+// partial indexes on due_at.
+func (t *Tx) DuePartitions(ctx context.Context, now time.Time) ([]store.Partition, error) {
+	// It reads every partition (as AnyDue of nil).
+	if err := t.take(ctx, nil); err != nil {
+		return nil, err
+	}
+	at := store.UnixMilli(now)
+	rows, err := t.query(ctx, `SELECT account, region FROM (
+		SELECT account, region, due_at FROM resources WHERE due_at > 0 AND due_at <= ?
+		UNION ALL
+		SELECT account, region, due_at FROM associations WHERE due_at > 0 AND due_at <= ?
+	) d GROUP BY account, region ORDER BY min(due_at)`, at, at)
+	if err != nil {
+		return nil, fmt.Errorf("due partitions: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Partition
+	for rows.Next() {
+		var p store.Partition
+		if err := rows.Scan(&p.Account, &p.Region); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
 
 // AnyDueFrom implements store.DueFromReader.
 func (t *Tx) AnyDueFrom(ctx context.Context, p *store.Partition, from, now time.Time) (bool, error) {

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AddTags", testAddTags},
 		{"Shares", testShares},
 		{"Due", testDue},
+		{"DuePartitions", testDuePartitions},
 		{"DueInWritesFollowsWrites", testDueInWrites},
 		{"ResourceView", testResourceView},
 		{"ViewsFollowWrites", testViewsFollowWrites},
@@ -664,6 +665,94 @@ func testDue(t *testing.T, st store.Store) {
 		}
 		return err
 	})
+}
+
+// testDuePartitions: a store.DuePartitionLister names each partition with
+// a resource or an association due, once, by its earliest due time.
+func testDuePartitions(t *testing.T, st store.Store) {
+	list := func(at time.Duration) string {
+		t.Helper()
+		var got []store.Partition
+		read(t, st, func(tx store.Tx) error {
+			l, ok := tx.(store.DuePartitionLister)
+			if !ok {
+				t.Skip("the store lists no due partitions")
+			}
+			var err error
+			got, err = l.DuePartitions(ctx, t0.Add(at))
+			return err
+		})
+		return fmt.Sprint(got)
+	}
+	if got := list(time.Hour); got != "[]" {
+		t.Errorf("DuePartitions of an empty store = %s", got)
+	}
+	write(t, st, func(tx store.Tx) error {
+		// p1: two resources due at 3 s and 5 s, an association at 4 s; p2:
+		// an association at 2 s; p3: a resource at 10 s, and one that is
+		// not due (0).
+		for i, sec := range []int{3, 5} {
+			r := res(p1, "image", fmt.Sprintf("wsi-due%d", i), "PENDING")
+			r.DueAt = t0.Add(time.Duration(sec) * time.Second)
+			if err := tx.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		a := assoc(p1, "wsa-1", "WORKSPACE", "ws-1", "PENDING_INSTALL")
+		a.DueAt = t0.Add(4 * time.Second)
+		if err := tx.PutAssociation(ctx, a); err != nil {
+			return err
+		}
+		a = assoc(p2, "wsa-1", "WORKSPACE", "ws-2", "PENDING_INSTALL")
+		a.DueAt = t0.Add(2 * time.Second)
+		if err := tx.PutAssociation(ctx, a); err != nil {
+			return err
+		}
+		r := res(p3, "image", "wsi-later", "PENDING")
+		r.DueAt = t0.Add(10 * time.Second)
+		if err := tx.PutResource(ctx, r); err != nil {
+			return err
+		}
+		return tx.PutResource(ctx, res(p3, "image", "wsi-idle", "AVAILABLE"))
+	})
+	for _, c := range []struct {
+		at   time.Duration
+		want []store.Partition
+	}{
+		{time.Second, nil},
+		{2 * time.Second, []store.Partition{p2}},
+		{3 * time.Second, []store.Partition{p2, p1}},
+		{time.Hour, []store.Partition{p2, p1, p3}},
+	} {
+		if got := list(c.at); got != fmt.Sprint(c.want) {
+			t.Errorf("DuePartitions(+%v) = %s, want %v", c.at, got, c.want)
+		}
+	}
+	// A partition whose earliest step is later comes later, whatever its
+	// other rows.
+	write(t, st, func(tx store.Tx) error {
+		r := res(p3, "image", "wsi-first", "PENDING")
+		r.DueAt = t0.Add(time.Second)
+		return tx.PutResource(ctx, r)
+	})
+	if got, want := list(time.Hour), fmt.Sprint([]store.Partition{p3, p2, p1}); got != want {
+		t.Errorf("DuePartitions(+1h) = %s, want %s", got, want)
+	}
+	// In a write of some partitions, the listing reads every partition.
+	err := st.WriteIn(ctx, []store.Partition{p1}, func(tx store.Tx) error {
+		l, ok := tx.(store.DuePartitionLister)
+		if !ok {
+			return nil
+		}
+		got, err := l.DuePartitions(ctx, t0.Add(time.Hour))
+		if err == nil && len(got) != 3 {
+			t.Errorf("DuePartitions in a write of p1 = %v", got)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // testResourceView checks that a store.ResourceViewer reads what a read
