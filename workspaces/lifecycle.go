@@ -639,30 +639,80 @@ func (s *Service) anyDue(ctx context.Context, tx store.Tx, p *store.Partition, n
 // catchUp applies what is due in p in transactions of its own, so that an
 // operation that then fails does not roll the world back.
 func (s *Service) catchUp(ctx context.Context, p store.Partition) error {
-	return s.catchUpIn(ctx, &p)
+	_, err := s.catchUpIn(ctx, &p)
+	return err
 }
 
 // Sweep applies every step that is due anywhere. The background sweeper
 // calls it; so does the control API after the manual clock moves.
+//
+// Each partition with steps due is caught up in writes of that partition
+// alone (catchUpIn), the earliest due first: a write of every partition
+// would make the writers of every other partition wait for each of its
+// transactions (on PostgreSQL it holds the schema's lock). Within a
+// partition the steps keep their order and their times; a step that
+// needs another partition takes it on the way (store.Store.WriteIn), and
+// what it makes due there is caught up by the next round. A store that
+// cannot list the partitions is swept in writes of every partition.
 func (s *Service) Sweep(ctx context.Context) error {
-	return s.catchUpIn(ctx, nil)
+	start := s.clock.Now()
+	for range maxSweepRounds {
+		var parts []store.Partition
+		listed := false
+		err := s.store.Read(ctx, func(tx store.Tx) error {
+			l, ok := tx.(store.DuePartitionLister)
+			if !ok {
+				return nil
+			}
+			listed = true
+			var err error
+			parts, err = l.DuePartitions(ctx, start)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !listed {
+			_, err := s.catchUpIn(ctx, nil)
+			return err
+		}
+		// A partition whose due rows are all quarantined applies nothing:
+		// a round that applied nothing is the last.
+		stepped := false
+		for i := range parts {
+			due, err := s.catchUpIn(ctx, &parts[i])
+			if err != nil {
+				return err
+			}
+			stepped = stepped || due
+		}
+		if !stepped {
+			return nil
+		}
+	}
+	return nil
 }
+
+// maxSweepRounds bounds the rounds of one Sweep: a round after the first
+// finds only steps that the steps of another partition made due (or that
+// other writers wrote) while it ran; what is still due after that is left
+// to the next sweep, or to the partition's next caller.
+const maxSweepRounds = 4
 
 // catchUpIn applies what is due in p (nil: everywhere), in bounded
 // transactions (advance) so that other writers interleave. Each
 // transaction commits a state as of one instant of the past; a reader that
 // finds steps still due there applies them first (view, update), so no
-// caller sees it.
-func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
+// caller sees it. due reports that a step was due (not quarantined).
+func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) (due bool, err error) {
 	now := s.clock.Now()
-	var due bool
-	err := s.store.Read(ctx, func(tx store.Tx) error {
+	err = s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
 		due, err = s.anyDue(ctx, tx, p, now)
 		return err
 	})
 	if err != nil || !due {
-		return err
+		return due, err
 	}
 	var parts []store.Partition // nil: every partition
 	if p != nil {
@@ -678,7 +728,7 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) error {
 		})
 		st.ended(err)
 		if err != nil || done {
-			return err
+			return true, err
 		}
 	}
 }
