@@ -192,12 +192,18 @@ func benchCatchUp(b *testing.B, n int) {
 // client of another account tags a WorkSpace every 5 ms, and the latency
 // of each of its CreateTags (its wait for the store plus its own work) is
 // recorded. It reports the longest (writer-max-ms) and the 99th
-// percentile (writer-p99-ms) over the calls issued during the sweep, and
-// the most transactions of the sweep that committed during one call
-// (writer-max-sweep-commits): 1 when a waiting writer always gets the
-// store right after the transaction it waited for.
+// percentile (writer-p99-ms) over the calls issued during the sweep, the
+// longest a write transaction of the writer waited for the store before
+// it began (writer-max-store-wait-ms), and the most transactions of the
+// sweep that committed during one call (writer-max-sweep-commits): 1 when
+// a waiting writer always gets the store right after the transaction it
+// waited for.
 // WSLOCAL_BENCH_STORE and WSLOCAL_BENCH_CATCHUP_STEPS as for
-// BenchmarkCatchUp (default 20,000 steps).
+// BenchmarkCatchUp (default 20,000 steps). With WSLOCAL_BENCH_WRITER=same
+// the client is of the account being caught up: each of its calls first
+// applies the steps due (update), in transactions of its own beside the
+// sweep's, so its latency is the rest of the catch-up, and its wait for
+// the store is the figure to read.
 func BenchmarkCatchUpWriterWait(b *testing.B) {
 	sizes := []int{20000}
 	if v := os.Getenv("WSLOCAL_BENCH_CATCHUP_STEPS"); v != "" {
@@ -220,10 +226,14 @@ func benchWriterWait(b *testing.B, n int) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
 	other := store.Partition{Account: "210987654321", Region: "us-east-1"}
-	octx := auth.WithCaller(ctx, auth.Caller{Account: other.Account, Region: other.Region})
+	if os.Getenv("WSLOCAL_BENCH_WRITER") == "same" {
+		other = p
+	}
+	octx := auth.WithCaller(context.WithValue(ctx, writerKey{}, true), auth.Caller{Account: other.Account, Region: other.Region})
 	var waits []time.Duration
 	var calls []writerCall
 	maxCommits := int64(0)
+	var maxStoreWait time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		st := &sweepCounter{Store: benchStore(b), trace: os.Getenv("WSLOCAL_BENCH_TRACE") != ""}
@@ -231,11 +241,14 @@ func benchWriterWait(b *testing.B, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := pendingWorkspaces(ctx, st, p, t0, t0.Add(time.Second), n); err != nil {
+		// Written past st: the setup is neither the sweep's nor the writer's.
+		if err := pendingWorkspaces(ctx, st.Store, p, t0, t0.Add(time.Second), n); err != nil {
 			b.Fatal(err)
 		}
-		if err := dueWorkspaces(ctx, st, other, t0, 1, func(int) (string, time.Time) { return "AVAILABLE", time.Time{} }); err != nil {
-			b.Fatal(err)
+		if other != p {
+			if err := dueWorkspaces(ctx, st.Store, other, t0, 1, func(int) (string, time.Time) { return "AVAILABLE", time.Time{} }); err != nil {
+				b.Fatal(err)
+			}
 		}
 		svc := ws.New(st, clock, ws.DefaultConfig(), nil, nil)
 		if _, err := clock.Advance(time.Second + time.Duration(n)*time.Millisecond); err != nil {
@@ -300,6 +313,7 @@ func benchWriterWait(b *testing.B, n int) {
 			st.report(b, calls)
 		}
 		calls = calls[:0]
+		maxStoreWait = max(maxStoreWait, time.Duration(st.maxWait.Load()))
 		b.StartTimer()
 	}
 	if len(waits) == 0 {
@@ -311,15 +325,22 @@ func benchWriterWait(b *testing.B, n int) {
 	b.ReportMetric(ms(waits[len(waits)*99/100]), "writer-p99-ms")
 	b.ReportMetric(float64(len(waits))/float64(b.N), "writer-calls/op")
 	b.ReportMetric(float64(maxCommits), "writer-max-sweep-commits")
+	b.ReportMetric(ms(maxStoreWait), "writer-max-store-wait-ms")
 }
 
-// sweepCounter counts the write transactions of every partition (a
-// Sweep's) that committed. With trace set it also records when each
-// write transaction was asked for, began, ended its work and returned
+// writerKey marks the context of the writer of BenchmarkCatchUpWriterWait:
+// every other write is the sweep's.
+type writerKey struct{}
+
+// sweepCounter counts the write transactions of the sweep that committed,
+// and records the longest a writer's transaction waited before its
+// function first ran (maxWait, ns). With trace set it also records when
+// each write transaction was asked for, began, ended its work and returned
 // (see writeEvent).
 type sweepCounter struct {
 	store.Store
 	commits atomic.Int64
+	maxWait atomic.Int64
 	trace   bool
 	mu      sync.Mutex
 	events  []writeEvent
@@ -339,15 +360,29 @@ func (s *sweepCounter) Write(ctx context.Context, fn func(store.Tx) error) error
 }
 
 func (s *sweepCounter) WriteIn(ctx context.Context, ps []store.Partition, fn func(store.Tx) error) error {
+	sweep := ctx.Value(writerKey{}) == nil
+	call := time.Now()
+	var began atomic.Bool
+	waited := func() {
+		if !sweep && began.CompareAndSwap(false, true) {
+			w := int64(time.Since(call))
+			for m := s.maxWait.Load(); w > m && !s.maxWait.CompareAndSwap(m, w); m = s.maxWait.Load() {
+			}
+		}
+	}
 	if !s.trace {
-		err := s.Store.WriteIn(ctx, ps, fn)
-		if err == nil && ps == nil {
+		err := s.Store.WriteIn(ctx, ps, func(tx store.Tx) error {
+			waited()
+			return fn(tx)
+		})
+		if err == nil && sweep {
 			s.commits.Add(1)
 		}
 		return err
 	}
-	ev := writeEvent{sweep: ps == nil, call: time.Now()}
+	ev := writeEvent{sweep: sweep, call: call}
 	err := s.Store.WriteIn(ctx, ps, func(tx store.Tx) error {
+		waited()
 		ev.got = time.Now()
 		ttx := &tracingTx{Tx: tx}
 		err := fn(ttx)
@@ -355,7 +390,7 @@ func (s *sweepCounter) WriteIn(ctx context.Context, ps []store.Partition, fn fun
 		return err
 	})
 	ev.done = time.Now()
-	if err == nil && ps == nil {
+	if err == nil && sweep {
 		s.commits.Add(1)
 	}
 	s.mu.Lock()
@@ -371,9 +406,13 @@ func (s *sweepCounter) report(b *testing.B, calls []writerCall) {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var maxTx, maxCommit, maxGap time.Duration
 	var commits []time.Duration
-	for _, e := range s.events {
+	var longest *writeEvent
+	for i, e := range s.events {
 		if e.sweep {
-			maxTx, maxCommit = max(maxTx, e.done.Sub(e.got)), max(maxCommit, e.done.Sub(e.fnEnd))
+			if d := e.done.Sub(e.got); d > maxTx {
+				maxTx, longest = d, &s.events[i]
+			}
+			maxCommit = max(maxCommit, e.done.Sub(e.fnEnd))
 		}
 		commits = append(commits, e.done.Sub(e.fnEnd))
 	}
@@ -386,6 +425,12 @@ func (s *sweepCounter) report(b *testing.B, calls []writerCall) {
 	}
 	b.Logf("%d write transactions; sweep: longest %.1f ms, longest commit %.1f ms; longest gap between two %.1f ms",
 		len(s.events), ms(maxTx), ms(maxCommit), ms(maxGap))
+	if longest != nil {
+		b.Logf("the sweep's longest transaction: work %.1f ms, commit %.1f ms", ms(longest.fnEnd.Sub(longest.got)), ms(longest.done.Sub(longest.fnEnd)))
+		for _, o := range longest.ops {
+			b.Logf("  %s at %.1f ms took %.1f ms", o.name, ms(o.start.Sub(longest.got)), ms(o.end.Sub(o.start)))
+		}
+	}
 	slices.SortFunc(calls, func(a, b writerCall) int { return int(b.d - a.d) })
 	for _, c := range calls[:min(5, len(calls))] {
 		b.Logf("call at %s took %.1f ms:", c.start.Format("15:04:05.000"), ms(c.d))
