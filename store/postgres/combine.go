@@ -14,13 +14,16 @@ import (
 // holding it. The writes that name one partition go through that
 // partition's sqlstore.Combiner: a write that finds another write of the
 // partition running on this replica queues, and the writes queued run in
-// the next transaction, each in a savepoint, under one lock statement and
-// one COMMIT (group commit). Writes of several partitions, or of every
-// partition, do not combine.
+// the next transaction, under one lock statement and one COMMIT (group
+// commit). Writes of several partitions, or of every partition, do not
+// combine.
 //
-// A combined write that needs a partition it did not name is rolled back
-// to its savepoint and runs again alone, after the others, as WriteIn runs
-// any write: it takes the partitions it needs, or every partition.
+// The writes of a batch run without savepoints (Combiner.Optimistic: a
+// savepoint is two round trips a write): the first that fails loses the
+// transaction and gets its answer, and the others run again alone. A
+// combined write that needs a partition it did not name fails so, and
+// runs again alone, as WriteIn runs any write: it takes the partitions it
+// needs, or every partition.
 
 // partitionWriter is the Combiner of one partition's writes, kept while
 // writes of the partition use it.
@@ -57,7 +60,7 @@ func (s *Store) writeOne(ctx context.Context, p store.Partition, fn func(store.T
 	})
 	s.release(p)
 	if errors.Is(err, errRetry) {
-		// Rolled back to its savepoint: run again alone.
+		// Its batch was rolled back: run again alone.
 		return s.writeIn(ctx, []store.Partition{p}, fn)
 	}
 	if err == nil {
