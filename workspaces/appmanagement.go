@@ -37,20 +37,25 @@ func (s *Service) manageable(ctx context.Context, tx store.Tx, p store.Partition
 // (store.Memoizer) spares the read: it was 44 of the ~118 us the one
 // SQLite writer spent on an Associate.
 func (s *Service) manageableStates(ctx context.Context, tx store.Tx, p store.Partition, id string) (appFacts, wsStates, error) {
-	var st wsStates
+	st, ok := recallStates(tx, p, id)
 	var err error
-	if m, ok := tx.(store.Memoizer); ok {
-		if v, ok := m.Recall(p, id); ok {
-			if kept, ok := v.(wsStates); ok {
-				st = wsStates{r: kept.r, assocs: slices.Clone(kept.assocs)}
-				w, _, err := checkManageable(id, st.r, st.assocs, nil)
-				return w, st, err
-			}
-		}
+	if !ok {
+		st.r, st.assocs, err = tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
 	}
-	st.r, st.assocs, err = tx.GetResourceAssociationStates(ctx, p, kindWorkspace, id, assocWorkspace)
 	w, _, err := checkManageable(id, st.r, st.assocs, err)
 	return w, st, err
+}
+
+// recallStates is what remember kept of the WorkSpace id of p, with the
+// associations copied: the caller may change them.
+func recallStates(tx store.Tx, p store.Partition, id string) (wsStates, bool) {
+	m, ok := tx.(store.Memoizer)
+	if !ok {
+		return wsStates{}, false
+	}
+	v, _ := m.Recall(p, id)
+	kept, ok := v.(wsStates)
+	return wsStates{r: kept.r, assocs: slices.Clone(kept.assocs)}, ok
 }
 
 // wsStates is a WorkSpace's row and its applications' states, ordered by

@@ -96,22 +96,33 @@ func benchStore(b *testing.B) store.Store {
 		b.Cleanup(func() { st.Close() })
 		return st
 	}
+	st, err := openPostgres(b, "wslocal_bench_")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// openPostgres opens a PostgreSQL store (at WSLOCAL_TEST_POSTGRES, or the
+// local one) in a schema of its own, named prefix and random letters,
+// which the test's cleanup drops.
+func openPostgres(tb testing.TB, prefix string) (*postgres.Store, error) {
 	base := os.Getenv("WSLOCAL_TEST_POSTGRES")
 	if base == "" {
 		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	}
-	schema := "wslocal_bench_" + strings.ToLower(rand.Text()[:10])
-	st, err := postgres.Open(ctx, base+"&search_path="+schema)
+	schema := prefix + strings.ToLower(rand.Text()[:10])
+	st, err := postgres.Open(context.Background(), base+"&search_path="+schema)
 	if err != nil {
-		b.Fatal(err)
+		return nil, fmt.Errorf("PostgreSQL at %s: %w", base, err)
 	}
-	b.Cleanup(func() {
+	tb.Cleanup(func() {
 		st.Close()
 		if err := postgres.DropSchema(context.Background(), base, schema); err != nil {
-			b.Errorf("drop schema %s: %v", schema, err)
+			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	return st
+	return st, nil
 }
 
 // pendingWorkspaces writes n PENDING WorkSpaces to p, the i-th due at

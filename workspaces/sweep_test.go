@@ -2,16 +2,12 @@ package workspaces_test
 
 import (
 	"context"
-	"crypto/rand"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
-	"github.com/wslocal/wslocal/store/postgres"
 	"github.com/wslocal/wslocal/store/sqlite"
 	ws "github.com/wslocal/wslocal/workspaces"
 )
@@ -102,21 +98,10 @@ func TestSweepWritesOnePartitionAtATime(t *testing.T) {
 // of the sweep holds its partition: it does not wait for the sweep.
 func TestSweepDoesNotHoldOtherPartitions(t *testing.T) {
 	ctx := context.Background()
-	base := os.Getenv("WSLOCAL_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
-	pg, err := postgres.Open(ctx, base+"&search_path="+schema)
+	pg, err := openPostgres(t, "wslocal_test_")
 	if err != nil {
-		t.Skipf("PostgreSQL at %s: %v (start it, or set WSLOCAL_TEST_POSTGRES)", base, err)
+		t.Skipf("%v (start it, or set WSLOCAL_TEST_POSTGRES)", err)
 	}
-	t.Cleanup(func() {
-		pg.Close()
-		if err := postgres.DropSchema(context.Background(), base, schema); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := store.Partition{Account: "123456789012", Region: "us-east-1"}
 	other := store.Partition{Account: "210987654321", Region: "us-east-1"}

@@ -166,11 +166,10 @@ func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	w := &combined{ctx: ctx, fn: fn}
 	c.mu.Lock()
-	n := min(len(c.queue), maxCombined-1)
-	batch := append([]*combined{w}, c.queue[:n]...)
-	c.queue = slices.Delete(c.queue, 0, n)
-	c.peak = n
+	behind := c.dequeue(maxCombined - 1)
+	c.peak = len(behind)
 	c.mu.Unlock()
+	batch := append([]*combined{w}, behind...)
 	c.runBatch(batch)
 	if w.panicked != nil {
 		panic(w.panicked)
@@ -195,12 +194,18 @@ func (c *Combiner) handOff() {
 		c.mu.Unlock()
 		return
 	}
-	n := min(len(c.queue), maxCombined)
-	batch := slices.Clone(c.queue[:n])
-	c.queue = slices.Delete(c.queue, 0, n)
+	batch := c.dequeue(maxCombined)
 	c.mu.Unlock()
 	batch[0].lead = batch
 	batch[0].wake <- struct{}{}
+}
+
+// dequeue takes the first writes queued, at most n; c.mu is held.
+func (c *Combiner) dequeue(n int) []*combined {
+	n = min(len(c.queue), n)
+	out := slices.Clone(c.queue[:n])
+	c.queue = slices.Delete(c.queue, 0, n)
+	return out
 }
 
 // runBatch runs batch (led by its first write, whose caller runs this),

@@ -21,29 +21,10 @@ import (
 // fault gets its commit's error.
 func TestLostCombinedTransaction(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE parent (id TEXT PRIMARY KEY);
-		CREATE TABLE child (id TEXT PRIMARY KEY, parent TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`); err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, "&_pragma=foreign_keys(1)", `CREATE TABLE parent (id TEXT PRIMARY KEY);
+		CREATE TABLE child (id TEXT PRIMARY KEY, parent TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
 	alone := 0
-	c := &Combiner{
-		Begin: func() (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
-		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
-			alone++
-			tx, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				return err
-			}
-			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
-		},
-		Tx: func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
-	}
+	c := combinerOn(db, &alone)
 	child := func(id, parent string) func(store.Tx) error {
 		return func(tx store.Tx) error {
 			_, err := tx.(*Tx).Tx.ExecContext(ctx, `INSERT INTO child (id, parent) VALUES (?, ?)`, id, parent)
@@ -78,19 +59,7 @@ func TestLostCombinedTransaction(t *testing.T) {
 	if alone != 1+3 {
 		t.Errorf("%d transactions alone, want the holding one and the batch's three again", alone)
 	}
-	var ids []string
-	rows, err := db.Query(`SELECT id FROM child ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
+	ids := idsIn(t, db, "child")
 	if len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
 		t.Errorf("children %v, want a and b", ids)
 	}
@@ -105,29 +74,11 @@ func TestLostCombinedTransaction(t *testing.T) {
 // on a store with no contention lately runs at once, alone.
 func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "l.db")+"?_txlock=immediate&_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, "", `CREATE TABLE t (id TEXT PRIMARY KEY)`)
 	var begins, alone int
-	c := &Combiner{
-		Begin: func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) },
-		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
-			alone++
-			tx, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				return err
-			}
-			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
-		},
-		Tx:     func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
-		Linger: time.Minute,
-	}
+	c := combinerOn(db, &alone)
+	c.Begin = func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) }
+	c.Linger = time.Minute
 	insert := func(id string, fail error) func(store.Tx) error {
 		return func(tx store.Tx) error {
 			if _, err := tx.(*Tx).Tx.ExecContext(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
@@ -170,19 +121,7 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 	if begins != 1 || alone != 1 {
 		t.Errorf("%d combined transactions and %d alone, want 1 and the quiet write's 1", begins, alone)
 	}
-	var ids []string
-	rows, err := db.Query(`SELECT id FROM t ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
+	ids := idsIn(t, db, "t")
 	if len(ids) != 3 || ids[0] != "behind" || ids[1] != "last" || ids[2] != "quiet" {
 		t.Errorf("rows %v, want behind, last and quiet (the failed lead's rolled back)", ids)
 	}
@@ -193,29 +132,10 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 // writes before and after it run again alone and land.
 func TestOptimisticCombinedTransaction(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "o.db")+"?_txlock=immediate&_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, "", `CREATE TABLE t (id TEXT PRIMARY KEY)`)
 	var alone int
-	c := &Combiner{
-		Begin: func() (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
-		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
-			alone++
-			tx, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				return err
-			}
-			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
-		},
-		Tx:         func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
-		Optimistic: true,
-	}
+	c := combinerOn(db, &alone)
+	c.Optimistic = true
 	errBoom := errors.New("boom")
 	insert := func(id string, fail error) func(store.Tx) error {
 		return func(tx store.Tx) error {
@@ -252,12 +172,54 @@ func TestOptimisticCombinedTransaction(t *testing.T) {
 	if alone != 3 {
 		t.Errorf("%d transactions alone, want the holding one and a and b again", alone)
 	}
-	var ids []string
-	rows, err := db.Query(`SELECT id FROM t ORDER BY id`)
+	ids := idsIn(t, db, "t")
+	if len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
+		t.Errorf("rows %v, want a and b", ids)
+	}
+}
+
+// openDB opens a SQLite file of one connection in WAL mode, with more
+// pragmas (each "&_pragma=..."), and runs schema on it.
+func openDB(t *testing.T, pragmas, schema string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_txlock=immediate&_pragma=journal_mode(WAL)"+pragmas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(schema); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// combinerOn is a Combiner of db's writes that counts in *alone the
+// transactions it runs alone.
+func combinerOn(db *sql.DB, alone *int) *Combiner {
+	return &Combiner{
+		Begin: func() (*sql.Tx, error) { return db.BeginTx(context.Background(), nil) },
+		Alone: func(ctx context.Context, fn func(store.Tx) error) error {
+			*alone++
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			return Run(tx, func(tx *sql.Tx) error { return fn(&Tx{Tx: tx}) })
+		},
+		Tx: func(tx *sql.Tx) *Tx { return &Tx{Tx: tx} },
+	}
+}
+
+// idsIn is the ids of table, in order.
+func idsIn(t *testing.T, db *sql.DB, table string) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT id FROM ` + table + ` ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
@@ -265,7 +227,8 @@ func TestOptimisticCombinedTransaction(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	if len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
-		t.Errorf("rows %v, want a and b", ids)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return ids
 }
