@@ -291,19 +291,24 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 		defer dog.Stop()
 		watch = func() { dog.Reset(s.silence) }
 	}
-	tx, err := conn.BeginTx(ctx, opts)
-	if err != nil {
-		return err
-	}
-	return sqlstore.Run(tx, func(tx *sql.Tx) error {
-		stx := &sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar, Watch: watch}
-		if l == nil {
-			return fn(stx)
+	if l == nil {
+		tx, err := conn.BeginTx(ctx, opts)
+		if err != nil {
+			return err
 		}
-		l.begin(tx, watch)
+		return sqlstore.Run(tx, func(tx *sql.Tx) error {
+			return fn(&sqlstore.Tx{Tx: tx, Rebind: sqlstore.RebindDollar, Watch: watch})
+		})
+	}
+	// A write begins its transaction in the round trip of its lock
+	// statement (l.lock), and so runs on the connection rather than a
+	// *sql.Tx: finish commits or rolls back.
+	l.begin(conn, watch)
+	return finish(ctx, conn, func() error {
 		if err := l.lock(ctx); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
 		}
+		stx := &sqlstore.Tx{Tx: conn, Rebind: sqlstore.RebindDollar, Watch: watch}
 		if !l.all {
 			stx.Take = l.take
 			stx.Dues, stx.Versions = s.dues, l.versions
@@ -321,6 +326,40 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 		}
 		return err
 	})
+}
+
+// finish runs fn, which begins a transaction on conn, and ends it: fn's
+// error (or panic) rolls it back, otherwise it commits. A COMMIT that
+// PostgreSQL answers with ROLLBACK (the transaction had failed) is an
+// error. A connection that cannot roll back is closed, never returned to
+// the pool inside a transaction (stdlib discards it then anyway).
+func finish(ctx context.Context, conn *sql.Conn, fn func() error) (err error) {
+	end := func(query string) error {
+		return conn.Raw(func(dc any) error {
+			pc := dc.(*stdlib.Conn).Conn()
+			if pc.PgConn().TxStatus() == 'I' {
+				return nil // BEGIN never ran
+			}
+			tag, err := pc.Exec(context.WithoutCancel(ctx), query)
+			if err == nil && query == "commit" && tag.String() == "ROLLBACK" {
+				err = pgx.ErrTxCommitRollback
+			}
+			if err != nil && pc.PgConn().TxStatus() != 'I' {
+				pc.PgConn().Close(context.Background()) //nolint:errcheck
+			}
+			return err
+		})
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = end("rollback")
+			panic(p)
+		}
+	}()
+	if err := fn(); err != nil {
+		return errors.Join(err, end("rollback"))
+	}
+	return end("commit")
 }
 
 // errRetry ends a transaction that must run again with more partitions.
@@ -349,7 +388,7 @@ type locks struct {
 	// versions are those the first statement gave parts.
 	versions map[store.Partition]int64
 
-	tx    *sql.Tx
+	conn  *sql.Conn
 	watch func()
 	// others: the first statement found another replica's lease live
 	// (keepers.go), and the write is to wait out the read window.
@@ -379,8 +418,8 @@ func (s *Store) newLocks(ps []store.Partition) *locks {
 	return l
 }
 
-func (l *locks) begin(tx *sql.Tx, watch func()) {
-	l.tx, l.watch = tx, watch
+func (l *locks) begin(conn *sql.Conn, watch func()) {
+	l.conn, l.watch = conn, watch
 	l.held = make(map[int64]bool, len(l.keys)+1)
 	l.bumped = make(map[store.Partition]bool, len(l.parts))
 	l.retry, l.more = false, nil
@@ -424,55 +463,71 @@ SELECT ok FROM l`
 ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
 )
 
-// lock takes the locks the transaction starts with and raises the
-// versions of what it writes, in one statement: the schema's lock
-// exclusively and the global version, or the schema's shared, then the
-// partitions' in ascending order (a target list is evaluated left to
-// right), and their versions. The statement also reads whether another
-// replica keeps views (othersKeep).
+// lock begins the transaction and, in the same round trip (BEGIN and the
+// statement pipelined), takes the locks it starts with and raises the
+// versions of what it writes: the schema's lock exclusively and the
+// global version, or the schema's shared, then the partitions' in
+// ascending order (a target list is evaluated left to right), and their
+// versions. The statement also reads whether another replica keeps views
+// (othersKeep).
 func (l *locks) lock(ctx context.Context) error {
 	l.tick()
+	var q strings.Builder
+	var args []any
 	if l.all {
-		return l.tx.QueryRowContext(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))`+bumpAll+` FROM l RETURNING `+
-			fmt.Sprintf(othersKeep, 2), l.s.lock, l.s.fence.lease.id).Scan(&l.others)
+		q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))` + bumpAll + ` FROM l RETURNING '', '', 0::bigint, ` +
+			fmt.Sprintf(othersKeep, 2))
+		args = []any{l.s.lock, l.s.fence.lease.id}
+	} else {
+		q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1)`)
+		args = []any{l.s.lock}
+		for i, k := range l.keys {
+			fmt.Fprintf(&q, `, pg_advisory_xact_lock($%d)`, i+2)
+			args = append(args, k)
+			l.held[k] = true
+			l.max = k
+		}
+		q.WriteString(`)`)
+		accounts := make([]string, len(l.parts))
+		regions := make([]string, len(l.parts))
+		for i, p := range l.parts {
+			accounts[i], regions[i] = p.Account, p.Region
+			l.bumped[p] = true
+		}
+		fmt.Fprintf(&q, upsertVersions, len(args)+1, len(args)+2)
+		fmt.Fprintf(&q, ` RETURNING v.account, v.region, v.version, `+othersKeep, len(args)+3)
+		args = append(args, accounts, regions, l.s.fence.lease.id)
 	}
-	q := strings.Builder{}
-	q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1)`)
-	args := []any{l.s.lock}
-	for i, k := range l.keys {
-		fmt.Fprintf(&q, `, pg_advisory_xact_lock($%d)`, i+2)
-		args = append(args, k)
-		l.held[k] = true
-		l.max = k
-	}
-	q.WriteString(`)`)
-	accounts := make([]string, len(l.parts))
-	regions := make([]string, len(l.parts))
-	for i, p := range l.parts {
-		accounts[i], regions[i] = p.Account, p.Region
-		l.bumped[p] = true
-	}
-	fmt.Fprintf(&q, upsertVersions, len(args)+1, len(args)+2)
-	fmt.Fprintf(&q, ` RETURNING v.account, v.region, v.version, `+othersKeep, len(args)+3)
-	args = append(args, accounts, regions, l.s.fence.lease.id)
-	rows, err := l.tx.QueryContext(ctx, q.String(), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	// The versions this transaction gives its partitions: its Dues trust
 	// a bound kept at the version before (the upsert reads the latest
 	// committed row, whatever the statement's snapshot).
 	l.versions = make(map[store.Partition]int64, len(l.parts))
-	for rows.Next() {
-		var p store.Partition
-		var v int64
-		if err := rows.Scan(&p.Account, &p.Region, &v, &l.others); err != nil {
-			return err
+	return l.conn.Raw(func(dc any) error {
+		var b pgx.Batch
+		b.Queue("begin")
+		b.Queue(q.String(), args...)
+		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, &b)
+		if _, err := br.Exec(); err != nil {
+			return errors.Join(err, br.Close())
 		}
-		l.versions[p] = v
-	}
-	return rows.Err()
+		rows, err := br.Query()
+		if err != nil {
+			return errors.Join(err, br.Close())
+		}
+		for rows.Next() {
+			var p store.Partition
+			var v int64
+			if err := rows.Scan(&p.Account, &p.Region, &v, &l.others); err != nil {
+				rows.Close()
+				return errors.Join(err, br.Close())
+			}
+			if !l.all {
+				l.versions[p] = v
+			}
+		}
+		rows.Close()
+		return errors.Join(rows.Err(), br.Close())
+	})
 }
 
 // take is sqlstore.Tx.Take: it takes a partition the transaction did not
@@ -493,19 +548,19 @@ func (l *locks) take(ctx context.Context, p *store.Partition) error {
 	k := partitionKey(l.s.schema, *p)
 	l.tick()
 	if l.held[k] {
-		if _, err := l.tx.ExecContext(ctx, bumpOne, p.Account, p.Region); err != nil {
+		if _, err := l.conn.ExecContext(ctx, bumpOne, p.Account, p.Region); err != nil {
 			return err
 		}
 		l.bumped[*p] = true
 		return nil
 	}
 	if k > l.max {
-		if _, err := l.tx.ExecContext(ctx, takeWaiting, k, p.Account, p.Region); err != nil {
+		if _, err := l.conn.ExecContext(ctx, takeWaiting, k, p.Account, p.Region); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
 		}
 	} else {
 		var ok bool
-		if err := l.tx.QueryRowContext(ctx, takeIfFree, k, p.Account, p.Region).Scan(&ok); err != nil {
+		if err := l.conn.QueryRowContext(ctx, takeIfFree, k, p.Account, p.Region).Scan(&ok); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
 		}
 		if !ok {

@@ -25,8 +25,16 @@ func URL() string {
 // openSchema opens a store in a new schema, dropped when the test ends.
 func openSchema(t testing.TB) store.Store {
 	t.Helper()
+	st, _ := openSchemaNamed(t)
+	return st
+}
+
+// openSchemaNamed is openSchema, whose connections also carry the schema's
+// name as their application_name (pg_stat_activity shows it).
+func openSchemaNamed(t testing.TB) (store.Store, string) {
+	t.Helper()
 	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
-	url := URL() + "&search_path=" + schema
+	url := URL() + "&search_path=" + schema + "&application_name=" + schema
 	st, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("PostgreSQL at %s: %v (start it, or set WSLOCAL_TEST_POSTGRES)", URL(), err)
@@ -37,7 +45,7 @@ func openSchema(t testing.TB) store.Store {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	return st
+	return st, schema
 }
 
 func TestStore(t *testing.T) {

@@ -108,7 +108,8 @@ type txStmts struct {
 // when it is not prepared yet.
 func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	st := t.Stmts.lookup(query)
-	if st == nil {
+	tx, ok := t.Tx.(*sql.Tx)
+	if st == nil || !ok {
 		return nil
 	}
 	b := &t.bound
@@ -117,7 +118,7 @@ func (t *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 			return b.to[i]
 		}
 	}
-	ts := t.Tx.StmtContext(ctx, st)
+	ts := tx.StmtContext(ctx, st)
 	if b.n < len(b.from) {
 		b.from[b.n], b.to[b.n] = st, ts
 		b.n++

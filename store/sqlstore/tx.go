@@ -16,7 +16,10 @@ import (
 
 // Tx implements store.Tx on a database/sql transaction.
 type Tx struct {
-	Tx     *sql.Tx
+	// Tx runs the statements: a *sql.Tx, or a *sql.Conn inside a
+	// transaction its backend began itself (postgres begins one in the
+	// round trip of its lock statement).
+	Tx     Conn
 	Rebind func(string) string // nil: ? placeholders as written
 	// Stmts, when set, caches the prepared statements of the database the
 	// transaction runs on (see Stmts).
@@ -65,6 +68,13 @@ func (t *Tx) takeShare(ctx context.Context, s store.Share) error {
 }
 
 var _ store.Tx = (*Tx)(nil)
+
+// Conn runs statements: *sql.Tx and *sql.Conn are both one.
+type Conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
 
 func (t *Tx) q(query string) string {
 	if t.Rebind == nil {
