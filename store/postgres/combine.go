@@ -10,17 +10,18 @@ import (
 )
 
 // The writes of one partition are serialised by its lock: each pays its
-// transaction's BEGIN, lock statement and COMMIT (a WAL flush) while
-// holding it. The writes that name one partition go through that
-// partition's sqlstore.Combiner: a write that finds another write of the
-// partition running on this replica queues, and the writes queued run in
-// the next transaction, under one lock statement and one COMMIT (group
-// commit). Writes of several partitions, or of every partition, do not
-// combine.
+// transaction's BEGIN and lock statement (one round trip) and COMMIT (a
+// WAL flush) while holding it. The writes that name one partition go
+// through that partition's sqlstore.Combiner: a write that finds another
+// write of the partition running on this replica queues, and joins the
+// transaction running before its COMMIT (Combiner.Join), under its lock
+// statement and its COMMIT (group commit). Writes of several partitions,
+// or of every partition, do not combine.
 //
 // The writes of a batch run without savepoints (Combiner.Optimistic: a
 // savepoint is two round trips a write): the first that fails loses the
-// transaction and gets its answer, and the others run again alone. A
+// transaction and gets its answer, and the others, those that ran before
+// it included, run again alone. A
 // combined write that needs a partition it did not name fails so, and
 // runs again alone, as WriteIn runs any write: it takes the partitions it
 // needs, or every partition.
@@ -107,6 +108,7 @@ func (s *Store) writer(p store.Partition) *partitionWriter {
 			// A bound kept by a fn of a transaction then lost is dropped.
 			Dues:       s.dues,
 			Optimistic: true,
+			Join:       true,
 		}
 		s.writers.m[p] = w
 	}

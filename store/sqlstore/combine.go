@@ -60,6 +60,12 @@ type Combiner struct {
 	// first fn that fails loses the transaction, its write gets its
 	// answer, and the others run again alone (as when a COMMIT fails).
 	Optimistic bool
+	// Join runs every write through a combined transaction (none alone),
+	// and lets the writes that queue while a transaction runs join it
+	// before its COMMIT, up to maxCombined: a write behind a busy writer
+	// waits for the end of the transaction running, not of the next. A
+	// write that finds the writer idle still starts at once.
+	Join bool
 	// Dues, when set, are reset when a combined transaction is lost.
 	Dues *Dues
 	// Linger, when set, is how long a write that finds the writer idle
@@ -117,8 +123,8 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 		c.busy = true
 		linger := c.Linger > 0 && c.peak >= minSiblings && time.Since(c.queuedAt) < contendedFor
 		c.mu.Unlock()
-		if linger {
-			return c.lead(ctx, fn)
+		if linger || c.Join {
+			return c.lead(ctx, fn, linger)
 		}
 		defer c.handOff()
 		return c.Alone(ctx, fn)
@@ -151,11 +157,11 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 
 // lead runs fn, which found the writer idle while writes queue often,
 // after Linger, with the writes that queued behind it meanwhile.
-func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error) error {
+func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error, linger bool) error {
 	// Yielding, not sleeping: a sleep this short ends at the next
 	// scheduler tick, a millisecond away when the process is idle.
 	deadline := time.Now().Add(c.Linger)
-	for {
+	for linger {
 		c.mu.Lock()
 		enough := len(c.queue) >= c.peak
 		c.mu.Unlock()
@@ -226,7 +232,7 @@ func (c *Combiner) runBatch(batch []*combined) {
 			panic(p)
 		}
 	}()
-	if len(batch) == 1 {
+	if len(batch) == 1 && !c.Join {
 		w := batch[0]
 		w.done = true
 		if w.err = w.ctx.Err(); w.err == nil {
@@ -234,7 +240,8 @@ func (c *Combiner) runBatch(batch []*combined) {
 		}
 		return
 	}
-	if lost := c.combine(batch); lost {
+	lost := c.combine(&batch)
+	if lost {
 		for _, w := range batch {
 			if !w.done {
 				w.done = true
@@ -250,7 +257,7 @@ func (c *Combiner) runBatch(batch []*combined) {
 // It answers every write whose fn failed or did not start, and, when the
 // transaction commits, every other; it reports whether the transaction
 // was lost, the writes whose fn had succeeded then unanswered.
-func (c *Combiner) combine(batch []*combined) (lost bool) {
+func (c *Combiner) combine(batch *[]*combined) (lost bool) {
 	kept := false
 	if c.InTx != nil {
 		defer c.ended(&lost, &kept)
@@ -263,14 +270,14 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 		if err != nil {
 			return true
 		}
-		for _, w := range batch {
+		for _, w := range *batch {
 			w.done = true
 		}
 		return false
 	}
 	tx, err := c.Begin()
 	if err != nil {
-		for _, w := range batch {
+		for _, w := range *batch {
 			w.done, w.err = true, err
 		}
 		return false
@@ -284,7 +291,7 @@ func (c *Combiner) combine(batch []*combined) (lost bool) {
 	if c.run(batch, func() *Tx { return c.Tx(tx) }, &kept) || tx.Commit() != nil {
 		return true
 	}
-	for _, w := range batch {
+	for _, w := range *batch {
 		w.done = true
 	}
 	return false
@@ -308,10 +315,25 @@ func (c *Combiner) ended(lost, kept *bool) {
 // store.Tx of newTx run in. It answers every write whose fn failed or did
 // not start, sets *kept when a fn kept bounds, and reports whether the
 // transaction was lost.
-func (c *Combiner) run(batch []*combined, newTx func() *Tx, kept *bool) (lost bool) {
+func (c *Combiner) run(batch *[]*combined, newTx func() *Tx, kept *bool) (lost bool) {
 	ctx := context.Background()
 	var prev *Tx
-	for _, w := range batch {
+	for i := 0; ; i++ {
+		if i == len(*batch) {
+			if !c.Join {
+				break
+			}
+			// The writes that queued while the batch ran join it before
+			// its COMMIT.
+			c.mu.Lock()
+			more := c.dequeue(maxCombined - len(*batch))
+			c.mu.Unlock()
+			if len(more) == 0 {
+				break
+			}
+			*batch = append(*batch, more...)
+		}
+		w := (*batch)[i]
 		if err := w.ctx.Err(); err != nil {
 			w.done, w.err = true, err
 			continue

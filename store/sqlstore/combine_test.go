@@ -178,6 +178,60 @@ func TestOptimisticCombinedTransaction(t *testing.T) {
 	}
 }
 
+// TestJoinedWritesCommitWithTheTransactionRunning: with Join, a write
+// that finds the writer idle runs at once in a combined transaction, and
+// the writes that queue while it runs join it before its COMMIT: one
+// transaction for all, each write its own answer (a failing one rolled
+// back to its savepoint), none alone.
+func TestJoinedWritesCommitWithTheTransactionRunning(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, "", `CREATE TABLE t (id TEXT PRIMARY KEY)`)
+	var begins, alone int
+	c := combinerOn(db, &alone)
+	c.Begin = func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) }
+	c.Join = true
+	errBoom := errors.New("boom")
+	insert := func(id string, fail error) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			if err := tx.(*Tx).exec(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
+				return err
+			}
+			return fail
+		}
+	}
+	started, unblock := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	var holdErr error
+	wg.Go(func() {
+		holdErr = c.Write(ctx, func(tx store.Tx) error {
+			close(started)
+			<-unblock
+			return insert("hold", nil)(tx)
+		})
+	})
+	<-started
+	fns := []func(store.Tx) error{insert("a", nil), insert("failed", errBoom), insert("b", nil)}
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = c.Write(ctx, fn) })
+		for c.Queued() != i+1 {
+			runtime.Gosched()
+		}
+	}
+	close(unblock)
+	wg.Wait()
+	if holdErr != nil || errs[0] != nil || !errors.Is(errs[1], errBoom) || errs[2] != nil {
+		t.Fatalf("answers %v, %v, want nil, [nil boom nil]", holdErr, errs)
+	}
+	if begins != 1 || alone != 0 {
+		t.Errorf("%d combined transactions and %d alone, want 1 and 0", begins, alone)
+	}
+	ids := idsIn(t, db, "t")
+	if len(ids) != 3 || ids[0] != "a" || ids[1] != "b" || ids[2] != "hold" {
+		t.Errorf("rows %v, want a, b and hold", ids)
+	}
+}
+
 // openDB opens a SQLite file of one connection in WAL mode, with more
 // pragmas (each "&_pragma=..."), and runs schema on it.
 func openDB(t *testing.T, pragmas, schema string) *sql.DB {

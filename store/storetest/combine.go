@@ -26,9 +26,12 @@ type Queue struct {
 func (q Queue) Hold(t *testing.T) (release func()) {
 	t.Helper()
 	started, unblock, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	var once sync.Once
 	go func() {
+		// It may run again, when its transaction is lost (a store may
+		// run a write's fn again).
 		done <- q.St.WriteIn(context.Background(), []store.Partition{q.P}, func(tx store.Tx) error {
-			close(started)
+			once.Do(func() { close(started) })
 			<-unblock
 			return nil
 		})
