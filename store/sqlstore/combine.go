@@ -21,6 +21,8 @@ import (
 // queues; when the transaction ends, the writes queued (up to maxCombined)
 // run in the next one, each fn in a SAVEPOINT of its own, and one COMMIT
 // answers them all: the writer pays BEGIN and COMMIT once for all of them.
+// With Join, the writes queued run in the transaction running instead,
+// before its COMMIT, and no write runs alone.
 //
 // Each write gets its own effect and its own answer:
 //   - an fn that fails (or panics) is rolled back to its savepoint alone
