@@ -475,6 +475,7 @@ func (l *locks) lock(ctx context.Context) error {
 	var q strings.Builder
 	var args []any
 	if l.all {
+		// Its one row padded to the partitions' row shape: one scan.
 		q.WriteString(`WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))` + bumpAll + ` FROM l RETURNING '', '', 0::bigint, ` +
 			fmt.Sprintf(othersKeep, 2))
 		args = []any{l.s.lock, l.s.fence.lease.id}

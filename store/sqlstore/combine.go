@@ -157,8 +157,10 @@ func (c *Combiner) Write(ctx context.Context, fn func(store.Tx) error) error {
 	return w.err
 }
 
-// lead runs fn, which found the writer idle while writes queue often,
-// after Linger, with the writes that queued behind it meanwhile.
+// lead runs fn, which found the writer idle, in a combined transaction
+// with the writes queued behind it: when linger (writes queue often)
+// after waiting up to Linger for them; with Join at once, the writes
+// that queue meanwhile joining it (run).
 func (c *Combiner) lead(ctx context.Context, fn func(store.Tx) error, linger bool) error {
 	// Yielding, not sleeping: a sleep this short ends at the next
 	// scheduler tick, a millisecond away when the process is idle.

@@ -43,14 +43,7 @@ func TestLostCombinedTransaction(t *testing.T) {
 	})
 	<-started
 	fns := []func(store.Tx) error{child("a", "p"), child("orphan", "none"), child("b", "p")}
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Go(func() { errs[i] = c.Write(ctx, fn) })
-		for c.Queued() != i+1 {
-			runtime.Gosched()
-			time.Sleep(time.Millisecond)
-		}
-	}
+	errs := queueBehind(c, &wg, fns)
 	close(unblock)
 	wg.Wait()
 	if errs[0] != nil || errs[2] != nil || errs[1] == nil {
@@ -79,16 +72,8 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 	c := combinerOn(db, &alone)
 	c.Begin = func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) }
 	c.Linger = time.Minute
-	insert := func(id string, fail error) func(store.Tx) error {
-		return func(tx store.Tx) error {
-			if _, err := tx.(*Tx).Tx.ExecContext(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
-				return err
-			}
-			return fail
-		}
-	}
 	// No write has queued: at once, alone.
-	if err := c.Write(ctx, insert("quiet", nil)); err != nil || alone != 1 {
+	if err := c.Write(ctx, insertInto("quiet", nil)); err != nil || alone != 1 {
 		t.Fatalf("a write without contention = %v, ran alone %d times, want nil, 1", err, alone)
 	}
 	// Two writes queued at once a moment ago: the next write that finds
@@ -99,7 +84,7 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 	errBoom := errors.New("boom")
 	var leadErr, behindErr, lastErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { leadErr = c.Write(ctx, insert("lead", errBoom)) })
+	wg.Go(func() { leadErr = c.Write(ctx, insertInto("lead", errBoom)) })
 	for {
 		c.mu.Lock()
 		busy := c.busy
@@ -109,11 +94,11 @@ func TestLingeringWriteLeadsTheWritesBehindIt(t *testing.T) {
 		}
 		runtime.Gosched()
 	}
-	wg.Go(func() { behindErr = c.Write(ctx, insert("behind", nil)) })
+	wg.Go(func() { behindErr = c.Write(ctx, insertInto("behind", nil)) })
 	for c.Queued() != 1 {
 		runtime.Gosched()
 	}
-	wg.Go(func() { lastErr = c.Write(ctx, insert("last", nil)) })
+	wg.Go(func() { lastErr = c.Write(ctx, insertInto("last", nil)) })
 	wg.Wait()
 	if !errors.Is(leadErr, errBoom) || behindErr != nil || lastErr != nil {
 		t.Fatalf("answers %v, %v, %v; want boom, nil, nil", leadErr, behindErr, lastErr)
@@ -137,14 +122,6 @@ func TestOptimisticCombinedTransaction(t *testing.T) {
 	c := combinerOn(db, &alone)
 	c.Optimistic = true
 	errBoom := errors.New("boom")
-	insert := func(id string, fail error) func(store.Tx) error {
-		return func(tx store.Tx) error {
-			if err := tx.(*Tx).exec(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
-				return err
-			}
-			return fail
-		}
-	}
 	started, unblock := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -155,14 +132,8 @@ func TestOptimisticCombinedTransaction(t *testing.T) {
 		})
 	})
 	<-started
-	fns := []func(store.Tx) error{insert("a", nil), insert("failed", errBoom), insert("b", nil)}
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Go(func() { errs[i] = c.Write(ctx, fn) })
-		for c.Queued() != i+1 {
-			runtime.Gosched()
-		}
-	}
+	fns := []func(store.Tx) error{insertInto("a", nil), insertInto("failed", errBoom), insertInto("b", nil)}
+	errs := queueBehind(c, &wg, fns)
 	close(unblock)
 	wg.Wait()
 	if errs[0] != nil || !errors.Is(errs[1], errBoom) || errs[2] != nil {
@@ -191,14 +162,6 @@ func TestJoinedWritesCommitWithTheTransactionRunning(t *testing.T) {
 	c.Begin = func() (*sql.Tx, error) { begins++; return db.BeginTx(ctx, nil) }
 	c.Join = true
 	errBoom := errors.New("boom")
-	insert := func(id string, fail error) func(store.Tx) error {
-		return func(tx store.Tx) error {
-			if err := tx.(*Tx).exec(ctx, `INSERT INTO t (id) VALUES (?)`, id); err != nil {
-				return err
-			}
-			return fail
-		}
-	}
 	started, unblock := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	var holdErr error
@@ -206,18 +169,12 @@ func TestJoinedWritesCommitWithTheTransactionRunning(t *testing.T) {
 		holdErr = c.Write(ctx, func(tx store.Tx) error {
 			close(started)
 			<-unblock
-			return insert("hold", nil)(tx)
+			return insertInto("hold", nil)(tx)
 		})
 	})
 	<-started
-	fns := []func(store.Tx) error{insert("a", nil), insert("failed", errBoom), insert("b", nil)}
-	errs := make([]error, len(fns))
-	for i, fn := range fns {
-		wg.Go(func() { errs[i] = c.Write(ctx, fn) })
-		for c.Queued() != i+1 {
-			runtime.Gosched()
-		}
-	}
+	fns := []func(store.Tx) error{insertInto("a", nil), insertInto("failed", errBoom), insertInto("b", nil)}
+	errs := queueBehind(c, &wg, fns)
 	close(unblock)
 	wg.Wait()
 	if holdErr != nil || errs[0] != nil || !errors.Is(errs[1], errBoom) || errs[2] != nil {
@@ -230,6 +187,30 @@ func TestJoinedWritesCommitWithTheTransactionRunning(t *testing.T) {
 	if len(ids) != 3 || ids[0] != "a" || ids[1] != "b" || ids[2] != "hold" {
 		t.Errorf("rows %v, want a, b and hold", ids)
 	}
+}
+
+// insertInto is a write that inserts id into table t, then returns fail.
+func insertInto(id string, fail error) func(store.Tx) error {
+	return func(tx store.Tx) error {
+		if err := tx.(*Tx).exec(context.Background(), `INSERT INTO t (id) VALUES (?)`, id); err != nil {
+			return err
+		}
+		return fail
+	}
+}
+
+// queueBehind starts a write on c for each of fns, each once the one
+// before it queues behind the running write; their answers are in the
+// slice returned once wg's writes have ended.
+func queueBehind(c *Combiner, wg *sync.WaitGroup, fns []func(store.Tx) error) []error {
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = c.Write(context.Background(), fn) })
+		for c.Queued() != i+1 {
+			runtime.Gosched()
+		}
+	}
+	return errs
 }
 
 // openDB opens a SQLite file of one connection in WAL mode, with more
