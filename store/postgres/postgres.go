@@ -232,7 +232,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		name := strings.TrimSpace(strings.Split(path, ",")[0])
-		if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil {
+		if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil && !createdBeside(err) {
 			return fmt.Errorf("create schema %s: %w", name, err)
 		}
 	}
@@ -252,6 +252,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	// keep views of.
 	_, err = conn.ExecContext(ctx, `WITH l AS (SELECT 1)`+bumpAll+` FROM l`)
 	return err
+}
+
+// createdBeside reports whether CREATE SCHEMA IF NOT EXISTS failed
+// because a replica starting at the same time created the schema: the
+// statement checks for the schema before it inserts, so the loser of the
+// race fails on pg_namespace's unique index (23505) instead of skipping.
+func createdBeside(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "23505" || pgErr.Code == "42P06") // unique_violation, duplicate_schema
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
