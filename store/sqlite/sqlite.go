@@ -127,15 +127,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // open opens the database file at path.
 //
-// Every connection uses SQLite's unix-excl VFS: the first to read the file
-// locks it for this process, which Open's lock already claims, and the
-// WAL's index lives in this process's memory instead of a mapped -shm file,
-// so a transaction's begin and end take no fcntl lock (7.5 % of the CPU of
-// an Associate at 8 connections; without them it answers 8-11 % more
-// requests, docs/performance.md). Every connection must use it: one
-// through the plain unix VFS would look for the index in the -shm file.
+// Every connection names the same VFS (ownVFS): on unix, one that keeps
+// the WAL's index in this process's memory.
 func open(ctx context.Context, path string) (*Store, error) {
-	pragmas := "vfs=unix-excl&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	pragmas := ownVFS + "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas+autoCheckpointOff)
 	if err != nil {
 		return nil, err

@@ -3,10 +3,8 @@ package sqlite_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlite"
@@ -64,50 +62,5 @@ func TestOneProcessAtATime(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-	}
-}
-
-// TestWALIndexInMemory: the store's connections share the WAL's index in
-// the process's memory (the unix-excl VFS), so no -shm file is made and a
-// transaction takes no file lock on it; what was written survives a
-// reopen, which rebuilds the index from the WAL.
-func TestWALIndexInMemory(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "state.db")
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := store.Partition{Account: "111111111111", Region: "us-east-1"}
-	if err := st.Write(ctx, func(tx store.Tx) error {
-		return tx.PutResource(ctx, storetest.Image(p, "wsi-1", time.Time{}))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.GetResource(ctx, p, "image", "wsi-1")
-		return err
-	}); err != nil {
-		t.Fatalf("a read after the write: %v", err)
-	}
-	if _, err := os.Stat(path + "-wal"); err != nil {
-		t.Fatalf("the store writes through a WAL: %v", err)
-	}
-	if _, err := os.Stat(path + "-shm"); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("a -shm file next to the database (%v): the WAL's index is not in memory", err)
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	again, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	if err := again.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.GetResource(ctx, p, "image", "wsi-1")
-		return err
-	}); err != nil {
-		t.Fatalf("after a reopen: %v", err)
 	}
 }
