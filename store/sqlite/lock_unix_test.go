@@ -14,7 +14,6 @@ import (
 
 	"github.com/wslocal/wslocal/store"
 	"github.com/wslocal/wslocal/store/sqlite"
-	"github.com/wslocal/wslocal/store/storetest"
 )
 
 // TestLockFollowsTheFile: the lock is the database file's, not a path's:
@@ -51,18 +50,27 @@ func TestLockFollowsTheFile(t *testing.T) {
 	writeAndRead(t, first)
 }
 
+// lockProbe is the partition of the resource writeAndRead writes.
+var lockProbe = store.Partition{Account: "111122223333", Region: "us-east-1"}
+
 func writeAndRead(t *testing.T, st store.Store) {
 	t.Helper()
-	p := store.Partition{Account: "111122223333", Region: "us-east-1"}
 	ctx := context.Background()
 	if err := st.Write(ctx, func(tx store.Tx) error {
-		return tx.PutResource(ctx, &store.Resource{Partition: p, Kind: "image", ID: "wsi-lock", State: "AVAILABLE",
+		return tx.PutResource(ctx, &store.Resource{Partition: lockProbe, Kind: "image", ID: "wsi-lock", State: "AVAILABLE",
 			Created: time.Unix(1, 0).UTC(), Doc: []byte(`{}`)})
 	}); err != nil {
 		t.Fatal(err)
 	}
+	readBack(t, st)
+}
+
+// readBack reads the resource writeAndRead wrote.
+func readBack(t *testing.T, st store.Store) {
+	t.Helper()
+	ctx := context.Background()
 	if err := st.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.GetResource(ctx, p, "image", "wsi-lock")
+		_, err := tx.GetResource(ctx, lockProbe, "image", "wsi-lock")
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -127,24 +135,12 @@ func TestLockAcrossProcesses(t *testing.T) {
 // transaction takes no file lock on it; what was written survives a
 // reopen, which rebuilds the index from the WAL.
 func TestWALIndexInMemory(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.db")
-	st, err := sqlite.Open(ctx, path)
+	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := store.Partition{Account: "111111111111", Region: "us-east-1"}
-	if err := st.Write(ctx, func(tx store.Tx) error {
-		return tx.PutResource(ctx, storetest.Image(p, "wsi-1", time.Time{}))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.GetResource(ctx, p, "image", "wsi-1")
-		return err
-	}); err != nil {
-		t.Fatalf("a read after the write: %v", err)
-	}
+	writeAndRead(t, st)
 	if _, err := os.Stat(path + "-wal"); err != nil {
 		t.Fatalf("the store writes through a WAL: %v", err)
 	}
@@ -154,15 +150,10 @@ func TestWALIndexInMemory(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again, err := sqlite.Open(ctx, path)
+	again, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if err := again.Read(ctx, func(tx store.Tx) error {
-		_, err := tx.GetResource(ctx, p, "image", "wsi-1")
-		return err
-	}); err != nil {
-		t.Fatalf("after a reopen: %v", err)
-	}
+	readBack(t, again)
 }
