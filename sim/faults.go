@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -33,6 +34,11 @@ type FaultRule struct {
 	Count int `json:"count,omitempty"`
 	// Fired counts how often the rule has fired.
 	Fired int `json:"fired"`
+
+	// at is where the rule stood in the list when its last fire removed
+	// it (spent), for Unfire.
+	at    int
+	spent bool
 }
 
 // APIErrorEffect answers a request with an error instead of serving it.
@@ -134,8 +140,9 @@ func (f *Faults) Clear(id string) bool {
 	return false
 }
 
-// fire returns the first matching rule with the wanted effect and counts it.
-func (f *Faults) fire(match func(*FaultRule) bool) *FaultRule {
+// fire returns the first matching rule with the wanted effect and counts
+// it, in the Fires of ctx when it has one.
+func (f *Faults) fire(ctx context.Context, match func(*FaultRule) bool) *FaultRule {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, r := range f.rules {
@@ -146,16 +153,65 @@ func (f *Faults) fire(match func(*FaultRule) bool) *FaultRule {
 		out := *r
 		if r.Count > 0 && r.Fired >= r.Count {
 			f.rules = append(f.rules[:i], f.rules[i+1:]...)
+			r.at, r.spent = i, true
+		}
+		if fs, ok := ctx.Value(firesKey{}).(*Fires); ok {
+			fs.rules = append(fs.rules, r)
 		}
 		return &out
 	}
 	return nil
 }
 
+// Fires records the rules that fired in one write transaction. A
+// transaction that is rolled back gives them back (Unfire), as a store
+// may run a write again: a rule fires for what commits, once.
+type Fires struct{ rules []*FaultRule }
+
+type firesKey struct{}
+
+// WithFires returns ctx, in which the rules that fire are recorded in fs.
+func WithFires(ctx context.Context, fs *Fires) context.Context {
+	return context.WithValue(ctx, firesKey{}, fs)
+}
+
+// FiresFrom returns the Fires of ctx, or nil.
+func FiresFrom(ctx context.Context) *Fires {
+	fs, _ := ctx.Value(firesKey{}).(*Fires)
+	return fs
+}
+
+// Kept forgets the fires recorded: their transaction committed.
+func (fs *Fires) Kept() {
+	if fs != nil {
+		fs.rules = fs.rules[:0]
+	}
+}
+
+// Unfire gives back the fires recorded in fs, latest first: their
+// transaction was rolled back. A rule its count removed is put back
+// where it stood.
+func (f *Faults) Unfire(fs *Fires) {
+	if fs == nil || len(fs.rules) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(fs.rules) - 1; i >= 0; i-- {
+		r := fs.rules[i]
+		r.Fired--
+		if r.spent {
+			r.spent = false
+			f.rules = slices.Insert(f.rules, min(r.at, len(f.rules)), r)
+		}
+	}
+	fs.rules = fs.rules[:0]
+}
+
 // APIFault returns the API error to answer a call of operation with, if a
 // rule says so. A rule's ids match when the request body names them.
 func (f *Faults) APIFault(operation string, body []byte) *APIErrorEffect {
-	r := f.fire(func(r *FaultRule) bool {
+	r := f.fire(context.Background(), func(r *FaultRule) bool {
 		return r.APIError != nil && (r.Operation == "" || r.Operation == operation) &&
 			(r.ApplicationID == "" || strings.Contains(string(body), r.ApplicationID)) &&
 			(r.ResourceID == "" || strings.Contains(string(body), r.ResourceID))
@@ -168,20 +224,20 @@ func (f *Faults) APIFault(operation string, body []byte) *APIErrorEffect {
 
 // StepFault returns the reason a lifecycle step fails with, if a rule says
 // so. operation is the call that started the lifecycle.
-func (f *Faults) StepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
-	return f.stepFault(operation, applicationID, resourceID, true)
+func (f *Faults) StepFault(ctx context.Context, operation, applicationID, resourceID string) *AssociationErrorEffect {
+	return f.stepFault(ctx, operation, applicationID, resourceID, true)
 }
 
 // ApplicationStepFault is StepFault for the step of one application only:
 // it matches the rules that name applicationID, not those for every step.
-func (f *Faults) ApplicationStepFault(operation, applicationID, resourceID string) *AssociationErrorEffect {
-	return f.stepFault(operation, applicationID, resourceID, false)
+func (f *Faults) ApplicationStepFault(ctx context.Context, operation, applicationID, resourceID string) *AssociationErrorEffect {
+	return f.stepFault(ctx, operation, applicationID, resourceID, false)
 }
 
 // stepFault fires the first association-error rule that matches; a rule
 // without an application matches only when anyApplication is set.
-func (f *Faults) stepFault(operation, applicationID, resourceID string, anyApplication bool) *AssociationErrorEffect {
-	r := f.fire(func(r *FaultRule) bool {
+func (f *Faults) stepFault(ctx context.Context, operation, applicationID, resourceID string, anyApplication bool) *AssociationErrorEffect {
+	r := f.fire(ctx, func(r *FaultRule) bool {
 		return r.AssociationError != nil && (r.Operation == "" || r.Operation == operation) &&
 			(r.ApplicationID == applicationID || anyApplication && r.ApplicationID == "") &&
 			(r.ResourceID == "" || r.ResourceID == resourceID)

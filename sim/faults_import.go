@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -57,8 +58,8 @@ func checkImportError(r FaultRule) error {
 
 // ImportFault returns the error a custom image import ends with in stage,
 // if a rule says so. operation is the call that started the import.
-func (f *Faults) ImportFault(operation, resourceID, stage string) *ImportErrorEffect {
-	r := f.fire(func(r *FaultRule) bool {
+func (f *Faults) ImportFault(ctx context.Context, operation, resourceID, stage string) *ImportErrorEffect {
+	r := f.fire(ctx, func(r *FaultRule) bool {
 		return r.ImportError != nil && (r.Operation == "" || r.Operation == operation) &&
 			(r.ResourceID == "" || r.ResourceID == resourceID) &&
 			(r.ImportError.Stage == "" || r.ImportError.Stage == stage)

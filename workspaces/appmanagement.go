@@ -265,6 +265,7 @@ func (s *Service) DeployWorkspaceApplications(ctx context.Context, in *api.Deplo
 	out := &api.DeployWorkspaceApplicationsResult{Deployment: &api.WorkSpaceApplicationDeployment{
 		Associations: []api.WorkspaceResourceAssociation{}}}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		out.Deployment.Associations = out.Deployment.Associations[:0] // a store may run fn again
 		_, assocs, err := s.manageable(ctx, tx, p, *in.WorkspaceId)
 		if err != nil {
 			return err
@@ -435,7 +436,7 @@ func (s *Service) stepFailure(ctx context.Context, tx store.Tx, a *store.Associa
 	if fromBundle {
 		op = "CreateWorkspaces"
 	}
-	if f := s.faults.StepFault(op, a.ApplicationID, a.ResourceID); f != nil {
+	if f := s.faults.StepFault(ctx, op, a.ApplicationID, a.ResourceID); f != nil {
 		return f.Code, f.Message, nil
 	}
 	if a.State != asPendingInstall || fromBundle {

@@ -56,6 +56,12 @@ type Quotas struct {
 type Config struct {
 	Durations Durations
 	Quotas    Quotas
+	// RunTwice, for tests, runs the function of every write twice, the
+	// first run rolled back, as a store may roll one back and run it
+	// again; and that of every view twice, as a view runs it again after
+	// a catch-up. An operation that answers the same either way does not
+	// count on its function running once.
+	RunTwice bool
 }
 
 // configField is one field of Durations or Quotas.

@@ -232,7 +232,7 @@ func (s *Service) stepCustomImport(ctx context.Context, tx store.Tx, r *store.Re
 	at := r.DueAt
 	ci := img.CustomImport
 	ev := evStepDone
-	if f := s.faults.ImportFault(img.Origin, r.ID, ci.State); f != nil {
+	if f := s.faults.ImportFault(ctx, img.Origin, r.ID, ci.State); f != nil {
 		ev = evStepFailed
 		msg := f.Message
 		if msg == "" {

@@ -752,7 +752,7 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 		return err
 	}
 	var fault *faultReason
-	if f := s.faults.StepFault(img.Origin, "", r.ID); f != nil {
+	if f := s.faults.StepFault(ctx, img.Origin, "", r.ID); f != nil {
 		fault = &faultReason{f.Code, f.Message}
 	}
 	ev := evStepDone
@@ -773,7 +773,7 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 		if a.State != asInstalling {
 			continue // only the applications being installed move with the image
 		}
-		if err := s.finishImageApp(a, img, r.ID, fault, at); err != nil {
+		if err := s.finishImageApp(ctx, a, img, r.ID, fault, at); err != nil {
 			return err
 		}
 		if err := tx.PutAssociation(ctx, a); err != nil {
@@ -785,9 +785,9 @@ func (s *Service) stepImage(ctx context.Context, tx store.Tx, r *store.Resource)
 
 // finishImageApp ends the install of an image's application: failed with
 // the image (fault), or by a fault rule naming it, or COMPLETED.
-func (s *Service) finishImageApp(a *store.Association, img *image, imageID string, fault *faultReason, at time.Time) error {
+func (s *Service) finishImageApp(ctx context.Context, a *store.Association, img *image, imageID string, fault *faultReason, at time.Time) error {
 	if fault == nil {
-		if f := s.faults.ApplicationStepFault(img.Origin, a.ApplicationID, imageID); f != nil {
+		if f := s.faults.ApplicationStepFault(ctx, img.Origin, a.ApplicationID, imageID); f != nil {
 			fault = &faultReason{f.Code, f.Message}
 		}
 	}
@@ -825,7 +825,7 @@ func (s *Service) stepImageApp(ctx context.Context, tx store.Tx, a *store.Associ
 	if err != nil {
 		return err
 	}
-	if err := s.finishImageApp(a, img, r.ID, nil, at); err != nil {
+	if err := s.finishImageApp(ctx, a, img, r.ID, nil, at); err != nil {
 		return err
 	}
 	return tx.PutAssociation(ctx, a)

@@ -114,6 +114,7 @@ func (s *Service) CreateWorkspaces(ctx context.Context, in *api.CreateWorkspaces
 	p := partition(ctx)
 	out := &api.CreateWorkspacesResult{FailedRequests: []api.FailedCreateWorkspaceRequest{}, PendingRequests: []api.Workspace{}}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		out.FailedRequests, out.PendingRequests = out.FailedRequests[:0], out.PendingRequests[:0] // a store may run fn again
 		existing, err := s.listWorkspaces(ctx, tx, p)
 		if err != nil {
 			return err

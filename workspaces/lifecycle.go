@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/api"
+	"github.com/wslocal/wslocal/sim"
 	"github.com/wslocal/wslocal/store"
 )
 
@@ -719,9 +720,12 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) (due bool, 
 		parts = []store.Partition{*p}
 	}
 	var st settling
+	ctx = sim.WithFires(ctx, new(sim.Fires))
 	for {
 		var done bool
+		before := st
 		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+			st = before // a store may run fn again
 			var err error
 			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
 			return err
@@ -768,23 +772,41 @@ func (s *Service) StepsApplied() StepCounts {
 
 // write runs fn in a write transaction of the partitions ps (nil: of every
 // partition; see store.Store.WriteIn) and counts the steps it applied once
-// the transaction has committed.
+// the transaction has committed. A store runs fn again only after it rolled
+// its last run back (a combined transaction lost, on PostgreSQL a guess of
+// a version gone wrong): what that run counted, and the fault rules it
+// fired (the sim.Fires of ctx), did not happen.
 func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	var err error
+	fires := sim.FiresFrom(ctx)
+	run := func(tx store.Tx) error {
+		n = nil
+		s.faults.Unfire(fires)
+		return fn(tx, &n)
+	}
 	// A step that fails on its row's data rolls the transaction back; the
 	// row is quarantined and the transaction runs again without it.
 	for attempt := 0; ; attempt++ {
-		err = s.store.WriteIn(ctx, ps, func(tx store.Tx) error {
-			n = nil // a store may run fn again
-			return fn(tx, &n)
-		})
+		if s.runTwice {
+			_ = s.store.WriteIn(ctx, ps, func(tx store.Tx) error {
+				if err := run(tx); err != nil {
+					return err
+				}
+				return errRunAgain
+			})
+		}
+		err = s.store.WriteIn(ctx, ps, run)
+		if err != nil {
+			s.faults.Unfire(fires)
+		}
 		var failed *stepFailed
 		if !errors.As(err, &failed) || attempt >= maxQuarantinedPerWrite {
 			break
 		}
 		s.quarantineRow(failed.row, failed.reason)
 	}
+	fires.Kept()
 	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
 		if s.steps == nil {
@@ -797,6 +819,9 @@ func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx st
 	}
 	return err
 }
+
+// errRunAgain rolls back the first run of a write (Config.RunTwice).
+var errRunAgain = errors.New("run the write again")
 
 // maxQuarantinedPerWrite bounds how many rows one write quarantines
 // before it gives up with the error of the last.

@@ -34,6 +34,7 @@ type Service struct {
 	steps      StepCounts
 	quarantine quarantine
 	images     imageCache
+	runTwice   bool // Config.RunTwice
 }
 
 var _ api.Service = (*Service)(nil)
@@ -48,7 +49,7 @@ func New(st store.Store, clock sim.Clock, cfg Config, faults *sim.Faults, log *s
 	if faults == nil {
 		faults = sim.NewFaults()
 	}
-	s := &Service{store: st, clock: clock, quotas: cfg.Quotas, faults: faults, log: log}
+	s := &Service{store: st, clock: clock, quotas: cfg.Quotas, faults: faults, log: log, runTwice: cfg.RunTwice}
 	s.durations.Store(&cfg.Durations)
 	return s
 }
@@ -107,6 +108,12 @@ func (s *Service) view(ctx context.Context, p store.Partition, fn func(tx store.
 			if due {
 				return errDue
 			}
+			if s.runTwice {
+				// A view runs fn again after a catch-up (below).
+				if err := fn(tx, now); err != nil {
+					return err
+				}
+			}
 			return fn(tx, now)
 		})
 		if errors.Is(err, errDue) {
@@ -155,9 +162,12 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 	// A long catch-up commits on the way (advance, bounded), and fn runs in
 	// the transaction that finds nothing more due.
 	var st settling
+	ctx = sim.WithFires(ctx, new(sim.Fires))
 	for {
 		var done bool
+		before := st
 		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+			st = before // a store may run fn again
 			now := s.clock.Now()
 			var err error
 			if done, err = s.advance(ctx, tx, &p, now, n, &st); err != nil || !done {

@@ -103,6 +103,7 @@ func (s *Service) DescribeTags(ctx context.Context, in *api.DescribeTagsRequest)
 	p := partition(ctx)
 	out := &api.DescribeTagsResult{TagList: []api.Tag{}}
 	err := s.view(ctx, p, func(tx store.Tx, now time.Time) error {
+		out.TagList = out.TagList[:0] // a view may run fn again
 		if err := requireTaggable(ctx, tx, p, *in.ResourceId); err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ func (s *Service) changeWorkspaces(ctx context.Context, ids []string, ev event) 
 	p := partition(ctx)
 	failed := []api.FailedWorkspaceChangeRequest{}
 	err := s.update(ctx, p, func(tx store.Tx, now time.Time) error {
+		failed = failed[:0] // a store may run fn again
 		for _, id := range ids {
 			code, msg, err := s.changeWorkspace(ctx, tx, p, id, ev, now)
 			if err != nil {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -100,6 +101,12 @@ func Start(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// RunTwiceEnv, when set in the environment, makes every server of Start
+// and New run the function of each write and view twice
+// (workspaces.Config.RunTwice): a suite that passes so does not count on
+// one running once.
+const RunTwiceEnv = "WSLOCAL_TEST_RUN_TWICE"
+
 // New runs wslocal as Start does, for code without a *testing.T; the
 // caller must Close it. A helper that fails (Advance, Seed, ...) panics.
 func New(opts ...Option) (*Server, error) {
@@ -107,6 +114,9 @@ func New(opts ...Option) (*Server, error) {
 		Workspaces: workspaces.DefaultConfig()}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if os.Getenv(RunTwiceEnv) != "" {
+		cfg.Workspaces.RunTwice = true
 	}
 	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
