@@ -54,8 +54,13 @@ func (s *Store) writeOne(ctx context.Context, p store.Partition, fn func(store.T
 	err := w.Write(ctx, func(tx store.Tx) error {
 		w.retry, l = false, w.cur
 		err := fn(tx)
-		if w.retry {
+		if w.retry || l.again {
 			return errRetry
+		}
+		if l.failed != nil {
+			// Its first statement carried the lock statement, which
+			// failed: the transaction's error, whatever fn made of it.
+			return l.failed
 		}
 		return err
 	})

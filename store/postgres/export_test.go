@@ -23,6 +23,12 @@ func ViewStatement(s *Store, ctx context.Context, p store.Partition, kind, id, r
 func Settled(s *Store) int64 { return s.settled.Load() }
 func Skipped(s *Store) int64 { return s.skipped.Load() }
 
+// Piggybacked and Misguessed count the writes on s that sent their lock
+// statement with their first statement, and those that guessed a version
+// wrong.
+func Piggybacked(s *Store) int64 { return s.piggybacked.Load() }
+func Misguessed(s *Store) int64  { return s.misguessed.Load() }
+
 // Leased reports whether s holds a lease, warm or not; Keeping whether it
 // serves kept views.
 func Leased(s *Store) bool {

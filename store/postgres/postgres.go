@@ -136,6 +136,10 @@ type Store struct {
 	// settled and skipped count the writes that waited out the read
 	// window and those that found no other replica keeping views.
 	settled, skipped atomic.Int64
+	// piggybacked and misguessed count the writes that sent their lock
+	// statement with their first statement, and those whose guess of
+	// their versions was wrong (pipeline.go).
+	piggybacked, misguessed atomic.Int64
 	// writers combine the writes of one partition (combine.go).
 	writers writers
 }
@@ -315,23 +319,32 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 	l.begin(conn, watch)
 	return finish(ctx, conn, func() error {
 		if err := l.lock(ctx); err != nil {
-			return fmt.Errorf("take the write lock: %w", err)
+			return err
 		}
-		stx := &sqlstore.Tx{Tx: conn, Rebind: sqlstore.RebindDollar, Watch: watch}
+		stx := &sqlstore.Tx{Tx: pipeConn{l}, Rebind: sqlstore.RebindDollar, Watch: watch}
 		if !l.all {
 			stx.Take = l.take
 			stx.Dues, stx.Versions = s.dues, l.versions
 		}
 		err := fn(stx)
-		if err == nil && !l.retry {
+		if err == nil {
+			// A write that ran no statement still takes its locks and
+			// raises its versions.
+			err = l.flush(ctx)
+		}
+		if err == nil && !l.retry && !l.again {
 			// Kept before the commit; a commit that fails leaves the
 			// versions before them, which trust no bound kept here.
 			stx.KeepDues()
 		}
-		if l.retry {
-			// A partition it did not name was busy: roll back, whatever
-			// fn made of the error, and run again.
+		if l.retry || l.again {
+			// A partition it did not name was busy, or a version it
+			// guessed was wrong: roll back, whatever fn made of the
+			// error, and run again.
 			return errRetry
+		}
+		if l.failed != nil {
+			return l.failed
 		}
 		return err
 	})
@@ -394,8 +407,23 @@ type locks struct {
 	// first statement raises; bumped those raised so far.
 	parts  []store.Partition
 	bumped map[store.Partition]bool
-	// versions are those the first statement gave parts.
+	// versions are those the first statement gave parts: guessed until
+	// it answers, when the write guessed them (pipeline.go).
 	versions map[store.Partition]int64
+	// query and args are the lock statement; pending, that it waits for
+	// the write's first statement, or its end, to be sent.
+	query   string
+	args    []any
+	pending bool
+	// guesses are the versions guessed; wrong, those not given.
+	guesses map[store.Partition]int64
+	wrong   []store.Partition
+	// again is set when a guess was wrong: the write runs again, naming
+	// the same partitions, without guessing.
+	again bool
+	// failed is why the lock statement, sent with a statement of fn,
+	// failed: the transaction's error, whatever fn made of it.
+	failed error
 
 	conn  *sql.Conn
 	watch func()
@@ -435,6 +463,7 @@ func (l *locks) begin(conn *sql.Conn, watch func()) {
 	l.max = math.MinInt64
 	l.versions = nil
 	l.others = true
+	l.pending, l.again, l.guesses, l.wrong, l.failed = false, false, nil, nil, nil
 }
 
 func (l *locks) tick() {
@@ -478,9 +507,21 @@ ON CONFLICT (account, region) DO UPDATE SET version = v.version + 1`
 // global version, or the schema's shared, then the partitions' in
 // ascending order (a target list is evaluated left to right), and their
 // versions. The statement also reads whether another replica keeps views
-// (othersKeep).
+// (othersKeep). A write that can guess its versions (pipeline.go) sends
+// all that with its first statement instead.
 func (l *locks) lock(ctx context.Context) error {
-	l.tick()
+	l.build()
+	if l.guess() {
+		l.pending = true
+		return nil
+	}
+	_, err := l.send(ctx, "", nil)
+	return err
+}
+
+// build writes the lock statement (l.query, l.args) and notes the locks
+// and versions it takes.
+func (l *locks) build() {
 	var q strings.Builder
 	var args []any
 	if l.all {
@@ -508,36 +549,80 @@ func (l *locks) lock(ctx context.Context) error {
 		fmt.Fprintf(&q, ` RETURNING v.account, v.region, v.version, `+othersKeep, len(args)+3)
 		args = append(args, accounts, regions, l.s.fence.lease.id)
 	}
+	l.query, l.args = q.String(), args
 	// The versions this transaction gives its partitions: its Dues trust
 	// a bound kept at the version before (the upsert reads the latest
 	// committed row, whatever the statement's snapshot).
 	l.versions = make(map[store.Partition]int64, len(l.parts))
-	return l.conn.Raw(func(dc any) error {
+}
+
+// send sends BEGIN and the lock statement, and after them the statement
+// query, when there is one, in one round trip, and returns what query
+// did. A lock statement that fails fails query too.
+func (l *locks) send(ctx context.Context, query string, args []any) (tag pgconn.CommandTag, err error) {
+	l.tick()
+	l.pending = false
+	err = l.conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
 		var b pgx.Batch
 		b.Queue("begin")
-		b.Queue(q.String(), args...)
-		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, &b)
-		if _, err := br.Exec(); err != nil {
-			return errors.Join(err, br.Close())
+		b.Queue(l.query, l.args...)
+		if query != "" {
+			b.Queue(query, args...)
 		}
-		rows, err := br.Query()
-		if err != nil {
-			return errors.Join(err, br.Close())
-		}
-		for rows.Next() {
-			var p store.Partition
-			var v int64
-			if err := rows.Scan(&p.Account, &p.Region, &v, &l.others); err != nil {
-				rows.Close()
-				return errors.Join(err, br.Close())
-			}
-			if !l.all {
-				l.versions[p] = v
+		br := pc.SendBatch(ctx, &b)
+		err := l.read(br)
+		if err == nil && query != "" {
+			tag, err = br.Exec()
+			err = errors.Join(err, br.Close())
+		} else {
+			err = errors.Join(err, br.Close())
+			if err != nil {
+				err = fmt.Errorf("take the write lock: %w", err)
 			}
 		}
-		rows.Close()
-		return errors.Join(rows.Err(), br.Close())
+		if err != nil && pc.PgConn().TxStatus() == 'I' {
+			// BEGIN never ran: no statement of the write may run
+			// outside its transaction.
+			pc.PgConn().Close(context.Background()) //nolint:errcheck
+		}
+		return err
 	})
+	if query != "" {
+		l.s.piggybacked.Add(1)
+	}
+	if err == nil && !l.guessed() {
+		l.s.misguessed.Add(1)
+		l.again = true
+		err = errRetry
+	}
+	if err != nil {
+		l.failed = err
+	}
+	return tag, err
+}
+
+// read reads the answers of BEGIN and the lock statement.
+func (l *locks) read(br pgx.BatchResults) error {
+	if _, err := br.Exec(); err != nil {
+		return err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p store.Partition
+		var v int64
+		if err := rows.Scan(&p.Account, &p.Region, &v, &l.others); err != nil {
+			return err
+		}
+		if !l.all {
+			l.got(p, v)
+		}
+	}
+	return rows.Err()
 }
 
 // take is sqlstore.Tx.Take: it takes a partition the transaction did not
@@ -554,6 +639,9 @@ func (l *locks) take(ctx context.Context, p *store.Partition) error {
 	}
 	if l.bumped[*p] {
 		return nil
+	}
+	if err := l.flush(ctx); err != nil {
+		return err
 	}
 	k := partitionKey(l.s.schema, *p)
 	l.tick()
@@ -630,6 +718,9 @@ func (s *Store) run(ctx context.Context, ps []store.Partition, fn func(store.Tx)
 		err := s.inTx(ctx, nil, l, func(tx *sqlstore.Tx) error { return fn(tx) })
 		if !errors.Is(err, errRetry) {
 			return err
+		}
+		if l.again {
+			continue // the same partitions, no longer guessed
 		}
 		if l.more == nil {
 			ps = nil

@@ -36,8 +36,14 @@ type Dues struct {
 }
 
 // dueBound is a partition's bound: from holds unix milliseconds (noneDue:
-// nothing scheduled); ver is the version it holds at (Versioned).
-type dueBound struct{ from, ver int64 }
+// nothing scheduled); ver is the version it holds at (Versioned). steady:
+// the write that kept it found the version just after the one before,
+// and so did Predict's guess, if it made one (no other process wrote the
+// partition between this process's last two writes).
+type dueBound struct {
+	from, ver int64
+	steady    bool
+}
 
 // noneDue is the bound of a partition with no step scheduled.
 const noneDue = math.MaxInt64
@@ -78,7 +84,7 @@ func (d *Dues) keep(bounds []partitionDue, vers map[store.Partition]int64) {
 	}
 	for p, v := range vers {
 		if b, ok := d.from[p]; ok && b.ver == v-1 {
-			b.ver = v
+			b.ver, b.steady = v, true
 			d.from[p] = b
 		}
 	}
@@ -87,8 +93,34 @@ func (d *Dues) keep(bounds []partitionDue, vers map[store.Partition]int64) {
 		if d.Versioned && v == 0 {
 			continue // a partition whose version the transaction does not know
 		}
-		d.from[b.p] = dueBound{b.from, v}
+		old, ok := d.from[b.p]
+		d.from[b.p] = dueBound{b.from, v, ok && old.ver == v}
 	}
+}
+
+// Predict guesses the version the next write of p gives it, for a
+// Versioned store whose writes send their first statement before they
+// learn it: the version after the bound's, when the bound is steady. A
+// write that then finds another calls Unsteady, and runs again.
+func (d *Dues) Predict(p store.Partition) (int64, bool) {
+	d.mu.Lock()
+	b, ok := d.from[p]
+	d.mu.Unlock()
+	if !ok || !b.steady || !d.Versioned {
+		return 0, false
+	}
+	return b.ver + 1, true
+}
+
+// Unsteady stops Predict guessing p's version until a write of this
+// process again finds the one after its bound's.
+func (d *Dues) Unsteady(p store.Partition) {
+	d.mu.Lock()
+	if b, ok := d.from[p]; ok {
+		b.steady = false
+		d.from[p] = b
+	}
+	d.mu.Unlock()
 }
 
 // Reset drops every bound: after a failed commit, or when rows change
