@@ -11,6 +11,20 @@ import (
 // Checks is how many version checks s has run.
 func Checks(s *Store) int64 { return s.fence.checks.Load() }
 
+// ChecksIdle waits until no version check of s runs, a refresh that a
+// read started in the background included (its count is then in Checks).
+func ChecksIdle(s *Store) {
+	for {
+		s.fence.mu.Lock()
+		n := s.fence.running
+		s.fence.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // ViewStatement reads a view with its statement, never from the views s
 // keeps.
 func ViewStatement(s *Store, ctx context.Context, p store.Partition, kind, id, resourceType string, now time.Time) (store.ResourceView, error) {
