@@ -98,7 +98,7 @@ func (s *Store) writer(p store.Partition) *partitionWriter {
 				return s.inTx(context.Background(), nil, l, func(tx *sqlstore.Tx) error {
 					return body(func() *sqlstore.Tx {
 						t := &sqlstore.Tx{Tx: tx.Tx, Rebind: tx.Rebind, Watch: tx.Watch,
-							Dues: tx.Dues, Versions: tx.Versions}
+							Dues: tx.Dues, Versions: tx.Versions, Trusted: tx.Trusted}
 						t.Take = func(_ context.Context, q *store.Partition) error {
 							if q != nil && *q == p {
 								return nil

@@ -43,6 +43,10 @@ func Skipped(s *Store) int64 { return s.skipped.Load() }
 func Piggybacked(s *Store) int64 { return s.piggybacked.Load() }
 func Misguessed(s *Store) int64  { return s.misguessed.Load() }
 
+// Reruns counts the wrong guesses after which a step was due: the write
+// ran again.
+func Reruns(s *Store) int64 { return s.rerun.Load() }
+
 // Leased reports whether s holds a lease, warm or not; Keeping whether it
 // serves kept views.
 func Leased(s *Store) bool {

@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/wslocal/wslocal/store"
+	"github.com/wslocal/wslocal/store/sqlstore"
 )
 
 // A write's lock statement (locks.lock) answers with the versions it gives
@@ -17,10 +21,11 @@ import (
 // lock statement and an Exec in one round trip (a query, which must be
 // read through database/sql, goes after the lock statement's answer): two
 // round trips a write of one statement instead of three. When the answer
-// gives another version, a write of another replica came between, and what
-// the write did trusting the guess is rolled back: it runs again, without
-// guessing (Dues.Unsteady) until its replica's writes again follow each
-// other.
+// gives another version, a write of another replica came between: what
+// AnyDue answered from the bound is asked again under the lock (recheck),
+// and only if a step was due after all is the write rolled back and run
+// again. The replica stops guessing the partition's version
+// (Dues.Unsteady) until its writes again follow each other.
 
 // guess fills the versions with the guessed ones, if it can guess every
 // partition's, and reports whether it did.
@@ -54,6 +59,43 @@ func (l *locks) got(p store.Partition, v int64) {
 
 // guessed reports whether every guess was right.
 func (l *locks) guessed() bool { return len(l.wrong) == 0 }
+
+// recheck follows a wrong guess: another replica wrote a partition since
+// this one kept its bound, and may have scheduled a step before it. Each
+// answer AnyDue gave from the bound of such a partition is asked of the
+// partition again, now that the transaction holds its lock; when a step
+// was due after all, the write rolls back and runs again (errRetry,
+// l.again). Otherwise what the write did stands.
+func (l *locks) recheck(ctx context.Context, pc *pgx.Conn) error {
+	l.s.misguessed.Add(1)
+	wrong := l.wrong
+	l.wrong = nil
+	for _, p := range wrong {
+		var at int64 = -1
+		for _, t := range l.trusted {
+			if t.Partition == p && t.At > at {
+				at = t.At
+			}
+		}
+		if at < 0 {
+			continue // nothing was answered from its bound
+		}
+		l.tick()
+		var r, a int64
+		if err := pc.QueryRow(ctx, nextDue, p.Account, p.Region, p.Account, p.Region).Scan(&r, &a); err != nil {
+			return fmt.Errorf("due: %w", err)
+		}
+		if sqlstore.EarliestDue(r, a) <= at {
+			l.s.rerun.Add(1)
+			l.again = true
+			return errRetry
+		}
+	}
+	return nil
+}
+
+// nextDue is sqlstore.NextDue with PostgreSQL's placeholders.
+var nextDue = sqlstore.RebindDollar(sqlstore.NextDue)
 
 // flush sends the lock statement if it is still waiting.
 func (l *locks) flush(ctx context.Context) error {

@@ -12,10 +12,11 @@ import (
 
 // TestWritesGuessTheirVersions: a replica whose writes of a partition
 // follow each other sends its lock statement with the first statement of
-// the next one, trusting its due-time bound at the version it guesses;
-// once another replica has written the partition (here: scheduled a step
-// that is due), the guess is wrong, what the write did is rolled back, and
-// it runs again, finds the step due, and writes once.
+// the next one, trusting its due-time bound at the version it guesses.
+// Once another replica has written the partition the guess is wrong: when
+// that write scheduled a step that is due, what the write did is rolled
+// back, and it runs again, finds the step due, and writes once; when
+// nothing is due, the write stands, run once.
 func TestWritesGuessTheirVersions(t *testing.T) {
 	sts := replicas(t, 2)
 	a, b := sts[0], sts[1]
@@ -67,8 +68,8 @@ func TestWritesGuessTheirVersions(t *testing.T) {
 	if runs != 2 {
 		t.Errorf("the write after replica b's ran %d times; want 2 (a wrong guess, then without one)", runs)
 	}
-	if n := postgres.Misguessed(a); n != 1 {
-		t.Errorf("%d wrong guesses; want 1", n)
+	if n, r := postgres.Misguessed(a), postgres.Reruns(a); n != 1 || r != 1 {
+		t.Errorf("%d wrong guesses and %d reruns; want 1 and 1", n, r)
 	}
 	err = a.Read(ctx, func(tx store.Tx) error {
 		for i := range 5 {
@@ -94,6 +95,24 @@ func TestWritesGuessTheirVersions(t *testing.T) {
 	write(a, "wsi-a6", t0)
 	if n := postgres.Piggybacked(a) - before; n != 1 {
 		t.Errorf("the second write after a wrong guess piggybacked %d times; want 1", n)
+	}
+
+	// A wrong guess after which nothing the write trusted is due (replica
+	// b's step comes at +1s) costs a second look at the partition's due
+	// times, not a second run.
+	err = b.WriteIn(ctx, []store.Partition{pA}, func(tx store.Tx) error {
+		return tx.PutResource(ctx, &store.Resource{Partition: pA, Kind: "image", ID: "wsi-b2", State: "AVAILABLE", Created: t0, Doc: []byte(`{}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	misguessed, reruns := postgres.Misguessed(a), postgres.Reruns(a)
+	if due, runs := write(a, "wsi-a9", t0); due || runs != 1 {
+		t.Errorf("a wrong guess with nothing due: due %v, %d runs; want nothing due, one run", due, runs)
+	}
+	if postgres.Misguessed(a) != misguessed+1 || postgres.Reruns(a) != reruns {
+		t.Errorf("wrong guesses %d -> %d, reruns %d -> %d; want one more wrong guess, no rerun",
+			misguessed, postgres.Misguessed(a), reruns, postgres.Reruns(a))
 	}
 }
 

@@ -140,6 +140,9 @@ type Store struct {
 	// statement with their first statement, and those whose guess of
 	// their versions was wrong (pipeline.go).
 	piggybacked, misguessed atomic.Int64
+	// rerun counts the wrong guesses after which a step the write had
+	// trusted was not due turned out due: the write ran again.
+	rerun atomic.Int64
 	// writers combine the writes of one partition (combine.go).
 	writers writers
 }
@@ -324,7 +327,7 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 		stx := &sqlstore.Tx{Tx: pipeConn{l}, Rebind: sqlstore.RebindDollar, Watch: watch}
 		if !l.all {
 			stx.Take = l.take
-			stx.Dues, stx.Versions = s.dues, l.versions
+			stx.Dues, stx.Versions, stx.Trusted = s.dues, l.versions, &l.trusted
 		}
 		err := fn(stx)
 		if err == nil {
@@ -415,11 +418,15 @@ type locks struct {
 	query   string
 	args    []any
 	pending bool
-	// guesses are the versions guessed; wrong, those not given.
+	// guesses are the versions guessed; wrong, those not given. trusted
+	// are AnyDue's answers from bounds (sqlstore.Tx.Trusted), checked
+	// again when a guess was wrong.
 	guesses map[store.Partition]int64
 	wrong   []store.Partition
-	// again is set when a guess was wrong: the write runs again, naming
-	// the same partitions, without guessing.
+	trusted []sqlstore.DueTrust
+	// again is set when a guess was wrong and a step the write trusted
+	// was not due is: the write runs again, naming the same partitions,
+	// without guessing.
 	again bool
 	// failed is why the lock statement, sent with a statement of fn,
 	// failed: the transaction's error, whatever fn made of it.
@@ -463,7 +470,7 @@ func (l *locks) begin(conn *sql.Conn, watch func()) {
 	l.max = math.MinInt64
 	l.versions = nil
 	l.others = true
-	l.pending, l.again, l.guesses, l.wrong, l.failed = false, false, nil, nil, nil
+	l.pending, l.again, l.guesses, l.wrong, l.trusted, l.failed = false, false, nil, nil, nil, nil
 }
 
 func (l *locks) tick() {
@@ -581,6 +588,9 @@ func (l *locks) send(ctx context.Context, query string, args []any) (tag pgconn.
 				err = fmt.Errorf("take the write lock: %w", err)
 			}
 		}
+		if err == nil && !l.guessed() {
+			err = l.recheck(ctx, pc)
+		}
 		if err != nil && pc.PgConn().TxStatus() == 'I' {
 			// BEGIN never ran: no statement of the write may run
 			// outside its transaction.
@@ -590,11 +600,6 @@ func (l *locks) send(ctx context.Context, query string, args []any) (tag pgconn.
 	})
 	if query != "" {
 		l.s.piggybacked.Add(1)
-	}
-	if err == nil && !l.guessed() {
-		l.s.misguessed.Add(1)
-		l.again = true
-		err = errRetry
 	}
 	if err != nil {
 		l.failed = err

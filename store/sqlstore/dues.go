@@ -164,28 +164,47 @@ func (t *Tx) KeepDues() bool {
 	return true
 }
 
+// DueTrust is an answer of AnyDue from a bound: nothing due in Partition
+// at At (unix milliseconds).
+type DueTrust struct {
+	Partition store.Partition
+	At        int64
+}
+
+// NextDue reads a partition's earliest due times (? placeholders: account,
+// region, account, region): its resources', its associations' (0: none).
+const NextDue = `SELECT
+		(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = ? AND region = ?),
+		(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = ? AND region = ?)`
+
+// EarliestDue is the earliest of NextDue's two answers (noneDue: none).
+func EarliestDue(resources, associations int64) int64 {
+	from := int64(noneDue)
+	for _, v := range []int64{resources, associations} {
+		if v > 0 {
+			from = min(from, v)
+		}
+	}
+	return from
+}
+
 // anyDueBounded is AnyDue of one partition through the bounds: it answers
 // from them when it can, and otherwise reads the partition's earliest due
 // time, which bounds it for the rest of the transaction.
 func (t *Tx) anyDueBounded(ctx context.Context, p store.Partition, now time.Time) (bool, error) {
 	ms := store.UnixMilli(now)
 	if t.Dues.notDue(p, ms, t.Versions[p]) {
+		if t.Trusted != nil {
+			*t.Trusted = append(*t.Trusted, DueTrust{p, ms})
+		}
 		return false, nil
 	}
 	var rNext, aNext int64
-	err := t.queryRow(ctx, `SELECT
-		(SELECT COALESCE(MIN(due_at), 0) FROM resources WHERE due_at > 0 AND account = ? AND region = ?),
-		(SELECT COALESCE(MIN(due_at), 0) FROM associations WHERE due_at > 0 AND account = ? AND region = ?)`,
-		p.Account, p.Region, p.Account, p.Region).Scan(&rNext, &aNext)
+	err := t.queryRow(ctx, NextDue, p.Account, p.Region, p.Account, p.Region).Scan(&rNext, &aNext)
 	if err != nil {
 		return false, fmt.Errorf("due: %w", err)
 	}
-	from := int64(noneDue)
-	for _, v := range []int64{rNext, aNext} {
-		if v > 0 {
-			from = min(from, v)
-		}
-	}
+	from := EarliestDue(rNext, aNext)
 	t.learned = append(t.learned, partitionDue{p, from})
 	return from <= ms, nil
 }

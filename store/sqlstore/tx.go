@@ -43,6 +43,11 @@ type Tx struct {
 	// Versions are the versions the transaction gives the partitions it
 	// locked (postgres), for Dues.
 	Versions map[store.Partition]int64
+	// Trusted, when set, records each answer AnyDue gave from a bound
+	// (Dues): nothing due in the partition at the instant. A store that
+	// guessed Versions checks them again when a guess was wrong
+	// (postgres).
+	Trusted *[]DueTrust
 	// Memo, when set, learns what the transaction writes (see Memo).
 	Memo       *Memo
 	remembered map[memoKey]any
