@@ -175,22 +175,9 @@ func WithFires(ctx context.Context, fs *Fires) context.Context {
 	return context.WithValue(ctx, firesKey{}, fs)
 }
 
-// FiresFrom returns the Fires of ctx, or nil.
-func FiresFrom(ctx context.Context) *Fires {
-	fs, _ := ctx.Value(firesKey{}).(*Fires)
-	return fs
-}
-
-// Kept forgets the fires recorded: their transaction committed.
-func (fs *Fires) Kept() {
-	if fs != nil {
-		fs.rules = fs.rules[:0]
-	}
-}
-
-// Unfire gives back the fires recorded in fs, latest first: their
-// transaction was rolled back. A rule its count removed is put back
-// where it stood.
+// Unfire gives back the fires recorded in fs, latest first, and forgets
+// them: their transaction was rolled back. A rule its count removed is
+// put back where it stood. A transaction that commits keeps its fires.
 func (f *Faults) Unfire(fs *Fires) {
 	if fs == nil || len(fs.rules) == 0 {
 		return

@@ -720,11 +720,10 @@ func (s *Service) catchUpIn(ctx context.Context, p *store.Partition) (due bool, 
 		parts = []store.Partition{*p}
 	}
 	var st settling
-	ctx = sim.WithFires(ctx, new(sim.Fires))
 	for {
 		var done bool
 		before := st
-		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+		err := s.write(ctx, parts, func(ctx context.Context, tx store.Tx, n *StepCounts) error {
 			st = before // a store may run fn again
 			var err error
 			done, err = s.advance(ctx, tx, p, s.clock.Now(), n, &st)
@@ -773,17 +772,18 @@ func (s *Service) StepsApplied() StepCounts {
 // write runs fn in a write transaction of the partitions ps (nil: of every
 // partition; see store.Store.WriteIn) and counts the steps it applied once
 // the transaction has committed. A store runs fn again only after it rolled
-// its last run back (a combined transaction lost, on PostgreSQL a guess of
-// a version gone wrong): what that run counted, and the fault rules it
-// fired (the sim.Fires of ctx), did not happen.
-func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx store.Tx, n *StepCounts) error) error {
+// its last run back (a combined transaction lost, on PostgreSQL a step due
+// after a guess of a version gone wrong): what that run counted, and the
+// fault rules it fired (recorded through fn's ctx), did not happen.
+func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(ctx context.Context, tx store.Tx, n *StepCounts) error) error {
 	var n StepCounts
 	var err error
-	fires := sim.FiresFrom(ctx)
+	fires := new(sim.Fires)
+	fctx := sim.WithFires(ctx, fires)
 	run := func(tx store.Tx) error {
 		n = nil
 		s.faults.Unfire(fires)
-		return fn(tx, &n)
+		return fn(fctx, tx, &n)
 	}
 	// A step that fails on its row's data rolls the transaction back; the
 	// row is quarantined and the transaction runs again without it.
@@ -806,7 +806,6 @@ func (s *Service) write(ctx context.Context, ps []store.Partition, fn func(tx st
 		}
 		s.quarantineRow(failed.row, failed.reason)
 	}
-	fires.Kept()
 	if err == nil && len(n) > 0 {
 		s.stepsMu.Lock()
 		if s.steps == nil {

@@ -162,11 +162,10 @@ func (s *Service) updateWith(ctx context.Context, p store.Partition, also []stor
 	// A long catch-up commits on the way (advance, bounded), and fn runs in
 	// the transaction that finds nothing more due.
 	var st settling
-	ctx = sim.WithFires(ctx, new(sim.Fires))
 	for {
 		var done bool
 		before := st
-		err := s.write(ctx, parts, func(tx store.Tx, n *StepCounts) error {
+		err := s.write(ctx, parts, func(ctx context.Context, tx store.Tx, n *StepCounts) error {
 			st = before // a store may run fn again
 			now := s.clock.Now()
 			var err error

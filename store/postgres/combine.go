@@ -54,15 +54,10 @@ func (s *Store) writeOne(ctx context.Context, p store.Partition, fn func(store.T
 	err := w.Write(ctx, func(tx store.Tx) error {
 		w.retry, l = false, w.cur
 		err := fn(tx)
-		if w.retry || l.again {
+		if w.retry {
 			return errRetry
 		}
-		if l.failed != nil {
-			// Its first statement carried the lock statement, which
-			// failed: the transaction's error, whatever fn made of it.
-			return l.failed
-		}
-		return err
+		return l.outcome(err)
 	})
 	s.release(p)
 	if errors.Is(err, errRetry) {

@@ -33,24 +33,22 @@ func (l *locks) guess() bool {
 	if l.all || len(l.parts) == 0 {
 		return false
 	}
-	g := make(map[store.Partition]int64, len(l.parts))
 	for _, p := range l.parts {
 		v, ok := l.s.dues.Predict(p)
 		if !ok {
+			clear(l.versions)
 			return false
 		}
-		g[p] = v
-	}
-	l.guesses = g
-	for p, v := range g {
 		l.versions[p] = v
 	}
+	l.guessing = true
 	return true
 }
 
-// got records the version the lock statement gave p.
+// got records the version the lock statement gave p, and whether it is
+// not the one guessed.
 func (l *locks) got(p store.Partition, v int64) {
-	if g, ok := l.guesses[p]; ok && g != v {
+	if l.guessing && l.versions[p] != v {
 		l.wrong = append(l.wrong, p)
 		l.s.dues.Unsteady(p)
 	}

@@ -71,17 +71,7 @@ func TestWritesGuessTheirVersions(t *testing.T) {
 	if n, r := postgres.Misguessed(a), postgres.Reruns(a); n != 1 || r != 1 {
 		t.Errorf("%d wrong guesses and %d reruns; want 1 and 1", n, r)
 	}
-	err = a.Read(ctx, func(tx store.Tx) error {
-		for i := range 5 {
-			if _, err := tx.GetResource(ctx, pA, "image", fmt.Sprintf("wsi-a%d", i)); err != nil {
-				return fmt.Errorf("wsi-a%d: %w", i, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	imagesThere(t, a, "wsi-a%d", 5)
 
 	// A write that misguessed does not guess again at once: the next one
 	// learns the version, and the one after guesses again (asking before
@@ -148,10 +138,18 @@ func TestGuessedWriteThatFailsRollsBack(t *testing.T) {
 	if err := put("wsi-3", false); err != nil {
 		t.Fatalf("the write after a failed one: %v", err)
 	}
-	err := a.Read(ctx, func(tx store.Tx) error {
-		for i := range 4 {
-			if _, err := tx.GetResource(ctx, pA, "image", fmt.Sprintf("wsi-%d", i)); err != nil {
-				return fmt.Errorf("wsi-%d: %w", i, err)
+	imagesThere(t, a, "wsi-%d", 4)
+}
+
+// imagesThere fails t unless st holds, in pA, the images named by format
+// with 0 to n-1.
+func imagesThere(t *testing.T, st store.Store, format string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Read(ctx, func(tx store.Tx) error {
+		for i := range n {
+			if _, err := tx.GetResource(ctx, pA, "image", fmt.Sprintf(format, i)); err != nil {
+				return fmt.Errorf("%s: %w", fmt.Sprintf(format, i), err)
 			}
 		}
 		return nil

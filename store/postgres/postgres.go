@@ -340,17 +340,27 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 			// versions before them, which trust no bound kept here.
 			stx.KeepDues()
 		}
-		if l.retry || l.again {
-			// A partition it did not name was busy, or a version it
-			// guessed was wrong: roll back, whatever fn made of the
-			// error, and run again.
+		if l.retry {
+			// A partition it did not name was busy: roll back, whatever
+			// fn made of the error, and run again.
 			return errRetry
 		}
-		if l.failed != nil {
-			return l.failed
-		}
-		return err
+		return l.outcome(err)
 	})
+}
+
+// outcome is the error of a transaction whose fn returned err: errRetry
+// after a wrong guess that must run the write again, the lock statement's
+// error when that, sent with a statement of fn, failed; whatever fn made
+// of either.
+func (l *locks) outcome(err error) error {
+	switch {
+	case l.again:
+		return errRetry
+	case l.failed != nil:
+		return l.failed
+	}
+	return err
 }
 
 // finish runs fn, which begins a transaction on conn, and ends it: fn's
@@ -418,12 +428,13 @@ type locks struct {
 	query   string
 	args    []any
 	pending bool
-	// guesses are the versions guessed; wrong, those not given. trusted
-	// are AnyDue's answers from bounds (sqlstore.Tx.Trusted), checked
-	// again when a guess was wrong.
-	guesses map[store.Partition]int64
-	wrong   []store.Partition
-	trusted []sqlstore.DueTrust
+	// guessing: versions were guessed (until the lock statement answers);
+	// wrong are the partitions guessed wrong. trusted are AnyDue's
+	// answers from bounds (sqlstore.Tx.Trusted), checked again when a
+	// guess was wrong.
+	guessing bool
+	wrong    []store.Partition
+	trusted  []sqlstore.DueTrust
 	// again is set when a guess was wrong and a step the write trusted
 	// was not due is: the write runs again, naming the same partitions,
 	// without guessing.
@@ -470,7 +481,7 @@ func (l *locks) begin(conn *sql.Conn, watch func()) {
 	l.max = math.MinInt64
 	l.versions = nil
 	l.others = true
-	l.pending, l.again, l.guesses, l.wrong, l.trusted, l.failed = false, false, nil, nil, nil, nil
+	l.pending, l.again, l.guessing, l.wrong, l.trusted, l.failed = false, false, false, nil, nil, nil
 }
 
 func (l *locks) tick() {

@@ -101,7 +101,8 @@ func (d *Dues) keep(bounds []partitionDue, vers map[store.Partition]int64) {
 // Predict guesses the version the next write of p gives it, for a
 // Versioned store whose writes send their first statement before they
 // learn it: the version after the bound's, when the bound is steady. A
-// write that then finds another calls Unsteady, and runs again.
+// write that then finds another calls Unsteady, and asks again what it
+// answered from the bound.
 func (d *Dues) Predict(p store.Partition) (int64, bool) {
 	d.mu.Lock()
 	b, ok := d.from[p]
