@@ -231,23 +231,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
-	var schema sql.NullString
-	if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil || !schema.Valid {
-		// The search_path names a schema that does not exist yet.
-		var path string
-		if err := conn.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
-			return err
-		}
-		name := strings.TrimSpace(strings.Split(path, ",")[0])
-		if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil && !createdBeside(err) {
-			return fmt.Errorf("create schema %s: %w", name, err)
-		}
+	schema, err := workSchema(ctx, conn)
+	if err != nil {
+		return err
 	}
-	if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil || !schema.Valid {
-		return fmt.Errorf("no schema to work in (check search_path): %v", err)
-	}
-	s.lock = lockKey(schema.String)
-	s.schema = schema.String
+	s.lock = lockKey(schema)
+	s.schema = schema
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, s.lock); err != nil {
 		return err
 	}
@@ -259,6 +248,43 @@ func (s *Store) migrate(ctx context.Context) error {
 	// keep views of.
 	_, err = conn.ExecContext(ctx, `WITH l AS (SELECT 1)`+bumpAll+` FROM l`)
 	return err
+}
+
+// workSchema is the schema the search_path names first, created when it
+// does not exist yet. After another session created it, this session
+// has been seen (once, in CI, under load) to keep resolving its
+// search_path without it; assigning search_path again makes PostgreSQL
+// look the schemas up afresh, so it is reassigned and asked again, a
+// few times.
+func workSchema(ctx context.Context, conn *sql.Conn) (string, error) {
+	var schema sql.NullString
+	for try := 0; ; try++ {
+		if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return "", err
+		}
+		switch {
+		case schema.Valid:
+			return schema.String, nil
+		case try == 0:
+			var path string
+			if err := conn.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
+				return "", err
+			}
+			name := strings.TrimSpace(strings.Split(path, ",")[0])
+			if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil && !createdBeside(err) {
+				return "", fmt.Errorf("create schema %s: %w", name, err)
+			}
+		case try > 5:
+			return "", errors.New("no schema to work in (check search_path)")
+		default:
+			if try > 1 {
+				time.Sleep(time.Duration(try) * 10 * time.Millisecond)
+			}
+		}
+		if _, err := conn.ExecContext(ctx, `SELECT set_config('search_path', current_setting('search_path'), false)`); err != nil {
+			return "", err
+		}
+	}
 }
 
 // createdBeside reports whether CREATE SCHEMA IF NOT EXISTS failed
