@@ -99,3 +99,10 @@ func QueuedAll(s *Store) int {
 	}
 	return n
 }
+
+// Setting is a PostgreSQL setting's value on a connection of s's pool.
+func Setting(s *Store, name string) (string, error) {
+	var v string
+	err := s.db.QueryRow(`SELECT current_setting($1)`, name).Scan(&v)
+	return v, err
+}

@@ -155,3 +155,32 @@ func TestReplicasShareOneSchema(t *testing.T) {
 		t.Fatalf("replica b does not see replica a's write: %v", err)
 	}
 }
+
+// TestURLSettingsReachTheSession: a setting the URL names is the
+// session's (docs/performance.md: synchronous_commit=off for throughput
+// over the last commits), except the bounds wslocal sets itself.
+func TestURLSettingsReachTheSession(t *testing.T) {
+	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
+	url := URL() + "&search_path=" + schema + "&synchronous_commit=off&statement_timeout=1"
+	st, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		st.Close()
+		if err := postgres.DropSchema(context.Background(), URL(), schema); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	want := map[string]string{
+		"synchronous_commit": "off",
+		"statement_timeout":  "30s", // --pg-statement-timeout's default wins
+		"search_path":        schema,
+	}
+	for name, v := range want {
+		got, err := postgres.Setting(st, name)
+		if err != nil || got != v {
+			t.Errorf("%s = %q (%v), want %q", name, got, err, v)
+		}
+	}
+}
