@@ -30,11 +30,18 @@ func openSchema(t testing.TB) store.Store {
 }
 
 // openSchemaNamed is openSchema, whose connections also carry the schema's
-// name as their application_name (pg_stat_activity shows it).
+// name as their application_name; it returns the name.
 func openSchemaNamed(t testing.TB) (store.Store, string) {
+	return openWith(t, "")
+}
+
+// openWith opens a store in a new schema, named also by its connections'
+// application_name, with the URL's further parameters params
+// ("&name=value..."); the schema is dropped when the test ends.
+func openWith(t testing.TB, params string) (*postgres.Store, string) {
 	t.Helper()
 	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
-	url := URL() + "&search_path=" + schema + "&application_name=" + schema
+	url := URL() + "&search_path=" + schema + "&application_name=" + schema + params
 	st, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("PostgreSQL at %s: %v (start it, or set WSLOCAL_TEST_POSTGRES)", URL(), err)
@@ -64,20 +71,8 @@ func TestPartitionLocks(t *testing.T) {
 	var app string
 	var last *postgres.Store
 	open := func(t *testing.T) store.Store {
-		schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
-		app = schema
-		st, err := postgres.Open(context.Background(), URL()+"&search_path="+schema+"&application_name="+app)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			st.Close()
-			if err := postgres.DropSchema(context.Background(), URL(), schema); err != nil {
-				t.Errorf("drop schema %s: %v", schema, err)
-			}
-		})
-		last = st
-		return st
+		last, app = openWith(t, "")
+		return last
 	}
 	// The writes waiting for a lock, in PostgreSQL, or on the store behind
 	// a write of their partition (combine.go).
@@ -160,18 +155,7 @@ func TestReplicasShareOneSchema(t *testing.T) {
 // session's (docs/performance.md: synchronous_commit=off for throughput
 // over the last commits), except the bounds wslocal sets itself.
 func TestURLSettingsReachTheSession(t *testing.T) {
-	schema := "wslocal_test_" + strings.ToLower(rand.Text()[:10])
-	url := URL() + "&search_path=" + schema + "&synchronous_commit=off&statement_timeout=1"
-	st, err := postgres.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		st.Close()
-		if err := postgres.DropSchema(context.Background(), URL(), schema); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
+	st, schema := openWith(t, "&synchronous_commit=off&statement_timeout=1")
 	want := map[string]string{
 		"synchronous_commit": "off",
 		"statement_timeout":  "30s", // --pg-statement-timeout's default wins
