@@ -257,34 +257,34 @@ func (s *Store) migrate(ctx context.Context) error {
 // look the schemas up afresh, so it is reassigned and asked again, a
 // few times.
 func workSchema(ctx context.Context, conn *sql.Conn) (string, error) {
-	var schema sql.NullString
-	for try := 0; ; try++ {
-		if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
-			return "", err
-		}
-		switch {
-		case schema.Valid:
-			return schema.String, nil
-		case try == 0:
-			var path string
-			if err := conn.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
-				return "", err
-			}
-			name := strings.TrimSpace(strings.Split(path, ",")[0])
-			if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil && !createdBeside(err) {
-				return "", fmt.Errorf("create schema %s: %w", name, err)
-			}
-		case try > 5:
-			return "", errors.New("no schema to work in (check search_path)")
-		default:
-			if try > 1 {
-				time.Sleep(time.Duration(try) * 10 * time.Millisecond)
-			}
-		}
+	if schema, err := currentSchema(ctx, conn); err != nil || schema != "" {
+		return schema, err
+	}
+	var path string
+	if err := conn.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
+		return "", err
+	}
+	name := strings.TrimSpace(strings.Split(path, ",")[0])
+	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(name)); err != nil && !createdBeside(err) {
+		return "", fmt.Errorf("create schema %s: %w", name, err)
+	}
+	for try := range 6 {
+		time.Sleep(time.Duration(try) * 10 * time.Millisecond)
 		if _, err := conn.ExecContext(ctx, `SELECT set_config('search_path', current_setting('search_path'), false)`); err != nil {
 			return "", err
 		}
+		if schema, err := currentSchema(ctx, conn); err != nil || schema != "" {
+			return schema, err
+		}
 	}
+	return "", errors.New("no schema to work in (check search_path)")
+}
+
+// currentSchema is the session's current schema ("": none).
+func currentSchema(ctx context.Context, conn *sql.Conn) (string, error) {
+	var schema sql.NullString
+	err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema)
+	return schema.String, err
 }
 
 // createdBeside reports whether CREATE SCHEMA IF NOT EXISTS failed
