@@ -179,6 +179,10 @@ if [ "$ONLY" != sqlite ]; then
 		--op CreateTags --c 8 --d "$D" --account 111111111111 --accounts 8
 	compare "PostgreSQL CreateTags c=8, 1 account: 2 replicas vs 1" "$W1,$W2" "$W1" \
 		--op CreateTags --c 8 --d "$D" --account 111111111111
+	# The same writes against the bare handler: what they are worth on this
+	# machine, whose loopback and cores set the requests a second.
+	compare "PostgreSQL CreateTags c=8, 8 accounts on 2 replicas vs bare net/http" "$W1,$W2" http://127.0.0.1:4700 \
+		--op CreateTags --c 8 --d "$D" --account 111111111111 --accounts 8
 	if [ -n "${WRITES_BEFORE:-}" ]; then
 		SWB=wslocal_measure_writes_before_$$
 		SCHEMAS+=("$SWB")
