@@ -353,7 +353,11 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, l *locks, fn fun
 		stx := &sqlstore.Tx{Tx: pipeConn{l}, Rebind: sqlstore.RebindDollar, Watch: watch}
 		if !l.all {
 			stx.Take = l.take
-			stx.Dues, stx.Versions, stx.Trusted = s.dues, l.versions, &l.trusted
+			stx.Dues, stx.Versions = s.dues, l.versions
+			if l.guessing {
+				// Only a guess can be wrong and call for these again.
+				stx.Trusted = &l.trusted
+			}
 		}
 		err := fn(stx)
 		if err == nil {
