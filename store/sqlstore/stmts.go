@@ -76,6 +76,21 @@ func (c *Stmts) lookup(query string) *sql.Stmt {
 	return nil
 }
 
+// Queries returns the queries the cache has seen (prepared, or being
+// prepared), in no order: what a test checks the plans of.
+func (c *Stmts) Queries() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]string, 0, len(c.stmts)+len(c.pending))
+	for q := range c.stmts {
+		out = append(out, q)
+	}
+	for q := range c.pending {
+		out = append(out, q)
+	}
+	return out
+}
+
 // Close stops the preparations in flight and closes every statement;
 // call it before closing the database.
 func (c *Stmts) Close() error {
