@@ -19,21 +19,9 @@ import (
 // TestSharesMigration: a database of the schema before the shares table
 // keeps what it shared, in the shares table and the global scope.
 func TestSharesMigration(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, path := rawDatabase(t)
 	storetest.LegacyShareDatabase(t, db, migrations, func(doc string) string { return "CAST('" + doc + "' AS BLOB)" })
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := reopen(t, db, path)
 	storetest.CheckLegacySharesMigrated(t, st)
 }
 
@@ -43,11 +31,7 @@ func TestSharesMigration(t *testing.T) {
 // through the indexes made again.
 func TestAssociationsByResourceMigration(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, path := rawDatabase(t)
 	before := fstest.MapFS{}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -84,14 +68,7 @@ func TestAssociationsByResourceMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := reopen(t, db, path)
 	var got, due []store.Association
 	if err := st.Read(ctx, func(tx store.Tx) error {
 		var err error
@@ -116,4 +93,30 @@ func TestAssociationsByResourceMigration(t *testing.T) {
 	if !strings.HasSuffix(ddl, "WITHOUT ROWID") {
 		t.Errorf("associations after the migration: %s", ddl)
 	}
+}
+
+// rawDatabase opens a new database file with no migration applied.
+func rawDatabase(t *testing.T) (*sql.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, path
+}
+
+// reopen closes db, made by older migrations, and opens the store on its
+// file, which applies the rest.
+func reopen(t *testing.T, db *sql.DB, path string) *Store {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

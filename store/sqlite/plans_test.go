@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -45,22 +47,9 @@ func TestNoStatementScansATable(t *testing.T) {
 	}
 	defer st.Close()
 	tables := map[string]bool{}
-	rows, err := st.write.Query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
+	for _, row := range column(t, st, `SELECT name FROM sqlite_schema WHERE type = 'table'`) {
+		tables[row] = true
 	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables[name] = true
-	}
-	queries := make([]string, 0, len(seen))
-	for q := range seen {
-		queries = append(queries, q)
-	}
-	slices.Sort(queries)
 	wholeTable := map[string]bool{
 		// AllShares: an export reads every share.
 		`SELECT account, region, kind, id, grantee FROM shares WHERE 1 = 1 ORDER BY account, kind, id, grantee`: true,
@@ -69,27 +58,14 @@ func TestNoStatementScansATable(t *testing.T) {
 	partition := regexp.MustCompile(`^SEARCH \w+ USING .*\(account=\? AND region=\?\)$`)
 	pins := regexp.MustCompile(`\b(id|resource_id|application_id) = `)
 	alias := regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?(\w+)`)
-	t.Logf("%d statements", len(queries))
-	for _, q := range queries {
+	t.Logf("%d statements", len(seen))
+	for _, q := range slices.Sorted(maps.Keys(seen)) {
 		named := map[string]string{}
 		for _, m := range alias.FindAllStringSubmatch(q, -1) {
 			named[m[2]] = m[1]
 		}
-		plan, err := st.write.Query(`EXPLAIN QUERY PLAN `+q, make([]any, params(q))...)
-		if err != nil {
-			t.Errorf("%s: %v", q, err)
-			continue
-		}
-		var lines []string
-		for plan.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := plan.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, detail)
-		}
-		plan.Close()
+		// EXPLAIN QUERY PLAN's last column is the detail.
+		lines := column(t, st, `EXPLAIN QUERY PLAN `+q, make([]any, params(q))...)
 		for _, l := range lines {
 			if m := scan.FindStringSubmatch(l); m != nil && (tables[m[1]] || tables[named[m[1]]]) && !wholeTable[q] {
 				t.Errorf("scans a table:\n%s\nplan:\n%s", q, strings.Join(lines, "\n"))
@@ -100,14 +76,44 @@ func TestNoStatementScansATable(t *testing.T) {
 				break
 			}
 		}
-
 	}
 }
+
+// column runs query on the store's write pool and returns its last column.
+func column(t *testing.T, st *Store, query string, args ...any) []string {
+	t.Helper()
+	rows, err := st.write.Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := make([]any, len(cols))
+	for i := range dest {
+		dest[i] = new(any)
+	}
+	var out []string
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(*dest[len(dest)-1].(*any)))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
+var dollar = regexp.MustCompile(`\$(\d+)`)
 
 // params is how many parameters q has: its highest $n, or its ?s.
 func params(q string) int {
 	n := strings.Count(q, "?")
-	for _, m := range regexp.MustCompile(`\$(\d+)`).FindAllStringSubmatch(q, -1) {
+	for _, m := range dollar.FindAllStringSubmatch(q, -1) {
 		if i, _ := strconv.Atoi(m[1]); i > n {
 			n = i
 		}
