@@ -120,3 +120,32 @@ func reopen(t *testing.T, db *sql.DB, path string) *Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// TestFailedMigrationLeavesTheStoreAsItWas: the migrations run in one
+// transaction, so one that fails undoes those before it and the next start
+// finds the file as it was.
+func TestFailedMigrationLeavesTheStoreAsItWas(t *testing.T) {
+	ctx := context.Background()
+	db, _ := rawDatabase(t)
+	defer db.Close()
+	broken := fstest.MapFS{}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken[name] = &fstest.MapFile{Data: b}
+	}
+	broken["migrations/9999_broken.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE later (a TEXT); SELECT no_such_function();")}
+	err = sqlstore.Migrate(ctx, broken, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) })
+	if err == nil || !strings.Contains(err.Error(), "migration 9999_broken.sql") {
+		t.Fatalf("Migrate = %v, want the error of migration 9999_broken.sql", err)
+	}
+	if tables := column(t, db, `SELECT name FROM sqlite_master`); len(tables) != 0 {
+		t.Errorf("after a failed migration the file holds %v, want nothing", tables)
+	}
+}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -47,7 +48,7 @@ func TestNoStatementScansATable(t *testing.T) {
 	}
 	defer st.Close()
 	tables := map[string]bool{}
-	for _, row := range column(t, st, `SELECT name FROM sqlite_schema WHERE type = 'table'`) {
+	for _, row := range column(t, st.write, `SELECT name FROM sqlite_schema WHERE type = 'table'`) {
 		tables[row] = true
 	}
 	wholeTable := map[string]bool{
@@ -65,7 +66,7 @@ func TestNoStatementScansATable(t *testing.T) {
 			named[m[2]] = m[1]
 		}
 		// EXPLAIN QUERY PLAN's last column is the detail.
-		lines := column(t, st, `EXPLAIN QUERY PLAN `+q, make([]any, params(q))...)
+		lines := column(t, st.write, `EXPLAIN QUERY PLAN `+q, make([]any, params(q))...)
 		for _, l := range lines {
 			if m := scan.FindStringSubmatch(l); m != nil && (tables[m[1]] || tables[named[m[1]]]) && !wholeTable[q] {
 				t.Errorf("scans a table:\n%s\nplan:\n%s", q, strings.Join(lines, "\n"))
@@ -79,10 +80,10 @@ func TestNoStatementScansATable(t *testing.T) {
 	}
 }
 
-// column runs query on the store's write pool and returns its last column.
-func column(t *testing.T, st *Store, query string, args ...any) []string {
+// column runs query on db and returns its last column.
+func column(t *testing.T, db *sql.DB, query string, args ...any) []string {
 	t.Helper()
-	rows, err := st.write.Query(query, args...)
+	rows, err := db.Query(query, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
