@@ -195,3 +195,12 @@ func overlap(a, b *run) bool {
 	}
 	return false
 }
+
+// IsAccountID reports whether s is an account ID as the model's AwsAccount
+// shape has it: 12 digits.
+func IsAccountID(s string) bool { return patternAwsAccount.MatchString(s) }
+
+// IsDirectoryID reports whether s is a directory ID as the model's
+// DirectoryId shape has it: d-<hex> or wsd-<base36>, 8 to 63 characters
+// after the prefix.
+func IsDirectoryID(s string) bool { return patternDirectoryId.MatchString(s) }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/workspaces"
@@ -13,11 +14,9 @@ import (
 // ImportClientBranding and DescribeClientBranding answer.
 const brandingPattern = workspaces.BrandingPath + "{account}/{region}/{directory}/{platform}/{logo}"
 
-var (
-	brandingAccount   = regexp.MustCompile(`^\d{12}$`)
-	brandingRegion    = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
-	brandingDirectory = regexp.MustCompile(`^(d-[0-9a-f]{8,63}|wsd-[0-9a-z]{8,63})$`)
-)
+// brandingRegion is the form of a Region in a logo's route; compiled when
+// a logo is first asked for, not at start.
+var brandingRegion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9-]{1,32}$`) })
 
 // IsBrandingLogo reports whether r asks for a branding logo. Client
 // branding is public (the API reference: "Client branding attributes are
@@ -43,7 +42,7 @@ var brandingMux = func() *http.ServeMux {
 func (h *Handler) brandingLogo(w http.ResponseWriter, r *http.Request) {
 	account, region, dir := r.PathValue("account"), r.PathValue("region"), r.PathValue("directory")
 	platform, logo := r.PathValue("platform"), r.PathValue("logo")
-	if !brandingAccount.MatchString(account) || !brandingRegion.MatchString(region) || !brandingDirectory.MatchString(dir) ||
+	if !api.IsAccountID(account) || !brandingRegion().MatchString(region) || !api.IsDirectoryID(dir) ||
 		!slices.Contains(api.ClientDeviceType("").Values(), api.ClientDeviceType(platform)) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such branding logo"})
 		return

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -67,7 +68,7 @@ var loginMessageTags = []string{"a", "b", "blockquote", "br", "cite", "code", "d
 
 // htmlTag finds the tags of a login message: "<" and a name, as HTML
 // reads them ("1 < 2" is text).
-var htmlTag = regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9]*)`)
+var htmlTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9]*)`) })
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 
@@ -113,7 +114,7 @@ func platformFault(platform api.ClientDeviceType, b *platformBranding) *branding
 			return &brandingFault{member: "loginMessage", locale: locale, onKey: true,
 				err: invalidParameter("The LoginMessage of %s has the locale %s: the only locale supported is en_US.", platform, locale)}
 		}
-		for _, m := range htmlTag.FindAllStringSubmatch(b.LoginMessage[locale], -1) {
+		for _, m := range htmlTag().FindAllStringSubmatch(b.LoginMessage[locale], -1) {
 			if tag := strings.ToLower(m[1]); !slices.Contains(loginMessageTags, tag) {
 				return &brandingFault{member: "loginMessage", locale: locale,
 					err: invalidParameter("The LoginMessage of %s has the HTML tag <%s>, which is not supported; the tags supported are %s.",

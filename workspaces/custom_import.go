@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/wslocal/wslocal/api"
@@ -136,12 +137,12 @@ func (ci *customImport) wire(r *store.Resource) *api.DescribeCustomWorkspaceImag
 
 // arnParts reads the region and account of an Image Builder ARN, which the
 // model's pattern has already checked.
-var arnParts = regexp.MustCompile(`^arn:aws[^:]*:imagebuilder:([^:]+):([^:]+):`)
+var arnParts = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^arn:aws[^:]*:imagebuilder:([^:]+):([^:]+):`) })
 
 // checkOwnArn applies the API reference's "you must own the image" to an
 // Image Builder ARN: it must be of the caller's account and region.
 func checkOwnArn(p store.Partition, member, arn string) error {
-	m := arnParts.FindStringSubmatch(arn)
+	m := arnParts().FindStringSubmatch(arn)
 	if m == nil {
 		return invalidParameter("%s %s is not an EC2 Image Builder ARN.", member, arn)
 	}

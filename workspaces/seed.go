@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/auth"
@@ -114,10 +115,9 @@ type seedWorkspace struct {
 	StandbyOf *seedStandbyOf `yaml:"standbyOf"`
 }
 
-var (
-	seedAccount = regexp.MustCompile(`^\d{12}$`)
-	seedRegion  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-)
+// seedRegion is the form of a Region name, compiled when a seed is first
+// read: a regexp compiled at package init costs every start.
+var seedRegion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`) })
 
 func names[T ~string](vals []T) []string {
 	out := make([]string, len(vals))
@@ -210,10 +210,10 @@ func (s *Seed) validate() {
 		path := fmt.Sprintf("accounts[%d]", i)
 		def(&a.Account, auth.DefaultAccount)
 		def(&a.Region, auth.DefaultRegion)
-		if !seedAccount.MatchString(a.Account) {
+		if !api.IsAccountID(a.Account) {
 			d.errorf(path+".account", "%q is not an account id (12 digits; quote it so YAML keeps leading zeros)", a.Account)
 		}
-		if !seedRegion.MatchString(a.Region) {
+		if !seedRegion().MatchString(a.Region) {
 			d.errorf(path+".region", "%q is not a region name such as us-east-1", a.Region)
 		}
 		p := store.Partition{Account: a.Account, Region: a.Region}

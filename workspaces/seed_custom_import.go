@@ -144,7 +144,7 @@ func customImportDoc(si *seedImage, now time.Time) *image {
 // ownArn is checkOwnArn for a seed: the ARN is of the account and region
 // the image is declared in.
 func (d *seedDoc) ownArn(path string, a *seedPartition, arn string) {
-	m := arnParts.FindStringSubmatch(arn)
+	m := arnParts().FindStringSubmatch(arn)
 	switch {
 	case m == nil:
 		d.errorf(path, "%q is not an EC2 Image Builder ARN", arn)

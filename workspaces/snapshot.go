@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"time"
 
+	"github.com/wslocal/wslocal/api"
 	"github.com/wslocal/wslocal/store"
 )
 
@@ -285,10 +285,8 @@ func (s *Service) ImportState(ctx context.Context, snap *Snapshot) error {
 	return err
 }
 
-var accountPattern = regexp.MustCompile(`^\d{12}$`)
-
 func snapshotPartition(where, account, region string) (store.Partition, error) {
-	if !accountPattern.MatchString(account) {
+	if !api.IsAccountID(account) {
 		return store.Partition{}, snapshotErr("%s: account %q must be 12 digits", where, account)
 	}
 	if region == "" {

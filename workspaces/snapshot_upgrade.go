@@ -116,7 +116,7 @@ func checkShare(i int, sh SnapshotShare) error {
 	if k := kindByName[sh.Kind]; k == nil || !k.shareable {
 		return snapshotErr("shares[%d]: kind %q cannot be shared; kind must be %s", i, sh.Kind, orList(shareableKinds()))
 	}
-	if sh.ID == "" || !accountPattern.MatchString(sh.Grantee) || sh.Grantee == sh.Account {
+	if sh.ID == "" || !api.IsAccountID(sh.Grantee) || sh.Grantee == sh.Account {
 		return snapshotErr("shares[%d]: id is required, and grantee must be 12 digits and not the owner", i)
 	}
 	return nil

@@ -215,7 +215,7 @@ var rowRules = map[string]kindRules{
 		states: []string{"RESERVED"},
 		moving: never,
 		check: func(r *store.Resource, doc any) *rowProblem {
-			if a := doc.(*reservation).Account; !accountPattern.MatchString(a) {
+			if a := doc.(*reservation).Account; !api.IsAccountID(a) {
 				return problem("doc.Account", "%q is not an account id (12 digits)", a)
 			}
 			return nil

@@ -100,3 +100,39 @@ func firstAnswer(client *http.Client, url, op, body string, start time.Time) (ti
 	}
 	return 0, fmt.Errorf("no 200 from %s within 10s; last: %s", op, last)
 }
+
+// TestInitsAllocateLittle keeps wslocal's own packages cheap to start:
+// every start runs every package's init, and a regexp or table built there
+// costs each start its allocations and the page faults of touching them
+// (control's three branding regexps once allocated 123 KB and took 1.3 ms).
+// Build such things when first used (sync.OnceValue). Allocations, which
+// GODEBUG=inittrace reports, are the same on every run; time is not.
+func TestInitsAllocateLittle(t *testing.T) {
+	const limit = 32 << 10
+	bin := proctest.Build(t)
+	cmd := exec.Command(bin, "--version")
+	cmd.Env = append(proctest.Env(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("wslocal --version: %v\n%s", err, out)
+	}
+	// init github.com/wslocal/wslocal/api @26 ms, 0.092 ms clock, 19424 bytes, 239 allocs
+	seen := 0
+	for line := range strings.Lines(string(out)) {
+		f := strings.Fields(line)
+		if len(f) < 11 || f[0] != "init" || !strings.HasPrefix(f[1], "github.com/wslocal/wslocal/") {
+			continue
+		}
+		seen++
+		var bytes int
+		if _, err := fmt.Sscan(f[7], &bytes); err != nil || f[8] != "bytes," {
+			t.Fatalf("unexpected inittrace line %q", line)
+		}
+		if bytes > limit {
+			t.Errorf("%s allocates %d bytes at init, more than %d: build what it holds when first used", f[1], bytes, limit)
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no init line of wslocal's packages in:\n%s", out)
+	}
+}
