@@ -2,7 +2,9 @@ package metrics_test
 
 import (
 	"context"
+	"math"
 	"net/http"
+	"runtime"
 	"testing"
 	"time"
 
@@ -27,6 +29,9 @@ func scrape(t *testing.T, srv *wslocaltest.Server) map[string]*dto.MetricFamily 
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /metrics = %d", resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/plain; version=0.0.4; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(resp.Body)
@@ -107,6 +112,44 @@ func TestMetricsCountRequestsAndAssociations(t *testing.T) {
 		if v := m.GetGauge().GetValue(); v != c.want {
 			t.Errorf("wslocal_associations{state=%s,resource_type=IMAGE} = %v, want %v", c.state, v, c.want)
 		}
+	}
+
+	if b := h.GetBucket(); len(b) != 13 || !math.IsInf(b[12].GetUpperBound(), 1) || b[12].GetCumulativeCount() != 3 {
+		t.Errorf("DescribeApplications latency buckets %v, want 12 and +Inf holding the 3", b)
+	}
+	for i, b := range h.GetBucket() {
+		if i > 0 && b.GetCumulativeCount() < h.GetBucket()[i-1].GetCumulativeCount() {
+			t.Errorf("bucket le=%v counts %d, fewer than the bucket below it", b.GetUpperBound(), b.GetCumulativeCount())
+		}
+		if b.GetCumulativeCount() > h.GetSampleCount() {
+			t.Errorf("bucket le=%v counts %d, more than the %d samples", b.GetUpperBound(), b.GetCumulativeCount(), h.GetSampleCount())
+		}
+	}
+
+	// The Go runtime's and the process's figures, under the Go client's names.
+	if v := find(t, fams, "go_goroutines", map[string]string{}).GetGauge().GetValue(); v < 1 {
+		t.Errorf("go_goroutines = %v", v)
+	}
+	if v := find(t, fams, "go_memstats_heap_alloc_bytes", map[string]string{}).GetGauge().GetValue(); v < 1<<20 {
+		t.Errorf("go_memstats_heap_alloc_bytes = %v, want a live heap of a megabyte or more", v)
+	}
+	find(t, fams, "go_info", map[string]string{"version": runtime.Version()})
+	if fam := fams["go_gc_duration_seconds"]; fam.GetType() != dto.MetricType_SUMMARY || len(fam.GetMetric()[0].GetSummary().GetQuantile()) != 5 {
+		t.Errorf("go_gc_duration_seconds: %v", fam)
+	}
+	if runtime.GOOS == "linux" {
+		if v := find(t, fams, "process_resident_memory_bytes", map[string]string{}).GetGauge().GetValue(); v < 1<<20 {
+			t.Errorf("process_resident_memory_bytes = %v", v)
+		}
+		if v := find(t, fams, "process_open_fds", map[string]string{}).GetGauge().GetValue(); v < 3 {
+			t.Errorf("process_open_fds = %v", v)
+		}
+		started := time.Unix(int64(find(t, fams, "process_start_time_seconds", map[string]string{}).GetGauge().GetValue()), 0)
+		if since := time.Since(started); since < 0 || since > time.Hour {
+			t.Errorf("process_start_time_seconds is %v ago", since)
+		}
+		find(t, fams, "process_cpu_seconds_total", map[string]string{})
+		find(t, fams, "process_max_fds", map[string]string{})
 	}
 
 	// An unknown target is counted, under a bounded label.

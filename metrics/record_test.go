@@ -1,14 +1,22 @@
 package metrics
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/wslocal/wslocal/awsjson"
+	"github.com/wslocal/wslocal/store"
 )
 
 // TestRecordConcurrently: the series Record keeps per operation count
@@ -32,11 +40,12 @@ func TestRecordConcurrently(t *testing.T) {
 	wg.Wait()
 	count := map[string]float64{}
 	durations := 0
-	reg := prometheus.NewRegistry() // the requests' series only, without the store's
-	reg.MustRegister(m.requests, m.duration)
-	fams, err := reg.Gather()
+	var txt text // the requests' series only, without the store's
+	m.writeRequests(&txt)
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(txt.b))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, txt.b)
 	}
 	for _, f := range fams {
 		for _, mt := range f.GetMetric() {
@@ -69,4 +78,23 @@ func label(m *dto.Metric, name string) string {
 		}
 	}
 	return ""
+}
+
+// failingStore is a store whose reads fail.
+type failingStore struct{ store.Store }
+
+func (failingStore) Read(context.Context, func(store.Tx) error) error {
+	return errors.New("the disk is on fire")
+}
+
+// TestScrapeOfAFailingStore: a store that cannot be counted fails the
+// scrape (500, the error said) rather than reporting zeros.
+func TestScrapeOfAFailingStore(t *testing.T) {
+	m := New(failingStore{})
+	m.Record(awsjson.Record{Operation: "DescribeApplications", Status: 200, Latency: time.Millisecond})
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "the disk is on fire") {
+		t.Errorf("scrape = %d %q, want 500 with the store's error", rec.Code, rec.Body.String())
+	}
 }
