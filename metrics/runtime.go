@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// memStats are the go_memstats_ series, under the names, types and help of
-// the Prometheus Go client's Go collector, so that its dashboards read them.
+// memStats are the go_memstats_ series, under the names and types of the
+// Prometheus Go client's Go collector, so that its dashboards read them.
 var memStats = []struct {
 	name, typ, help string
 	value           func(*runtime.MemStats) float64
@@ -34,7 +34,7 @@ var memStats = []struct {
 	{"go_memstats_mspan_sys_bytes", "gauge", "Number of bytes used for mspan structures obtained from system.", func(m *runtime.MemStats) float64 { return float64(m.MSpanSys) }},
 	{"go_memstats_next_gc_bytes", "gauge", "Number of heap bytes when next garbage collection will take place.", func(m *runtime.MemStats) float64 { return float64(m.NextGC) }},
 	{"go_memstats_other_sys_bytes", "gauge", "Number of bytes used for other system allocations.", func(m *runtime.MemStats) float64 { return float64(m.OtherSys) }},
-	{"go_memstats_stack_inuse_bytes", "gauge", "Number of bytes obtained from system for stack allocator.", func(m *runtime.MemStats) float64 { return float64(m.StackInuse) }},
+	{"go_memstats_stack_inuse_bytes", "gauge", "Number of bytes in use by the stack allocator.", func(m *runtime.MemStats) float64 { return float64(m.StackInuse) }},
 	{"go_memstats_stack_sys_bytes", "gauge", "Number of bytes obtained from system for stack allocator.", func(m *runtime.MemStats) float64 { return float64(m.StackSys) }},
 	{"go_memstats_sys_bytes", "gauge", "Number of bytes obtained from system.", func(m *runtime.MemStats) float64 { return float64(m.Sys) }},
 }
@@ -87,11 +87,8 @@ func writeProcess(t *text) {
 	if err != nil {
 		return
 	}
-	// The fields after the command's closing parenthesis, from the
-	// state (field 3 of proc(5)) on.
-	_, after, ok := strings.Cut(string(stat), ") ")
-	f := strings.Fields(after)
-	if !ok || len(f) < 22 {
+	f := statFields(string(stat))
+	if len(f) < 22 {
 		return
 	}
 	field := func(n int) float64 { // n as proc(5) numbers the fields
@@ -120,6 +117,17 @@ func writeProcess(t *text) {
 		t.family("process_virtual_memory_max_bytes", "gauge", "Maximum amount of virtual memory available in bytes.")
 		t.sample("process_virtual_memory_max_bytes", limit)
 	}
+}
+
+// statFields are the fields of a /proc/<pid>/stat line after the
+// command's closing parenthesis (the last one: the command may hold one),
+// from the state (field 3 of proc(5)) on.
+func statFields(stat string) []string {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(stat[i+1:])
 }
 
 // softLimit reads a soft limit of /proc/self/limits; unlimited is

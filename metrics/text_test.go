@@ -43,3 +43,15 @@ func TestTextReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestStatFieldsOfAnOddCommand: the fields of /proc/self/stat are read
+// after the command's last parenthesis, which a command may itself hold.
+func TestStatFieldsOfAnOddCommand(t *testing.T) {
+	f := statFields("4242 (a) b (c) S 1 4242 4242 0 -1 4194560 1 0 0 0 7 3 0 0 20 0 9 0 123 4096 100")
+	if len(f) != 22 || f[0] != "S" || f[11] != "7" || f[12] != "3" || f[21] != "100" {
+		t.Errorf("statFields = %q", f)
+	}
+	if f := statFields("no parenthesis"); f != nil {
+		t.Errorf("statFields of a line without a command = %q", f)
+	}
+}
