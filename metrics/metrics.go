@@ -44,7 +44,7 @@ var durationBounds = [...]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 type opSeries struct {
 	ok       atomic.Uint64 // answers with status 200, by far the most common
 	mu       sync.Mutex
-	byStatus map[int]*atomic.Uint64 // the other statuses answered
+	byStatus map[int]uint64 // the other statuses answered
 
 	// The latency histogram: the count in each bucket (not cumulative;
 	// the last is above every bound), and the sum in nanoseconds.
@@ -73,16 +73,11 @@ func (m *Metrics) Record(r awsjson.Record) {
 		s.ok.Add(1)
 	} else {
 		s.mu.Lock()
-		c := s.byStatus[r.Status]
-		if c == nil {
-			c = new(atomic.Uint64)
-			if s.byStatus == nil {
-				s.byStatus = map[int]*atomic.Uint64{}
-			}
-			s.byStatus[r.Status] = c
+		if s.byStatus == nil {
+			s.byStatus = map[int]uint64{}
 		}
+		s.byStatus[r.Status]++
 		s.mu.Unlock()
-		c.Add(1)
 	}
 	seconds := r.Latency.Seconds()
 	i := 0
@@ -124,34 +119,34 @@ func (m *Metrics) Handler() http.Handler {
 // each operation's in name order. An operation has a series only for the
 // statuses it answered.
 func (m *Metrics) writeRequests(t *text) {
-	var ops []string
-	m.series.Range(func(k, _ any) bool {
-		ops = append(ops, k.(string))
+	series := map[string]*opSeries{}
+	m.series.Range(func(k, v any) bool {
+		series[k.(string)] = v.(*opSeries)
 		return true
 	})
-	slices.Sort(ops)
-	if len(ops) == 0 {
+	if len(series) == 0 {
 		return
 	}
+	ops := slices.Sorted(maps.Keys(series))
 	t.family("wslocal_requests_total", "counter", "AWS API requests answered, by operation and HTTP status.")
 	for _, op := range ops {
-		s := m.seriesOf(op)
-		counts := map[int]uint64{}
+		s := series[op]
+		s.mu.Lock()
+		counts := maps.Clone(s.byStatus)
+		s.mu.Unlock()
+		if counts == nil {
+			counts = map[int]uint64{}
+		}
 		if n := s.ok.Load(); n > 0 {
 			counts[http.StatusOK] = n
 		}
-		s.mu.Lock()
-		for status, c := range s.byStatus {
-			counts[status] = c.Load()
-		}
-		s.mu.Unlock()
 		for _, status := range slices.Sorted(maps.Keys(counts)) {
 			t.sample("wslocal_requests_total", float64(counts[status]), "operation", op, "status", strconv.Itoa(status))
 		}
 	}
 	t.family("wslocal_request_duration_seconds", "histogram", "Time to answer an AWS API request, by operation.")
 	for _, op := range ops {
-		s := m.seriesOf(op)
+		s := series[op]
 		var cumulative uint64
 		for i, le := range durationBounds {
 			cumulative += s.buckets[i].Load()

@@ -97,7 +97,8 @@ func writeProcess(t *text) {
 	}
 	t.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.")
 	t.sample("process_cpu_seconds_total", (field(14)+field(15))/userHZ)
-	if limit, ok := softLimit("Max open files"); ok {
+	limits, _ := os.ReadFile("/proc/self/limits")
+	if limit, ok := softLimit(string(limits), "Max open files"); ok {
 		t.family("process_max_fds", "gauge", "Maximum number of open file descriptors.")
 		t.sample("process_max_fds", limit)
 	}
@@ -113,7 +114,7 @@ func writeProcess(t *text) {
 	}
 	t.family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.")
 	t.sample("process_virtual_memory_bytes", field(23))
-	if limit, ok := softLimit("Max address space"); ok {
+	if limit, ok := softLimit(string(limits), "Max address space"); ok {
 		t.family("process_virtual_memory_max_bytes", "gauge", "Maximum amount of virtual memory available in bytes.")
 		t.sample("process_virtual_memory_max_bytes", limit)
 	}
@@ -130,14 +131,10 @@ func statFields(stat string) []string {
 	return strings.Fields(stat[i+1:])
 }
 
-// softLimit reads a soft limit of /proc/self/limits; unlimited is
-// RLIM_INFINITY, as getrlimit(2) gives it.
-func softLimit(name string) (float64, bool) {
-	b, err := os.ReadFile("/proc/self/limits")
-	if err != nil {
-		return 0, false
-	}
-	for line := range strings.Lines(string(b)) {
+// softLimit reads a soft limit of limits, the text of /proc/self/limits;
+// unlimited is RLIM_INFINITY, as getrlimit(2) gives it.
+func softLimit(limits, name string) (float64, bool) {
+	for line := range strings.Lines(limits) {
 		rest, ok := strings.CutPrefix(line, name+" ")
 		if f := strings.Fields(rest); ok && len(f) > 0 {
 			if f[0] == "unlimited" {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/wslocal/wslocal/store"
-	"github.com/wslocal/wslocal/store/sqlstore"
 	"github.com/wslocal/wslocal/store/storetest"
 )
 
@@ -32,22 +30,7 @@ func TestSharesMigration(t *testing.T) {
 func TestAssociationsByResourceMigration(t *testing.T) {
 	ctx := context.Background()
 	db, path := rawDatabase(t)
-	before := fstest.MapFS{}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		if name >= "migrations/0008" {
-			continue
-		}
-		b, err := fs.ReadFile(migrations, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before[name] = &fstest.MapFile{Data: b}
-	}
-	if err := sqlstore.Migrate(ctx, before, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }); err != nil {
+	if err := storetest.MigrateDB(ctx, db, storetest.Migrations(t, migrations, "0008")); err != nil {
 		t.Fatal(err)
 	}
 	p := store.Partition{Account: "111111111111", Region: "us-east-1"}
@@ -128,20 +111,9 @@ func TestFailedMigrationLeavesTheStoreAsItWas(t *testing.T) {
 	ctx := context.Background()
 	db, _ := rawDatabase(t)
 	defer db.Close()
-	broken := fstest.MapFS{}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		b, err := fs.ReadFile(migrations, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		broken[name] = &fstest.MapFile{Data: b}
-	}
+	broken := storetest.Migrations(t, migrations, "")
 	broken["migrations/9999_broken.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE later (a TEXT); SELECT no_such_function();")}
-	err = sqlstore.Migrate(ctx, broken, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) })
+	err := storetest.MigrateDB(ctx, db, broken)
 	if err == nil || !strings.Contains(err.Error(), "migration 9999_broken.sql") {
 		t.Fatalf("Migrate = %v, want the error of migration 9999_broken.sql", err)
 	}

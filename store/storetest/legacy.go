@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io/fs"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,15 +19,7 @@ import (
 func LegacyShareDatabase(t *testing.T, db *sql.DB, migrations fs.FS, blob func(doc string) string) {
 	t.Helper()
 	ctx := context.Background()
-	old := fstest.MapFS{}
-	for _, name := range []string{"0001_init.sql", "0002_deployments_and_sharing.sql", "0003_partition_indexes.sql"} {
-		b, err := fs.ReadFile(migrations, "migrations/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old["migrations/"+name] = &fstest.MapFile{Data: b}
-	}
-	if err := sqlstore.Migrate(ctx, old, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }); err != nil {
+	if err := MigrateDB(ctx, db, Migrations(t, migrations, "0004")); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range LegacyShareRows(blob) {
@@ -34,6 +27,34 @@ func LegacyShareDatabase(t *testing.T, db *sql.DB, migrations fs.FS, blob func(d
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
+}
+
+// Migrations copies the migrations/*.sql files of fsys whose names sort
+// before the prefix before ("" for every one): the schema of an older
+// build, for a test of what opening it does.
+func Migrations(t testing.TB, fsys fs.FS, before string) fstest.MapFS {
+	t.Helper()
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fstest.MapFS{}
+	for _, name := range names {
+		if before != "" && path.Base(name) >= before {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = &fstest.MapFile{Data: b}
+	}
+	return out
+}
+
+// MigrateDB applies the migrations of fsys to db.
+func MigrateDB(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return sqlstore.Migrate(ctx, fsys, func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) })
 }
 
 // LegacyShareRows are rows of the schema before the shares table (the
