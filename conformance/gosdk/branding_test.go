@@ -118,7 +118,11 @@ func TestClientBrandingImportDescribeAndServeLogos(t *testing.T) {
 		}
 	}
 	for _, missing := range []string{base + "DeviceTypeWindows/logo2x", base + "DeviceTypeOsx/logo", base + "DeviceTypeBeOS/logo",
-		srv.URL + "/_wslocal/branding/111111111111/" + defaultRegion + "/" + propsDir + "/DeviceTypeWindows/logo"} {
+		srv.URL + "/_wslocal/branding/111111111111/" + defaultRegion + "/" + propsDir + "/DeviceTypeWindows/logo",
+		// Malformed parts of the route (the model's AwsAccount and DirectoryId patterns).
+		srv.URL + "/_wslocal/branding/12345/" + defaultRegion + "/" + propsDir + "/DeviceTypeWindows/logo",
+		srv.URL + "/_wslocal/branding/" + defaultAccount + "/" + defaultRegion + "/d-XYZ/DeviceTypeWindows/logo",
+		srv.URL + "/_wslocal/branding/" + defaultAccount + "/US_EAST_1/" + propsDir + "/DeviceTypeWindows/logo"} {
 		if st, _, _ := fetch(t, missing, nil); st != 404 {
 			t.Errorf("GET %s = %d, want 404", missing, st)
 		}
