@@ -26,16 +26,17 @@ func IsBrandingLogo(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	_, pattern := brandingMux.Handler(r)
+	_, pattern := brandingMux().Handler(r)
 	return pattern != ""
 }
 
-// brandingMux only recognises the route, for IsBrandingLogo.
-var brandingMux = func() *http.ServeMux {
+// brandingMux only recognises the route, for IsBrandingLogo; made when
+// first asked, not at every start.
+var brandingMux = sync.OnceValue(func() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("GET "+brandingPattern, func(http.ResponseWriter, *http.Request) {})
 	return m
-}()
+})
 
 // brandingLogo answers GET /_wslocal/branding/{account}/{region}/{directory}/{platform}/{logo}:
 // the logo's bytes as imported, typed by their content (PNG), or 404.
