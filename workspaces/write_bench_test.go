@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +41,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.Fatalf("DescribeTags after: %v, %v", tags, err)
 		}
 	})
+	b.Run("op=CreateTags/accounts=8", benchTagsAccounts)
 	// The WorkSpace has no other application, or three more (as in
 	// wslocal-bench --populate: Office, Visio and Visual Studio).
 	for _, others := range []int{0, 3} {
@@ -46,6 +49,39 @@ func BenchmarkWrite(b *testing.B) {
 			benchAssociate(b, others)
 		})
 	}
+}
+
+// benchTagsAccounts is CreateTags by 8 writers at once, each in an account
+// of its own (8 partitions), as wslocal-bench --accounts 8 sends them over
+// HTTP: what the service and its store do without the HTTP path between
+// them and the client. It reports writes a second.
+func benchTagsAccounts(b *testing.B) {
+	const writers = 8
+	svc, _ := benchWriteService(b)
+	ctxs := make([]context.Context, writers)
+	ins := make([]*api.CreateTagsRequest, writers)
+	for i := range writers {
+		ctxs[i] = auth.WithCaller(context.Background(), auth.Caller{Account: fmt.Sprintf("11111111111%d", i), Region: "us-east-1"})
+		g, err := svc.CreateIpGroup(ctxs[i], &api.CreateIpGroupRequest{GroupName: api.String("bench")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins[i] = &api.CreateTagsRequest{ResourceId: g.GroupId, Tags: []api.Tag{{Key: api.String("bench"), Value: api.String("1")}}}
+	}
+	var next atomic.Int32
+	b.SetParallelism((writers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(next.Add(1)-1) % writers
+		for pb.Next() {
+			if _, err := svc.CreateTags(ctxs[i], ins[i]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 }
 
 // benchAssociate runs the Associate benchmark on a WorkSpace with others

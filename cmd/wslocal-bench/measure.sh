@@ -9,7 +9,8 @@
 #
 # Needs: Go, python3 with moto and boto3, PostgreSQL at $WSLOCAL_TEST_POSTGRES
 # (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable; skipped
-# with ONLY=sqlite; ONLY=postgres skips the SQLite figures). Reuses a
+# with ONLY=sqlite; ONLY=postgres skips the SQLite figures), and pgbench for
+# PostgreSQL's own figure (skipped without it). Reuses a
 # million-association store when given one:
 # SQLITE_1M=/path/state.db, PG_1M_SCHEMA=schema (made with --populate-store).
 set -euo pipefail
@@ -183,6 +184,25 @@ if [ "$ONLY" != sqlite ]; then
 	# machine, whose loopback and cores set the requests a second.
 	compare "PostgreSQL CreateTags c=8, 8 accounts on 2 replicas vs bare net/http" "$W1,$W2" http://127.0.0.1:4700 \
 		--op CreateTags --c 8 --d "$D" --account 111111111111 --accounts 8
+	# What the machine allows a write on PostgreSQL, without wslocal's HTTP
+	# path: the same writes by the service in a test binary (BenchmarkWrite),
+	# and PostgreSQL alone with the least durable write there is, one row's
+	# UPDATE committed, by 8 pgbench clients over 8 rows.
+	note "PostgreSQL CreateTags by the service without HTTP, 8 writers over 8 accounts (BenchmarkWrite)"
+	WSLOCAL_BENCH_STORE=postgres go test ./workspaces/ -run XXX -bench 'BenchmarkWrite/op=CreateTags/accounts=8' \
+		-benchtime "$D" -count "$RUNS" | grep '^Benchmark' | tee -a "$W/ceiling.txt"
+	if command -v pgbench >/dev/null; then
+		SC=wslocal_measure_ceiling_$$
+		SCHEMAS+=("$SC")
+		psql "$PG" -qc "CREATE SCHEMA $SC; CREATE TABLE $SC.c (n int PRIMARY KEY, v bigint);
+			INSERT INTO $SC.c SELECT g, 0 FROM generate_series(1, 8) g"
+		printf '\\set n random(1, 8)\nUPDATE c SET v = v + 1 WHERE n = :n;\n' >"$W/ceiling.sql"
+		note "PostgreSQL alone: one row's UPDATE committed, pgbench -c 8 over 8 rows"
+		for _ in $(seq "$RUNS"); do
+			PGOPTIONS="-c search_path=$SC" pgbench -n -M prepared -c 8 -j 2 -T "${D%s}" -f "$W/ceiling.sql" "$PG" 2>>"$W/bench.log" |
+				grep '^tps' | sed 's/^/pgbench, least durable write: /' | tee -a "$W/ceiling.txt"
+		done
+	fi
 	if [ -n "${WRITES_BEFORE:-}" ]; then
 		SWB=wslocal_measure_writes_before_$$
 		SCHEMAS+=("$SWB")
@@ -227,3 +247,4 @@ for label in labels:
     print(f"  A/B requests/s: median {med(r['ratio'] for r in rs):.3f} (runs: {runs}); B/A p50: {p50:.2f}; load averages {loads}")
 EOF
 cat "$W/coldstart.txt"
+if [ -f "$W/ceiling.txt" ]; then cat "$W/ceiling.txt"; fi
